@@ -1,0 +1,186 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { CarError } from './errors';
+import { redact } from './redact';
+import { systemClock, type Clock } from './clock';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** A JSON body (serialised here) or a form (sent url-encoded). */
+  json?: unknown;
+  form?: Record<string, string | number | boolean | undefined>;
+  contentType?: string;
+  timeoutMs?: number;
+  /** Retry network failures and 502/503/504. Default: only for GET. Never for commands. */
+  retry?: boolean;
+  /** Called before every attempt that goes on the wire; throw to stop (e.g. budget spent). */
+  onAttempt?: () => void;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  /** When the server asked the client to wait (Retry-After), as epoch ms. */
+  retryAt?: number;
+}
+
+export interface HttpClientOptions {
+  clock?: Clock;
+  timeoutMs?: number;
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  userAgent?: string;
+  dispatcher?: Dispatcher;
+  /** Debug lines (already redacted). */
+  log?: (line: string) => void;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR', 'TimeoutError']);
+
+/**
+ * The one way out to a cloud: undici with keep-alive, per-request timeouts, retry with
+ * exponential backoff for idempotent requests (on the Clock, so tests can drive it), and
+ * Retry-After honoured. Non-2xx answers are returned, not thrown, because only the provider
+ * knows its error envelopes; only transport failures throw. Error texts name the method
+ * and the path, never the query, the headers or the body, where secrets travel.
+ */
+export class HttpClient {
+  private readonly clock: Clock;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly opts: Required<Omit<HttpClientOptions, 'clock' | 'dispatcher' | 'log'>>;
+  private readonly log: (line: string) => void;
+  /** Attempts put on the wire, for benchmarks and tests. */
+  attempts = 0;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 8, pipelining: 1 });
+    this.opts = {
+      timeoutMs: options.timeoutMs ?? 15_000,
+      retries: options.retries ?? 2,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs: options.maxDelayMs ?? 30_000,
+      userAgent: options.userAgent ?? 'node-red-contrib-connected-car',
+    };
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(req.url);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const where = `${req.method} ${url.host}${url.pathname}`;
+    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.form) {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) form.set(k, String(v));
+      body = form.toString();
+      headers['content-type'] = req.contentType ?? 'application/x-www-form-urlencoded';
+    } else if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = req.contentType ?? 'application/json';
+    } else if (req.contentType) {
+      headers['content-type'] = req.contentType;
+    }
+    const retries = (req.retry ?? req.method === 'GET') ? this.opts.retries : 0;
+
+    for (let attempt = 0; ; attempt++) {
+      req.onAttempt?.();
+      this.attempts++;
+      let res: HttpResponse;
+      try {
+        res = await this.once(url, req, headers, body);
+      } catch (e) {
+        const err = this.transportError(e, where, req.timeoutMs ?? this.opts.timeoutMs);
+        if (attempt < retries && !req.signal?.aborted) {
+          const delay = this.backoff(attempt);
+          this.log(`${where}: ${err.message}; retry ${attempt + 1}/${retries} in ${delay} ms`);
+          await this.clock.sleep(delay, req.signal);
+          continue;
+        }
+        throw err;
+      }
+      if (RETRYABLE_STATUS.has(res.status) && attempt < retries) {
+        const wait = res.retryAt !== undefined ? Math.max(0, res.retryAt - this.clock.now()) : this.backoff(attempt);
+        if (wait <= this.opts.maxDelayMs) {
+          this.log(`${where}: HTTP ${res.status}; retry ${attempt + 1}/${retries} in ${wait} ms`);
+          await this.clock.sleep(wait, req.signal);
+          continue;
+        }
+      }
+      this.log(`${where}: HTTP ${res.status}`);
+      return res;
+    }
+  }
+
+  private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
+    const timeout = req.timeoutMs ?? this.opts.timeoutMs;
+    const signals = [AbortSignal.timeout(timeout), ...(req.signal ? [req.signal] : [])];
+    const res = await request(url, {
+      method: req.method,
+      headers,
+      body,
+      dispatcher: this.dispatcher,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      signal: AbortSignal.any(signals),
+    });
+    const text = await res.body.text();
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    const retryAt = parseRetryAfter(flat['retry-after'], this.clock.now());
+    return { status: res.statusCode, headers: flat, text, ...(retryAt !== undefined ? { retryAt } : {}) };
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** attempt);
+    // Deterministic jitter (no Math.random) keeps runs repeatable: 75..100 % of exp.
+    return Math.round(exp * (0.75 + 0.25 * (((attempt * 7919) % 13) / 12)));
+  }
+
+  private transportError(e: unknown, where: string, timeoutMs: number): CarError {
+    const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+    const code = err.code ?? err.cause?.code ?? err.name ?? '';
+    if (TIMEOUT_ERRORS.has(code) || err.name === 'TimeoutError' || err.name === 'AbortError') {
+      return new CarError('TIMEOUT', `${where}: no answer within ${Math.round(timeoutMs / 1000)} s`);
+    }
+    return new CarError('NETWORK', `${where}: ${redact(code || err.message || 'connection failed')}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}
+
+/** Retry-After as epoch ms: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return now + Math.max(0, seconds) * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? date : undefined;
+}
+
+/** Parses a JSON body; a body that is not JSON is the cloud's fault, reported as UPSTREAM. */
+export function parseJsonBody(res: HttpResponse, where: string): unknown {
+  if (res.text.trim() === '') throw new CarError('UPSTREAM', `${where}: empty answer (HTTP ${res.status})`, { status: res.status });
+  try {
+    return JSON.parse(res.text) as unknown;
+  } catch {
+    const html = /^\s*</.test(res.text);
+    throw new CarError('UPSTREAM', `${where}: the server answered HTTP ${res.status} with ${html ? 'an HTML page' : 'something that is not JSON'}`, {
+      status: res.status,
+    });
+  }
+}

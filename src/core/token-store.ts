@@ -1,0 +1,80 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Where an account keeps what must survive a restart: tokens (provider-specific, opaque
+ * here), the call budget, small per-account facts. One JSON file per account under
+ * Node-RED's user directory, mode 0600, written atomically; never in the flows file.
+ */
+export const StoredAccountSchema = z.object({
+  version: z.literal(1),
+  /** Hash of what identifies the account (provider, user, servers): a change discards the file. */
+  seed: z.string(),
+  auth: z.unknown().optional(),
+  budget: z
+    .object({ calls: z.array(z.number()), pausedUntil: z.number().optional(), strikes: z.number() })
+    .optional(),
+  /** A definitive auth failure, kept so that a restart does not try the same password again. */
+  blocked: z.object({ code: z.string(), message: z.string(), at: z.number() }).optional(),
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+export type StoredAccount = z.infer<typeof StoredAccountSchema>;
+
+export function accountSeed(parts: (string | undefined)[]): string {
+  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 32);
+}
+
+export class TokenStore {
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(readonly dir: string) {}
+
+  private file(key: string): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(key)) throw new Error('token store key must be a plain file name');
+    return path.join(this.dir, `${key}.json`);
+  }
+
+  async load(key: string): Promise<StoredAccount | undefined> {
+    await this.queues.get(key);
+    let text: string;
+    try {
+      text = await fs.readFile(this.file(key), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      const parsed = StoredAccountSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined; // a damaged file is as good as none: log in again
+    }
+  }
+
+  /** Writes are queued per key so that the last one wins and none interleave. */
+  save(key: string, data: StoredAccount): Promise<void> {
+    const prev = this.queues.get(key) ?? Promise.resolve();
+    const next = prev.then(() => this.write(key, data)).catch(() => this.write(key, data));
+    const tracked = next.finally(() => {
+      if (this.queues.get(key) === tracked) this.queues.delete(key);
+    });
+    this.queues.set(key, tracked);
+    return next;
+  }
+
+  private async write(key: string, data: StoredAccount): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const target = this.file(key);
+    const tmp = `${target}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(data), { mode: 0o600 });
+    await fs.chmod(tmp, 0o600); // writeFile's mode is masked by umask
+    await fs.rename(tmp, target);
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.queues.get(key);
+    await fs.rm(this.file(key), { force: true });
+  }
+}

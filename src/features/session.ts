@@ -1,0 +1,428 @@
+import { EventEmitter } from 'node:events';
+import {
+  CallBudget,
+  CarError,
+  HttpClient,
+  SingleFlight,
+  TokenRejectedError,
+  TokenStore,
+  VehicleSchema,
+  accountSeed,
+  mergeStatus,
+  redactingLogger,
+  silentLogger,
+  systemClock,
+  toCarError,
+  type CallKind,
+  type Clock,
+  type ErrorCode,
+  type Logger,
+  type StatusFragment,
+  type StatusPart,
+  type StoredAccount,
+  type TimerHandle,
+  type Vehicle,
+  type VehicleStatus,
+} from '../core';
+import type { AccountConfig, Provider, ProviderContext } from '../brands';
+import { z } from 'zod';
+
+export type SessionPhase = 'idle' | 'signing_in' | 'ready' | 'tfa_required' | 'blocked' | 'rate_limited' | 'error';
+
+export interface SessionState {
+  phase: SessionPhase;
+  /** Words for the status dot and the editor; never a secret. */
+  message?: string;
+  code?: ErrorCode;
+  /** When a pause ends (rate limit, login back-off), epoch ms. */
+  until?: number;
+}
+
+export interface SessionOptions {
+  /** Stable id of the account (the config node's id): names the token file. */
+  key: string;
+  provider: Provider<unknown>;
+  config: AccountConfig;
+  store: TokenStore;
+  clock?: Clock;
+  http?: HttpClient;
+  log?: Logger;
+  /** Re-mint the access token this long before it expires. */
+  refreshMarginMs?: number;
+  /** Overrides of the provider's default budget. */
+  budget?: { limit?: number; windowMs?: number; reserve?: number };
+  /** How long the vehicle list is trusted. */
+  vehicleListTtlMs?: number;
+}
+
+export interface ReadOptions {
+  kind?: CallKind;
+  /** Parts younger than this are served from the shared cache. */
+  maxAgeMs?: number;
+}
+
+/** The fields of VehicleStatus that each part owns. */
+const PART_FIELDS: Record<StatusPart, (keyof StatusFragment)[]> = {
+  battery: ['battery'],
+  fuel: ['fuel'],
+  charging: ['charging'],
+  lock: ['lock'],
+  doors: ['doors'],
+  windows: ['windows'],
+  tires: ['tires'],
+  climate: ['climate'],
+  position: ['position', 'positionUnknown'],
+  mileage: ['mileageKm'],
+  messages: ['messages'],
+};
+
+interface CachedPart {
+  at: number;
+  fragment: StatusFragment;
+}
+
+const LOGIN_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000];
+const SAVE_DELAY_MS = 2_000;
+
+/**
+ * One account, shared by every node that uses it: signs in once, keeps the tokens in the
+ * store, refreshes them before they expire (one refresh in flight, whatever the number of
+ * callers), stops after a definitive auth failure, and reads through one cache and one call
+ * budget so that several nodes cost one cloud read.
+ */
+export class AccountSession extends EventEmitter {
+  readonly key: string;
+  readonly provider: Provider<unknown>;
+  readonly config: AccountConfig;
+  readonly budget: CallBudget;
+  readonly clock: Clock;
+  private readonly store: TokenStore;
+  private readonly http: HttpClient;
+  private readonly ownsHttp: boolean;
+  private readonly log: Logger;
+  private readonly seed: string;
+  private readonly refreshMarginMs: number;
+  private readonly vehicleListTtlMs: number;
+  private readonly flights = new SingleFlight<unknown>();
+  private auth: unknown;
+  private blocked?: CarError;
+  private loginFailures = 0;
+  private nextLoginAt = 0;
+  private lastLoginError?: CarError;
+  private vehicleList?: { at: number; vehicles: Vehicle[] };
+  private readonly parts = new Map<string, Map<StatusPart, CachedPart>>();
+  private readonly ranges = new Map<string, number>();
+  /** Parts a vehicle answered NOT_SUPPORTED for: not asked again until redeploy (saves quota). */
+  private readonly unsupported = new Map<string, Set<StatusPart>>();
+  private loaded?: Promise<void>;
+  private saveTimer?: TimerHandle;
+  private closed = false;
+  private current: SessionState = { phase: 'idle' };
+
+  constructor(options: SessionOptions) {
+    super();
+    this.key = options.key;
+    this.provider = options.provider;
+    this.config = options.config;
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.ownsHttp = !options.http;
+    this.log = redactingLogger(options.log ?? silentLogger);
+    this.http = options.http ?? new HttpClient({ clock: this.clock, log: (l) => this.log.debug(l) });
+    this.refreshMarginMs = options.refreshMarginMs ?? 60_000;
+    this.vehicleListTtlMs = options.vehicleListTtlMs ?? 24 * 3_600_000;
+    const b = this.provider.budget;
+    this.budget = new CallBudget({
+      limit: options.budget?.limit ?? b.limit,
+      windowMs: options.budget?.windowMs ?? b.windowMs,
+      reserve: options.budget?.reserve ?? b.reserve,
+      code: b.code,
+      clock: this.clock,
+    });
+    this.budget.onChange = () => this.scheduleSave();
+    const c = this.config;
+    this.seed = accountSeed([c.provider, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys)]);
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  private setState(next: SessionState): void {
+    const same = next.phase === this.current.phase && next.message === this.current.message && next.until === this.current.until;
+    this.current = next;
+    if (!same) this.emit('state', next);
+  }
+
+  private context(): ProviderContext {
+    return { config: this.config, http: this.http, clock: this.clock, budget: this.budget, log: this.log };
+  }
+
+  /** Loads what the store kept (tokens, budget, a block). Idempotent; no network. */
+  load(): Promise<void> {
+    this.loaded ??= (async () => {
+      const saved = await this.store.load(this.key).catch(() => undefined);
+      if (!saved || saved.seed !== this.seed) return; // another user, password or server: start clean
+      this.budget.restore(saved.budget);
+      const auth = this.provider.auth.stateSchema.safeParse(saved.auth);
+      if (auth.success) this.auth = auth.data;
+      if (saved.blocked) {
+        this.blocked = new CarError(saved.blocked.code === 'TFA_REQUIRED' ? 'TFA_REQUIRED' : 'AUTH_FAILED', saved.blocked.message, { transient: false });
+        this.setState({ phase: saved.blocked.code === 'TFA_REQUIRED' ? 'tfa_required' : 'blocked', code: this.blocked.code, message: this.blocked.message });
+      }
+      const vehicles = z.array(VehicleSchema).safeParse(saved.extra?.vehicles);
+      if (vehicles.success && typeof saved.extra?.vehiclesAt === 'number') this.vehicleList = { at: saved.extra.vehiclesAt, vehicles: vehicles.data };
+      if (this.auth && !this.blocked) this.setState({ phase: 'ready' });
+    })();
+    return this.loaded;
+  }
+
+  /** True when tokens were restored or obtained: nodes may start polling. */
+  get signedIn(): boolean {
+    return this.auth !== undefined && !this.blocked;
+  }
+
+  private snapshot(): StoredAccount {
+    return {
+      version: 1,
+      seed: this.seed,
+      ...(this.auth !== undefined ? { auth: this.auth } : {}),
+      budget: this.budget.snapshot(),
+      ...(this.blocked ? { blocked: { code: this.blocked.code, message: this.blocked.message, at: this.clock.now() } } : {}),
+      ...(this.vehicleList ? { extra: { vehicles: this.vehicleList.vehicles, vehiclesAt: this.vehicleList.at } } : {}),
+    };
+  }
+
+  private async save(): Promise<void> {
+    this.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.store.save(this.key, this.snapshot()).catch((e: unknown) => this.log.warn(`could not save the account state: ${toCarError(e).message}`));
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.closed) return;
+    this.saveTimer = this.clock.setTimeout(() => void this.save(), SAVE_DELAY_MS);
+  }
+
+  /**
+   * A valid access token. Signs in or refreshes when needed, one at a time; `rejected` is
+   * the state a call found refused (401): it is replaced unless someone already did.
+   */
+  async getAuth(rejected?: unknown): Promise<unknown> {
+    await this.load();
+    if (this.closed) throw new CarError('NETWORK', 'the account was closed (redeploy)');
+    if (this.blocked) throw this.blocked;
+    if (this.isFresh(this.auth) && (rejected === undefined || this.auth !== rejected)) return this.auth;
+    return this.flights.run('auth', async () => {
+      if (this.isFresh(this.auth) && (rejected === undefined || this.auth !== rejected)) return this.auth;
+      const ctx = this.context();
+      const auth = this.provider.auth;
+      if (this.auth !== undefined && auth.canRefresh(this.auth)) {
+        try {
+          this.setState({ phase: 'signing_in', message: 'refreshing token' });
+          this.auth = await auth.refresh(ctx, this.auth);
+          await this.save();
+          this.setState({ phase: 'ready' });
+          return this.auth;
+        } catch (e) {
+          const err = toCarError(e);
+          if (err.code !== 'AUTH_FAILED') throw this.fail(err);
+          this.log.info(`token refresh refused (${err.message}); signing in again`);
+        }
+      }
+      return this.signIn();
+    });
+  }
+
+  private isFresh(auth: unknown): boolean {
+    if (auth === undefined) return false;
+    const exp = this.provider.auth.accessExpiresAt(auth);
+    return exp !== undefined && exp - this.refreshMarginMs > this.clock.now();
+  }
+
+  private async signIn(): Promise<unknown> {
+    const now = this.clock.now();
+    if (now < this.nextLoginAt && this.lastLoginError) {
+      // Never hammer a login: wait out the back-off and say until when.
+      throw new CarError(this.lastLoginError.code, `${this.lastLoginError.message} (next sign-in attempt after ${new Date(this.nextLoginAt).toISOString()})`, {
+        retryAt: this.nextLoginAt,
+      });
+    }
+    this.setState({ phase: 'signing_in', message: 'signing in' });
+    try {
+      this.auth = await this.provider.auth.login(this.context(), this.auth);
+      this.loginFailures = 0;
+      this.nextLoginAt = 0;
+      this.lastLoginError = undefined;
+      await this.save();
+      this.log.info('signed in');
+      this.setState({ phase: 'ready' });
+      return this.auth;
+    } catch (e) {
+      const err = toCarError(e);
+      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED') {
+        this.auth = undefined;
+        this.blocked = err;
+        await this.save();
+        this.log.error(`sign-in stopped: ${err.message}`);
+        this.setState({ phase: err.code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code: err.code, message: err.message });
+        throw err;
+      }
+      this.lastLoginError = err;
+      this.nextLoginAt = now + (LOGIN_BACKOFF_MS[Math.min(this.loginFailures, LOGIN_BACKOFF_MS.length - 1)] ?? 1_800_000);
+      this.loginFailures++;
+      throw this.fail(err);
+    }
+  }
+
+  private fail(err: CarError): CarError {
+    if (err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED') {
+      this.setState({ phase: 'rate_limited', code: err.code, message: err.message, ...(err.retryAt !== undefined ? { until: err.retryAt } : {}) });
+    } else if (!this.blocked) {
+      this.setState({ phase: 'error', code: err.code, message: err.message, ...(err.retryAt !== undefined ? { until: err.retryAt } : {}) });
+    }
+    return err;
+  }
+
+  /** Clears a block (the user asked to try again, e.g. after fixing the password elsewhere). */
+  async unblock(): Promise<void> {
+    await this.load();
+    this.blocked = undefined;
+    this.loginFailures = 0;
+    this.nextLoginAt = 0;
+    await this.save();
+    this.setState({ phase: 'idle' });
+  }
+
+  /** Runs fn with a valid token; after a rejected token, re-mints it and tries once more. */
+  async call<T>(fn: (auth: unknown, ctx: ProviderContext) => Promise<T>): Promise<T> {
+    const auth = await this.getAuth();
+    try {
+      const out = await fn(auth, this.context());
+      if (this.current.phase !== 'ready') this.setState({ phase: 'ready' });
+      return out;
+    } catch (e) {
+      if (!(e instanceof TokenRejectedError)) throw this.fail(toCarError(e));
+      this.log.debug('access token rejected; minting a new one');
+      const fresh = await this.getAuth(auth);
+      try {
+        return await fn(fresh, this.context());
+      } catch (e2) {
+        if (e2 instanceof TokenRejectedError) throw this.fail(new CarError('AUTH_FAILED', 'The cloud rejected a freshly minted token; check the application keys under Advanced'));
+        throw this.fail(toCarError(e2));
+      }
+    }
+  }
+
+  /** The account's vehicles; cached (and stored) for a day unless forced. */
+  async vehicles(options: { force?: boolean; kind?: CallKind } = {}): Promise<Vehicle[]> {
+    await this.load();
+    const list = this.vehicleList;
+    if (!options.force && list && this.clock.now() - list.at < this.vehicleListTtlMs) return list.vehicles;
+    return this.flights.run('vehicles', async () => {
+      const vehicles = await this.call((auth, ctx) => this.provider.listVehicles(ctx, auth, { kind: options.kind ?? 'explicit' }));
+      this.vehicleList = { at: this.clock.now(), vehicles };
+      await this.save();
+      return vehicles;
+    }) as Promise<Vehicle[]>;
+  }
+
+  async vehicle(vin: string): Promise<Vehicle> {
+    const found = (await this.vehicles()).find((v) => v.vin === vin);
+    if (found) return found;
+    const again = (await this.vehicles({ force: true })).find((v) => v.vin === vin);
+    if (!again) throw new CarError('BAD_INPUT', `vehicle ${vin} is not in this account`);
+    return again;
+  }
+
+  /** The last status assembled for a vehicle, from the cache (no call). */
+  cachedStatus(vin: string): VehicleStatus | undefined {
+    const parts = this.parts.get(vin);
+    if (!parts || parts.size === 0) return undefined;
+    return this.assemble(vin, [...parts.keys()]);
+  }
+
+  private assemble(vin: string, parts: StatusPart[]): VehicleStatus {
+    const cache = this.parts.get(vin);
+    const fragments: StatusFragment[] = [];
+    let newest = 0;
+    for (const p of parts) {
+      const c = cache?.get(p);
+      if (!c) continue;
+      fragments.push(c.fragment);
+      newest = Math.max(newest, c.at);
+    }
+    const range = this.ranges.get(vin);
+    if (range !== undefined) fragments.push({ rangeKm: range });
+    return mergeStatus({ vin, provider: this.provider.id, fetchedAt: new Date(newest || this.clock.now()).toISOString() }, fragments);
+  }
+
+  /**
+   * The status of a vehicle. Parts read within maxAgeMs come from the shared cache; one read
+   * per vehicle at a time; the budget is checked for the whole read before it starts.
+   */
+  async readStatus(vin: string, parts: StatusPart[], options: ReadOptions = {}): Promise<VehicleStatus & { missing?: { part: StatusPart; code: string; message: string }[] }> {
+    const kind = options.kind ?? 'background';
+    const maxAge = options.maxAgeMs ?? 0;
+    const vehicle = await this.vehicle(vin);
+    for (let round = 0; round < 3; round++) {
+      const stale = this.staleParts(vin, parts, maxAge);
+      if (stale.length === 0) return this.assemble(vin, parts);
+      if (this.flights.has(`status:${vin}`)) {
+        await this.flights.run(`status:${vin}`, () => Promise.resolve()).catch(() => undefined);
+        continue;
+      }
+      const missing = await (this.flights.run(`status:${vin}`, () => this.fetchParts(vehicle, stale, kind)) as Promise<{ part: StatusPart; code: string; message: string }[]>);
+      const status = this.assemble(vin, parts);
+      return missing.length ? { ...status, missing } : status;
+    }
+    return this.assemble(vin, parts);
+  }
+
+  private staleParts(vin: string, parts: StatusPart[], maxAge: number): StatusPart[] {
+    const cache = this.parts.get(vin);
+    const now = this.clock.now();
+    const unsupported = this.unsupported.get(vin);
+    return parts.filter((p) => {
+      if (unsupported?.has(p)) return false;
+      const c = cache?.get(p);
+      return !c || now - c.at > maxAge;
+    });
+  }
+
+  private async fetchParts(vehicle: Vehicle, parts: StatusPart[], kind: CallKind) {
+    const cost = this.provider.statusCost(vehicle, parts);
+    if (cost > 0 && !this.budget.canTake(kind, cost)) this.budget.take(kind, cost); // throws, naming when it fits
+    const read = await this.call((auth, ctx) => this.provider.readStatus(ctx, auth, vehicle, parts, { kind }));
+    const now = this.clock.now();
+    let cache = this.parts.get(vehicle.vin);
+    if (!cache) this.parts.set(vehicle.vin, (cache = new Map()));
+    const failed = new Set(read.missing.map((m) => m.part));
+    for (const m of read.missing) {
+      if (m.code !== 'NOT_SUPPORTED') continue;
+      let set = this.unsupported.get(vehicle.vin);
+      if (!set) this.unsupported.set(vehicle.vin, (set = new Set()));
+      set.add(m.part);
+    }
+    for (const part of parts) {
+      if (failed.has(part)) continue;
+      const fragment: StatusFragment = {};
+      for (const field of PART_FIELDS[part]) {
+        const value = read.status[field];
+        if (value !== undefined) (fragment as Record<string, unknown>)[field] = value;
+      }
+      cache.set(part, { at: now, fragment });
+    }
+    if (read.status.rangeKm !== undefined) this.ranges.set(vehicle.vin, read.status.rangeKm);
+    this.emit('status', vehicle.vin, this.assemble(vehicle.vin, [...cache.keys()]), read.raw);
+    return read.missing;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.save();
+    this.closed = true;
+    this.removeAllListeners();
+    if (this.ownsHttp) await this.http.close();
+  }
+}
