@@ -18,3 +18,10 @@ export function getProvider(id: string): Provider<unknown> {
 export function providerIds(): ProviderId[] {
   return Object.keys(PROVIDERS) as ProviderId[];
 }
+
+import { PARSEABLE as RENAULT_PARSEABLE, parseRenault } from './renault/parse';
+
+/** Raw-response parsers by provider, for `connected-car parse`. */
+export const PARSERS: Record<string, { endpoints: readonly string[]; parse: (endpoint: string, text: string) => unknown }> = {
+  renault: { endpoints: RENAULT_PARSEABLE, parse: parseRenault },
+};

@@ -9,14 +9,17 @@ export class SingleFlight<T = unknown> {
   run(key: string, fn: () => Promise<T>): Promise<T> {
     const existing = this.inFlight.get(key);
     if (existing) return existing;
+    let settled = false;
     const p = (async () => {
       try {
         return await fn();
       } finally {
+        settled = true;
         this.inFlight.delete(key);
       }
     })();
-    this.inFlight.set(key, p);
+    // A fn that throws synchronously has already settled: do not keep its rejection forever.
+    if (!settled) this.inFlight.set(key, p);
     return p;
   }
 

@@ -57,7 +57,9 @@ export class TokenStore {
   save(key: string, data: StoredAccount): Promise<void> {
     const prev = this.queues.get(key) ?? Promise.resolve();
     const next = prev.then(() => this.write(key, data)).catch(() => this.write(key, data));
-    const tracked = next.finally(() => {
+    // The queue entry never rejects: the caller gets the error from `next`; an unhandled
+    // rejection here would end the process.
+    const tracked = next.catch(() => undefined).finally(() => {
       if (this.queues.get(key) === tracked) this.queues.delete(key);
     });
     this.queues.set(key, tracked);

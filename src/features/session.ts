@@ -418,6 +418,11 @@ export class AccountSession extends EventEmitter {
     return read.missing;
   }
 
+  /** Deletes what the store kept for this account (the account was removed). */
+  async forget(): Promise<void> {
+    await this.store.remove(this.key);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.save();

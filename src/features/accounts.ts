@@ -1,0 +1,92 @@
+import * as path from 'node:path';
+import { CarError, TokenStore, type Clock, type Logger, type ProviderId } from '../core';
+import { getProvider } from '../brands';
+import { AccountSession, type SessionState } from './session';
+
+/** The account settings as the config node holds them (strings from the editor). */
+export interface AccountSettings {
+  provider: string;
+  locale?: string;
+  username?: string;
+  password?: string;
+  servers?: Record<string, string | undefined>;
+  keys?: Record<string, string | undefined>;
+  budgetPerHour?: number;
+}
+
+export interface CreateSessionOptions {
+  key: string;
+  userDir: string;
+  settings: AccountSettings;
+  log?: Logger;
+  clock?: Clock;
+}
+
+/** Where token files live: a folder of the plugin's own under Node-RED's user directory. */
+export function tokenDir(userDir: string): string {
+  return path.join(userDir, 'connected-car');
+}
+
+function clean(record: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record ?? {})) if (typeof v === 'string' && v.trim() !== '') out[k] = v.trim();
+  return out;
+}
+
+/** Builds the session for a config node; throws BAD_INPUT naming the setting that is wrong. */
+export function createSession(options: CreateSessionOptions): AccountSession {
+  const provider = getProvider(options.settings.provider);
+  const config = provider.resolveConfig({
+    provider: provider.id as ProviderId,
+    ...(options.settings.locale ? { locale: options.settings.locale } : {}),
+    ...(options.settings.username ? { username: options.settings.username.trim() } : {}),
+    ...(options.settings.password ? { password: options.settings.password } : {}),
+    servers: clean(options.settings.servers),
+    keys: clean(options.settings.keys),
+  });
+  const perHour = options.settings.budgetPerHour;
+  if (perHour !== undefined && (!Number.isFinite(perHour) || perHour < 1 || perHour > 600)) {
+    throw new CarError('BAD_INPUT', `budgetPerHour must be a number from 1 to 600 (got ${String(perHour)})`);
+  }
+  return new AccountSession({
+    key: options.key.replace(/[^A-Za-z0-9._-]/g, '_'),
+    provider,
+    config,
+    store: new TokenStore(tokenDir(options.userDir)),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(perHour !== undefined && provider.budget.windowMs === 3_600_000 ? { budget: { limit: perHour, reserve: Math.max(1, Math.round(perHour / 10)) } } : {}),
+  });
+}
+
+/** The account node's settings as the editor saves them (all strings). */
+export interface AccountDef {
+  provider: string;
+  locale?: string;
+  gigyaUrl?: string;
+  kamereonUrl?: string;
+  gigyaApiKey?: string;
+  kamereonApiKey?: string;
+  budgetPerHour?: string | number;
+}
+
+export function settingsFromDef(def: AccountDef, credentials: Record<string, string | undefined> | undefined): AccountSettings {
+  const budget = def.budgetPerHour === undefined || def.budgetPerHour === '' ? undefined : Number(def.budgetPerHour);
+  return {
+    provider: def.provider || 'renault',
+    ...(def.locale ? { locale: def.locale } : {}),
+    ...(credentials?.username ? { username: credentials.username } : {}),
+    ...(credentials?.password ? { password: credentials.password } : {}),
+    servers: { gigya: def.gigyaUrl, kamereon: def.kamereonUrl },
+    keys: { gigyaApiKey: def.gigyaApiKey, kamereonApiKey: def.kamereonApiKey },
+    ...(budget !== undefined ? { budgetPerHour: budget } : {}),
+  };
+}
+
+export type PublicState = SessionState & { budget?: { used: number; limit: number; windowMs: number } };
+
+/** The editor's view of a session: never a token, never the password. */
+export function publicState(session: AccountSession | undefined, configError: string | undefined): PublicState {
+  if (!session) return { phase: 'error', code: 'BAD_INPUT', message: configError ?? 'not configured' };
+  return { ...session.state, budget: { used: session.budget.used(), limit: session.budget.limit, windowMs: session.budget.windowMs } };
+}

@@ -1,0 +1,145 @@
+import { EventEmitter } from 'node:events';
+import { CarError, STATUS_PARTS, StatusPartSchema, systemClock, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
+import { z } from 'zod';
+import type { AccountSession } from './session';
+
+export interface StatusPollerOptions {
+  session: AccountSession;
+  vin: string;
+  parts: StatusPart[];
+  intervalMs: number;
+  /** Emit only when something the car reported changed. */
+  onlyOnChange: boolean;
+  clock?: Clock;
+  /** Delay of the first background read after start. */
+  firstReadDelayMs?: number;
+}
+
+export const MIN_INTERVAL_MS = 60_000;
+
+/** A status with a flag saying whether it differs from the previous one. */
+export interface StatusEvent {
+  status: VehicleStatus;
+  changed: boolean;
+  /** Background poll or an explicit request. */
+  trigger: 'poll' | 'request';
+}
+
+/** Parses the parts setting: a list or a comma-separated string; empty means all. */
+export function parseParts(value: unknown): StatusPart[] {
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  if (list === undefined || (Array.isArray(list) && list.length === 0)) return [...STATUS_PARTS];
+  const parsed = z.array(StatusPartSchema).safeParse(list);
+  if (!parsed.success) {
+    throw new CarError('BAD_INPUT', `parts must be a list of: ${STATUS_PARTS.join(', ')} (got ${JSON.stringify(list)})`);
+  }
+  return [...new Set(parsed.data)];
+}
+
+/** What counts as a change: everything but the time we fetched it. */
+function fingerprint(s: VehicleStatus): string {
+  const { fetchedAt: _f, ...rest } = s as VehicleStatus & { missing?: unknown };
+  delete (rest as { missing?: unknown }).missing;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Polls one vehicle's status through the account session: at the interval, never faster
+ * than the account's budget allows, and on request. Emits 'status' (StatusEvent) and
+ * 'error' (CarError, once per distinct error while it repeats).
+ */
+export class StatusPoller extends EventEmitter {
+  private readonly opts: StatusPollerOptions;
+  private readonly clock: Clock;
+  private timer?: TimerHandle;
+  private last?: string;
+  private lastError?: string;
+  private stopped = true;
+
+  constructor(opts: StatusPollerOptions) {
+    super();
+    this.opts = { ...opts, intervalMs: Math.max(MIN_INTERVAL_MS, opts.intervalMs) };
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(this.opts.firstReadDelayMs ?? 1_000);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => void this.poll(), delay);
+  }
+
+  private async poll(): Promise<void> {
+    let next = this.opts.intervalMs;
+    try {
+      await this.read('poll');
+    } catch (e) {
+      const err = toCarError(e);
+      // A pause the cloud or the budget names is waited out, not polled through.
+      if (err.retryAt !== undefined) next = Math.max(next, err.retryAt - this.clock.now() + 1_000);
+      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') next = Math.max(next, 15 * 60_000);
+    }
+    this.schedule(next);
+  }
+
+  /** Reads now. `request` may use the budget's reserve and accepts a 30 s old cache. */
+  async read(trigger: 'poll' | 'request'): Promise<StatusEvent> {
+    try {
+      const status = await this.opts.session.readStatus(this.opts.vin, this.opts.parts, {
+        kind: trigger === 'request' ? 'explicit' : 'background',
+        maxAgeMs: trigger === 'request' ? 30_000 : this.opts.intervalMs / 2,
+      });
+      const fp = fingerprint(status);
+      const changed = fp !== this.last;
+      this.last = fp;
+      this.lastError = undefined;
+      const event: StatusEvent = { status, changed, trigger };
+      if (trigger === 'poll' && (changed || !this.opts.onlyOnChange)) this.emit('status', event);
+      return event;
+    } catch (e) {
+      const err = toCarError(e);
+      const key = `${err.code}:${err.message}`;
+      if (trigger === 'poll' && key !== this.lastError) this.emit('error', err);
+      this.lastError = key;
+      throw err;
+    }
+  }
+}
+
+export interface SummaryWords {
+  locked: string;
+  unlocked: string;
+  charging: string;
+  plugged: string;
+}
+
+/** The status dot's text: "72 % · 318 km · locked", short enough for the canvas. */
+export function summarize(s: VehicleStatus, words: SummaryWords): string {
+  const out: string[] = [];
+  const soc = s.battery?.socPercent ?? s.fuel?.levelPercent;
+  if (soc !== undefined) out.push(`${Math.round(soc)} %`);
+  if (s.rangeKm !== undefined) out.push(`${Math.round(s.rangeKm)} km`);
+  else if (s.mileageKm !== undefined) out.push(`${Math.round(s.mileageKm)} km total`);
+  if (s.charging?.state === 'charging') out.push(words.charging);
+  else if (s.charging?.plug === 'plugged') out.push(words.plugged);
+  if (s.lock?.state === 'locked' || s.lock?.state === 'secured') out.push(words.locked);
+  else if (s.lock?.state === 'unlocked') out.push(words.unlocked);
+  return out.join(' · ');
+}
+
+/** When the car's own newest timestamp is older than this, the status dot says "stale". */
+export const STALE_AFTER_MS = 6 * 3_600_000;
+
+export function isStale(s: VehicleStatus, now: number): boolean {
+  return s.updatedAt !== undefined && now - Date.parse(s.updatedAt) > STALE_AFTER_MS;
+}

@@ -1,0 +1,88 @@
+import * as os from 'node:os';
+import { toCarError } from '../core';
+import { createSession, publicState, settingsFromDef, type AccountDef } from '../features/accounts';
+import type { AccountSession, SessionState } from '../features/session';
+import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
+
+type CarAccountDef = NodeDef & AccountDef;
+
+interface CarAccountNode extends RedNode {
+  session?: AccountSession;
+  /** Why there is no session (a setting is wrong). */
+  configError?: string;
+}
+
+export = function register(RED: RedApi): void {
+  function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const userDir = typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
+    try {
+      node.session = createSession({
+        key: node.id,
+        userDir,
+        settings: settingsFromDef(def, node.credentials),
+        log: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) },
+      });
+      // Reported once per change of state, not per failed call.
+      node.session.on('state', (s: SessionState) => {
+        if (s.phase === 'blocked' || s.phase === 'tfa_required') node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
+      });
+      void node.session.load();
+    } catch (e) {
+      node.configError = toCarError(e).message;
+      node.error(RED._('car-account.errors.config', { reason: node.configError }));
+    }
+    node.on('close', (removed, done) => {
+      const session = node.session;
+      node.session = undefined;
+      void (async () => {
+        try {
+          await session?.close();
+          // A deleted account takes its tokens with it.
+          if (removed && session) await session.forget();
+        } finally {
+          done();
+        }
+      })();
+    });
+  }
+
+  RED.nodes.registerType('car-account', CarAccount as (this: RedNode, def: never) => void, {
+    credentials: { username: { type: 'text' }, password: { type: 'password' } },
+  });
+
+  const account = (req: AdminRequest): CarAccountNode | undefined => {
+    const n = RED.nodes.getNode(req.params.id ?? '') as CarAccountNode | null;
+    return n && n.type === 'car-account' ? n : undefined;
+  };
+
+  RED.httpAdmin.get('/connected-car/accounts/:id/state', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {
+    const node = account(req);
+    res.json(publicState(node ? node.session : undefined, node ? node.configError : 'deploy the account first'));
+  });
+
+  RED.httpAdmin.get('/connected-car/accounts/:id/vehicles', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {
+    const node = account(req);
+    if (!node?.session) {
+      res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
+      return;
+    }
+    node.session
+      .vehicles({ force: req.query.refresh === 'true', kind: 'explicit' })
+      .then((vehicles) => res.json(vehicles.map((v) => ({ vin: v.vin, name: v.name, model: v.model, brand: v.brand }))))
+      .catch((e: unknown) => {
+        const err = toCarError(e);
+        res.status(502).json({ code: err.code, message: err.message });
+      });
+  });
+
+  RED.httpAdmin.post('/connected-car/accounts/:id/retry', RED.auth.needsPermission('car-account.write'), (req: AdminRequest, res: AdminResponse) => {
+    const node = account(req);
+    if (!node?.session) {
+      res.status(404).json({ code: 'BAD_INPUT', message: RED._('car-account.errors.deploy-first') });
+      return;
+    }
+    void node.session.unblock().then(() => res.json(publicState(node.session, node.configError)));
+  });
+};
