@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // Node-RED calls node constructors with `this` bound to the node: `const node = this` is its idiom.
+    files: ['src/nodes/**/*.ts'],
+    rules: { '@typescript-eslint/no-this-alias': 'off' },
+  },
+  {
     files: ['nodes/*.js', 'bin/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -22,6 +22,7 @@ export interface BudgetSnapshot {
   calls: number[];
   pausedUntil?: number;
   strikes: number;
+  lastStrikeAt?: number;
 }
 
 /**
@@ -130,7 +131,7 @@ export class CallBudget {
 
   snapshot(): BudgetSnapshot {
     this.prune(this.clock.now());
-    return { calls: [...this.calls], strikes: this.strikes, ...(this.pausedUntil > this.clock.now() ? { pausedUntil: this.pausedUntil } : {}) };
+    return { calls: [...this.calls], strikes: this.strikes, lastStrikeAt: this.lastStrikeAt, ...(this.pausedUntil > this.clock.now() ? { pausedUntil: this.pausedUntil } : {}) };
   }
 
   restore(s: BudgetSnapshot | undefined): void {
@@ -138,6 +139,7 @@ export class CallBudget {
     this.calls = s.calls.filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
     this.pausedUntil = s.pausedUntil ?? 0;
     this.strikes = s.strikes;
+    this.lastStrikeAt = s.lastStrikeAt ?? 0;
     this.prune(this.clock.now());
   }
 }

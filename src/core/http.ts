@@ -153,7 +153,7 @@ export class HttpClient {
     const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
     const code = err.code ?? err.cause?.code ?? err.name ?? '';
     if (TIMEOUT_ERRORS.has(code) || err.name === 'TimeoutError' || err.name === 'AbortError') {
-      return new CarError('TIMEOUT', `${where}: no answer within ${Math.round(timeoutMs / 1000)} s`);
+      return new CarError('TIMEOUT', `${where}: no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`);
     }
     return new CarError('NETWORK', `${where}: ${redact(code || err.message || 'connection failed')}`);
   }

@@ -31,8 +31,10 @@ export function redact(text: string): string {
   // Longest first so that a secret containing another is removed whole.
   for (const secret of [...known].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(REDACTED);
+    // As it travels in a URL or a form body, too.
+    for (const encoded of [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]) {
+      if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(REDACTED);
+    }
   }
   for (const p of PATTERNS) out = out.replace(p, (m) => (m.match(/^(Bearer|Basic)/i) ? `${m.split(/\s+/)[0]} ${REDACTED}` : REDACTED));
   out = out.replace(SECRET_KEY, (_m, key: string) => `${key}${REDACTED}`);

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -14,7 +14,7 @@ export const StoredAccountSchema = z.object({
   seed: z.string(),
   auth: z.unknown().optional(),
   budget: z
-    .object({ calls: z.array(z.number()), pausedUntil: z.number().optional(), strikes: z.number() })
+    .object({ calls: z.array(z.number()), pausedUntil: z.number().optional(), strikes: z.number(), lastStrikeAt: z.number().optional() })
     .optional(),
   /** A definitive auth failure, kept so that a restart does not try the same password again. */
   blocked: z.object({ code: z.string(), message: z.string(), at: z.number() }).optional(),
@@ -69,7 +69,8 @@ export class TokenStore {
   private async write(key: string, data: StoredAccount): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const target = this.file(key);
-    const tmp = `${target}.${process.pid}.tmp`;
+    // A name of its own per write: two stores (old and new session during a redeploy) never share a temp file.
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(tmp, JSON.stringify(data), { mode: 0o600 });
     await fs.chmod(tmp, 0o600); // writeFile's mode is masked by umask
     await fs.rename(tmp, target);

@@ -1,0 +1,124 @@
+import { describe, it } from 'mocha';
+import assert from 'node:assert/strict';
+import { VehicleStatusSchema, mergeStatus, toIsoUtc, type StatusFragment } from '../../src/core/model';
+
+const BASE = { vin: 'VF1AG000000000001', provider: 'renault' as const, fetchedAt: '2026-01-15T08:00:00.000Z' };
+
+describe('core/model', () => {
+  describe('mergeStatus', () => {
+    it('merges the fields of a part from several fragments; later fragments win per field', () => {
+      const fragments: StatusFragment[] = [
+        { battery: { socPercent: 80, rangeKm: 250, updatedAt: '2026-01-15T07:00:00.000Z' } },
+        { battery: { socPercent: 81, temperatureC: 12 } },
+        { mileageKm: 12_345 },
+        { doors: { frontLeft: 'closed', trunk: 'open', anyOpen: true } },
+        { doors: { frontLeft: 'open' } },
+      ];
+      const out = mergeStatus(BASE, fragments);
+      assert.deepEqual(out.battery, { socPercent: 81, rangeKm: 250, temperatureC: 12, updatedAt: '2026-01-15T07:00:00.000Z' });
+      assert.deepEqual(out.doors, { frontLeft: 'open', trunk: 'open', anyOpen: true });
+      assert.equal(out.mileageKm, 12_345);
+      assert.equal(out.vin, BASE.vin);
+      assert.equal(out.provider, 'renault');
+      assert.equal(out.fetchedAt, BASE.fetchedAt);
+      assert.equal(VehicleStatusSchema.safeParse(out).success, true);
+    });
+
+    it('does not change the fragments it merges', () => {
+      const first: StatusFragment = { battery: { socPercent: 50 } };
+      mergeStatus(BASE, [first, { battery: { socPercent: 60 } }]);
+      assert.deepEqual(first, { battery: { socPercent: 50 } });
+    });
+
+    it('replaces arrays and scalars whole and skips undefined values', () => {
+      const out = mergeStatus(BASE, [
+        { messages: [{ kind: 'service', title: 'oil' }, { kind: 'alert', title: 'tyre' }], rangeKm: 300 },
+        { messages: [{ kind: 'check_control', title: 'washer fluid' }], rangeKm: undefined },
+      ]);
+      assert.deepEqual(out.messages, [{ kind: 'check_control', title: 'washer fluid' }]);
+      assert.equal(out.rangeKm, 300);
+    });
+
+    it('sets updatedAt to the newest part time, whatever the offsets', () => {
+      const out = mergeStatus(BASE, [
+        { battery: { socPercent: 70, updatedAt: '2026-01-15T07:00:00.000Z' } },
+        // 07:30 at +01:00 is 06:30 UTC: older than the battery despite the bigger clock figure.
+        { charging: { state: 'charging', plug: 'plugged', updatedAt: '2026-01-15T07:30:00+01:00' } },
+        { lock: { state: 'locked', updatedAt: '2026-01-15T07:10:00Z' } },
+        { position: { latitude: 48.8, longitude: 2.3, updatedAt: '2026-01-15T06:59:00Z' } },
+      ]);
+      assert.equal(out.updatedAt, '2026-01-15T07:10:00.000Z');
+    });
+
+    it('takes a newer updatedAt given in a fragment into account, and the climate time', () => {
+      const out = mergeStatus(BASE, [
+        { battery: { updatedAt: '2026-01-15T07:00:00Z' } },
+        { climate: { state: 'off', updatedAt: '2026-01-15T07:45:00Z' } },
+      ]);
+      assert.equal(out.updatedAt, '2026-01-15T07:45:00.000Z');
+    });
+
+    it('leaves updatedAt out when no part carries a time', () => {
+      const out = mergeStatus(BASE, [{ battery: { socPercent: 10 } }, { mileageKm: 1 }]);
+      assert.equal(out.updatedAt, undefined);
+      assert.equal('updatedAt' in out, false);
+    });
+
+    it('with no fragments is just the base', () => {
+      assert.deepEqual(mergeStatus(BASE, []), BASE);
+    });
+  });
+
+  describe('toIsoUtc', () => {
+    it('normalises any offset to UTC with milliseconds', () => {
+      assert.equal(toIsoUtc('2026-01-15T09:00:00+01:00'), '2026-01-15T08:00:00.000Z');
+      assert.equal(toIsoUtc('2026-01-15T03:30:00-04:30'), '2026-01-15T08:00:00.000Z');
+      assert.equal(toIsoUtc('2026-01-15T08:00:00Z'), '2026-01-15T08:00:00.000Z');
+      assert.equal(toIsoUtc('2026-01-15T08:00:00.123Z'), '2026-01-15T08:00:00.123Z');
+    });
+
+    it('accepts epoch milliseconds', () => {
+      assert.equal(toIsoUtc(Date.UTC(2026, 0, 15, 8)), '2026-01-15T08:00:00.000Z');
+    });
+
+    it('rejects 0001-01-01 ("never") and other unusable values', () => {
+      assert.equal(toIsoUtc('0001-01-01T00:00:00Z'), undefined);
+      assert.equal(toIsoUtc('0001-01-01T00:00:00+00:00'), undefined);
+      assert.equal(toIsoUtc('1970-01-01T00:00:00Z'), undefined);
+      assert.equal(toIsoUtc(0), undefined);
+      assert.equal(toIsoUtc(-1), undefined);
+      assert.equal(toIsoUtc('not a date'), undefined);
+      assert.equal(toIsoUtc(''), undefined);
+      assert.equal(toIsoUtc(Number.NaN), undefined);
+      assert.equal(toIsoUtc(null), undefined);
+      assert.equal(toIsoUtc(undefined), undefined);
+      assert.equal(toIsoUtc({}), undefined);
+    });
+  });
+
+  describe('VehicleStatusSchema', () => {
+    it('accepts a plausible status', () => {
+      const ok = VehicleStatusSchema.safeParse({
+        ...BASE,
+        updatedAt: '2026-01-15T07:00:00+01:00',
+        battery: { socPercent: 100, rangeKm: 0 },
+        charging: { state: 'fully_charged', plug: 'plugged' },
+      });
+      assert.equal(ok.success, true);
+    });
+
+    it('rejects socPercent 150', () => {
+      const r = VehicleStatusSchema.safeParse({ ...BASE, battery: { socPercent: 150 } });
+      assert.equal(r.success, false);
+      if (!r.success) assert.deepEqual(r.error.issues[0]?.path, ['battery', 'socPercent']);
+    });
+
+    it('rejects a negative range, an unknown provider, a non-ISO time and an empty VIN', () => {
+      assert.equal(VehicleStatusSchema.safeParse({ ...BASE, battery: { rangeKm: -1 } }).success, false);
+      assert.equal(VehicleStatusSchema.safeParse({ ...BASE, provider: 'tesla' }).success, false);
+      assert.equal(VehicleStatusSchema.safeParse({ ...BASE, fetchedAt: '15/01/2026 08:00' }).success, false);
+      assert.equal(VehicleStatusSchema.safeParse({ ...BASE, vin: '' }).success, false);
+      assert.equal(VehicleStatusSchema.safeParse({ ...BASE, charging: { state: 'charging', plug: 'maybe' } }).success, false);
+    });
+  });
+});

@@ -1,0 +1,194 @@
+import { describe, it, before, after } from 'mocha';
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CarError, toCarError } from '../../src/core/errors';
+import { HttpClient } from '../../src/core/http';
+import { REDACTED, forgetSecret, redact, redactValue, registerSecret } from '../../src/core/redact';
+import { redactingLogger, type Logger } from '../../src/core/log';
+
+const PASSWORD = 'Hunter2-Correct-Horse!';
+const TOKEN = 'tok_9f8e7d6c5b4a3210ffee';
+/** Not registered: only the shapes around it can catch it. */
+const FORM_PASSWORD = 'unregistered-pw-4711';
+const ID_TOKEN = 'opaque-id-token-0815';
+const BEARER = 'xyzBearerValue123456';
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkcml2ZXIifQ.c2lnbmF0dXJlLXBhcnQ';
+const ALL = [PASSWORD, TOKEN, FORM_PASSWORD, ID_TOKEN, BEARER, JWT];
+
+/** Every place an error's text can surface. */
+function surfaces(e: Error): string[] {
+  return [e.message, e.stack ?? '', JSON.stringify(e), String(e)];
+}
+
+function assertClean(e: Error, secrets: string[] = ALL): void {
+  for (const text of surfaces(e)) {
+    for (const s of secrets) assert.ok(!text.includes(s), `a secret leaked into: ${text}`);
+  }
+}
+
+/** A port on 127.0.0.1 that nothing listens on (it was bound and released). */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  return port;
+}
+
+describe('core/redact', () => {
+  before(() => {
+    registerSecret(PASSWORD);
+    registerSecret(TOKEN);
+  });
+
+  after(() => {
+    forgetSecret(PASSWORD);
+    forgetSecret(TOKEN);
+  });
+
+  it('removes registered secrets from CarError message, stack and JSON', () => {
+    const e = new CarError('AUTH_FAILED', `login with ${PASSWORD} failed; token ${TOKEN} was refused`, { status: 401, upstreamCode: '403042' });
+    assertClean(e);
+    assert.match(e.message, new RegExp(REDACTED));
+    const json = JSON.parse(JSON.stringify(e)) as Record<string, unknown>;
+    assert.equal(json.code, 'AUTH_FAILED');
+    assert.equal(json.status, 401);
+    assert.equal(json.upstreamCode, '403042');
+  });
+
+  it('removes registered secrets also when URL-encoded', () => {
+    const e = new CarError('UPSTREAM', `GET /x?u=me&p=${encodeURIComponent(PASSWORD)}`);
+    assertClean(e);
+  });
+
+  it('removes secrets by their shape: password=, "id_token":"…", Bearer …, JWTs', () => {
+    const texts = [
+      `POST /accounts.login failed: loginID=me@example.com&password=${FORM_PASSWORD}&sessionExpiration=0`,
+      `answer {"statusCode":200,"id_token":"${ID_TOKEN}","errorCode":0}`,
+      `request had Authorization: Bearer ${BEARER}`,
+      `header x-kamereon-authorization: Bearer ${BEARER}`,
+      `JWT in the body: ${JWT} end`,
+      `{"id_token":"${JWT}"}`,
+      `password: '${FORM_PASSWORD}'`,
+    ];
+    for (const t of texts) {
+      const e = new CarError('UPSTREAM', t);
+      assertClean(e);
+      assert.ok(e.message.includes(REDACTED), e.message);
+    }
+    // What is not secret survives, so the message stays useful.
+    assert.match(redact(`loginID=me@example.com&password=${FORM_PASSWORD}&sessionExpiration=0`), /loginID=me@example\.com&password=«redacted»&sessionExpiration=0/);
+    assert.equal(redact(`Authorization: Bearer ${BEARER}`).includes('Authorization'), true);
+  });
+
+  it('toCarError redacts a foreign error and a thrown string', () => {
+    assertClean(toCarError(new Error(`socket hang up while sending password=${FORM_PASSWORD} and ${TOKEN}`)));
+    assertClean(toCarError(`Bearer ${BEARER} refused (${PASSWORD})`, 'NETWORK'));
+    assert.equal(toCarError(`x ${PASSWORD}`, 'NETWORK').code, 'NETWORK');
+  });
+
+  it('an HttpClient NETWORK error names method, host and path, never the query', async () => {
+    const port = await closedPort();
+    const client = new HttpClient({ retries: 0 });
+    try {
+      const err = await client
+        .request({
+          method: 'GET',
+          url: `http://127.0.0.1:${port}/accounts.getJWT?apiKey=public-ish&login_token=${FORM_PASSWORD}`,
+          query: { password: PASSWORD, access_token: TOKEN, sessionToken: ID_TOKEN },
+          headers: { authorization: `Bearer ${BEARER}` },
+        })
+        .then(
+          () => assert.fail('a request to a closed port cannot succeed'),
+          (e: unknown) => e,
+        );
+      assert.ok(err instanceof CarError);
+      assert.equal(err.code, 'NETWORK');
+      assert.match(err.message, new RegExp(`GET 127\\.0\\.0\\.1:${port}/accounts\\.getJWT`));
+      assert.ok(!err.message.includes('?'), err.message);
+      assert.ok(!err.message.includes('apiKey'), err.message);
+      assertClean(err);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('redactValue replaces secret-named fields at any depth and leaves the rest', () => {
+    const input = {
+      user: 'me@example.com',
+      password: 'plain-field-password',
+      nested: {
+        tokens: [{ access_token: 'a-1', refreshToken: 'r-1', idToken: 'i-1', expires_in: 900 }],
+        Authorization: 'Basic dXNlcjpwYXNz',
+        note: `contains ${TOKEN} inline`,
+        deeper: { secret: { any: 'shape' }, token: 42, loginToken: 'lt-1', cookieValue: 'cv' },
+      },
+      list: ['plain', `Bearer ${BEARER}`],
+      count: 3,
+      flag: true,
+      none: null,
+      missingPassword: undefined,
+      pwdNull: { password: null },
+    };
+    const out = redactValue(input);
+    assert.deepEqual(out, {
+      user: 'me@example.com',
+      password: REDACTED,
+      nested: {
+        tokens: [{ access_token: REDACTED, refreshToken: REDACTED, idToken: REDACTED, expires_in: 900 }],
+        Authorization: REDACTED,
+        note: `contains ${REDACTED} inline`,
+        deeper: { secret: REDACTED, token: REDACTED, loginToken: REDACTED, cookieValue: REDACTED },
+      },
+      list: ['plain', `Bearer ${REDACTED}`],
+      count: 3,
+      flag: true,
+      none: null,
+      missingPassword: undefined,
+      pwdNull: { password: null },
+    });
+    // A copy: the input is untouched.
+    assert.equal(input.password, 'plain-field-password');
+    assert.equal(input.nested.tokens[0]?.access_token, 'a-1');
+    const text = JSON.stringify(out);
+    for (const s of ['plain-field-password', 'a-1', 'r-1', 'i-1', 'lt-1', TOKEN, BEARER, 'dXNlcjpwYXNz']) assert.ok(!text.includes(s), s);
+  });
+
+  it('ignores too-short values and forgets a secret on request', () => {
+    registerSecret('abc');
+    registerSecret(undefined);
+    registerSecret(null);
+    assert.equal(redact('abc is not a secret'), 'abc is not a secret');
+    const temp = 'temporary-secret-value';
+    registerSecret(temp);
+    assert.equal(redact(`x ${temp} y`), `x ${REDACTED} y`);
+    forgetSecret(temp);
+    assert.equal(redact(`x ${temp} y`), `x ${temp} y`);
+  });
+
+  it('removes a longer secret whole when it contains a shorter one', () => {
+    const short = 'inner-secret';
+    const long = `outer-${short}-tail`;
+    registerSecret(short);
+    registerSecret(long);
+    try {
+      assert.equal(redact(`v=${long}.`), `v=${REDACTED}.`);
+    } finally {
+      forgetSecret(short);
+      forgetSecret(long);
+    }
+  });
+
+  it('redactingLogger passes every line through redact', () => {
+    const lines: string[] = [];
+    const sink: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
+    const log = redactingLogger(sink);
+    log.debug(`d ${PASSWORD}`);
+    log.info(`i ${TOKEN}`);
+    log.warn(`w Bearer ${BEARER}`);
+    log.error(`e ${JWT}`);
+    assert.equal(lines.length, 4);
+    for (const l of lines) for (const s of ALL) assert.ok(!l.includes(s), l);
+  });
+});

@@ -1,0 +1,212 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { ManualClock } from '../../src/core/clock';
+import { CarError, TokenRejectedError } from '../../src/core/errors';
+import { TokenStore } from '../../src/core/token-store';
+import type { AccountConfig, Provider, ProviderAuth, ProviderContext, StatusRead, VehicleCapabilities } from '../../src/brands/provider';
+import type { Vehicle } from '../../src/core/model';
+import { AccountSession } from '../../src/features/session';
+
+const FIFTEEN_MIN = 15 * 60_000;
+
+const FakeAuthSchema = z.object({ access: z.string(), refresh: z.string(), expiresAt: z.number() });
+type FakeAuth = z.infer<typeof FakeAuthSchema>;
+
+/** Lets other callers pile up while a fake cloud call is "on the wire". */
+function wire(): Promise<void> {
+  return new Promise<void>((r) => setImmediate(r));
+}
+
+/** A provider whose auth counts logins and refreshes; a password of "wrong" is refused. */
+class FakeProvider implements Provider<FakeAuth> {
+  readonly id = 'renault' as const;
+  readonly budget = { limit: 100, windowMs: 3_600_000, reserve: 10, code: 'RATE_LIMITED' as const };
+  logins = 0;
+  refreshes = 0;
+  readonly auth: ProviderAuth<FakeAuth>;
+
+  constructor() {
+    this.auth = {
+      stateSchema: FakeAuthSchema,
+      login: async (ctx: ProviderContext): Promise<FakeAuth> => {
+        this.logins++;
+        await wire();
+        if (ctx.config.password === 'wrong') throw new CarError('AUTH_FAILED', 'Invalid login or password');
+        return { access: `access-login-${this.logins}`, refresh: `refresh-${this.logins}`, expiresAt: ctx.clock.now() + FIFTEEN_MIN };
+      },
+      refresh: async (ctx: ProviderContext, state: FakeAuth): Promise<FakeAuth> => {
+        this.refreshes++;
+        await wire();
+        return { access: `access-refresh-${this.refreshes}`, refresh: state.refresh, expiresAt: ctx.clock.now() + FIFTEEN_MIN };
+      },
+      canRefresh: (state: FakeAuth): boolean => state.refresh.length > 0,
+      accessExpiresAt: (state: FakeAuth): number => state.expiresAt,
+    };
+  }
+
+  resolveConfig(input: Partial<AccountConfig> & { provider: 'renault' }): AccountConfig {
+    return { locale: 'fr_FR', servers: {}, keys: {}, ...input };
+  }
+
+  listVehicles(): Promise<Vehicle[]> {
+    return Promise.resolve([]);
+  }
+
+  capabilities(): VehicleCapabilities {
+    return { parts: [], commands: [] };
+  }
+
+  statusCost(): number {
+    return 1;
+  }
+
+  readStatus(): Promise<StatusRead> {
+    return Promise.reject(new CarError('NOT_SUPPORTED', 'not in this fake'));
+  }
+}
+
+function config(password = 'secret-pass'): AccountConfig {
+  return {
+    provider: 'renault',
+    locale: 'fr_FR',
+    username: 'driver@example.com',
+    password,
+    servers: { gigya: 'https://gigya.invalid', kamereon: 'https://kamereon.invalid' },
+    keys: { gigyaApiKey: 'public-key' },
+  };
+}
+
+function accessOf(auth: unknown): string {
+  return FakeAuthSchema.parse(auth).access;
+}
+
+describe('features/session: single flight of sign-in and refresh', () => {
+  let dir: string;
+  let store: TokenStore;
+  let clock: ManualClock;
+  let provider: FakeProvider;
+  const sessions: AccountSession[] = [];
+
+  function session(password?: string): AccountSession {
+    const s = new AccountSession({ key: 'account-1', provider, config: config(password), store, clock });
+    sessions.push(s);
+    return s;
+  }
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cc-session-'));
+    store = new TokenStore(dir);
+    clock = new ManualClock();
+    provider = new FakeProvider();
+  });
+
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) await s.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('refreshes a restored, expired token exactly once for 100 concurrent calls, with no login', async () => {
+    const first = session();
+    assert.equal(accessOf(await first.getAuth()), 'access-login-1');
+    await first.close();
+    assert.equal(provider.logins, 1);
+
+    await clock.advance(FIFTEEN_MIN + 60_000); // the stored access token is now expired
+    const restarted = session();
+    const seen: string[] = [];
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        restarted.call(async (auth) => {
+          seen.push(accessOf(auth));
+          await wire();
+          return i;
+        }),
+      ),
+    );
+
+    assert.equal(provider.refreshes, 1);
+    assert.equal(provider.logins, 1, 'no login after the restart');
+    assert.deepEqual(results, Array.from({ length: 100 }, (_, i) => i));
+    assert.equal(seen.length, 100);
+    assert.ok(seen.every((a) => a === 'access-refresh-1'), 'every call used the refreshed token');
+    assert.equal(restarted.state.phase, 'ready');
+
+    // The refreshed token was stored: a further restart needs neither login nor refresh.
+    await restarted.close();
+    const again = session();
+    assert.equal(accessOf(await again.getAuth()), 'access-refresh-1');
+    assert.equal(provider.refreshes, 1);
+    assert.equal(provider.logins, 1);
+  });
+
+  it('signs in once for 100 concurrent first calls', async () => {
+    const s = session();
+    const auths = await Promise.all(Array.from({ length: 100 }, () => s.getAuth()));
+    assert.equal(provider.logins, 1);
+    assert.equal(provider.refreshes, 0);
+    assert.ok(auths.every((a) => accessOf(a) === 'access-login-1'));
+  });
+
+  it('re-mints a rejected token with exactly one refresh and retries the call', async () => {
+    const s = session();
+    await s.getAuth();
+    let attempts = 0;
+    const used: string[] = [];
+    const out = await s.call(async (auth) => {
+      attempts++;
+      used.push(accessOf(auth));
+      if (attempts === 1) throw new TokenRejectedError();
+      return 'vehicle data';
+    });
+    assert.equal(out, 'vehicle data');
+    assert.equal(attempts, 2);
+    assert.deepEqual(used, ['access-login-1', 'access-refresh-1']);
+    assert.equal(provider.refreshes, 1);
+    assert.equal(provider.logins, 1);
+  });
+
+  it('refreshes once when 20 concurrent calls all find the same token rejected', async () => {
+    const s = session();
+    await s.getAuth();
+    const out = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        s.call(async (auth) => {
+          await wire();
+          if (accessOf(auth) === 'access-login-1') throw new TokenRejectedError();
+          return accessOf(auth);
+        }),
+      ),
+    );
+    assert.ok(out.every((a) => a === 'access-refresh-1'));
+    assert.equal(provider.refreshes, 1);
+  });
+
+  it('stops after a definitive AUTH_FAILED: no further logins, also after a restart; a new password is tried', async () => {
+    const s = session('wrong');
+    await assert.rejects(s.getAuth(), (e: unknown) => e instanceof CarError && e.code === 'AUTH_FAILED');
+    assert.equal(provider.logins, 1);
+    assert.equal(s.state.phase, 'blocked');
+
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(3_600_000);
+      await assert.rejects(s.getAuth(), (e: unknown) => e instanceof CarError && e.code === 'AUTH_FAILED');
+    }
+    assert.equal(provider.logins, 1, 'the refused password is not tried again');
+    await s.close();
+
+    const restarted = session('wrong');
+    await assert.rejects(restarted.getAuth(), (e: unknown) => e instanceof CarError && e.code === 'AUTH_FAILED');
+    assert.equal(restarted.state.phase, 'blocked');
+    assert.equal(provider.logins, 1, 'a restart does not try the refused password again');
+    await restarted.close();
+
+    const fixed = session('right-now');
+    assert.equal(accessOf(await fixed.getAuth()), 'access-login-2');
+    assert.equal(provider.logins, 2);
+    assert.equal(fixed.signedIn, true);
+  });
+});
