@@ -365,10 +365,13 @@ export class AccountSession extends EventEmitter {
     const kind = options.kind ?? 'background';
     const maxAge = options.maxAgeMs ?? 0;
     const vehicle = await this.vehicle(vin);
+    let since = Infinity;
     for (let round = 0; round < 3; round++) {
-      const stale = this.staleParts(vin, parts, maxAge);
+      const stale = this.staleParts(vin, parts, maxAge, since);
       if (stale.length === 0) return this.assemble(vin, parts);
       if (this.flights.has(`status:${vin}`)) {
+        // Join the read in flight and take what it brings, whatever maxAgeMs says.
+        since = this.clock.now();
         await this.flights.run(`status:${vin}`, () => Promise.resolve()).catch(() => undefined);
         continue;
       }
@@ -379,14 +382,15 @@ export class AccountSession extends EventEmitter {
     return this.assemble(vin, parts);
   }
 
-  private staleParts(vin: string, parts: StatusPart[], maxAge: number): StatusPart[] {
+  /** Parts not read within maxAge (and not since `since`, when joining a read). */
+  private staleParts(vin: string, parts: StatusPart[], maxAge: number, since: number): StatusPart[] {
     const cache = this.parts.get(vin);
     const now = this.clock.now();
     const unsupported = this.unsupported.get(vin);
     return parts.filter((p) => {
       if (unsupported?.has(p)) return false;
       const c = cache?.get(p);
-      return !c || now - c.at > maxAge;
+      return !c || (now - c.at >= maxAge && c.at < since);
     });
   }
 

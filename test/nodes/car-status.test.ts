@@ -47,7 +47,7 @@ describe('car-status node', () => {
       },
       { id: 'status', z: 'tab', type: 'car-status', account: 'acc', vin: ZOE, interval: 10, parts: '', onlyOnChange: false, wires: [['out']], ...extra },
       { id: 'out', z: 'tab', type: 'helper' },
-      { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
       { id: 'caught', z: 'tab', type: 'helper' },
     ];
   }

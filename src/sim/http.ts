@@ -1,0 +1,86 @@
+/**
+ * The small HTTP vocabulary shared by every simulated provider: a provider sees a parsed
+ * request and answers with a plain value; the router in index.ts does the Node plumbing.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../core/clock';
+
+export interface SimRequest {
+  readonly method: string;
+  /** Path below the provider's prefix, without query string (e.g. `/kamereon/commerce/v1/...`). */
+  readonly path: string;
+  /** Path as received (below the server root). */
+  readonly fullPath: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface SimHttpResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body: string;
+}
+
+/** A response that never comes (until the client gives up or the simulator closes). */
+export interface SimHang {
+  readonly hang: true;
+}
+
+export type SimResponse = SimHttpResponse | SimHang;
+
+/** What every provider gets from the simulator. */
+export interface SimContext {
+  readonly clock: Clock;
+  /** World speed factor: world time elapsed = clock time elapsed x timeScale. */
+  readonly timeScale: number;
+  readonly log: (line: string) => void;
+  /** http://host:port of the running server. */
+  readonly baseUrl: string;
+}
+
+/** One cloud back end served under a path prefix (e.g. `/renault`). */
+export interface SimProvider {
+  /** Path prefix, starting with `/`, no trailing slash. */
+  readonly prefix: string;
+  readonly title: string;
+  handle(req: SimRequest): SimResponse | Promise<SimResponse>;
+  /** Lines for the index page (accounts, cars, URLs). */
+  describe(): string[];
+  close?(): void;
+}
+
+export function isHang(r: SimResponse): r is SimHang {
+  return 'hang' in r;
+}
+
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  contentType = 'application/json;charset=UTF-8',
+): SimHttpResponse {
+  return { status, headers: { 'content-type': contentType }, body: JSON.stringify(body) };
+}
+
+export function textResponse(status: number, body: string, contentType = 'text/plain; charset=utf-8'): SimHttpResponse {
+  return { status, headers: { 'content-type': contentType }, body };
+}
+
+/** Header value as one string (first of a repeated header). */
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Narrowing helper for parsed JSON. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
