@@ -1,9 +1,11 @@
 import type { z } from 'zod';
-import type { CallBudget, CallKind, Clock, HttpClient, Logger, ProviderId, StatusFragment, StatusPart, Vehicle } from '../core';
+import type { Brand, CallBudget, CallKind, Clock, HttpClient, Logger, ProviderId, StatusFragment, StatusPart, Vehicle } from '../core';
 
 /** What the user configured for an account, after defaults were applied. */
 export interface AccountConfig {
   provider: ProviderId;
+  /** Only the vehicles of this brand (an account can hold several); undefined = all. */
+  brand?: Brand;
   /** Locale (renault: fr_FR) or region (bmw: row/na). */
   locale: string;
   username?: string;

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
-import { CarError, TokenStore, type Clock, type Logger, type ProviderId } from '../core';
+import { BRANDS, CarError, TokenStore, type Brand, type Clock, type Logger, type ProviderId } from '../core';
 import { getProvider } from '../brands';
 import { AccountSession, type SessionState } from './session';
 
 /** The account settings as the config node holds them (strings from the editor). */
 export interface AccountSettings {
   provider: string;
+  brand?: string;
   locale?: string;
   username?: string;
   password?: string;
@@ -44,6 +45,11 @@ export function createSession(options: CreateSessionOptions): AccountSession {
     servers: clean(options.settings.servers),
     keys: clean(options.settings.keys),
   });
+  const brand = options.settings.brand;
+  if (brand && !(BRANDS as readonly string[]).includes(brand)) {
+    throw new CarError('BAD_INPUT', `brand must be one of: ${BRANDS.join(', ')} (or empty for all; got "${brand}")`);
+  }
+  if (brand) config.brand = brand as Brand;
   const perHour = options.settings.budgetPerHour;
   if (perHour !== undefined && (!Number.isFinite(perHour) || perHour < 1 || perHour > 600)) {
     throw new CarError('BAD_INPUT', `budgetPerHour must be a number from 1 to 600 (got ${String(perHour)})`);
@@ -62,6 +68,7 @@ export function createSession(options: CreateSessionOptions): AccountSession {
 /** The account node's settings as the editor saves them (all strings). */
 export interface AccountDef {
   provider: string;
+  brand?: string;
   locale?: string;
   gigyaUrl?: string;
   kamereonUrl?: string;
@@ -74,6 +81,7 @@ export function settingsFromDef(def: AccountDef, credentials: Record<string, str
   const budget = def.budgetPerHour === undefined || def.budgetPerHour === '' ? undefined : Number(def.budgetPerHour);
   return {
     provider: def.provider || 'renault',
+    ...(def.brand ? { brand: def.brand } : {}),
     ...(def.locale ? { locale: def.locale } : {}),
     ...(credentials?.username ? { username: credentials.username } : {}),
     ...(credentials?.password ? { password: credentials.password } : {}),

@@ -141,7 +141,7 @@ export class AccountSession extends EventEmitter {
     });
     this.budget.onChange = () => this.scheduleSave();
     const c = this.config;
-    this.seed = accountSeed([c.provider, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys)]);
+    this.seed = accountSeed([c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys)]);
   }
 
   get state(): SessionState {
@@ -320,7 +320,9 @@ export class AccountSession extends EventEmitter {
     const list = this.vehicleList;
     if (!options.force && list && this.clock.now() - list.at < this.vehicleListTtlMs) return list.vehicles;
     return this.flights.run('vehicles', async () => {
-      const vehicles = await this.call((auth, ctx) => this.provider.listVehicles(ctx, auth, { kind: options.kind ?? 'explicit' }));
+      const all = await this.call((auth, ctx) => this.provider.listVehicles(ctx, auth, { kind: options.kind ?? 'explicit' }));
+      const brand = this.config.brand;
+      const vehicles = brand ? all.filter((v) => v.brand === undefined || v.brand === brand) : all;
       this.vehicleList = { at: this.clock.now(), vehicles };
       await this.save();
       return vehicles;

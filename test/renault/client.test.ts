@@ -78,6 +78,21 @@ describe('Renault client against the simulator', () => {
     assert.equal(sim.renault.stats.logins, 1);
   });
 
+  it('lists only the cars of the chosen brand', async () => {
+    const provider = getProvider('renault');
+    const s = new AccountSession({
+      key: 'dacia-only',
+      provider,
+      config: { ...provider.resolveConfig({ provider: 'renault', username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl } }), brand: 'dacia' },
+      store: new TokenStore(dir),
+      clock,
+    });
+    sessions.push(s);
+    const vehicles = await s.vehicles();
+    assert.ok(vehicles.length >= 1);
+    assert.ok(vehicles.every((v) => v.brand === 'dacia'));
+  });
+
   it('re-mints the JWT when it expires, without a new login', async () => {
     const s = session();
     await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
