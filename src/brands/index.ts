@@ -2,7 +2,18 @@ import { CarError, type ProviderId } from '../core';
 import type { Provider } from './provider';
 import { renault } from './renault';
 
-export type { Provider, ProviderContext, AccountConfig, CallOptions, StatusRead, VehicleCapabilities } from './provider';
+export type {
+  Provider,
+  ProviderContext,
+  AccountConfig,
+  CallOptions,
+  StatusRead,
+  VehicleCapabilities,
+  CommandTicket,
+  CommandProgress,
+  RawRequest,
+  RawResponse,
+} from './provider';
 
 /** The registry: every provider the plugin speaks. */
 const PROVIDERS: Partial<Record<ProviderId, Provider<unknown>>> = {

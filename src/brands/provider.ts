@@ -1,5 +1,24 @@
 import type { z } from 'zod';
-import type { Brand, CallBudget, CallKind, Clock, HttpClient, Logger, ProviderId, StatusFragment, StatusPart, Vehicle } from '../core';
+import type {
+  Brand,
+  CallBudget,
+  CallKind,
+  ChargeSession,
+  ChargingChange,
+  ChargingSettings,
+  Clock,
+  CommandInput,
+  CommandName,
+  ErrorCode,
+  HttpClient,
+  HttpMethod,
+  Logger,
+  ProviderId,
+  StatusFragment,
+  StatusPart,
+  Trip,
+  Vehicle,
+} from '../core';
 
 /** What the user configured for an account, after defaults were applied. */
 export interface AccountConfig {
@@ -50,8 +69,47 @@ export interface ProviderAuth<S> {
 export interface VehicleCapabilities {
   /** Status parts this vehicle can report. */
   parts: StatusPart[];
-  /** Commands this vehicle accepts (names from features/commands). */
-  commands: string[];
+  /** Commands this vehicle accepts. */
+  commands: CommandName[];
+  /** The charging schedule can be read / written. */
+  chargingRead: boolean;
+  chargingWrite: boolean;
+  /** The cloud keeps charging sessions / trips of its own. */
+  nativeChargeSessions: boolean;
+  nativeTrips: boolean;
+}
+
+/** What the provider hands back when a command was accepted by the cloud. */
+export interface CommandTicket {
+  command: CommandName;
+  /** The cloud's id of the action, when it gives one. */
+  actionId?: string;
+  /** Epoch ms when the cloud accepted it. */
+  acceptedAt: number;
+  /** Provider data the tracking needs (JSON-safe). */
+  track?: Record<string, unknown>;
+}
+
+/** One look at how a command is going. 'pending' = nothing new yet. */
+export interface CommandProgress {
+  step: 'pending' | 'delivered' | 'executed' | 'failed';
+  /** What told us (a notification, an event status, a re-read of the state). */
+  source?: string;
+  detail?: string;
+  code?: ErrorCode;
+}
+
+export interface RawRequest {
+  method: HttpMethod;
+  /** Path below the provider's API root, e.g. /commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/cockpit. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RawResponse {
+  status: number;
+  body: unknown;
 }
 
 export interface StatusRead {
@@ -74,4 +132,28 @@ export interface Provider<S = unknown> {
   /** How many budgeted calls a status read of these parts costs. */
   statusCost(vehicle: Vehicle, parts: StatusPart[]): number;
   readStatus(ctx: ProviderContext, auth: S, vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead>;
+
+  /**
+   * Sends a command once (never retried: it may have reached the car). Throws NOT_SUPPORTED
+   * without calling when the vehicle cannot do it.
+   */
+  sendCommand(ctx: ProviderContext, auth: S, vehicle: Vehicle, input: CommandInput, opts: CallOptions): Promise<CommandTicket>;
+  /** One look at a command's progress (Renault: notifications and a re-read; MyBMW: event status). */
+  trackCommand(ctx: ProviderContext, auth: S, vehicle: Vehicle, ticket: CommandTicket, opts: CallOptions): Promise<CommandProgress>;
+  /** How often trackCommand may be called for this command, in ms. */
+  trackIntervalMs(ticket: CommandTicket): number;
+
+  readCharging(ctx: ProviderContext, auth: S, vehicle: Vehicle, opts: CallOptions): Promise<ChargingSettings>;
+  /** Writes a change; returns the cloud's action ids. Throws NOT_SUPPORTED / BAD_INPUT without calling when it cannot. */
+  writeCharging(ctx: ProviderContext, auth: S, vehicle: Vehicle, change: ChargingChange, opts: CallOptions): Promise<{ actionIds: string[] }>;
+
+  /** Native charging sessions between two times (ISO); NOT_SUPPORTED where the cloud has none. */
+  readChargeSessions(ctx: ProviderContext, auth: S, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<ChargeSession[]>;
+  /** Native trips; NOT_SUPPORTED where the cloud has none. */
+  readTrips(ctx: ProviderContext, auth: S, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<Trip[]>;
+
+  /** Path prefixes (with {accountId}, {vin}, {personId} placeholders) a raw request may use. */
+  readonly rawPaths: readonly string[];
+  /** A raw call with the managed token; BAD_INPUT for a path outside rawPaths. */
+  rawRequest(ctx: ProviderContext, auth: S, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse>;
 }

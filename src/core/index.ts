@@ -7,3 +7,6 @@ export * from './single-flight';
 export * from './budget';
 export * from './token-store';
 export * from './log';
+export * from './commands';
+export * from './charging';
+export * from './history';

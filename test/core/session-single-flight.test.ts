@@ -1,3 +1,4 @@
+import { unsupportedExtras } from '../../src/brands/unsupported';
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -20,6 +21,8 @@ type FakeAuth = z.infer<typeof FakeAuthSchema>;
 function wire(): Promise<void> {
   return new Promise<void>((r) => setImmediate(r));
 }
+
+const EXTRAS = unsupportedExtras('the fake provider');
 
 /** A provider whose auth counts logins and refreshes; a password of "wrong" is refused. */
 class FakeProvider implements Provider<FakeAuth> {
@@ -57,7 +60,7 @@ class FakeProvider implements Provider<FakeAuth> {
   }
 
   capabilities(): VehicleCapabilities {
-    return { parts: [], commands: [] };
+    return { parts: [], commands: [], chargingRead: false, chargingWrite: false, nativeChargeSessions: false, nativeTrips: false };
   }
 
   statusCost(): number {
@@ -67,6 +70,16 @@ class FakeProvider implements Provider<FakeAuth> {
   readStatus(): Promise<StatusRead> {
     return Promise.reject(new CarError('NOT_SUPPORTED', 'not in this fake'));
   }
+
+  readonly sendCommand = EXTRAS.sendCommand;
+  readonly trackCommand = EXTRAS.trackCommand;
+  readonly trackIntervalMs = EXTRAS.trackIntervalMs;
+  readonly readCharging = EXTRAS.readCharging;
+  readonly writeCharging = EXTRAS.writeCharging;
+  readonly readChargeSessions = EXTRAS.readChargeSessions;
+  readonly readTrips = EXTRAS.readTrips;
+  readonly rawPaths = EXTRAS.rawPaths;
+  readonly rawRequest = EXTRAS.rawRequest;
 }
 
 function config(password = 'secret-pass'): AccountConfig {

@@ -3,6 +3,10 @@ import type { AccountConfig, CallOptions, Provider, ProviderContext, StatusRead,
 import { DEFAULT_KEYS, DEFAULT_SERVERS, LOCALES, READS, kamereon, type ReadName } from './api';
 import { renaultAuth, type RenaultAuthState } from './auth';
 import { isAvailable } from './capabilities';
+import { renaultCommands } from './commands';
+import { renaultCharging } from './charging';
+import { renaultHistory } from './history';
+import { renaultRaw } from './raw';
 import { combineRange, mapBatteryStatus, mapCockpit, mapHvacStatus, mapLocation, mapVehicles } from './map';
 import { BatteryStatusSchema, CockpitSchema, HvacStatusSchema, LocationSchema, PersonSchema, VehiclesSchema } from './schemas';
 
@@ -106,7 +110,14 @@ export const renault: Provider<RenaultAuthState> = {
 
   capabilities(vehicle: Vehicle): VehicleCapabilities {
     const parts = (Object.keys(READ_OF_PART) as StatusPart[]).filter((p) => readsFor(vehicle, [p]).length > 0);
-    return { parts, commands: [] };
+    return {
+      parts,
+      commands: renaultCommands.commandsFor(vehicle),
+      chargingRead: renaultCharging.canRead(vehicle),
+      chargingWrite: renaultCharging.canWrite(vehicle),
+      nativeChargeSessions: renaultHistory.hasChargeSessions(vehicle),
+      nativeTrips: false,
+    };
   },
 
   statusCost(vehicle, parts) {
@@ -150,11 +161,28 @@ export const renault: Provider<RenaultAuthState> = {
     }
     return { status, raw, missing };
   },
+
+  sendCommand: (ctx, auth, vehicle, input, opts) => renaultCommands.send(ctx, requireJwtState(auth), vehicle, input, opts),
+  trackCommand: (ctx, auth, vehicle, ticket, opts) => renaultCommands.track(ctx, requireJwtState(auth), vehicle, ticket, opts),
+  trackIntervalMs: (ticket) => renaultCommands.trackIntervalMs(ticket),
+  readCharging: (ctx, auth, vehicle, opts) => renaultCharging.read(ctx, requireJwtState(auth), vehicle, opts),
+  writeCharging: (ctx, auth, vehicle, change, opts) => renaultCharging.write(ctx, requireJwtState(auth), vehicle, change, opts),
+  readChargeSessions: (ctx, auth, vehicle, from, to, opts) => renaultHistory.chargeSessions(ctx, requireJwtState(auth), vehicle, from, to, opts),
+  readTrips: () => Promise.reject(new CarError('NOT_SUPPORTED', 'Renault keeps no trips; car-trips derives them from the status history', { transient: false })),
+  rawPaths: renaultRaw.paths,
+  rawRequest: (ctx, auth, vehicle, req, opts) => renaultRaw.request(ctx, requireJwtState(auth), vehicle, req, opts),
 };
 
 function requireJwt(auth: RenaultAuthState): { jwt: string } {
   if (!auth.jwt) throw new TokenRejectedError('no JWT yet');
   return { jwt: auth.jwt };
+}
+
+/** The auth state with a JWT, for the modules below: they call Kamereon with it. */
+export type RenaultSession = RenaultAuthState & { jwt: string };
+function requireJwtState(auth: RenaultAuthState): RenaultSession {
+  if (!auth.jwt) throw new TokenRejectedError('no JWT yet');
+  return auth as RenaultSession;
 }
 
 export { renaultAuth, type RenaultAuthState };
