@@ -115,6 +115,8 @@ export class AccountSession extends EventEmitter {
   /** Parts a vehicle answered NOT_SUPPORTED for: not asked again until redeploy (saves quota). */
   private readonly unsupported = new Map<string, Set<StatusPart>>();
   private loaded?: Promise<void>;
+  /** The pollers reading through this account, so each can take its share of the budget. */
+  readonly pollers = new Set<object>();
   private saveTimer?: TimerHandle;
   private closed = false;
   private current: SessionState = { phase: 'idle' };
@@ -335,6 +337,12 @@ export class AccountSession extends EventEmitter {
     const again = (await this.vehicles({ force: true })).find((v) => v.vin === vin);
     if (!again) throw new CarError('BAD_INPUT', `vehicle ${vin} is not in this account`);
     return again;
+  }
+
+  /** Calls one status read of these parts costs (estimate before the vehicle list is known: one per part). */
+  statusCostEstimate(vin: string, parts: StatusPart[]): number {
+    const vehicle = this.vehicleList?.vehicles.find((v) => v.vin === vin);
+    return vehicle ? this.provider.statusCost(vehicle, parts) : parts.length;
   }
 
   /** The last status assembled for a vehicle, from the cache (no call). */

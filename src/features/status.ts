@@ -8,6 +8,8 @@ export interface StatusPollerOptions {
   vin: string;
   parts: StatusPart[];
   intervalMs: number;
+  /** Poll faster while charging, driving or climatising, slower while parked. */
+  adaptive?: boolean;
   /** Emit only when something the car reported changed. */
   onlyOnChange: boolean;
   clock?: Clock;
@@ -16,6 +18,43 @@ export interface StatusPollerOptions {
 }
 
 export const MIN_INTERVAL_MS = 60_000;
+export const MAX_INTERVAL_MS = 4 * 3_600_000;
+
+/** Something is going on: the car charges, climatises, or moved since the last read. */
+export function isActive(s: VehicleStatus, previous: VehicleStatus | undefined): boolean {
+  if (s.charging?.state === 'charging' || s.climate?.state === 'on' || s.climate?.state === 'heating' || s.climate?.state === 'cooling') return true;
+  if (!previous) return false;
+  if (s.mileageKm !== undefined && previous.mileageKm !== undefined && s.mileageKm > previous.mileageKm) return true;
+  const a = s.position;
+  const b = previous.position;
+  if (a && b && (Math.abs(a.latitude - b.latitude) > 0.001 || Math.abs(a.longitude - b.longitude) > 0.001)) return true;
+  const socA = s.battery?.socPercent;
+  const socB = previous.battery?.socPercent;
+  return socA !== undefined && socB !== undefined && socA < socB - 1 && s.charging?.plug !== 'plugged';
+}
+
+export interface IntervalInput {
+  baseMs: number;
+  adaptive: boolean;
+  active: boolean;
+  /** Reads in a row that changed nothing. */
+  quietReads: number;
+  /** The interval this poller's share of the account budget sustains. */
+  sustainableMs: number;
+}
+
+/**
+ * The next poll delay: a third of the interval while active, three times it after an hour of
+ * quiet, never shorter than the budget sustains nor than a minute, never longer than 4 h.
+ */
+export function nextInterval(i: IntervalInput): number {
+  let ms = i.baseMs;
+  if (i.adaptive) {
+    if (i.active) ms = i.baseMs / 3;
+    else if (i.quietReads * i.baseMs >= 3_600_000) ms = i.baseMs * 3;
+  }
+  return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, i.sustainableMs, Math.round(ms)));
+}
 
 /** A status with a flag saying whether it differs from the previous one. */
 export interface StatusEvent {
@@ -53,8 +92,12 @@ export class StatusPoller extends EventEmitter {
   private readonly clock: Clock;
   private timer?: TimerHandle;
   private last?: string;
+  private previous?: VehicleStatus;
+  private active = false;
+  private quietReads = 0;
   private lastError?: string;
   private stopped = true;
+  private inflight?: Promise<void>;
 
   constructor(opts: StatusPollerOptions) {
     super();
@@ -64,10 +107,12 @@ export class StatusPoller extends EventEmitter {
 
   start(): void {
     this.stopped = false;
+    this.opts.session.pollers.add(this);
     this.schedule(this.opts.firstReadDelayMs ?? 1_000);
   }
 
   stop(): void {
+    this.opts.session.pollers.delete(this);
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -76,13 +121,36 @@ export class StatusPoller extends EventEmitter {
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => void this.poll(), delay);
+    this.timer = this.clock.setTimeout(() => {
+      this.inflight = this.poll().finally(() => (this.inflight = undefined));
+    }, delay);
+  }
+
+  /** Resolves when no background read is in flight (for an orderly close, and for tests). */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
+  /** The interval this poller can afford: its share of the account's background budget. */
+  private sustainableMs(): number {
+    const { session } = this.opts;
+    const budget = session.budget;
+    const perRead = Math.max(1, session.statusCostEstimate(this.opts.vin, this.opts.parts));
+    const share = Math.max(1, budget.limit - budget.reserve) / Math.max(1, session.pollers.size);
+    return Math.ceil((budget.windowMs * perRead) / share);
   }
 
   private async poll(): Promise<void> {
     let next = this.opts.intervalMs;
     try {
       await this.read('poll');
+      next = nextInterval({
+        baseMs: this.opts.intervalMs,
+        adaptive: this.opts.adaptive === true,
+        active: this.active,
+        quietReads: this.quietReads,
+        sustainableMs: this.sustainableMs(),
+      });
     } catch (e) {
       const err = toCarError(e);
       // A pause the cloud or the budget names is waited out, not polled through.
@@ -102,6 +170,9 @@ export class StatusPoller extends EventEmitter {
       const fp = fingerprint(status);
       const changed = fp !== this.last;
       this.last = fp;
+      this.active = isActive(status, this.previous);
+      this.quietReads = changed || this.active ? 0 : this.quietReads + 1;
+      this.previous = status;
       this.lastError = undefined;
       const event: StatusEvent = { status, changed, trigger };
       if (trigger === 'poll' && (changed || !this.opts.onlyOnChange)) this.emit('status', event);

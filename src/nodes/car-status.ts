@@ -9,6 +9,7 @@ interface CarStatusDef extends NodeDef {
   interval?: string | number;
   parts?: string;
   onlyOnChange?: boolean;
+  adaptive?: boolean;
 }
 
 interface AccountNodeLike {
@@ -45,6 +46,7 @@ export = function register(RED: RedApi): void {
       parts,
       intervalMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 10) * 60_000,
       onlyOnChange: def.onlyOnChange === true,
+      adaptive: def.adaptive !== false,
     });
     const words = {
       locked: RED._('car-status.words.locked'),

@@ -1,0 +1,162 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { ManualClock, TokenStore, type VehicleStatus } from '../../src/core';
+import { getProvider } from '../../src/brands';
+import { AccountSession } from '../../src/features/session';
+import { StatusPoller, isActive, isStale, nextInterval, parseParts, summarize, type StatusEvent } from '../../src/features/status';
+import { startSimulator, type Simulator } from '../../src/sim';
+import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { removeDir, tempDir } from '../helpers';
+
+const base = (over: Partial<VehicleStatus> = {}): VehicleStatus => ({ vin: 'V', provider: 'renault', fetchedAt: '2026-01-01T00:00:00.000Z', ...over });
+const words = { locked: 'locked', unlocked: 'unlocked', charging: 'charging', plugged: 'plugged' };
+
+describe('features/status: pure parts', () => {
+  it('summarises a status for the status dot', () => {
+    assert.equal(summarize(base({ battery: { socPercent: 72.4 }, rangeKm: 318.2, lock: { state: 'locked' } }), words), '72 % · 318 km · locked');
+    assert.equal(summarize(base({ battery: { socPercent: 50 }, charging: { state: 'charging', plug: 'plugged' } }), words), '50 % · charging');
+    assert.equal(summarize(base({ mileageKm: 1234 }), words), '1234 km total');
+  });
+
+  it('calls a status stale when the car data is older than 6 hours', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    assert.equal(isStale(base({ updatedAt: '2026-01-01T05:59:00.000Z' }), now), true);
+    assert.equal(isStale(base({ updatedAt: '2026-01-01T06:01:00.000Z' }), now), false);
+    assert.equal(isStale(base(), now), false);
+  });
+
+  it('parses the parts setting and names the allowed values on error', () => {
+    assert.deepEqual(parseParts('battery, position'), ['battery', 'position']);
+    assert.equal(parseParts('').length, 11);
+    assert.throws(() => parseParts(['battery', 'wheels']), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /battery, fuel, charging/.test(e.message));
+  });
+
+  it('sees activity in charging, climate, movement and a falling charge', () => {
+    assert.equal(isActive(base({ charging: { state: 'charging', plug: 'plugged' } }), undefined), true);
+    assert.equal(isActive(base({ climate: { state: 'on' } }), undefined), true);
+    assert.equal(isActive(base({ mileageKm: 101 }), base({ mileageKm: 100 })), true);
+    assert.equal(isActive(base({ position: { latitude: 48.86, longitude: 2.35 } }), base({ position: { latitude: 48.85, longitude: 2.35 } })), true);
+    assert.equal(isActive(base({ battery: { socPercent: 60 } }), base({ battery: { socPercent: 65 } })), true);
+    assert.equal(isActive(base({ mileageKm: 100, battery: { socPercent: 65 } }), base({ mileageKm: 100, battery: { socPercent: 65 } })), false);
+  });
+
+  it('polls faster while active, slower after an hour of quiet, never below the budget share', () => {
+    const min = 60_000;
+    const b = 10 * min;
+    assert.equal(nextInterval({ baseMs: b, adaptive: true, active: true, quietReads: 0, sustainableMs: 0 }), b / 3);
+    assert.equal(nextInterval({ baseMs: b, adaptive: true, active: false, quietReads: 6, sustainableMs: 0 }), 3 * b);
+    assert.equal(nextInterval({ baseMs: b, adaptive: true, active: false, quietReads: 5, sustainableMs: 0 }), b);
+    assert.equal(nextInterval({ baseMs: b, adaptive: false, active: true, quietReads: 0, sustainableMs: 0 }), b);
+    assert.equal(nextInterval({ baseMs: b, adaptive: true, active: true, quietReads: 0, sustainableMs: 8 * min }), 8 * min);
+    assert.equal(nextInterval({ baseMs: min, adaptive: true, active: true, quietReads: 0, sustainableMs: 0 }), min);
+  });
+});
+
+describe('features/status: StatusPoller against the simulator', () => {
+  let sim: Simulator;
+  let clock: ManualClock;
+  let dir: string;
+  let session: AccountSession;
+
+  beforeEach(async () => {
+    clock = new ManualClock('2026-11-20T08:00:00Z');
+    sim = await startSimulator({ port: 0, clock, renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 } } });
+    dir = await tempDir();
+    const provider = getProvider('renault');
+    session = new AccountSession({
+      key: 'poller',
+      provider,
+      config: provider.resolveConfig({
+        provider: 'renault',
+        username: DEMO_RENAULT_USER,
+        password: DEMO_RENAULT_PASSWORD,
+        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
+      }),
+      store: new TokenStore(dir),
+      clock,
+    });
+    await session.vehicles();
+  });
+
+  afterEach(async () => {
+    await session.close();
+    await sim.close();
+    await removeDir(dir);
+  });
+
+  it('keeps a day of polling by five nodes on three cars within the account budget', async () => {
+    const vins = ['VF1AG000862Z50001', 'VF1R5E00125R50002', 'UU1DBG00X68SP0005'];
+    const pollers = [0, 1, 2, 3, 4].map(
+      (i) =>
+        new StatusPoller({
+          session,
+          vin: vins[i % vins.length] ?? '',
+          parts: ['battery', 'charging', 'mileage', 'position', 'climate'],
+          intervalMs: 60_000,
+          adaptive: true,
+          onlyOnChange: false,
+          clock,
+        }),
+    );
+    let events = 0;
+    for (const p of pollers) {
+      p.on('status', () => events++);
+      p.on('error', () => undefined);
+      p.start();
+    }
+    sim.renault.resetStats();
+    const perMinute: number[] = [];
+    for (let m = 0; m < 24 * 60; m++) {
+      const before = sim.renault.stats.kamereon;
+      await clock.advance(60_000);
+      // Let the reads the minute started finish over their sockets before time moves on.
+      await Promise.all(pollers.map((p) => p.settled()));
+      perMinute.push(sim.renault.stats.kamereon - before);
+    }
+    for (const p of pollers) p.stop();
+    assert.ok(events > 24, `the pollers did poll (${events} statuses)`);
+    if (process.env.DEBUG_BUDGET) console.log({ events, total: perMinute.reduce((a, b) => a + b, 0) });
+    assert.equal(sim.renault.stats.rejected429, 0, 'never over the quota');
+    // The quota window is rolling: check every 60-minute window of the day.
+    let worst = 0;
+    for (let m = 0; m + 60 <= perMinute.length; m++) worst = Math.max(worst, perMinute.slice(m, m + 60).reduce((a, b) => a + b, 0));
+    assert.ok(worst <= 60, `at most 60 calls in any hour, saw ${worst}`);
+  });
+
+  it('emits only changes when asked, and answers requests always', async () => {
+    const poller = new StatusPoller({ session, vin: 'UU1DBG00X68SP0005', parts: ['mileage'], intervalMs: 60_000, onlyOnChange: true, clock });
+    const seen: StatusEvent[] = [];
+    poller.on('status', (e: StatusEvent) => seen.push(e));
+    poller.start();
+    for (let i = 0; i < 10; i++) await clock.advance(60_000);
+    poller.stop();
+    assert.equal(seen.length, 1, 'a parked car polled ten times changes once (the first read)');
+    const asked = await poller.read('request');
+    assert.equal(asked.changed, false);
+    assert.equal(asked.status.vin, 'UU1DBG00X68SP0005');
+  });
+
+  it('waits out a rate limit instead of polling through it', async () => {
+    const poller = new StatusPoller({ session, vin: 'VF1AG000862Z50001', parts: ['battery'], intervalMs: 60_000, onlyOnChange: false, clock });
+    const errors: string[] = [];
+    poller.on('error', (e: Error & { code: string }) => errors.push(e.code));
+    sim.renault.injectFault({ kind: 'overloaded', times: 1 });
+    poller.start();
+    await clock.advance(2_000);
+    assert.deepEqual(errors, ['RATE_LIMITED']);
+    const calls = sim.renault.stats.kamereon;
+    await clock.advance(14 * 60_000);
+    assert.equal(sim.renault.stats.kamereon, calls, 'no call during the 15-minute pause');
+    let resumed = false;
+    poller.on('status', () => (resumed = true));
+    // The poll after the pause goes over real sockets: let them work between clock steps.
+    for (let i = 0; i < 300 && !resumed; i++) {
+      await clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    assert.ok(resumed, 'polling resumed after the pause');
+    assert.ok(sim.renault.stats.kamereon > calls);
+    assert.ok(clock.now() >= Date.parse('2026-11-20T08:15:00Z'), 'not before the pause ended');
+    poller.stop();
+  });
+});
