@@ -1,0 +1,71 @@
+import { describe, it, before, after } from 'mocha';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
+import { startNodeRed, type NodeRedProcess } from '../nodered-process';
+
+const run = promisify(execFile);
+const pkg = JSON.parse(require('node:fs').readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  'node-red': { nodes: Record<string, string> };
+};
+
+interface NodeSetInfo {
+  module: string;
+  types: string[];
+  enabled: boolean;
+  err?: string;
+}
+
+describe('install from the tarball, as users do', function () {
+  this.timeout(240_000);
+  let work: string;
+  let nr: NodeRedProcess | undefined;
+
+  before(async () => {
+    work = await tempDir('cc-pack-');
+  });
+  after(async () => {
+    await nr?.stop();
+    await removeDir(work);
+  });
+
+  it('packs, installs into a fresh user directory, and loads every node without an error', async () => {
+    // The build already ran (npm test builds first); pack what it made.
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: PROJECT_ROOT });
+    const packed = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    const tarball = path.join(work, packed[0]?.filename ?? '');
+    const files = (packed[0]?.files ?? []).map((f) => f.path);
+    for (const type of Object.keys(pkg['node-red'].nodes)) {
+      assert.ok(files.includes(`nodes/${type}.js`), `${type}.js is packed`);
+      assert.ok(files.includes(`nodes/${type}.html`), `${type}.html is packed`);
+    }
+    assert.ok(files.includes('dist/src/nodes/car-status.js'), 'the compiled code is packed');
+    assert.ok(files.includes('nodes/icons/car.svg'), 'the icon is packed next to the node files');
+    assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('dist/test/') || f.startsWith('src/')), 'no tests or sources in the package');
+    assert.ok(!files.some((f) => f.includes('fixtures')), 'no recorded fixtures in the package');
+
+    const userDir = path.join(work, 'userdir');
+    await fs.mkdir(userDir, { recursive: true });
+    await fs.writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', tarball], { cwd: userDir, maxBuffer: 10 * 1024 * 1024 });
+
+    nr = await startNodeRed({ userDir, linkPlugin: false });
+    const res = await fetch(`${nr.url}/nodes`, { headers: { accept: 'application/json' } });
+    const sets = (await res.json()) as NodeSetInfo[];
+    const ours = sets.filter((s) => s.module === pkg.name);
+    const types = ours.flatMap((s) => s.types);
+    for (const type of Object.keys(pkg['node-red'].nodes)) assert.ok(types.includes(type), `${type} is registered`);
+    for (const s of ours) {
+      assert.equal(s.err, undefined, `${s.types.join(',')}: ${s.err ?? ''}`);
+      assert.equal(s.enabled, true);
+    }
+    const log = nr.log();
+    assert.doesNotMatch(log, /\[error\]/, 'no error in the Node-RED log');
+    assert.doesNotMatch(log, /\[warn\].*(connected-car|car-)/, 'no warning about our nodes');
+  });
+});
