@@ -28,10 +28,15 @@ export = function register(RED: RedApi): void {
       node.on('input', (_msg, _send, done) => done(new CarError('BAD_INPUT', account?.configError ?? RED._('car-status.errors.no-account'))));
       return;
     }
+    if (!def.vin) {
+      // A first deploy of a new account comes before a vehicle can be picked: not an error yet.
+      node.status({ fill: 'grey', shape: 'ring', text: RED._('car-status.status.pick-vehicle') });
+      node.on('input', (_msg, _send, done) => done(new CarError('BAD_INPUT', RED._('car-status.errors.no-vehicle'))));
+      return;
+    }
     let parts;
     try {
       parts = parseParts(def.parts);
-      if (!def.vin) throw new CarError('BAD_INPUT', RED._('car-status.errors.no-vehicle'));
     } catch (e) {
       const err = toCarError(e, 'BAD_INPUT');
       node.status({ fill: 'red', shape: 'ring', text: err.code });
