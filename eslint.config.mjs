@@ -18,8 +18,19 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-this-alias': 'off' },
   },
   {
-    files: ['nodes/*.js', 'bin/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
+    files: ['nodes/*.js', 'bin/*.js', 'scripts/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,6 +1,7 @@
 import { describe, it, before, after, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/sim';
@@ -13,7 +14,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
 const ZOE = 'VF1AG000862Z50001';
 
-const packageJson = JSON.parse(require('node:fs').readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   'node-red': { nodes: Record<string, string> };
 };
 const NODE_TYPES = Object.keys(packageJson['node-red'].nodes).filter((t) => t !== 'car-account');

@@ -2,13 +2,14 @@ import { describe, it, before, after } from 'mocha';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
 import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 
 const run = promisify(execFile);
-const pkg = JSON.parse(require('node:fs').readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
   'node-red': { nodes: Record<string, string> };
