@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { CarError } from '../core';
 import type {
   Brand,
   CallBudget,
@@ -29,6 +30,15 @@ export interface AccountConfig {
   locale: string;
   username?: string;
   password?: string;
+  /**
+   * How the account signs in: 'password' (default: the provider logs in with username and
+   * password) or 'token' (the user pasted an access token, used until it expires; never a password).
+   */
+  authMode?: 'password' | 'token';
+  /** The pasted access token (authMode 'token'). A secret. */
+  accessToken?: string;
+  /** The cloud's account id when the user gives it (renault: the Kamereon accountId of a pasted token). */
+  accountId?: string;
   /** Base URLs by role (renault: gigya, kamereon). */
   servers: Record<string, string>;
   /** Application keys by role (renault: gigyaApiKey, kamereonApiKey). Public, not user secrets. */
@@ -50,6 +60,36 @@ export interface CallOptions {
 }
 
 /**
+ * A sign-in that waits for the user: a code sent by e-mail (Renault two-factor), a captcha
+ * (MyBMW), a device code to confirm on a web page (CarData). JSON-safe: the session keeps it
+ * in the token store so that a restart does not send a new code.
+ */
+export interface PendingChallenge {
+  kind: 'code' | 'captcha' | 'device_code';
+  /** Words for the user (where the code went, what to do); never a secret. */
+  prompt: string;
+  /** What the user may be shown: a masked e-mail address, a verification URL. Never a secret. */
+  hint?: string;
+  /** When the challenge lapses (epoch ms), when the cloud says. */
+  expiresAt?: number;
+  /** The provider's flow state (tokens of the flow): secret, never shown. */
+  state: Record<string, unknown>;
+}
+
+/**
+ * Thrown by ProviderAuth.login when the cloud asks for a second step (code, captcha, device
+ * code). The session hands `challenge` to startSecondFactor and waits for the user.
+ */
+export class ChallengeError extends CarError {
+  readonly challenge: PendingChallenge;
+  constructor(code: Extract<ErrorCode, 'TFA_REQUIRED' | 'CAPTCHA_REQUIRED'>, message: string, challenge: PendingChallenge, upstreamCode?: string) {
+    super(code, message, { transient: false, ...(upstreamCode !== undefined ? { upstreamCode } : {}) });
+    this.name = 'ChallengeError';
+    this.challenge = challenge;
+  }
+}
+
+/**
  * The token lifecycle of one provider, as pure protocol steps. The session decides when to
  * call them, keeps one in flight at a time and stores the state.
  */
@@ -64,6 +104,18 @@ export interface ProviderAuth<S> {
   canRefresh(state: S): boolean;
   /** When the access token expires (epoch ms); undefined when there is none. */
   accessExpiresAt(state: S): number | undefined;
+  /**
+   * Starts the second step a login asked for (login threw ChallengeError): e.g. sends the
+   * e-mail code. Returns the challenge as the user must answer it (prompt names where the
+   * code went). Absent: the provider cannot do it in the plugin, and the sign-in stops.
+   */
+  startSecondFactor?(ctx: ProviderContext, pending: PendingChallenge): Promise<PendingChallenge>;
+  /**
+   * Completes it with what the user typed (a code, a captcha token; empty for a device code
+   * that is confirmed elsewhere) and signs in. Throws BAD_INPUT when the answer was refused
+   * but the challenge still stands (the user may try again); any other error ends it.
+   */
+  completeSecondFactor?(ctx: ProviderContext, pending: PendingChallenge, answer: string): Promise<S>;
 }
 
 export interface VehicleCapabilities {
@@ -116,8 +168,41 @@ export interface StatusRead {
   status: StatusFragment;
   /** Raw bodies by endpoint name, for whoever asks. */
   raw: Record<string, unknown>;
-  /** Parts the provider could not read, with why (NOT_SUPPORTED and friends). */
-  missing: { part: StatusPart; code: string; message: string }[];
+  /**
+   * Parts the provider could not read, with why (NOT_SUPPORTED and friends). `permanent:
+   * false` marks a NOT_SUPPORTED that may pass (privacy mode on); 'if-never-worked' one that
+   * is permanent unless the part was read before (an access denied that follows successes is
+   * transient, Home Assistant's rule). The session gives up on permanent parts until redeploy.
+   */
+  missing: { part: StatusPart; code: string; message: string; permanent?: boolean | 'if-never-worked' }[];
+}
+
+/**
+ * A change to a vehicle's status that one endpoint read brings, merged into what the session
+ * knows: whole parts (lock, tires...) or some fields of one (charging.mode from a settings read).
+ */
+export type StatusPatch = {
+  [K in keyof StatusFragment]?: NonNullable<StatusFragment[K]> extends unknown[]
+    ? StatusFragment[K]
+    : NonNullable<StatusFragment[K]> extends object
+      ? Partial<NonNullable<StatusFragment[K]>>
+      : StatusFragment[K];
+};
+
+/** One named endpoint read: the raw body and what the plugin makes of it. */
+export interface EndpointRead {
+  /** The endpoint asked for. */
+  endpoint: string;
+  /** The endpoint actually called, when the model takes another one (e.g. ev/settings for charge-schedule). */
+  calledEndpoint: string;
+  /** The raw body as the cloud sent it. */
+  raw: unknown;
+  /** The mapped model (a status fragment, charging settings, a list...). */
+  mapped: unknown;
+  /** What it changes in the vehicle's status, where it has a place there. */
+  status?: StatusPatch;
+  /** Epoch ms when it was read; older than now when it came from the provider's cache (history reads). */
+  readAt: number;
 }
 
 export interface Provider<S = unknown> {
@@ -152,8 +237,29 @@ export interface Provider<S = unknown> {
   /** Native trips; NOT_SUPPORTED where the cloud has none. */
   readTrips(ctx: ProviderContext, auth: S, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<Trip[]>;
 
+  /** Named read endpoints readEndpoint knows (the names of the provider's spec). */
+  readonly endpoints?: readonly string[];
+  /**
+   * Reads one named endpoint (raw body and mapped model). NOT_SUPPORTED without calling when
+   * the vehicle's model does not have it; BAD_INPUT for an unknown name or bad params.
+   */
+  readEndpoint?(ctx: ProviderContext, auth: S, vehicle: Vehicle, endpoint: string, params: Record<string, string>, opts: CallOptions): Promise<EndpointRead>;
+
   /** Path prefixes (with {accountId}, {vin}, {personId} placeholders) a raw request may use. */
   readonly rawPaths: readonly string[];
   /** A raw call with the managed token; BAD_INPUT for a path outside rawPaths. */
   rawRequest(ctx: ProviderContext, auth: S, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse>;
+
+  /**
+   * Optional push channel (CarData's MQTT stream; costs no budget). getAuth hands a valid auth
+   * state at every (re)connect; `rejected` is the one the cloud refused, to be replaced. onUpdate
+   * gets whole status parts touched by a message and the keys the model does not map. Runs
+   * (reconnecting with backoff) until close().
+   */
+  subscribe?(
+    ctx: ProviderContext,
+    getAuth: (rejected?: S) => Promise<S>,
+    onUpdate: (vin: string, fragment: StatusFragment, rawKeys: Record<string, unknown>) => void,
+    onEvent?: (event: { state: 'connecting' | 'connected' | 'disconnected' | 'refused'; error?: CarError; retryAt?: number }) => void,
+  ): { close(): Promise<void> };
 }

@@ -80,8 +80,7 @@ export class CallBudget {
   }
 
   /** Earliest time `cost` calls of this kind fit. */
-  nextSlotAt(kind: CallKind = 'background', cost = 1): number {
-    const now = this.clock.now();
+  nextSlotAt(kind: CallKind = 'background', cost = 1, now = this.clock.now()): number {
     this.prune(now);
     const cap = kind === 'explicit' ? this.limit : this.limit - this.reserve;
     const excess = this.calls.length + cost - cap;
@@ -92,18 +91,20 @@ export class CallBudget {
   }
 
   canTake(kind: CallKind = 'background', cost = 1): boolean {
-    return this.nextSlotAt(kind, cost) <= this.clock.now();
+    const now = this.clock.now();
+    return this.nextSlotAt(kind, cost, now) <= now;
   }
 
   /** Spends `cost` calls or throws RATE_LIMITED / QUOTA_EXCEEDED naming when it clears. */
   take(kind: CallKind = 'background', cost = 1): void {
+    // One clock reading for the check and the record: a millisecond between two would refuse a call that fits.
     const now = this.clock.now();
-    const at = this.nextSlotAt(kind, cost);
+    const at = this.nextSlotAt(kind, cost, now);
     if (at > now) {
       const paused = this.pausedUntil > now;
       const when = Number.isFinite(at) ? new Date(at).toISOString() : 'never';
       throw new CarError(
-        paused ? 'RATE_LIMITED' : this.code,
+        this.code,
         paused
           ? `The cloud asked us to slow down; calls resume at ${when}`
           : `The account's call budget (${this.limit} per ${formatWindow(this.windowMs)}) is spent; the next call fits at ${when}`,

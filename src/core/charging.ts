@@ -25,8 +25,11 @@ export const DepartureTimerSchema = z.object({
   enabled: z.boolean(),
   time: hhmm,
   days: z.array(z.enum(WEEKDAYS)),
+  /** Days whose time differs from `time` (Renault hvac schedules keep one time per day). */
+  dayTimes: z.partialRecord(z.enum(WEEKDAYS), hhmm).optional(),
   action: z.enum(['charge', 'climate', 'charge_and_climate']).optional(),
 });
+export type DepartureTimer = z.infer<typeof DepartureTimerSchema>;
 
 export const CHARGE_MODES = ['always', 'scheduled', 'delayed'] as const;
 
@@ -51,7 +54,7 @@ export const ChargingChangeSchema = z
     targetSocPercent: z.number().int().min(0).max(100).optional(),
     minSocPercent: z.number().int().min(0).max(100).optional(),
     schedules: z.array(ChargeScheduleSchema).max(5).optional(),
-    departureTimers: z.array(DepartureTimerSchema).max(4).optional(),
+    departureTimers: z.array(DepartureTimerSchema).max(5).optional(),
   })
   .strict();
 export type ChargingChange = z.infer<typeof ChargingChangeSchema>;

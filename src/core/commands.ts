@@ -54,6 +54,8 @@ export const CommandStepSchema = z.object({
   source: z.string().optional(),
   detail: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** True for a confirmation that came after the command had already timed out. */
+  late: z.boolean().optional(),
 });
 export type CommandStep = z.infer<typeof CommandStepSchema>;
 

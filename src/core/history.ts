@@ -38,3 +38,34 @@ export const ChargeSessionSchema = z.object({
   position: PositionSchema.optional(),
 });
 export type ChargeSession = z.infer<typeof ChargeSessionSchema>;
+
+/** Totals of trips and charging sessions over one period (or all of them). */
+export const HistoryTotalsSchema = z.object({
+  trips: z.number().int().min(0),
+  distanceKm: z.number().min(0),
+  durationMin: z.number().min(0),
+  /** Only trips that know their energy count; absent when none did. */
+  energyUsedKwh: z.number().optional(),
+  fuelUsedLiters: z.number().optional(),
+  socUsedPercent: z.number().optional(),
+  /** energyUsedKwh over the distance of the trips that know both. */
+  consumptionKwhPer100Km: z.number().optional(),
+  consumptionLPer100Km: z.number().optional(),
+  charges: z.number().int().min(0),
+  chargedKwh: z.number().min(0).optional(),
+  chargeDurationMin: z.number().min(0),
+});
+export type HistoryTotals = z.infer<typeof HistoryTotalsSchema>;
+
+/** car-trips' answer to {action: 'summary'}: totals per day, ISO week or month, in a time zone. */
+export const HistorySummarySchema = z.object({
+  vin: z.string(),
+  period: z.enum(['day', 'week', 'month']),
+  timeZone: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  /** One per period with a trip or a charge; key is 2026-01-15, 2026-W03 or 2026-01. */
+  buckets: z.array(HistoryTotalsSchema.extend({ key: z.string() })),
+  totals: HistoryTotalsSchema,
+});
+export type HistorySummary = z.infer<typeof HistorySummarySchema>;

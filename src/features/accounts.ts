@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { z } from 'zod';
 import { BRANDS, CarError, TokenStore, type Brand, type Clock, type Logger, type ProviderId } from '../core';
 import { getProvider } from '../brands';
 import { AccountSession, type SessionState } from './session';
@@ -10,6 +11,11 @@ export interface AccountSettings {
   locale?: string;
   username?: string;
   password?: string;
+  /** 'password' (default) or 'token': a pasted access token and its account, no password. */
+  authMode?: string;
+  /** The pasted access token (a secret). */
+  accessToken?: string;
+  accountId?: string;
   servers?: Record<string, string | undefined>;
   keys?: Record<string, string | undefined>;
   budgetPerHour?: number;
@@ -34,6 +40,27 @@ function clean(record: Record<string, string | undefined> | undefined): Record<s
   return out;
 }
 
+function authMode(value: string | undefined): 'password' | 'token' {
+  if (value === undefined || value === '' || value === 'password') return 'password';
+  if (value === 'token') return 'token';
+  throw new CarError('BAD_INPUT', `authMode must be password or token (got "${value}")`);
+}
+
+/**
+ * What the user still has to enter before the account can sign in, in words; undefined when
+ * nothing is missing. An account that is not filled in yet (an imported example) is not an
+ * error of the cloud: the config node says so once, as a warning, and tries nothing.
+ */
+export function missingSignIn(settings: AccountSettings): string | undefined {
+  const provider = settings.provider || 'renault';
+  if (provider === 'renault') {
+    if (authMode(settings.authMode) === 'token') return settings.accessToken ? undefined : 'the pasted access token (JWT)';
+    return settings.username && settings.password ? undefined : 'the e-mail address and the password';
+  }
+  if (provider === 'cardata') return settings.keys?.clientId?.trim() ? undefined : 'the CarData client id';
+  return undefined;
+}
+
 /** Builds the session for a config node; throws BAD_INPUT naming the setting that is wrong. */
 export function createSession(options: CreateSessionOptions): AccountSession {
   const provider = getProvider(options.settings.provider);
@@ -42,6 +69,9 @@ export function createSession(options: CreateSessionOptions): AccountSession {
     ...(options.settings.locale ? { locale: options.settings.locale } : {}),
     ...(options.settings.username ? { username: options.settings.username.trim() } : {}),
     ...(options.settings.password ? { password: options.settings.password } : {}),
+    ...(authMode(options.settings.authMode) === 'token'
+      ? { authMode: 'token' as const, accessToken: options.settings.accessToken ?? '', accountId: (options.settings.accountId ?? '').trim() }
+      : {}),
     servers: clean(options.settings.servers),
     keys: clean(options.settings.keys),
   });
@@ -75,6 +105,10 @@ export interface AccountDef {
   gigyaApiKey?: string;
   kamereonApiKey?: string;
   budgetPerHour?: string | number;
+  /** 'password' or 'token' (myRenaultLC's manual mode). */
+  authMode?: string;
+  /** The account id of a pasted token. */
+  accountId?: string;
 }
 
 export function settingsFromDef(def: AccountDef, credentials: Record<string, string | undefined> | undefined): AccountSettings {
@@ -85,6 +119,9 @@ export function settingsFromDef(def: AccountDef, credentials: Record<string, str
     ...(def.locale ? { locale: def.locale } : {}),
     ...(credentials?.username ? { username: credentials.username } : {}),
     ...(credentials?.password ? { password: credentials.password } : {}),
+    ...(def.authMode ? { authMode: def.authMode } : {}),
+    ...(credentials?.jwt ? { accessToken: credentials.jwt.trim() } : {}),
+    ...(def.accountId ? { accountId: def.accountId } : {}),
     servers: { gigya: def.gigyaUrl, kamereon: def.kamereonUrl },
     keys: { gigyaApiKey: def.gigyaApiKey, kamereonApiKey: def.kamereonApiKey },
     ...(budget !== undefined ? { budgetPerHour: budget } : {}),
@@ -97,4 +134,18 @@ export type PublicState = SessionState & { budget?: { used: number; limit: numbe
 export function publicState(session: AccountSession | undefined, configError: string | undefined): PublicState {
   if (!session) return { phase: 'error', code: 'BAD_INPUT', message: configError ?? 'not configured' };
   return { ...session.state, budget: { used: session.budget.used(), limit: session.budget.limit, windowMs: session.budget.windowMs } };
+}
+
+/** The editor's POST body for a sign-in code. */
+const CodeRequestSchema = z.object({ code: z.string().max(200) });
+
+/**
+ * Answers a pending sign-in step with the code the user typed in the editor. Throws
+ * BAD_INPUT for a body without a code; the code itself never appears in an error.
+ */
+export async function submitSignInCode(session: AccountSession, body: unknown): Promise<PublicState> {
+  const parsed = CodeRequestSchema.safeParse(body);
+  if (!parsed.success) throw new CarError('BAD_INPUT', 'code: send {"code": "<the code from the e-mail>"}');
+  await session.submitCode(parsed.data.code);
+  return publicState(session, undefined);
 }

@@ -7,9 +7,11 @@ import {
   TokenRejectedError,
   TokenStore,
   VehicleSchema,
+  VehicleStatusSchema,
   accountSeed,
   mergeStatus,
   redactingLogger,
+  registerSecret,
   silentLogger,
   systemClock,
   toCarError,
@@ -24,7 +26,7 @@ import {
   type Vehicle,
   type VehicleStatus,
 } from '../core';
-import type { AccountConfig, Provider, ProviderContext } from '../brands';
+import { ChallengeError, type AccountConfig, type EndpointRead, type PendingChallenge, type Provider, type ProviderContext, type StatusPatch } from '../brands';
 import { z } from 'zod';
 
 export type SessionPhase = 'idle' | 'signing_in' | 'ready' | 'tfa_required' | 'blocked' | 'rate_limited' | 'error';
@@ -36,6 +38,8 @@ export interface SessionState {
   code?: ErrorCode;
   /** When a pause ends (rate limit, login back-off), epoch ms. */
   until?: number;
+  /** A sign-in step waits for the user (phase tfa_required): what kind, and where the code went. */
+  challenge?: { kind: PendingChallenge['kind']; hint?: string; expiresAt?: number };
 }
 
 export interface SessionOptions {
@@ -76,6 +80,18 @@ const PART_FIELDS: Record<StatusPart, (keyof StatusFragment)[]> = {
   messages: ['messages'],
 };
 
+/** What the store keeps of a challenge in progress (its state is the provider's). */
+const PendingSchema = z.object({
+  kind: z.enum(['code', 'captcha', 'device_code']),
+  prompt: z.string(),
+  hint: z.string().optional(),
+  expiresAt: z.number().optional(),
+  state: z.record(z.string(), z.unknown()),
+});
+
+/** A sign-in code or captcha answer: short, printable, no spaces. */
+const ANSWER = /^[A-Za-z0-9._~-]{4,64}$/;
+
 interface CachedPart {
   at: number;
   fragment: StatusFragment;
@@ -106,6 +122,8 @@ export class AccountSession extends EventEmitter {
   private readonly flights = new SingleFlight<unknown>();
   private auth: unknown;
   private blocked?: CarError;
+  /** A second sign-in step waiting for the user (code sent, captcha shown). */
+  private pending?: PendingChallenge;
   private loginFailures = 0;
   private nextLoginAt = 0;
   private lastLoginError?: CarError;
@@ -143,7 +161,9 @@ export class AccountSession extends EventEmitter {
     });
     this.budget.onChange = () => this.scheduleSave();
     const c = this.config;
-    this.seed = accountSeed([c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys)]);
+    // A pasted token is part of the identity too (only then, so that existing files keep their seed).
+    const token = c.authMode === 'token' ? ['token', c.accessToken, c.accountId] : [];
+    this.seed = accountSeed([c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys), ...token]);
   }
 
   get state(): SessionState {
@@ -151,6 +171,10 @@ export class AccountSession extends EventEmitter {
   }
 
   private setState(next: SessionState): void {
+    if (next.phase === 'tfa_required' && this.pending && !next.challenge) {
+      const p = this.pending;
+      next = { ...next, challenge: { kind: p.kind, ...(p.hint ? { hint: p.hint } : {}), ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}) } };
+    }
     const same = next.phase === this.current.phase && next.message === this.current.message && next.until === this.current.until;
     this.current = next;
     if (!same) this.emit('state', next);
@@ -168,9 +192,15 @@ export class AccountSession extends EventEmitter {
       this.budget.restore(saved.budget);
       const auth = this.provider.auth.stateSchema.safeParse(saved.auth);
       if (auth.success) this.auth = auth.data;
+      const pending = PendingSchema.safeParse(saved.extra?.pending);
+      if (pending.success && saved.blocked) {
+        this.pending = pending.data;
+        for (const v of Object.values(pending.data.state)) if (typeof v === 'string') registerSecret(v);
+      }
       if (saved.blocked) {
-        this.blocked = new CarError(saved.blocked.code === 'TFA_REQUIRED' ? 'TFA_REQUIRED' : 'AUTH_FAILED', saved.blocked.message, { transient: false });
-        this.setState({ phase: saved.blocked.code === 'TFA_REQUIRED' ? 'tfa_required' : 'blocked', code: this.blocked.code, message: this.blocked.message });
+        const code = saved.blocked.code === 'TFA_REQUIRED' || saved.blocked.code === 'CAPTCHA_REQUIRED' ? saved.blocked.code : 'AUTH_FAILED';
+        this.blocked = new CarError(code, saved.blocked.message, { transient: false });
+        this.setState({ phase: code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code, message: this.blocked.message });
       }
       const vehicles = z.array(VehicleSchema).safeParse(saved.extra?.vehicles);
       if (vehicles.success && typeof saved.extra?.vehiclesAt === 'number') this.vehicleList = { at: saved.extra.vehiclesAt, vehicles: vehicles.data };
@@ -191,7 +221,14 @@ export class AccountSession extends EventEmitter {
       ...(this.auth !== undefined ? { auth: this.auth } : {}),
       budget: this.budget.snapshot(),
       ...(this.blocked ? { blocked: { code: this.blocked.code, message: this.blocked.message, at: this.clock.now() } } : {}),
-      ...(this.vehicleList ? { extra: { vehicles: this.vehicleList.vehicles, vehiclesAt: this.vehicleList.at } } : {}),
+      ...(this.vehicleList || this.pending
+        ? {
+            extra: {
+              ...(this.vehicleList ? { vehicles: this.vehicleList.vehicles, vehiclesAt: this.vehicleList.at } : {}),
+              ...(this.pending ? { pending: this.pending } : {}),
+            },
+          }
+        : {}),
     };
   }
 
@@ -261,12 +298,14 @@ export class AccountSession extends EventEmitter {
       this.setState({ phase: 'ready' });
       return this.auth;
     } catch (e) {
-      const err = toCarError(e);
+      let err = toCarError(e);
+      if (err instanceof ChallengeError) err = await this.startChallenge(err);
       if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED') {
         this.auth = undefined;
         this.blocked = err;
         await this.save();
-        this.log.error(`sign-in stopped: ${err.message}`);
+        if (this.pending) this.log.warn(`sign-in waits for the user: ${err.message}`);
+        else this.log.error(`sign-in stopped: ${err.message}`);
         this.setState({ phase: err.code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code: err.code, message: err.message });
         throw err;
       }
@@ -277,7 +316,86 @@ export class AccountSession extends EventEmitter {
     }
   }
 
+  /**
+   * The cloud asked for a second step: start it (e.g. send the e-mail code) and keep it for
+   * submitCode. Returns the error that blocks sign-in meanwhile, in words naming where the
+   * code went. Done once per sign-in attempt: no new e-mail until the user asks again.
+   */
+  private async startChallenge(err: ChallengeError): Promise<CarError> {
+    const start = this.provider.auth.startSecondFactor;
+    this.pending = undefined;
+    if (!start) return new CarError(err.code, `${err.message} The plugin cannot answer it here: sign in once in the brand's app, then press "Sign in again".`, { transient: false });
+    try {
+      this.pending = await start.call(this.provider.auth, this.context(), err.challenge);
+      for (const v of Object.values(this.pending.state)) if (typeof v === 'string') registerSecret(v);
+      return new CarError(err.code, this.pending.prompt, { transient: false, ...(err.upstreamCode ? { upstreamCode: err.upstreamCode } : {}) });
+    } catch (e) {
+      const failed = toCarError(e);
+      return failed.code === 'TFA_REQUIRED' || failed.code === 'CAPTCHA_REQUIRED' || failed.code === 'AUTH_FAILED'
+        ? failed
+        : new CarError(err.code, `${err.message} Sending the code failed (${failed.message}); press "Sign in again" to retry.`, { transient: false });
+    }
+  }
+
+  /** True while a sign-in waits for the user's code (submitCode answers it). */
+  get awaitingCode(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * Answers the pending second step with what the user typed (the e-mail code). On success
+   * the tokens are kept and nodes carry on; a refused code keeps the challenge (BAD_INPUT,
+   * try again); anything else ends it and the user asks for a new one with "Sign in again".
+   * The answer is a secret: never logged, never in a message.
+   */
+  async submitCode(answer: string): Promise<SessionState> {
+    await this.load();
+    const code = typeof answer === 'string' ? answer.trim() : '';
+    registerSecret(code);
+    const pending = this.pending;
+    const complete = this.provider.auth.completeSecondFactor;
+    if (!pending || !complete) throw new CarError('BAD_INPUT', 'code: no sign-in code is awaited for this account now; press "Sign in again" to start a sign-in');
+    if (!ANSWER.test(code)) throw new CarError('BAD_INPUT', 'code: type the code from the e-mail (4 to 64 letters or digits, no spaces)');
+    return this.flights.run('auth', async () => {
+      this.setState({ phase: 'signing_in', message: 'checking the code' });
+      try {
+        this.auth = await complete.call(this.provider.auth, this.context(), pending, code);
+      } catch (e) {
+        const err = toCarError(e);
+        if (err.code === 'BAD_INPUT') {
+          // Wrong code: the challenge stands, the user may type it again.
+          this.setState({ phase: 'tfa_required', code: 'TFA_REQUIRED', message: `${err.message}. ${pending.prompt}` });
+          throw err;
+        }
+        this.pending = undefined;
+        const blocked = err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED' || err.code === 'AUTH_FAILED';
+        if (blocked) {
+          this.blocked = err;
+          await this.save();
+          this.log.error(`sign-in stopped: ${err.message}`);
+          this.setState({ phase: err.code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code: err.code, message: err.message });
+        } else {
+          // A network error or an outage: the code may still be good, keep the challenge.
+          this.pending = pending;
+          this.setState({ phase: 'tfa_required', code: 'TFA_REQUIRED', message: `${err.message}. ${pending.prompt}` });
+        }
+        throw err;
+      }
+      this.pending = undefined;
+      this.blocked = undefined;
+      this.loginFailures = 0;
+      this.nextLoginAt = 0;
+      this.lastLoginError = undefined;
+      await this.save();
+      this.log.info('signed in with the code');
+      this.setState({ phase: 'ready' });
+      return this.current;
+    }) as Promise<SessionState>;
+  }
+
   private fail(err: CarError): CarError {
+    // A car that lacks an endpoint, or a wrong input, says nothing about the account.
+    if (err.code === 'NOT_SUPPORTED' || err.code === 'BAD_INPUT') return err;
     if (err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED') {
       this.setState({ phase: 'rate_limited', code: err.code, message: err.message, ...(err.retryAt !== undefined ? { until: err.retryAt } : {}) });
     } else if (!this.blocked) {
@@ -290,6 +408,7 @@ export class AccountSession extends EventEmitter {
   async unblock(): Promise<void> {
     await this.load();
     this.blocked = undefined;
+    this.pending = undefined;
     this.loginFailures = 0;
     this.nextLoginAt = 0;
     await this.save();
@@ -413,7 +532,9 @@ export class AccountSession extends EventEmitter {
     if (!cache) this.parts.set(vehicle.vin, (cache = new Map()));
     const failed = new Set(read.missing.map((m) => m.part));
     for (const m of read.missing) {
-      if (m.code !== 'NOT_SUPPORTED') continue;
+      if (m.code !== 'NOT_SUPPORTED' || m.permanent === false) continue;
+      // Access denied after successes is transient (Home Assistant's rule): ask again later.
+      if (m.permanent === 'if-never-worked' && cache.has(m.part)) continue;
       let set = this.unsupported.get(vehicle.vin);
       if (!set) this.unsupported.set(vehicle.vin, (set = new Set()));
       set.add(m.part);
@@ -430,6 +551,50 @@ export class AccountSession extends EventEmitter {
     if (read.status.rangeKm !== undefined) this.ranges.set(vehicle.vin, read.status.rangeKm);
     this.emit('status', vehicle.vin, this.assemble(vehicle.vin, [...cache.keys()]), read.raw);
     return read.missing;
+  }
+
+  /**
+   * Reads one named endpoint of a vehicle (raw body and mapped model), for the car-request
+   * node and the endpoint explorer. Explicit by default (may use the budget's reserve); what
+   * it says about the status (a lock, a charge mode) updates the shared status cache.
+   */
+  async readEndpoint(vin: string, endpoint: string, params: Record<string, string> = {}, options: { kind?: CallKind } = {}): Promise<EndpointRead> {
+    const read = this.provider.readEndpoint;
+    if (!read) throw new CarError('NOT_SUPPORTED', `${this.provider.id} has no named endpoints to read`, { transient: false });
+    const vehicle = await this.vehicle(vin);
+    const key = `endpoint:${vin}:${endpoint}:${JSON.stringify(Object.entries(params).sort())}`;
+    return this.flights.run(key, async () => {
+      const out = await this.call((auth, ctx) => read.call(this.provider, ctx, auth, vehicle, endpoint, params, { kind: options.kind ?? 'explicit' }));
+      if (out.status) this.patchStatus(vin, out.status, out.readAt);
+      return out;
+    }) as Promise<EndpointRead>;
+  }
+
+  /**
+   * Merges what an endpoint read said into the cached status: a whole part (lock, tires)
+   * replaces the cached one; some fields of a part (charging.mode) go into the cached part
+   * when there is one, and are dropped otherwise (a part is never cached half-known).
+   */
+  private patchStatus(vin: string, patch: StatusPatch, at: number): void {
+    let cache = this.parts.get(vin);
+    if (!cache) this.parts.set(vin, (cache = new Map()));
+    for (const [part, fields] of Object.entries(PART_FIELDS) as [StatusPart, (keyof StatusFragment)[]][]) {
+      const touched = fields.filter((f) => patch[f] !== undefined);
+      if (touched.length === 0) continue;
+      const cached = cache.get(part);
+      const merged: Record<string, unknown> = { ...(cached?.fragment ?? {}) };
+      for (const f of touched) {
+        const prev = merged[f];
+        const value = patch[f];
+        merged[f] = prev && typeof prev === 'object' && !Array.isArray(prev) && value && typeof value === 'object' && !Array.isArray(value) ? { ...prev, ...value } : value;
+      }
+      const schema = VehicleStatusSchema.pick(Object.fromEntries(fields.map((f) => [f, true])) as Partial<Record<keyof StatusFragment, true>>);
+      const checked = schema.safeParse(merged);
+      if (!checked.success) continue;
+      // A whole part read now is fresh; a few fields merged into an older part leave its age.
+      const standalone = schema.safeParse(Object.fromEntries(touched.map((f) => [f, patch[f]]))).success;
+      cache.set(part, { at: standalone || !cached ? at : cached.at, fragment: checked.data as StatusFragment });
+    }
   }
 
   /** Deletes what the store kept for this account (the account was removed). */

@@ -142,6 +142,13 @@ export class StatusPoller extends EventEmitter {
 
   private async poll(): Promise<void> {
     let next = this.opts.intervalMs;
+    const phase = this.opts.session.state.phase;
+    if (phase === 'blocked' || phase === 'tfa_required') {
+      // The account waits for the user (password, code): the account node says so once;
+      // polling would only repeat its error. Look again in a minute, without a call.
+      this.schedule(MIN_INTERVAL_MS);
+      return;
+    }
     try {
       await this.read('poll');
       next = nextInterval({
@@ -180,7 +187,9 @@ export class StatusPoller extends EventEmitter {
     } catch (e) {
       const err = toCarError(e);
       const key = `${err.code}:${err.message}`;
-      if (trigger === 'poll' && key !== this.lastError) this.emit('error', err);
+      // Sign-in problems are the account node's to report (once); a poll would only repeat them.
+      const accountProblem = err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED';
+      if (trigger === 'poll' && key !== this.lastError && !accountProblem) this.emit('error', err);
       this.lastError = key;
       throw err;
     }

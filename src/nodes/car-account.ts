@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { toCarError } from '../core';
-import { createSession, publicState, settingsFromDef, type AccountDef } from '../features/accounts';
+import { createSession, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { AccountSession, SessionState } from '../features/session';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
 
@@ -17,21 +17,30 @@ export = function register(RED: RedApi): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const userDir = typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
-    try {
-      node.session = createSession({
-        key: node.id,
-        userDir,
-        settings: settingsFromDef(def, node.credentials),
-        log: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) },
-      });
-      // Reported once per change of state, not per failed call.
-      node.session.on('state', (s: SessionState) => {
-        if (s.phase === 'blocked' || s.phase === 'tfa_required') node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
-      });
-      void node.session.load();
-    } catch (e) {
-      node.configError = toCarError(e).message;
-      node.error(RED._('car-account.errors.config', { reason: node.configError }));
+    const settings = settingsFromDef(def, node.credentials);
+    const missing = missingSignIn(settings);
+    if (missing) {
+      // Nothing to sign in with yet (e.g. an imported example): say so once, try nothing.
+      node.configError = RED._('car-account.errors.not-set-up', { missing });
+      node.warn(node.configError);
+    } else {
+      try {
+        node.session = createSession({
+          key: node.id,
+          userDir,
+          settings,
+          log: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) },
+        });
+        // Reported once per change of state, not per failed call.
+        node.session.on('state', (s: SessionState) => {
+          if (s.phase === 'tfa_required' && s.challenge) node.warn(RED._('car-account.errors.code-sent', { hint: s.challenge.hint ?? '' }));
+          else if (s.phase === 'blocked' || s.phase === 'tfa_required') node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
+        });
+        void node.session.load();
+      } catch (e) {
+        node.configError = toCarError(e).message;
+        node.error(RED._('car-account.errors.config', { reason: node.configError }));
+      }
     }
     node.on('close', (removed, done) => {
       const session = node.session;
@@ -49,7 +58,7 @@ export = function register(RED: RedApi): void {
   }
 
   RED.nodes.registerType('car-account', CarAccount as (this: RedNode, def: never) => void, {
-    credentials: { username: { type: 'text' }, password: { type: 'password' } },
+    credentials: { username: { type: 'text' }, password: { type: 'password' }, jwt: { type: 'password' } },
   });
 
   const account = (req: AdminRequest): CarAccountNode | undefined => {
@@ -84,5 +93,21 @@ export = function register(RED: RedApi): void {
       return;
     }
     void node.session.unblock().then(() => res.json(publicState(node.session, node.configError)));
+  });
+
+  // The two-factor code from the e-mail: a secret, so POSTed (never in a URL) and never echoed.
+  RED.httpAdmin.post('/connected-car/accounts/:id/code', RED.auth.needsPermission('car-account.write'), (req: AdminRequest, res: AdminResponse) => {
+    const node = account(req);
+    const session = node?.session;
+    if (!node || !session) {
+      res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
+      return;
+    }
+    submitSignInCode(session, req.body)
+      .then((state) => res.json(state))
+      .catch((e: unknown) => {
+        const err = toCarError(e);
+        res.status(err.code === 'BAD_INPUT' ? 400 : err.code === 'TFA_REQUIRED' || err.code === 'AUTH_FAILED' ? 409 : 502).json({ ...publicState(session, undefined), code: err.code, message: err.message });
+      });
   });
 };

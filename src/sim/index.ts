@@ -9,10 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock';
 import { isHang, textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
 import { RenaultSim, type RenaultSimOptions } from './renault';
+import { CardataSim, type CardataSimOptions } from './cardata';
 
 export type { SimProvider, SimRequest, SimResponse, SimContext } from './http';
 export { RenaultSim, DEMO_RENAULT_USER, DEMO_RENAULT_PASSWORD, DEFAULT_GIGYA_API_KEY, DEFAULT_KAMEREON_API_KEY } from './renault';
 export type { RenaultCarControl, RenaultFault, RenaultFaultKind, RenaultQuotaOptions, RenaultSimOptions, RenaultSimStats } from './renault';
+export { CardataSim, DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID, DEMO_CARDATA_CARS } from './cardata';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
@@ -23,6 +25,7 @@ export interface SimulatorOptions {
   /** World speed factor (default 1): world time elapsed = clock time elapsed x timeScale. */
   timeScale?: number;
   renault?: Partial<RenaultSimOptions>;
+  cardata?: Partial<CardataSimOptions>;
   /** Demo/diagnostic lines (TFA codes, actions, faults). */
   log?: (line: string) => void;
 }
@@ -31,6 +34,7 @@ export interface Simulator {
   /** http://127.0.0.1:PORT */
   readonly url: string;
   readonly renault: RenaultSim;
+  readonly cardata: CardataSim;
   close(): Promise<void>;
 }
 
@@ -157,11 +161,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const ctx: SimContext = { clock: opts.clock ?? systemClock, timeScale: opts.timeScale ?? 1, log, baseUrl };
   const renault = new RenaultSim(ctx, opts.renault);
   router.mount(renault);
+  const cardata = new CardataSim(ctx, opts.cardata);
+  router.mount(cardata);
+  await cardata.start();
 
   let closed: Promise<void> | undefined;
   return {
     url: baseUrl,
     renault,
+    cardata,
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         router.closeProviders();

@@ -1,26 +1,151 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { VehicleStatusSchema, type StatusFragment } from '../../src/core';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ChargingSettingsSchema, VehicleStatusSchema, type StatusFragment } from '../../src/core';
 import { mapRead } from '../../src/brands/renault';
 import { parseRenault } from '../../src/brands/renault/parse';
+import { mapEndpoint } from '../../src/brands/renault/reads';
 import type { ReadName } from '../../src/brands/renault/api';
-import { listFixtures, readFixture, readJsonFixture } from '../helpers';
+import { fixture, listFixtures, readFixture, readJsonFixture } from '../helpers';
 
 const DATA = 'renault/kamereon/vehicle_data';
+const NOW = Date.parse('2026-11-20T08:00:00Z');
 
 /** A fragment must be a valid part of a VehicleStatus. */
-function assertValid(fragment: StatusFragment): void {
-  const parsed = VehicleStatusSchema.safeParse({ vin: 'VF1TEST', provider: 'renault', fetchedAt: new Date().toISOString(), ...fragment });
-  assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues));
+function assertValid(fragment: StatusFragment, what = ''): void {
+  const parsed = VehicleStatusSchema.safeParse({ vin: 'VF1TEST', provider: 'renault', fetchedAt: new Date(NOW).toISOString(), ...fragment });
+  assert.ok(parsed.success, parsed.success ? '' : `${what} ${JSON.stringify(parsed.error.issues)}`);
+}
+
+function assertValidSettings(settings: unknown, what: string): void {
+  const parsed = ChargingSettingsSchema.safeParse({ vin: 'VF1TEST', ...(settings as object) });
+  assert.ok(parsed.success, parsed.success ? '' : `${what} ${JSON.stringify(parsed.error.issues)}`);
 }
 
 async function mapFixture(read: ReadName, file: string, modelCode?: string): Promise<StatusFragment> {
   return mapRead(read, await readJsonFixture(DATA, file), modelCode);
 }
 
-describe('Renault conformance: every recorded read maps to the core model', () => {
+/** Every file under a fixture folder, relative to it. */
+async function walk(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.posix.join(rel, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(dir, r)));
+    else out.push(r);
+  }
+  return out.sort();
+}
+
+/** Documentation beside the recorded answers: not responses. */
+const NOT_RESPONSES = new Set(['LICENSE.rst', 'SOURCE.md']);
+
+/** The endpoint a recorded file is an answer of, from where it lies (the fixtures' own layout). */
+function endpointOf(rel: string): string | undefined {
+  const [dir, sub, file = ''] = rel.split('/');
+  const base = path.posix.basename(rel);
+  if (rel === 'config_sample.txt') return 'app-config';
+  if (dir === 'gigya') {
+    const name = base.split('.')[0] ?? '';
+    return name.startsWith('login') ? 'gigya-login' : name === 'get_account_info' ? 'gigya-account-info' : name === 'get_jwt' ? 'gigya-jwt' : undefined;
+  }
+  if (dir !== 'kamereon') return undefined;
+  if (sub === 'person.json') return 'person';
+  if (sub === 'person' && file.startsWith('notifications')) return 'notifications';
+  switch (sub) {
+    case 'error':
+      return 'error';
+    case 'vehicles':
+      return 'vehicles';
+    case 'vehicle_details':
+      return 'details';
+    case 'vehicle_gateway':
+      return 'car-adapter';
+    case 'vehicle_contract':
+      return 'contracts';
+    case 'vehicle_info':
+      return file.startsWith('alerts') ? 'alerts' : undefined;
+    case 'vehicle_action':
+    case 'vehicle_kcm_action':
+      return 'action';
+    case 'vehicle_kcm_data':
+      return file.startsWith('ev-settings') ? 'ev/settings' : file.startsWith('ev-soc-levels') ? 'ev/soc-levels' : undefined;
+    case 'vehicle_data': {
+      if (file === 'no_data.json') return 'battery-status';
+      // "charges-megane.json" → charges; "cockpit.zoe.json" → cockpit.
+      const name = file.split('.')[0] ?? '';
+      return name.startsWith('charges') ? 'charges' : name;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const STATUS_ENDPOINTS = new Set(['battery-status', 'cockpit', 'location', 'hvac-status', 'lock-status', 'pressure', 'alerts']);
+const SETTINGS_ENDPOINTS = new Set(['charge-mode', 'charging-settings', 'charge-schedule', 'ev/settings', 'ev/soc-levels']);
+
+/** Kamereon error files and the core code each becomes. */
+const ERRORS: Record<string, string> = {
+  'quota_limit.json': 'RATE_LIMITED',
+  'forbidden.json': 'NOT_SUPPORTED',
+  'not_supported.json': 'NOT_SUPPORTED',
+  'resource_not_found.json': 'NOT_SUPPORTED',
+  'access_denied.json': 'NOT_SUPPORTED',
+  'privacy_on.json': 'NOT_SUPPORTED',
+  'failed_forward.json': 'UPSTREAM',
+  'invalid_upstream.json': 'UPSTREAM',
+  'bad_gateway.html': 'UPSTREAM',
+};
+
+/** Gigya error files (and the empty answer) and the code each becomes. */
+const GIGYA_ERRORS: Record<string, { code: string; upstream?: string }> = {
+  'gigya/error/get_jwt.403005.json': { code: 'AUTH_FAILED', upstream: '403005' },
+  'gigya/error/login.403042.json': { code: 'AUTH_FAILED', upstream: '403042' },
+  'gigya/login_invalid.txt': { code: 'UPSTREAM' },
+};
+
+describe('Renault conformance: the whole of ../shared/fixtures/renault maps', () => {
+  it('parses every recorded answer to a model (and every error to its code), and fails on any it cannot place', async () => {
+    const root = fixture('renault');
+    const files = (await walk(root)).filter((f) => !NOT_RESPONSES.has(f));
+    assert.ok(files.length >= 90, `only ${files.length} fixture files found`);
+    const seen = new Set<string>();
+    for (const rel of files) {
+      const endpoint = endpointOf(rel);
+      assert.ok(endpoint, `no endpoint known for fixture ${rel}: teach endpointOf about it`);
+      seen.add(endpoint);
+      const text = await fs.readFile(path.join(root, rel), 'utf8');
+      let model: unknown;
+      try {
+        model = parseRenault(endpoint, text, { now: NOW });
+      } catch (e) {
+        assert.fail(`${rel} (${endpoint}) did not map: ${(e as Error).message}`);
+      }
+      const isError = typeof model === 'object' && model !== null && 'error' in model;
+      const expectedError = endpoint === 'error' ? ERRORS[path.posix.basename(rel)] : GIGYA_ERRORS[rel]?.code;
+      if (endpoint === 'error') assert.ok(expectedError, `no expected code for error fixture ${rel}`);
+      if (expectedError) {
+        assert.ok(isError, `${rel} should map to an error`);
+        const err = (model as { error: { code: string; message: string; upstreamCode?: string } }).error;
+        assert.equal(err.code, expectedError, rel);
+        assert.ok(err.message.length > 20 && /[a-z]{3} [a-z]{3}/.test(err.message), `${rel}: a message in words (${err.message})`);
+        const upstream = GIGYA_ERRORS[rel]?.upstream;
+        if (upstream) assert.equal(err.upstreamCode, upstream, rel);
+        continue;
+      }
+      assert.ok(!isError, `${rel} mapped to an error: ${JSON.stringify(model)}`);
+      if (STATUS_ENDPOINTS.has(endpoint)) assertValid(model as StatusFragment, rel);
+      if (SETTINGS_ENDPOINTS.has(endpoint)) assertValidSettings(model, rel);
+    }
+    // The layout covers every endpoint family the fixtures hold.
+    for (const e of ['battery-status', 'charges', 'charge-history', 'lock-status', 'pressure', 'alerts', 'contracts', 'car-adapter', 'details', 'ev/settings', 'ev/soc-levels', 'action', 'error']) {
+      assert.ok(seen.has(e), `no fixture parsed as ${e}`);
+    }
+  });
+
   for (const read of ['battery-status', 'cockpit', 'location', 'hvac-status'] as ReadName[]) {
-    it(`maps every ${read} fixture`, async () => {
+    it(`maps every ${read} fixture to something`, async () => {
       const files = await listFixtures(DATA, new RegExp(`^${read}\\.`));
       assert.ok(files.length > 0, `no ${read} fixtures found`);
       for (const f of files) {
@@ -97,6 +222,101 @@ describe('Renault conformance: every recorded read maps to the core model', () =
     assert.deepEqual(await mapFixture('battery-status', 'no_data.json'), {});
   });
 
+  it('reads the lock and the doors from lock-status (driver side by locale)', async () => {
+    const body = await readJsonFixture(DATA, 'lock-status.1.json');
+    const f = mapEndpoint('lock-status', body).mapped as StatusFragment;
+    assert.deepEqual(f.lock, { state: 'locked', updatedAt: '2022-02-02T13:51:13.000Z' });
+    assert.deepEqual(f.doors, { frontLeft: 'closed', frontRight: 'closed', rearLeft: 'closed', rearRight: 'closed', trunk: 'closed', anyOpen: false });
+    const open = { data: { id: 'X', attributes: { lockStatus: 'unlocked', doorStatusDriver: 'open', doorStatusPassenger: 'closed' } } };
+    assert.equal((mapEndpoint('lock-status', open).mapped as StatusFragment).doors?.frontLeft, 'open');
+    const uk = mapEndpoint('lock-status', open, { rightHandDrive: true }).mapped as StatusFragment;
+    assert.equal(uk.doors?.frontRight, 'open', 'the driver sits on the right in the UK');
+    assert.equal(uk.doors?.anyOpen, true);
+    assert.equal(uk.lock?.state, 'unlocked');
+  });
+
+  it('reads the tyres from pressure in kPa (mbar / 10)', async () => {
+    const f = mapEndpoint('pressure', await readJsonFixture(DATA, 'pressure.json')).mapped as StatusFragment;
+    assert.deepEqual(f.tires?.frontLeft, { pressureKpa: 246, warning: 'ok' });
+    assert.equal(f.tires?.frontRight?.pressureKpa, 273);
+    assert.equal(f.tires?.rearLeft?.pressureKpa, 279);
+    assert.equal(f.tires?.rearRight?.pressureKpa, 279);
+  });
+
+  it('reads the alerts as messages', async () => {
+    const f = mapEndpoint('alerts', await readJsonFixture('renault/kamereon/vehicle_info', 'alerts.json')).mapped as StatusFragment;
+    assert.equal(f.messages?.length, 1);
+    assert.deepEqual(f.messages?.[0], {
+      kind: 'alert',
+      code: 'crashairbagmalfunction',
+      severity: 'high',
+      title: 'Defective airbag',
+      description: 'The airbag must be inspected',
+      status: 'archived',
+    });
+    // renault-api wraps bare arrays as {data: [...]}: the same list.
+    const wrapped = mapEndpoint('alerts', { data: await readJsonFixture('renault/kamereon/vehicle_info', 'alerts.json') }).mapped as StatusFragment;
+    assert.equal(wrapped.messages?.length, 1);
+  });
+
+  it('reads the charge mode, schedules and target levels as charging settings', async () => {
+    assert.deepEqual(parseRenault('charge-mode', await readFixture(DATA, 'charge-mode.json')), { mode: 'always' });
+    const always = parseRenault('charging-settings', await readFixture(DATA, 'charging-settings.always.json')) as { mode: string; schedules: unknown[]; updatedAt: string };
+    assert.equal(always.mode, 'always');
+    assert.deepEqual(always.schedules, []);
+    assert.equal(always.updatedAt, '2026-03-10T12:30:00.000Z');
+    const single = parseRenault('charging-settings', await readFixture(DATA, 'charging-settings.single.json')) as { schedules: { id: number; enabled: boolean; days: Record<string, { start: string; durationMin: number }> }[]; timeZone: string };
+    assert.equal(single.timeZone, 'UTC');
+    assert.equal(single.schedules[0]?.enabled, true);
+    assert.deepEqual(single.schedules[0]?.days.tuesday, { start: '04:30', durationMin: 420 });
+    assert.deepEqual(single.schedules[0]?.days.monday, { start: '12:00', durationMin: 15 });
+    const calendar = parseRenault('charge-schedule', await readFixture(DATA, 'charge-schedule.single.json')) as { schedules: { enabled: boolean; days: Record<string, unknown> }[] };
+    assert.deepEqual(calendar.schedules[0]?.days.sunday, { start: '23:00', durationMin: 480 });
+    assert.equal(calendar.schedules[0]?.enabled, false);
+    const soc = parseRenault('ev/soc-levels', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-soc-levels.json'));
+    assert.deepEqual(soc, { targetSocPercent: 80, minSocPercent: 20, updatedAt: '2025-04-18T06:51:09.000Z' });
+    assert.deepEqual(parseRenault('soc-levels', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-soc-levels.json')), soc, 'the alias names the same endpoint');
+    const ev = parseRenault('ev/settings', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-settings.single.json')) as { mode: string; departureTimers: unknown[] };
+    assert.equal(ev.mode, 'scheduled');
+    assert.deepEqual(ev.departureTimers, [
+      { id: 1, enabled: true, time: '02:00', days: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], action: 'charge_and_climate' },
+    ]);
+    const inactive = parseRenault('ev/settings', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-settings.single.inactive.json')) as { departureTimers: { enabled: boolean }[] };
+    assert.equal(inactive.departureTimers[0]?.enabled, false);
+    const hvac = parseRenault('hvac-settings', await readFixture(DATA, 'hvac-settings.json')) as { departureTimers: unknown[] };
+    assert.deepEqual(hvac.departureTimers, [{ id: 2, enabled: true, time: '15:15', days: ['wednesday', 'friday'], action: 'climate' }]);
+    // What settings say about the status: the mode and the target, nothing half-made.
+    assert.deepEqual(mapEndpoint('ev/soc-levels', await readJsonFixture('renault/kamereon/vehicle_kcm_data', 'ev-soc-levels.json')).status, { charging: { targetSocPercent: 80 } });
+  });
+
+  it('reads the history endpoints leniently (charges, charge-history, hvac-sessions)', async () => {
+    const charges = parseRenault('charges', await readFixture(DATA, 'charges.json')) as { charges: { chargeDuration: number; chargeStartBatteryLevel: number }[] };
+    assert.equal(charges.charges[0]?.chargeDuration, 479);
+    assert.equal(charges.charges[0]?.chargeStartBatteryLevel, 15);
+    const megane = parseRenault('charges', await readFixture(DATA, 'charges-megane.json')) as { charges: { chargeEnergyRecovered: number }[] };
+    assert.equal(megane.charges.length, 2);
+    assert.equal(megane.charges[1]?.chargeEnergyRecovered, 9.200001);
+    const history = parseRenault('charge-history', await readFixture(DATA, 'charge-history.day.json')) as { chargeSummaries: { day: string; totalChargesNumber: number }[] };
+    assert.deepEqual(history.chargeSummaries.map((s) => [s.day, s.totalChargesNumber]), [['20201208', 2], ['20201205', 1]]);
+    assert.deepEqual(parseRenault('hvac-sessions', await readFixture(DATA, 'hvac-sessions.json')), {});
+  });
+
+  it('reads res-state, the car-adapter root, details and contracts', async () => {
+    assert.deepEqual(parseRenault('res-state', await readFixture(DATA, 'res-state.1.json')), { code: '10', details: 'Stopped, ready for RES' });
+    const ze40 = parseRenault('car-adapter', await readFixture('renault/kamereon/vehicle_gateway', 'zoe_40.1.json')) as { modelCode: string; gateway: string; powerInWatts: boolean; privacyMode: boolean };
+    assert.deepEqual([ze40.modelCode, ze40.gateway, ze40.powerInWatts, ze40.privacyMode], ['X101VE', 'GDC', true, false]);
+    const ze50 = parseRenault('car-adapter', await readFixture('renault/kamereon/vehicle_gateway', 'zoe_50.1.json')) as { powerInWatts: boolean };
+    assert.equal(ze50.powerInWatts, false);
+    const master = parseRenault('details', await readFixture('renault/kamereon/vehicle_details', 'master_iv.1.json')) as { vin: string; modelCode: string; drivetrain: string };
+    assert.deepEqual([master.vin, master.modelCode, master.drivetrain], ['VF1AAAAA555123456', 'XDD1VE', 'electric']);
+    const contracts = parseRenault('contracts', await readFixture('renault/kamereon/vehicle_contract', 'fr_FR.1.json'), { now: NOW }) as { code: string; type: string; active: boolean }[];
+    assert.equal(contracts.length, 8);
+    const connected = contracts.find((c) => c.code === 'ZECONNECTP');
+    assert.equal(connected?.type, 'CONNECTED_SERVICES');
+    assert.equal(connected?.active, false, 'ended in 2021');
+    assert.equal(contracts.find((c) => c.code === 'CorrosionWarranty')?.active, true);
+  });
+
   it('maps every vehicle list to vehicles with VIN, brand, model code and drivetrain', async () => {
     const files = await listFixtures('renault/kamereon/vehicles', /\.json$/);
     assert.ok(files.length >= 10);
@@ -115,31 +335,43 @@ describe('Renault conformance: every recorded read maps to the core model', () =
     assert.equal(captur[0]?.drivetrain, 'plugin_hybrid');
   });
 
-  it('lists the accounts of a person', async () => {
-    const person = parseRenault('person', await readFixture('renault/kamereon/person.json')) as { personId: string; accounts: { accountId: string; type: string }[] };
+  it('lists the accounts of a person, saying which can hold cars', async () => {
+    const person = parseRenault('person', await readFixture('renault/kamereon/person.json')) as { personId: string; accounts: { accountId: string; type: string; holdsCars: boolean }[] };
     assert.equal(person.personId, 'person-id-1');
-    assert.ok(person.accounts.some((a) => a.type === 'MYRENAULT'));
+    assert.ok(person.accounts.some((a) => a.type === 'MYRENAULT' && a.holdsCars));
+    assert.ok(person.accounts.filter((a) => a.type === 'SFDC').every((a) => !a.holdsCars));
   });
 
-  const ERRORS: Record<string, string> = {
-    'quota_limit.json': 'RATE_LIMITED',
-    'forbidden.json': 'NOT_SUPPORTED',
-    'not_supported.json': 'NOT_SUPPORTED',
-    'resource_not_found.json': 'NOT_SUPPORTED',
-    'access_denied.json': 'NOT_SUPPORTED',
-    'privacy_on.json': 'NOT_SUPPORTED',
-    'failed_forward.json': 'UPSTREAM',
-    'invalid_upstream.json': 'UPSTREAM',
-    'bad_gateway.html': 'UPSTREAM',
-  };
-  it('maps every recorded Kamereon error to its code', async () => {
-    const files = await listFixtures('renault/kamereon/error', /./);
-    for (const f of files) {
-      const expected = ERRORS[f];
-      assert.ok(expected, `no expectation for error fixture ${f}`);
-      const out = parseRenault('error', await readFixture('renault/kamereon/error', f)) as { error: { code: string; message: string } };
-      assert.equal(out.error.code, expected, f);
-      assert.ok(out.error.message.length > 10, `${f}: a message in words`);
-    }
+  it('reads action echoes and notifications (the ids command tracking needs)', async () => {
+    const echo = parseRenault('action', await readFixture('renault/kamereon/vehicle_action', 'hvac-start.start.json')) as { actionId: string; type: string };
+    assert.deepEqual([echo.actionId, echo.type], ['guid', 'HvacStart']);
+    const kcm = parseRenault('action', await readFixture('renault/kamereon/vehicle_kcm_action', 'ev-soc-levels.json')) as { actionId: string; status: string };
+    assert.deepEqual([kcm.actionId, kcm.status], ['commandId-1234', 'CREATED']);
+    const notes = parseRenault('notifications', await readFixture('renault/kamereon/person', 'notifications.1.json')) as { at: string; status?: string }[];
+    assert.equal(notes[0]?.status, 'CREATED');
+    assert.equal(notes[0]?.at, '2022-02-01T19:01:51.622Z', 'a time without zone is UTC');
+  });
+
+  it('survives shapes it was not written against: nulls, strings for numbers, new fields, broken items', () => {
+    const battery = mapRead('battery-status', {
+      data: { id: 'X', attributes: { batteryLevel: '81', batteryAutonomy: null, plugStatus: '1', chargingStatus: '1.0', timestamp: '2026-01-01T10:00:00+01:00', somethingNew: { deep: [1] } } },
+    });
+    assert.equal(battery.battery?.socPercent, 81);
+    assert.equal(battery.battery?.rangeKm, undefined);
+    assert.equal(battery.charging?.state, 'charging');
+    assert.equal(battery.charging?.plug, 'plugged');
+    assert.deepEqual(mapRead('cockpit', { data: { id: 'X', attributes: null } }), {});
+    const alerts = mapEndpoint('alerts', [null, 'x', { alertCode: 42, criticity: '2' }]).mapped as StatusFragment;
+    assert.deepEqual(alerts.messages, [{ kind: 'alert', code: '42', severity: 'medium' }]);
+    const settings = mapEndpoint('charging-settings', { data: { attributes: { mode: 'SCHEDULED', schedules: [{ id: '1', activated: 'true', monday: { startTime: 'T07:00Z', duration: '60' }, tuesday: null }, 'junk'] } } }).mapped as {
+      mode: string;
+      schedules: { id: number; enabled: boolean; days: Record<string, unknown> }[];
+    };
+    assert.equal(settings.mode, 'scheduled');
+    assert.deepEqual(settings.schedules, [{ id: 1, enabled: true, days: { monday: { start: '07:00', durationMin: 60 } } }]);
+    const pressure = mapEndpoint('pressure', { data: { attributes: { flPressure: 0, frPressure: '2500', rlPressure: 65535 } } }).mapped as StatusFragment;
+    assert.deepEqual(pressure.tires, { frontRight: { pressureKpa: 250 } }, 'zero and absurd pressures are not reported');
+    assert.throws(() => mapEndpoint('cockpit', { totalMileage: 3 }), { code: 'UPSTREAM', message: /not a cockpit response/ });
+    assert.throws(() => mapEndpoint('alerts', { alerts: 'none' }), { code: 'UPSTREAM' });
   });
 });

@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import { CarError, parseJsonBody, registerSecret, type HttpResponse } from '../../core';
-import type { ProviderAuth, ProviderContext } from '../provider';
-import { GigyaAccountInfoSchema, GigyaBaseSchema, GigyaJwtSchema, GigyaLoginSchema } from './schemas';
+import { CarError, registerSecret } from '../../core';
+import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
+import { gigyaBody, gigyaCall, gigyaSaid, type GigyaBody, type GigyaMethod } from './gigya';
+import { GigyaAccountInfoSchema, GigyaJwtSchema, GigyaLoginSchema } from './schemas';
+import { completeEmailTfa, startEmailTfa } from './tfa';
 
-/** What survives a restart: the long-lived Gigya login token, the person, the current JWT. */
+/**
+ * What survives a restart. Password sign-in: the long-lived Gigya login token, the person,
+ * the current JWT. Token sign-in (a pasted JWT): the JWT, its account, and the person when
+ * the JWT names it (personId is '' otherwise).
+ */
 export const RenaultAuthStateSchema = z.object({
-  loginToken: z.string().min(1),
-  personId: z.string().min(1),
+  loginToken: z.string().min(1).optional(),
+  personId: z.string(),
+  /** Token sign-in: the Kamereon account the pasted JWT belongs to. */
+  accountId: z.string().min(1).optional(),
   jwt: z.string().optional(),
   jwtExpiresAt: z.number().optional(),
 });
@@ -15,24 +23,10 @@ export type RenaultAuthState = z.infer<typeof RenaultAuthStateSchema>;
 /** Lifetime asked of getJWT, as renault-api does; the session re-mints a minute early. */
 export const JWT_LIFETIME_S = 900;
 
-type GigyaMethod = 'accounts.login' | 'accounts.getAccountInfo' | 'accounts.getJWT';
-
-async function gigya(ctx: ProviderContext, method: GigyaMethod, form: Record<string, string>): Promise<unknown> {
-  const base = (ctx.config.servers.gigya ?? '').replace(/\/$/, '');
-  const res: HttpResponse = await ctx.http.request({
-    method: 'POST',
-    url: `${base}/${method}`,
-    form: { ApiKey: ctx.config.keys.gigyaApiKey ?? '', format: 'json', ...form },
-    retry: method !== 'accounts.login',
-  });
-  // Gigya answers HTTP 200 for errors and puts the real status in the body (spec §2.2).
-  return parseJsonBody(res, `Renault sign-in (${method})`);
-}
-
-function gigyaError(method: GigyaMethod, body: z.infer<typeof GigyaBaseSchema>): CarError {
+function gigyaError(method: GigyaMethod, body: GigyaBody): CarError {
   const code = body.errorCode;
   const upstreamCode = String(code);
-  const said = body.errorDetails ?? body.errorMessage ?? 'unknown error';
+  const said = gigyaSaid(body);
   if (code === 403042) {
     return new CarError(
       'AUTH_FAILED',
@@ -41,7 +35,16 @@ function gigyaError(method: GigyaMethod, body: z.infer<typeof GigyaBaseSchema>):
     );
   }
   if (code === 403101 || code === 403102) {
-    return new CarError('TFA_REQUIRED', `Renault asks for a two-factor code for this account (Gigya ${code}).`, { upstreamCode, transient: false });
+    const regToken = body.regToken;
+    if (regToken) {
+      registerSecret(regToken);
+      const challenge: PendingChallenge = { kind: 'code', prompt: 'Renault asks for a sign-in code sent by e-mail', state: { regToken } };
+      return new ChallengeError('TFA_REQUIRED', `Renault asks for a two-factor code for this account (Gigya ${code}).`, challenge, upstreamCode);
+    }
+    return new CarError('TFA_REQUIRED', `Renault asks for a two-factor code for this account (Gigya ${code}) but gave nothing to start it with; sign in once in the MyRenault app, then press "Sign in again".`, {
+      upstreamCode,
+      transient: false,
+    });
   }
   if (code === 403005 || code === 403013) {
     return new CarError('AUTH_FAILED', `The Renault sign-in has expired (Gigya ${code}: ${said}); signing in again.`, { upstreamCode, transient: false });
@@ -52,28 +55,33 @@ function gigyaError(method: GigyaMethod, body: z.infer<typeof GigyaBaseSchema>):
   return new CarError('AUTH_FAILED', `Renault sign-in failed (${method}, Gigya ${code}: ${said})`, { upstreamCode, transient: false });
 }
 
-function parseGigya<T extends z.ZodTypeAny>(schema: T, method: GigyaMethod, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new CarError('UPSTREAM', `Renault sign-in (${method}) answered in an unexpected shape`);
-  const data = parsed.data as z.infer<typeof GigyaBaseSchema>;
-  if (data.errorCode !== 0) throw gigyaError(method, data);
-  return parsed.data;
+/** Maps a Gigya body of a method: the parsed body, or the error it carries (spec §2.2). */
+export function parseGigya<T extends typeof GigyaLoginSchema | typeof GigyaAccountInfoSchema | typeof GigyaJwtSchema>(schema: T, method: GigyaMethod, body: unknown): z.infer<T> {
+  const parsed = gigyaBody(schema, method, body) as GigyaBody;
+  if (parsed.errorCode !== 0) throw gigyaError(method, parsed);
+  return parsed as z.infer<T>;
 }
 
-/** The JWT's exp claim in epoch ms, read without verifying (the server verifies). */
-export function jwtExpiry(jwt: string): number | undefined {
+/** The JWT's claims, read without verifying (the server verifies). */
+function jwtClaims(jwt: string): Record<string, unknown> | undefined {
   const payload = jwt.split('.')[1];
   if (!payload) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The JWT's exp claim in epoch ms, read without verifying (the server verifies). */
+export function jwtExpiry(jwt: string): number | undefined {
+  const exp = jwtClaims(jwt)?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+}
+
 async function mintJwt(ctx: ProviderContext, loginToken: string): Promise<{ jwt: string; jwtExpiresAt: number }> {
-  const body = await gigya(ctx, 'accounts.getJWT', {
+  const { body } = await gigyaCall(ctx, 'accounts.getJWT', {
     login_token: loginToken,
     fields: 'data.personId,data.gigyaDataCenter',
     expiration: String(JWT_LIFETIME_S),
@@ -84,31 +92,89 @@ async function mintJwt(ctx: ProviderContext, loginToken: string): Promise<{ jwt:
   return { jwt: parsed.id_token, jwtExpiresAt: jwtExpiry(parsed.id_token) ?? ctx.clock.now() + JWT_LIFETIME_S * 1000 };
 }
 
+/** accounts.login with the password, then the person and a JWT (spec §2.1). */
+async function passwordLogin(ctx: ProviderContext, gmid?: string): Promise<RenaultAuthState> {
+  const { username, password } = ctx.config;
+  if (!username || !password) throw new CarError('AUTH_FAILED', 'The Renault account needs an e-mail address and a password.', { transient: false });
+  registerSecret(password);
+  const { body } = await gigyaCall(ctx, 'accounts.login', { loginID: username, password }, gmid ? { gmid } : {});
+  const login = parseGigya(GigyaLoginSchema, 'accounts.login', body);
+  const loginToken = login.sessionInfo?.cookieValue;
+  if (!loginToken) throw new CarError('UPSTREAM', 'Renault sign-in (accounts.login) answered without a session');
+  registerSecret(loginToken);
+  let personId = login.data?.personId;
+  if (!personId) {
+    const info = parseGigya(GigyaAccountInfoSchema, 'accounts.getAccountInfo', (await gigyaCall(ctx, 'accounts.getAccountInfo', { login_token: loginToken })).body);
+    personId = info.data?.personId;
+  }
+  if (!personId) throw new CarError('UPSTREAM', 'Renault sign-in: the account has no personId (is it a MyRenault app account?)');
+  return { loginToken, personId, ...(await mintJwt(ctx, loginToken)) };
+}
+
+const at = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+
+/**
+ * Token sign-in (myRenaultLC's manual mode): the pasted JWT is used as it is until it
+ * expires; then the sign-in stops with words saying so. A password is never tried.
+ */
+function tokenLogin(ctx: ProviderContext, previous: RenaultAuthState | undefined): RenaultAuthState {
+  const jwt = (ctx.config.accessToken ?? '').trim();
+  const accountId = (ctx.config.accountId ?? '').trim();
+  registerSecret(jwt);
+  const exp = jwtExpiry(jwt);
+  if (!jwt || exp === undefined) throw new CarError('AUTH_FAILED', 'The pasted token is not a JWT with an expiry; paste the token again (without quotes or "Bearer").', { transient: false });
+  if (!accountId) throw new CarError('AUTH_FAILED', 'The token sign-in needs the Kamereon account id the token belongs to.', { transient: false });
+  const now = ctx.clock.now();
+  if (exp <= now) throw new CarError('AUTH_FAILED', `The pasted token expired at ${at(exp)}; paste a new one in the account node.`, { transient: false });
+  if (previous?.jwt === jwt) {
+    // Asked again for the same token: it is about to expire, or Renault refused it.
+    if (exp - now <= 5 * 60_000) throw new CarError('AUTH_FAILED', `The pasted token expires at ${at(exp)}; paste a new one in the account node.`, { transient: false });
+    throw new CarError('AUTH_FAILED', `Renault refused the pasted token (valid until ${at(exp)}): it may belong to another account or have been revoked; paste a new one in the account node.`, {
+      transient: false,
+    });
+  }
+  const personId = jwtClaims(jwt)?.['data.personId'];
+  return { personId: typeof personId === 'string' ? personId : '', accountId, jwt, jwtExpiresAt: exp };
+}
+
 export const renaultAuth: ProviderAuth<RenaultAuthState> = {
   stateSchema: RenaultAuthStateSchema,
 
-  async login(ctx) {
-    const { username, password } = ctx.config;
-    if (!username || !password) throw new CarError('AUTH_FAILED', 'The Renault account needs an e-mail address and a password.', { transient: false });
-    registerSecret(password);
-    const login = parseGigya(GigyaLoginSchema, 'accounts.login', await gigya(ctx, 'accounts.login', { loginID: username, password }));
-    const loginToken = login.sessionInfo?.cookieValue;
-    if (!loginToken) throw new CarError('UPSTREAM', 'Renault sign-in (accounts.login) answered without a session');
-    registerSecret(loginToken);
-    let personId = login.data?.personId;
-    if (!personId) {
-      const info = parseGigya(GigyaAccountInfoSchema, 'accounts.getAccountInfo', await gigya(ctx, 'accounts.getAccountInfo', { login_token: loginToken }));
-      personId = info.data?.personId;
-    }
-    if (!personId) throw new CarError('UPSTREAM', 'Renault sign-in: the account has no personId (is it a MyRenault app account?)');
-    return { loginToken, personId, ...(await mintJwt(ctx, loginToken)) };
+  login(ctx, previous) {
+    if (ctx.config.authMode === 'token') return Promise.resolve().then(() => tokenLogin(ctx, previous));
+    return passwordLogin(ctx);
   },
 
   async refresh(ctx, state) {
+    if (!state.loginToken) throw new CarError('AUTH_FAILED', 'No Renault sign-in token to renew the access token with.', { transient: false });
     registerSecret(state.loginToken);
     return { ...state, ...(await mintJwt(ctx, state.loginToken)) };
   },
 
   canRefresh: (state) => Boolean(state.loginToken),
   accessExpiresAt: (state) => (state.jwt ? state.jwtExpiresAt : undefined),
+
+  startSecondFactor(ctx, pending) {
+    const regToken = pending.state.regToken;
+    if (typeof regToken !== 'string' || !regToken) {
+      return Promise.reject(new CarError('TFA_REQUIRED', 'Renault asks for a two-factor code but the sign-in gave no token to start it with.', { transient: false }));
+    }
+    return startEmailTfa(ctx, regToken);
+  },
+
+  async completeSecondFactor(ctx, pending, code) {
+    const { gmid } = await completeEmailTfa(ctx, pending, code);
+    try {
+      return await passwordLogin(ctx, gmid);
+    } catch (e) {
+      if (e instanceof CarError && e.code === 'TFA_REQUIRED') {
+        // The code was accepted but Renault still wants one: do not loop sending e-mails.
+        throw new CarError('TFA_REQUIRED', 'Renault accepted the code but still asks for two-factor sign-in; sign in once in the MyRenault app, then press "Sign in again".', {
+          transient: false,
+          ...(e.upstreamCode ? { upstreamCode: e.upstreamCode } : {}),
+        });
+      }
+      throw e;
+    }
+  },
 };

@@ -69,3 +69,25 @@ export function isAvailable(modelCode: string | undefined, endpoint: string): bo
 export function reportsPowerInWatts(modelCode: string | undefined): boolean {
   return modelCode === 'X101VE';
 }
+
+/**
+ * Which endpoint serves a read on a model (spec §5 notes, §6.3): the read itself, another one
+ * the model takes instead (charge-schedule → KCM ev/settings on R5, A290, Master...), or none
+ * ('no': answer NOT_SUPPORTED without calling). `known` says whether the grid documents it
+ * ('.' marks and unknown models are tried and their failures remembered).
+ */
+export function readRoute(modelCode: string | undefined, endpoint: string, capability: string | undefined): { call: string; known: boolean } | undefined {
+  const known = modelCode !== undefined && KNOWN_MODELS.includes(modelCode);
+  if (endpoint === 'ev/settings') {
+    if (!known) return { call: endpoint, known: false };
+    const schedule = endpointMark(modelCode, 'charge-schedule');
+    const start = endpointMark(modelCode, 'actions/charge-start');
+    if (schedule === 'kcm-s' || start === 'kcm-s') return { call: endpoint, known: true };
+    return schedule === '.' ? { call: endpoint, known: false } : undefined;
+  }
+  if (!capability) return { call: endpoint, known };
+  const mark = endpointMark(modelCode, capability);
+  if (mark === 'no') return undefined;
+  if (endpoint === 'charge-schedule' && mark === 'kcm-s') return { call: 'ev/settings', known: true };
+  return { call: endpoint, known: known && mark !== '.' };
+}

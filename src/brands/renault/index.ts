@@ -1,64 +1,28 @@
-import { CarError, TokenRejectedError, type StatusFragment, type StatusPart, type Vehicle } from '../../core';
+import { CarError, STATUS_PARTS, TokenRejectedError, registerSecret, type StatusFragment, type StatusPart, type Vehicle } from '../../core';
 import type { AccountConfig, CallOptions, Provider, ProviderContext, StatusRead, VehicleCapabilities } from '../provider';
-import { DEFAULT_KEYS, DEFAULT_SERVERS, LOCALES, READS, kamereon, type ReadName } from './api';
-import { renaultAuth, type RenaultAuthState } from './auth';
-import { isAvailable } from './capabilities';
+import { DEFAULT_KEYS, DEFAULT_SERVERS, LOCALES, READ_ENDPOINT_NAMES, kamereon, type ReadName } from './api';
+import { jwtExpiry, renaultAuth, type RenaultAuthState } from './auth';
 import { renaultCommands } from './commands';
 import { renaultCharging } from './charging';
 import { renaultHistory } from './history';
 import { renaultRaw } from './raw';
-import { combineRange, mapBatteryStatus, mapCockpit, mapHvacStatus, mapLocation, mapVehicles } from './map';
-import { BatteryStatusSchema, CockpitSchema, HvacStatusSchema, LocationSchema, PersonSchema, VehiclesSchema } from './schemas';
-
-/** Which read serves which status part. */
-const READ_OF_PART: Partial<Record<StatusPart, ReadName>> = {
-  battery: 'battery-status',
-  charging: 'battery-status',
-  mileage: 'cockpit',
-  fuel: 'cockpit',
-  position: 'location',
-  climate: 'hvac-status',
-};
+import { mapVehicles } from './map';
+import { ENDPOINT_OF_PART, mapEndpoint, readEndpoint, readStatusParts, statusReads } from './reads';
+import { PersonSchema, VehiclesSchema } from './schemas';
 
 /** Accounts of these types never hold cars (spec §4.1). */
 const ACCOUNTS_WITHOUT_CARS = new Set(['SFDC']);
 
-function readsFor(vehicle: Vehicle, parts: StatusPart[]): ReadName[] {
-  const reads = new Set<ReadName>();
-  for (const part of parts) {
-    const read = READ_OF_PART[part];
-    if (!read || !isAvailable(vehicle.modelCode, read)) continue;
-    if (read === 'battery-status' && vehicle.drivetrain === 'combustion') continue;
-    if (part === 'fuel' && vehicle.drivetrain === 'electric') continue;
-    reads.add(read);
-  }
-  return [...reads];
+/**
+ * Maps one raw status read body to the status it describes (the four reads of READS). Kept
+ * for the modules that import it; mapEndpoint (reads.ts) maps every endpoint.
+ */
+export function mapRead(read: ReadName, body: unknown, modelCode?: string): StatusFragment {
+  return mapEndpoint(read, body, modelCode ? { modelCode } : {}).mapped as StatusFragment;
 }
 
-/** Maps one raw read body to the status it describes; also what `connected-car parse` uses. */
-export function mapRead(read: ReadName, body: unknown, modelCode?: string): StatusFragment {
-  const fail = (what: string): never => {
-    throw new CarError('UPSTREAM', `Renault ${read}: the answer is not a ${what} response`);
-  };
-  switch (read) {
-    case 'battery-status': {
-      const p = BatteryStatusSchema.safeParse(body);
-      return p.success ? mapBatteryStatus(p.data, modelCode) : fail('battery-status');
-    }
-    case 'cockpit': {
-      const p = CockpitSchema.safeParse(body);
-      return p.success ? mapCockpit(p.data) : fail('cockpit');
-    }
-    case 'location': {
-      const p = LocationSchema.safeParse(body);
-      return p.success ? mapLocation(p.data) : fail('location');
-    }
-    case 'hvac-status': {
-      const p = HvacStatusSchema.safeParse(body);
-      return p.success ? mapHvacStatus(p.data) : fail('hvac-status');
-    }
-  }
-}
+/** Accepts a Kamereon accountId: a UUID-like id of letters, digits and dashes. */
+const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{5,63}$/;
 
 export const renault: Provider<RenaultAuthState> = {
   id: 'renault',
@@ -77,11 +41,25 @@ export const renault: Provider<RenaultAuthState> = {
     for (const [role, url] of Object.entries(servers)) {
       if (!/^https?:\/\/[^\s]+$/.test(url)) throw new CarError('BAD_INPUT', `server URL for ${role} must start with https:// (got "${url}")`);
     }
+    const authMode = input.authMode ?? 'password';
+    if (authMode !== 'password' && authMode !== 'token') throw new CarError('BAD_INPUT', `authMode must be password or token (got "${String(authMode)}")`);
+    if (authMode === 'token') {
+      // myRenaultLC's manual mode: a pasted JWT and the account it belongs to; no password ever.
+      const jwt = (input.accessToken ?? '').trim();
+      if (!jwt) throw new CarError('BAD_INPUT', 'jwt: paste the token (a JWT, three parts separated by dots) for the token sign-in');
+      registerSecret(jwt);
+      if (jwt.split('.').length !== 3 || jwtExpiry(jwt) === undefined) {
+        throw new CarError('BAD_INPUT', 'jwt: the pasted token is not a JWT with an expiry (three base64 parts separated by dots, with an "exp" claim)');
+      }
+      const accountId = (input.accountId ?? '').trim();
+      if (!ACCOUNT_ID.test(accountId)) throw new CarError('BAD_INPUT', `accountId: the Kamereon account id the token belongs to is needed for the token sign-in (6 to 64 letters, digits, - or _; got "${accountId}")`);
+    }
     return {
       provider: 'renault',
       locale,
       ...(input.username !== undefined ? { username: input.username } : {}),
       ...(input.password !== undefined ? { password: input.password } : {}),
+      ...(authMode === 'token' ? { authMode, accessToken: (input.accessToken ?? '').trim(), accountId: (input.accountId ?? '').trim() } : {}),
       servers,
       keys: {
         gigyaApiKey: input.keys?.gigyaApiKey || gigyaKey,
@@ -92,24 +70,43 @@ export const renault: Provider<RenaultAuthState> = {
 
   async listVehicles(ctx: ProviderContext, auth: RenaultAuthState, opts: CallOptions): Promise<Vehicle[]> {
     const jwt = requireJwt(auth);
-    const personBody = await kamereon(ctx, jwt, { method: 'GET', path: `/persons/${encodeURIComponent(auth.personId)}`, kind: opts.kind });
-    const person = PersonSchema.safeParse(personBody);
-    if (!person.success) throw new CarError('UPSTREAM', 'Renault persons: unexpected answer');
-    const accounts = person.data.accounts.filter(
-      (a) => !ACCOUNTS_WITHOUT_CARS.has((a.accountType ?? '').toUpperCase()) && (a.accountStatus ?? 'ACTIVE').toUpperCase() === 'ACTIVE',
-    );
-    const vehicles: Vehicle[] = [];
-    for (const account of accounts) {
-      const body = await kamereon(ctx, jwt, { method: 'GET', path: `/accounts/${encodeURIComponent(account.accountId)}/vehicles`, kind: opts.kind });
-      const parsed = VehiclesSchema.safeParse(body);
-      if (!parsed.success) throw new CarError('UPSTREAM', 'Renault vehicles: unexpected answer');
-      vehicles.push(...mapVehicles(parsed.data, account.accountId));
+    let accountIds: string[];
+    if (auth.accountId) {
+      // Token sign-in: the user named the account; the person is not needed.
+      accountIds = [auth.accountId];
+    } else {
+      const personBody = await kamereon(ctx, jwt, { method: 'GET', path: `/persons/${encodeURIComponent(auth.personId)}`, kind: opts.kind });
+      const person = PersonSchema.safeParse(personBody);
+      if (!person.success) throw new CarError('UPSTREAM', 'Renault persons: the answer has no list of accounts');
+      // MYRENAULT, MYDACIA (and whatever brand account comes next) hold cars; SFDC is the CRM.
+      accountIds = person.data.accounts
+        .filter((a) => !ACCOUNTS_WITHOUT_CARS.has((a.accountType ?? '').toUpperCase()) && (a.accountStatus ?? 'ACTIVE').toUpperCase() === 'ACTIVE')
+        .map((a) => a.accountId);
     }
-    return vehicles;
+    const vehicles = new Map<string, Vehicle>();
+    let failure: CarError | undefined;
+    for (const accountId of accountIds) {
+      let body: unknown;
+      try {
+        body = await kamereon(ctx, jwt, { method: 'GET', path: `/accounts/${encodeURIComponent(accountId)}/vehicles`, kind: opts.kind });
+      } catch (e) {
+        // An account without a garage answers "forbidden" or "not found": the others still count.
+        if (e instanceof CarError && e.code === 'NOT_SUPPORTED') {
+          failure ??= e;
+          continue;
+        }
+        throw e;
+      }
+      const parsed = VehiclesSchema.safeParse(body);
+      if (!parsed.success) throw new CarError('UPSTREAM', 'Renault vehicles: the answer has no list of vehicles');
+      for (const v of mapVehicles(parsed.data, accountId)) if (!vehicles.has(v.vin)) vehicles.set(v.vin, v);
+    }
+    if (vehicles.size === 0 && failure) throw failure;
+    return [...vehicles.values()];
   },
 
   capabilities(vehicle: Vehicle): VehicleCapabilities {
-    const parts = (Object.keys(READ_OF_PART) as StatusPart[]).filter((p) => readsFor(vehicle, [p]).length > 0);
+    const parts = STATUS_PARTS.filter((p) => ENDPOINT_OF_PART[p] !== undefined && statusReads(vehicle, [p]).length > 0);
     return {
       parts,
       commands: renaultCommands.commandsFor(vehicle),
@@ -120,47 +117,16 @@ export const renault: Provider<RenaultAuthState> = {
     };
   },
 
-  statusCost(vehicle, parts) {
-    return readsFor(vehicle, parts).length;
+  statusCost(vehicle: Vehicle, parts: StatusPart[]) {
+    return statusReads(vehicle, parts).length;
   },
 
-  async readStatus(ctx, auth, vehicle, parts, opts): Promise<StatusRead> {
-    const jwt = requireJwt(auth);
-    if (!vehicle.accountId) throw new CarError('BAD_INPUT', `vehicle ${vehicle.vin} has no Renault account id`);
-    const root = `/accounts/${encodeURIComponent(vehicle.accountId)}/kamereon/`;
-    const reads = readsFor(vehicle, parts);
-    const raw: Record<string, unknown> = {};
-    const fragments: StatusFragment[] = [];
-    const failures: { read: ReadName; error: CarError }[] = [];
-    for (const read of reads) {
-      try {
-        const body = await kamereon(ctx, jwt, { method: 'GET', path: root + READS[read].replace('{vin}', encodeURIComponent(vehicle.vin)), kind: opts.kind });
-        raw[read] = body;
-        fragments.push(mapRead(read, body, vehicle.modelCode));
-      } catch (e) {
-        // Auth, quota and budget stop the whole read; a part the car lacks does not.
-        if (e instanceof TokenRejectedError || !(e instanceof CarError) || ['RATE_LIMITED', 'QUOTA_EXCEEDED', 'AUTH_FAILED', 'TFA_REQUIRED'].includes(e.code)) throw e;
-        failures.push({ read, error: e });
-      }
-    }
-    if (reads.length > 0 && failures.length === reads.length && failures[0]) throw failures[0].error;
-    const status: StatusFragment = Object.assign({}, ...fragments) as StatusFragment;
-    // Object.assign would lose the electric range when cockpit comes after battery-status.
-    for (const f of fragments) {
-      if (f.battery) status.battery = { ...status.battery, ...f.battery };
-      if (f.fuel) status.fuel = { ...status.fuel, ...f.fuel };
-    }
-    const range = combineRange(status);
-    if (range !== undefined) status.rangeKm = range;
-    const missing: StatusRead['missing'] = [];
-    for (const part of parts) {
-      const read = READ_OF_PART[part];
-      const failed = failures.find((f) => f.read === read);
-      if (failed) missing.push({ part, code: failed.error.code, message: failed.error.message });
-      else if (!read || !reads.includes(read)) missing.push({ part, code: 'NOT_SUPPORTED', message: `${part} is not available for this ${vehicle.model ?? 'car'}` });
-    }
-    return { status, raw, missing };
+  readStatus(ctx, auth, vehicle, parts, opts): Promise<StatusRead> {
+    return readStatusParts(ctx, requireJwt(auth), vehicle, parts, opts);
   },
+
+  endpoints: READ_ENDPOINT_NAMES,
+  readEndpoint: (ctx, auth, vehicle, endpoint, params, opts) => readEndpoint(ctx, requireJwt(auth), vehicle, endpoint, params, opts),
 
   sendCommand: (ctx, auth, vehicle, input, opts) => renaultCommands.send(ctx, requireJwtState(auth), vehicle, input, opts),
   trackCommand: (ctx, auth, vehicle, ticket, opts) => renaultCommands.track(ctx, requireJwtState(auth), vehicle, ticket, opts),

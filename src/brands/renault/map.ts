@@ -1,6 +1,37 @@
-import { toIsoUtc, type StatusFragment, type Vehicle, type Brand } from '../../core';
-import { CHARGING_STATES, PLUG_STATES } from '../../core/model';
-import type { RawBatteryStatus, RawCockpit, RawHvacStatus, RawLocation, RawVehicles } from './schemas';
+import {
+  ChargeScheduleSchema as CoreChargeScheduleSchema,
+  DepartureTimerSchema,
+  WEEKDAYS,
+  toIsoUtc,
+  type Brand,
+  type ChargeSchedule,
+  type ChargingSettings,
+  type StatusFragment,
+  type Vehicle,
+  type VehicleMessage,
+  type Weekday,
+} from '../../core';
+import { CHARGING_STATES, OPENING_STATES, PLUG_STATES } from '../../core/model';
+import type {
+  RawAlert,
+  RawBatteryStatus,
+  RawCarAdapter,
+  RawChargeMode,
+  RawChargeSchedule,
+  RawChargingSettings,
+  RawCockpit,
+  RawContract,
+  RawEvSettings,
+  RawHvacSettings,
+  RawHvacStatus,
+  RawLocation,
+  RawLockStatus,
+  RawPressure,
+  RawResState,
+  RawSocLevels,
+  RawVehicleDetails,
+  RawVehicles,
+} from './schemas';
 import { reportsPowerInWatts } from './capabilities';
 
 type ChargingState = (typeof CHARGING_STATES)[number];
@@ -138,35 +169,328 @@ export function combineRange(f: StatusFragment): number | undefined {
 const BRAND_OF: Record<string, Brand> = { RENAULT: 'renault', DACIA: 'dacia', ALPINE: 'alpine' };
 
 export function mapVehicles(raw: RawVehicles, accountId: string): Vehicle[] {
-  return raw.vehicleLinks.map((link) => {
-    const d = link.vehicleDetails;
-    const energy = (d?.engineEnergyType ?? d?.energy?.code ?? '').toUpperCase();
-    const brand = BRAND_OF[(link.brand ?? d?.brand?.label ?? '').toUpperCase()];
-    const model = d?.model?.label;
-    return dropUndefined({
-      vin: link.vin,
-      brand,
-      model,
-      modelCode: d?.model?.code,
-      name: [model, d?.registrationNumber].filter(Boolean).join(' ') || link.vin,
-      registration: d?.registrationNumber,
-      accountId,
-      drivetrain:
-        energy === 'ELEC' || energy === 'ELECX'
-          ? ('electric' as const)
-          : energy === 'PHEV'
-            ? ('plugin_hybrid' as const)
-            : energy === 'HEV'
-              ? ('hybrid' as const)
-              : energy
-                ? ('combustion' as const)
-                : ('unknown' as const),
-    }) as Vehicle;
-  });
+  return raw.vehicleLinks.map((link) => mapVehicle(link.vin, link.brand, link.vehicleDetails, accountId));
+}
+
+/** The details endpoint (spec §4.3): the vehicleDetails object alone. */
+export function mapVehicleDetails(d: RawVehicleDetails, accountId?: string): Vehicle {
+  return mapVehicle(d.vin ?? '', undefined, d, accountId);
+}
+
+function mapVehicle(vin: string, linkBrand: string | undefined, d: RawVehicleDetails | undefined, accountId: string | undefined): Vehicle {
+  const energy = (d?.engineEnergyType ?? d?.energy?.code ?? '').toUpperCase();
+  const brand = BRAND_OF[(linkBrand ?? d?.brand?.label ?? '').toUpperCase()];
+  const model = d?.model?.label;
+  return dropUndefined({
+    vin,
+    brand,
+    model,
+    modelCode: d?.model?.code,
+    name: [model, d?.registrationNumber].filter(Boolean).join(' ') || vin,
+    registration: d?.registrationNumber,
+    accountId: accountId || undefined,
+    drivetrain:
+      energy === 'ELEC' || energy === 'ELECX'
+        ? ('electric' as const)
+        : energy === 'PHEV'
+          ? ('plugin_hybrid' as const)
+          : energy === 'HEV'
+            ? ('hybrid' as const)
+            : energy
+              ? ('combustion' as const)
+              : ('unknown' as const),
+  }) as Vehicle;
 }
 
 export function dropUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+// ---- Locks, doors, tires, alerts ----------------------------------------------------------
+
+type Opening = (typeof OPENING_STATES)[number];
+
+function opening(v: string | undefined): Opening | undefined {
+  if (v === undefined) return undefined;
+  const s = v.toLowerCase();
+  return (OPENING_STATES as readonly string[]).includes(s) ? (s as Opening) : 'unknown';
+}
+
+/**
+ * lock-status (spec §5): the lock and the doors. Renault names the doors by driver and
+ * passenger: on a right-hand-drive car (UK, Ireland) the driver's door is the front right.
+ */
+export function mapLockStatus(raw: RawLockStatus, options: { rightHandDrive?: boolean } = {}): StatusFragment {
+  const a = raw.data.attributes;
+  if (!a) return {};
+  const out: StatusFragment = {};
+  const updatedAt = toIsoUtc(a.lastUpdateTime);
+  if (a.lockStatus !== undefined) {
+    const l = a.lockStatus.toLowerCase();
+    out.lock = dropUndefined({ state: l === 'locked' ? ('locked' as const) : l === 'unlocked' ? ('unlocked' as const) : ('unknown' as const), updatedAt });
+  }
+  const driver = opening(a.doorStatusDriver);
+  const passenger = opening(a.doorStatusPassenger);
+  const doors = dropUndefined({
+    frontLeft: options.rightHandDrive ? passenger : driver,
+    frontRight: options.rightHandDrive ? driver : passenger,
+    rearLeft: opening(a.doorStatusRearLeft),
+    rearRight: opening(a.doorStatusRearRight),
+    trunk: opening(a.hatchStatus),
+  });
+  const known = Object.values(doors);
+  if (known.length) out.doors = { ...doors, anyOpen: known.some((d) => d === 'open' || d === 'ajar') };
+  return out;
+}
+
+/** Plausible tyre pressures only: mbar from the car, kPa in the model (1 mbar = 0.1 kPa). */
+function kpa(mbar: number | undefined): number | undefined {
+  if (mbar === undefined || mbar <= 0 || mbar > 10_000) return undefined;
+  return Math.round(mbar) / 10;
+}
+
+function tireWarning(status: number | undefined): 'ok' | 'unknown' | undefined {
+  // Only 0 is known (all fixtures show 0 with normal pressures); other values are kept in raw.
+  if (status === undefined) return undefined;
+  return status === 0 ? 'ok' : 'unknown';
+}
+
+/** pressure (spec §5): four tyres, mbar → kPa. */
+export function mapPressure(raw: RawPressure): StatusFragment {
+  const a = raw.data.attributes;
+  if (!a) return {};
+  const tire = (p: number | undefined, st: number | undefined) => {
+    const t = dropUndefined({ pressureKpa: kpa(p), warning: tireWarning(st) });
+    return Object.keys(t).length ? t : undefined;
+  };
+  const tires = dropUndefined({
+    frontLeft: tire(a.flPressure, a.flStatus),
+    frontRight: tire(a.frPressure, a.frStatus),
+    rearLeft: tire(a.rlPressure, a.rlStatus),
+    rearRight: tire(a.rrPressure, a.rrStatus),
+  });
+  return Object.keys(tires).length ? { tires } : {};
+}
+
+function severity(criticity: number | undefined): VehicleMessage['severity'] {
+  // renault criticity: 1 info, 2 "Minor alert", 3 "Major alert"; higher is worse.
+  if (criticity === undefined) return undefined;
+  if (criticity <= 0) return 'info';
+  if (criticity === 1) return 'low';
+  if (criticity === 2) return 'medium';
+  if (criticity === 3) return 'high';
+  return 'critical';
+}
+
+/** alerts (spec §4.6): the car's alerts as messages; archived ones say so in `status`. */
+export function mapAlerts(list: RawAlert[]): StatusFragment {
+  return {
+    messages: list.map((a) =>
+      dropUndefined({
+        kind: 'alert' as const,
+        code: a.alertCode,
+        severity: severity(a.criticity),
+        title: a.alertCodeTitle ?? a.shortDescription,
+        description: a.alertCodeDescription ?? a.longDescription ?? a.shortDescription,
+        dueAt: toIsoUtc(a.nextDate),
+        dueKm: a.nextMileage,
+        status: a.closureReason ?? (a.status === 0 ? 'open' : a.status !== undefined ? String(a.status) : undefined),
+      }),
+    ),
+  };
+}
+
+// ---- Charging and climate settings --------------------------------------------------------
+
+/** What settings endpoints say, in the shape of the core's ChargingSettings (without the VIN). */
+export type SettingsFragment = Partial<Omit<ChargingSettings, 'vin'>>;
+
+/** Renault's charge modes, old and new spellings (spec §5 and §5.1). */
+export function mapChargeModeValue(v: string | undefined): ChargingSettings['mode'] | undefined {
+  switch ((v ?? '').toLowerCase()) {
+    case 'always':
+    case 'always_charging':
+      return 'always';
+    case 'scheduled':
+    case 'schedule_mode':
+      return 'scheduled';
+    case 'delayed':
+      return 'delayed';
+    default:
+      return undefined;
+  }
+}
+
+/** "T22:30Z", "22:30", "2230" → "22:30"; anything else → undefined. */
+export function hhmm(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  const m = /^T?(\d{1,2}):?(\d{2})(?::\d{2})?Z?$/.exec(v.trim());
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (h > 23 || min > 59) return undefined;
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
+}
+
+function scheduleOf(id: number, enabled: boolean, days: Partial<Record<Weekday, { start: string | undefined; durationMin: number | undefined } | null>>): ChargeSchedule | undefined {
+  const out: Record<string, { start: string; durationMin: number }> = {};
+  for (const d of WEEKDAYS) {
+    const e = days[d];
+    if (!e || e.start === undefined || e.durationMin === undefined) continue;
+    out[d] = { start: e.start, durationMin: Math.round(e.durationMin) };
+  }
+  const parsed = CoreChargeScheduleSchema.safeParse({ id, enabled, days: out });
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function mapChargeMode(raw: RawChargeMode): SettingsFragment {
+  const mode = mapChargeModeValue(raw.data.attributes?.chargeMode);
+  return mode ? { mode } : {};
+}
+
+/** charging-settings (spec §5): mode and up to 5 weekly schedules, times in UTC. */
+export function mapChargingSettings(raw: RawChargingSettings): SettingsFragment {
+  const a = raw.data.attributes;
+  if (!a) return {};
+  const schedules: ChargeSchedule[] = [];
+  for (const s of a.schedules) {
+    const days: Partial<Record<Weekday, { start: string | undefined; durationMin: number | undefined } | null>> = {};
+    for (const d of WEEKDAYS) {
+      const e = s[d];
+      if (e) days[d] = { start: hhmm(e.startTime), durationMin: e.duration };
+    }
+    const sched = scheduleOf(s.id ?? schedules.length + 1, s.activated ?? false, days);
+    if (sched) schedules.push(sched);
+  }
+  return dropUndefined({
+    mode: mapChargeModeValue(a.mode),
+    timeZone: 'UTC',
+    schedules,
+    updatedAt: toIsoUtc(a.dateTime),
+  });
+}
+
+/** charge-schedule (spec §5, ZE40 calendar): one schedule per distinct slot set, "HHMM" times. */
+export function mapChargeSchedule(raw: RawChargeSchedule): SettingsFragment {
+  const cal = raw.data.attributes?.calendar;
+  if (!cal) return {};
+  // The calendar lists slots per day; slot n of every day forms schedule n.
+  const width = Math.max(0, ...WEEKDAYS.map((d) => cal[d].length));
+  const schedules: ChargeSchedule[] = [];
+  for (let i = 0; i < width; i++) {
+    const days: Partial<Record<Weekday, { start: string | undefined; durationMin: number | undefined }>> = {};
+    let enabled = false;
+    for (const d of WEEKDAYS) {
+      const e = cal[d][i];
+      if (!e) continue;
+      days[d] = { start: hhmm(e.startTime), durationMin: e.duration };
+      enabled ||= e.activationState === true;
+    }
+    const sched = scheduleOf(i + 1, enabled, days);
+    if (sched) schedules.push(sched);
+  }
+  return { schedules };
+}
+
+export function mapSocLevels(raw: RawSocLevels): SettingsFragment {
+  return dropUndefined({
+    targetSocPercent: percent(raw.socTarget),
+    minSocPercent: percent(raw.socMin),
+    updatedAt: toIsoUtc(raw.lastEnergyUpdateTimestamp),
+  });
+}
+
+const PROGRAM_ACTION: Record<string, 'charge' | 'climate' | 'charge_and_climate'> = {
+  CHARGE: 'charge',
+  PRECONDITIONING: 'climate',
+  CHARGE_AND_PRECONDITIONING: 'charge_and_climate',
+};
+
+/** KCM ev/settings (spec §5): the charge mode and the departure programs. */
+export function mapEvSettings(raw: RawEvSettings): SettingsFragment {
+  const timers: NonNullable<ChargingSettings['departureTimers']> = [];
+  raw.programs.forEach((p, i) => {
+    const days = WEEKDAYS.filter((d) => p[`programActivation${d[0]?.toUpperCase()}${d.slice(1)}` as keyof typeof p] === true);
+    const t = DepartureTimerSchema.safeParse(
+      dropUndefined({
+        id: i + 1,
+        enabled: p.programActivationStatus ?? false,
+        time: hhmm(p.programDepartureTime),
+        days,
+        action: PROGRAM_ACTION[(p.programType ?? '').toUpperCase()],
+      }),
+    );
+    if (t.success) timers.push(t.data);
+  });
+  return dropUndefined({
+    mode: mapChargeModeValue(raw.chargeModeRq),
+    departureTimers: timers,
+    updatedAt: toIsoUtc(raw.lastSettingsUpdateTimestamp),
+  });
+}
+
+/** hvac-settings (spec §5): the climate's ready-at schedules as departure timers, times in UTC. */
+export function mapHvacSettings(raw: RawHvacSettings): { mode?: string; timeZone: 'UTC'; departureTimers: NonNullable<ChargingSettings['departureTimers']>; updatedAt?: string } {
+  const a = raw.data.attributes;
+  const timers: NonNullable<ChargingSettings['departureTimers']> = [];
+  for (const s of a?.schedules ?? []) {
+    // A schedule may hold a different time per day: one timer per distinct time, same id.
+    const byTime = new Map<string, Weekday[]>();
+    for (const d of WEEKDAYS) {
+      const t = hhmm(s[d]?.readyAtTime);
+      if (t) byTime.set(t, [...(byTime.get(t) ?? []), d]);
+    }
+    for (const [time, days] of byTime) {
+      const t = DepartureTimerSchema.safeParse({ id: s.id ?? timers.length + 1, enabled: s.activated ?? false, time, days, action: 'climate' });
+      if (t.success) timers.push(t.data);
+    }
+  }
+  return dropUndefined({ mode: a?.mode, timeZone: 'UTC' as const, departureTimers: timers, updatedAt: toIsoUtc(a?.dateTime) });
+}
+
+// ---- Other reads --------------------------------------------------------------------------
+
+/** res-state (spec §5): the remote engine start state, as Renault words it. */
+export function mapResState(raw: RawResState): { code?: string; details?: string } {
+  const a = raw.data.attributes;
+  return a ? dropUndefined({ code: a.code, details: a.details }) : {};
+}
+
+/** The car-adapter root (spec §4.4): what the gateway says about the car. */
+export function mapCarAdapter(raw: RawCarAdapter) {
+  const a = raw.data.attributes;
+  if (!a) return {};
+  return dropUndefined({
+    vin: a.vin,
+    brand: a.brand,
+    modelCode: a.modelCodeDetail,
+    modelName: a.modelName,
+    energy: a.energy,
+    gateway: a.carGateway,
+    canGeneration: a.canGeneration,
+    tcuCode: a.tcuCode,
+    privacyMode: a.privacyMode === undefined ? undefined : a.privacyMode.toLowerCase() === 'on',
+    // GDC gateways (Zoe phase 1) report charging power in W (spec §4.4).
+    powerInWatts: a.carGateway === undefined ? undefined : a.carGateway.toUpperCase() === 'GDC',
+  });
+}
+
+/** contracts (spec §4.5): warranties and connected services, with whether each is active. */
+export function mapContracts(list: RawContract[], now: number) {
+  return list.map((c) => {
+    const end = c.endDate ? Date.parse(c.endDate) : NaN;
+    const status = c.status?.toUpperCase();
+    return dropUndefined({
+      type: c.type,
+      code: c.code,
+      description: c.description,
+      status: c.status,
+      startDate: c.startDate,
+      endDate: c.endDate,
+      durationMonths: c.durationMonths,
+      active: status === 'ACTIVE' && !(Number.isFinite(end) && end < now),
+    });
+  });
 }

@@ -36,6 +36,7 @@ const DEFS: Readonly<Record<ActionKey, { type?: string; commandType: string }>> 
   'actions/hvac-schedule': { type: 'HvacSchedule', commandType: 'HVAC_SCHEDULE' },
   'actions/horn-lights': { type: 'HornLights', commandType: 'HORN_LIGHTS' },
   'actions/refresh-location': { type: 'RefreshLocation', commandType: 'REFRESH_LOCATION' },
+  'actions/refresh-battery-status': { type: 'RefreshBatteryStatus', commandType: 'REFRESH_BATTERY_STATUS' },
   'kcm/charge/pause-resume': { type: 'ChargePauseResume', commandType: 'CHARGE_PAUSE_RESUME' },
   'kcm/charge/start': { type: 'ChargingStart', commandType: 'CHARGE_START' },
   'kcm/charge/schedule': { type: 'ChargeSchedule', commandType: 'CHARGE_SCHEDULE' },
@@ -337,6 +338,11 @@ export function planAction(input: PlanInput): PlanResult {
         // A parked car answers with the "no fix" sentinel until its next trip (spec §5 notes).
         if (c.driving) c.commitPosition(c.pos);
         else c.commitPosition({ lat: 91, lon: 181 });
+        return true;
+      });
+    case 'actions/refresh-battery-status':
+      return planned((c) => {
+        c.report(); // the car sends its battery (and hvac) state now
         return true;
       });
     default:

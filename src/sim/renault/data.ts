@@ -37,6 +37,7 @@ export const ACTION_KEYS = [
   'actions/hvac-schedule',
   'actions/horn-lights',
   'actions/refresh-location',
+  'actions/refresh-battery-status',
   'kcm/charge/pause-resume',
   'kcm/charge/start',
   'kcm/charge/schedule',
@@ -144,6 +145,8 @@ export const MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabilities>> = {
       'battery-status', 'cockpit', 'hvac-status', 'charge-mode', 'charge-schedule', 'charges', 'charge-history',
       'hvac-sessions', 'hvac-history', 'notification-settings',
       'actions/hvac-start', 'actions/charging-start', 'actions/charge-mode', 'actions/charge-schedule',
+      // UNCERTAIN per model (spec §6.1); answered here for the one demo car without GPS.
+      'actions/refresh-battery-status',
     ],
     [
       'lock-status', 'res-state', 'actions/hvac-schedule', 'actions/horn-lights', 'actions/refresh-location',

@@ -54,6 +54,7 @@ const KCA_ACTIONS: Readonly<Record<string, { key: ActionKey; version: string }>>
   'hvac-schedule': { key: 'actions/hvac-schedule', version: 'v2' },
   'horn-lights': { key: 'actions/horn-lights', version: 'v1' },
   'refresh-location': { key: 'actions/refresh-location', version: 'v1' },
+  'refresh-battery-status': { key: 'actions/refresh-battery-status', version: 'v1' },
 };
 
 /** KCM v1 endpoints by method (spec §5, §6.2). */

@@ -1,0 +1,430 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { CarError, parseJsonBody, registerSecret, toCarError, type HttpResponse, type TimerHandle } from '../../core';
+import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
+import { DEFAULT_SERVERS, SCOPES } from './api';
+import { DeviceCodeSchema, OAuthErrorSchema, TokenSchema, type RawToken } from './schemas';
+
+/**
+ * BMW CarData sign-in: OAuth2 device code flow with PKCE, no client secret (spec bmw.md B1).
+ * The user types no password: the plugin shows a code and a link, the user confirms it in a
+ * browser, and the plugin polls the token endpoint meanwhile.
+ */
+
+/** What survives a restart. The id_token is the MQTT password; all three tokens live about an hour. */
+export const CarDataAuthStateSchema = z.object({
+  clientId: z.string().min(1),
+  gcid: z.string().min(1),
+  accessToken: z.string().min(1),
+  accessExpiresAt: z.number(),
+  idToken: z.string().min(1),
+  idExpiresAt: z.number(),
+  refreshToken: z.string().min(1),
+  scope: z.string().optional(),
+});
+export type CarDataAuthState = z.infer<typeof CarDataAuthStateSchema>;
+
+/** The flow of one device code: PendingChallenge.state (secret: device_code and verifier). */
+export const DeviceFlowSchema = z.object({
+  clientId: z.string().min(1),
+  authUrl: z.string().min(1),
+  deviceCode: z.string().min(1),
+  codeVerifier: z.string().min(43),
+  userCode: z.string().min(1),
+  verificationUri: z.string().min(1),
+  verificationUriComplete: z.string().optional(),
+  expiresAt: z.number(),
+  intervalMs: z.number().min(1000),
+});
+export type DeviceFlow = z.infer<typeof DeviceFlowSchema>;
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** RFC 8628: the interval when the server names none, and what slow_down adds. */
+const DEFAULT_INTERVAL_MS = 5_000;
+const SLOW_DOWN_STEP_MS = 5_000;
+/** The id_token lasts an hour (spec B1) when its exp cannot be read. */
+const ID_TOKEN_FALLBACK_MS = 3_600_000;
+
+const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
+
+/** PKCE pair: 86 unreserved characters and their S256 challenge. */
+export function pkcePair(): { verifier: string; challenge: string } {
+  const bytes = randomBytes(86);
+  let verifier = '';
+  for (const b of bytes) verifier += UNRESERVED[b % UNRESERVED.length];
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+function authBase(ctx: ProviderContext): string {
+  return (ctx.config.servers.auth ?? DEFAULT_SERVERS.auth).replace(/\/$/, '');
+}
+
+function clientIdOf(ctx: ProviderContext): string {
+  const id = ctx.config.keys.clientId;
+  if (!id) throw new CarError('BAD_INPUT', 'keys.clientId: the BMW CarData client id is missing; create one in the MyBMW portal (CarData)', { transient: false });
+  return id;
+}
+
+/** The claims of a JWT, read without verifying (the server verifies). */
+export function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function oauthError(res: HttpResponse): { error?: string; description?: string } {
+  try {
+    const p = OAuthErrorSchema.safeParse(JSON.parse(res.text));
+    return p.success ? { error: p.data.error, ...(p.data.error_description ? { description: p.data.error_description } : {}) } : {};
+  } catch {
+    return {};
+  }
+}
+
+const SUBSCRIPTIONS_HINT =
+  'In the MyBMW portal (CarData), check that the client id is copied whole and that it is subscribed to both "CarData API" and "CarData Streaming".';
+
+async function requestDeviceCode(ctx: ProviderContext): Promise<DeviceFlow> {
+  const clientId = clientIdOf(ctx);
+  const { verifier, challenge } = pkcePair();
+  registerSecret(verifier);
+  const res = await ctx.http.request({
+    method: 'POST',
+    url: `${authBase(ctx)}/oauth/device/code`,
+    form: { client_id: clientId, response_type: 'device_code', scope: SCOPES, code_challenge: challenge, code_challenge_method: 'S256' },
+    retry: false,
+  });
+  if (res.status === 400 || res.status === 401 || res.status === 403) {
+    const e = oauthError(res);
+    throw new CarError('AUTH_FAILED', `BMW refused the CarData client id (HTTP ${res.status}${e.error ? ` ${e.error}` : ''} on the device code request). ${SUBSCRIPTIONS_HINT}`, {
+      status: res.status,
+      transient: false,
+      ...(e.error ? { upstreamCode: e.error } : {}),
+    });
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw new CarError('UPSTREAM', `BMW CarData sign-in: the device code request answered HTTP ${res.status}`, { status: res.status });
+  }
+  const parsed = DeviceCodeSchema.safeParse(parseJsonBody(res, 'BMW CarData sign-in (device code)'));
+  if (!parsed.success) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the device code answer has an unexpected shape');
+  const d = parsed.data;
+  registerSecret(d.device_code);
+  const now = ctx.clock.now();
+  return {
+    clientId,
+    authUrl: authBase(ctx),
+    deviceCode: d.device_code,
+    codeVerifier: verifier,
+    userCode: d.user_code,
+    verificationUri: d.verification_uri,
+    ...(d.verification_uri_complete ? { verificationUriComplete: d.verification_uri_complete } : {}),
+    expiresAt: now + Math.max(30, d.expires_in ?? 300) * 1000,
+    intervalMs: Math.max(1, d.interval ?? DEFAULT_INTERVAL_MS / 1000) * 1000,
+  };
+}
+
+function stateFromToken(ctx: ProviderContext, clientId: string, t: RawToken, previous?: CarDataAuthState): CarDataAuthState {
+  const now = ctx.clock.now();
+  const idToken = t.id_token ?? previous?.idToken;
+  const refreshToken = t.refresh_token ?? previous?.refreshToken;
+  if (!idToken || !refreshToken) {
+    throw new CarError('UPSTREAM', `BMW CarData sign-in: the token answer has no ${!idToken ? 'id_token' : 'refresh_token'}`);
+  }
+  for (const s of [t.access_token, idToken, refreshToken]) registerSecret(s);
+  const claims = jwtClaims(idToken);
+  const exp = typeof claims?.exp === 'number' ? claims.exp * 1000 : undefined;
+  const gcid = t.gcid ?? (typeof claims?.gcid === 'string' ? claims.gcid : undefined) ?? previous?.gcid ?? (typeof claims?.sub === 'string' ? claims.sub : undefined);
+  if (!gcid) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the token answer names no account (gcid)');
+  if (t.scope !== undefined && !t.scope.includes('cardata:api:read')) {
+    ctx.log.warn(`BMW CarData: the token lacks the CarData API scope; REST reads will fail (CU-103). ${SUBSCRIPTIONS_HINT}`);
+  }
+  if (t.scope !== undefined && !t.scope.includes('cardata:streaming:read')) {
+    ctx.log.warn(`BMW CarData: the token lacks the streaming scope; the live stream will not work. ${SUBSCRIPTIONS_HINT}`);
+  }
+  return {
+    clientId,
+    gcid,
+    accessToken: t.access_token,
+    accessExpiresAt: now + Math.max(60, t.expires_in ?? 3600) * 1000,
+    idToken,
+    idExpiresAt: exp ?? now + ID_TOKEN_FALLBACK_MS,
+    refreshToken,
+    ...(t.scope !== undefined ? { scope: t.scope } : previous?.scope !== undefined ? { scope: previous.scope } : {}),
+  };
+}
+
+// ---- the device flow in progress ----------------------------------------------------------
+
+interface Flow {
+  data: DeviceFlow;
+  /** The newest context a caller gave (a redeploy replaces the HTTP client). */
+  ctx: ProviderContext;
+  intervalMs: number;
+  nextPollAt: number;
+  timer?: TimerHandle;
+  inFlight?: Promise<void>;
+  result?: CarDataAuthState;
+  failure?: CarError;
+}
+
+/**
+ * Flows by auth server and client id: in memory, shared by every session of the same client id
+ * (two account nodes show the same code), polled in the background at the server's interval
+ * whether or not anybody asks, so that the tokens are there when the session calls again.
+ */
+const flows = new Map<string, Flow>();
+
+function flowKey(authUrl: string, clientId: string): string {
+  return `${authUrl}|${clientId}`;
+}
+
+function describeCode(data: DeviceFlow): string {
+  const until = new Date(data.expiresAt).toISOString().slice(11, 16);
+  return `Sign in to BMW CarData: open ${data.verificationUriComplete ?? data.verificationUri} and enter the code ${data.userCode} before ${until} UTC; the plugin notices the confirmation by itself.`;
+}
+
+export function challengeOf(data: DeviceFlow): PendingChallenge {
+  return {
+    kind: 'device_code',
+    prompt: describeCode(data),
+    hint: data.verificationUriComplete ?? data.verificationUri,
+    expiresAt: data.expiresAt,
+    state: { ...data },
+  };
+}
+
+function challengeError(data: DeviceFlow): ChallengeError {
+  return new ChallengeError('TFA_REQUIRED', describeCode(data), challengeOf(data));
+}
+
+function expired(data: DeviceFlow): CarError {
+  return new CarError(
+    'AUTH_FAILED',
+    `The BMW CarData code ${data.userCode} expired before it was confirmed (expired_token). Sign in again to get a new code, and confirm it within a few minutes.`,
+    { upstreamCode: 'expired_token', transient: false },
+  );
+}
+
+function stopTimer(flow: Flow): void {
+  flow.ctx.clock.clearTimeout(flow.timer);
+  flow.timer = undefined;
+}
+
+function schedule(flow: Flow): void {
+  stopTimer(flow);
+  if (flow.result || flow.failure) return;
+  const wait = Math.max(0, flow.nextPollAt - flow.ctx.clock.now());
+  flow.timer = flow.ctx.clock.setTimeout(() => {
+    flow.timer = undefined;
+    void poll(flow).finally(() => schedule(flow));
+  }, wait);
+}
+
+/** One look at the token endpoint (one at a time per flow). Never throws: the outcome lands in the flow. */
+function poll(flow: Flow): Promise<void> {
+  flow.inFlight ??= (async () => {
+    const { ctx, data } = flow;
+    try {
+      if (ctx.clock.now() >= data.expiresAt) {
+        flow.failure = expired(data);
+        return;
+      }
+      const res = await ctx.http.request({
+        method: 'POST',
+        url: `${data.authUrl}/oauth/token`,
+        form: { client_id: data.clientId, grant_type: DEVICE_GRANT, device_code: data.deviceCode, code_verifier: data.codeVerifier },
+        retry: false,
+      });
+      flow.nextPollAt = ctx.clock.now() + flow.intervalMs;
+      if (res.status >= 200 && res.status < 300) {
+        const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData sign-in (token)'));
+        if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the token answer has an unexpected shape');
+        flow.result = stateFromToken(ctx, data.clientId, t.data);
+        return;
+      }
+      const e = oauthError(res);
+      switch (e.error) {
+        case 'authorization_pending':
+          return;
+        case 'slow_down':
+          flow.intervalMs += SLOW_DOWN_STEP_MS;
+          flow.nextPollAt = ctx.clock.now() + flow.intervalMs;
+          return;
+        case 'expired_token':
+          flow.failure = expired(data);
+          return;
+        case 'access_denied':
+          flow.failure = new CarError(
+            'AUTH_FAILED',
+            `BMW CarData sign-in was declined (access_denied): either the confirmation was refused on the BMW page, or the client id lacks a subscription. ${SUBSCRIPTIONS_HINT} Then sign in again.`,
+            { upstreamCode: 'access_denied', status: res.status, transient: false },
+          );
+          return;
+        case 'invalid_grant':
+          flow.failure = new CarError('AUTH_FAILED', `BMW CarData no longer accepts the code ${data.userCode} (invalid_grant: it expired or was used). Sign in again to get a new code.`, {
+            upstreamCode: 'invalid_grant',
+            status: res.status,
+            transient: false,
+          });
+          return;
+        case 'invalid_client':
+        case 'unauthorized_client':
+          flow.failure = new CarError('AUTH_FAILED', `BMW refused the CarData client id (${e.error}). ${SUBSCRIPTIONS_HINT}`, { upstreamCode: e.error, status: res.status, transient: false });
+          return;
+        default:
+          // BMW also says "pending" as a bare 403; 5xx (keymanagement.service.invalid_access_token
+          // and friends) pass: keep polling until the code expires.
+          if (res.status === 403 || res.status >= 500) {
+            if (res.status >= 500) ctx.log.debug(`BMW CarData sign-in: token endpoint answered HTTP ${res.status}; polling on`);
+            return;
+          }
+          flow.failure = new CarError('AUTH_FAILED', `BMW CarData sign-in failed (HTTP ${res.status}${e.error ? ` ${e.error}` : ''}${e.description ? `: ${e.description}` : ''})`, {
+            status: res.status,
+            transient: false,
+            ...(e.error ? { upstreamCode: e.error } : {}),
+          });
+      }
+    } catch (err) {
+      const ce = toCarError(err);
+      if (ce.code === 'UPSTREAM' && !ce.transient) flow.failure = ce;
+      else {
+        // Network trouble: try again at the next interval.
+        flow.nextPollAt = ctx.clock.now() + flow.intervalMs;
+        ctx.log.debug(`BMW CarData sign-in: ${ce.message}; polling on`);
+      }
+    } finally {
+      flow.inFlight = undefined;
+    }
+  })();
+  return flow.inFlight;
+}
+
+function adopt(ctx: ProviderContext, data: DeviceFlow): Flow {
+  const key = flowKey(data.authUrl, data.clientId);
+  let flow = flows.get(key);
+  if (!flow || flow.data.deviceCode !== data.deviceCode) {
+    if (flow) stopTimer(flow);
+    registerSecret(data.deviceCode);
+    registerSecret(data.codeVerifier);
+    flow = { data, ctx, intervalMs: data.intervalMs, nextPollAt: ctx.clock.now() + data.intervalMs };
+    flows.set(key, flow);
+  }
+  if (flow.ctx !== ctx) {
+    stopTimer(flow);
+    flow.ctx = ctx;
+  }
+  if (!flow.timer && !flow.result && !flow.failure) schedule(flow);
+  return flow;
+}
+
+/** Takes the outcome of a finished flow (tokens or the failure) and forgets the flow. */
+function settle(flow: Flow): CarDataAuthState | undefined {
+  if (!flow.result && !flow.failure && flow.ctx.clock.now() >= flow.data.expiresAt) flow.failure = expired(flow.data);
+  if (!flow.result && !flow.failure) return undefined;
+  stopTimer(flow);
+  const key = flowKey(flow.data.authUrl, flow.data.clientId);
+  if (flows.get(key) === flow) flows.delete(key);
+  if (flow.failure) throw flow.failure;
+  return flow.result;
+}
+
+function parseFlow(pending: PendingChallenge): DeviceFlow {
+  const p = DeviceFlowSchema.safeParse(pending.state);
+  if (pending.kind !== 'device_code' || !p.success) {
+    throw new CarError('AUTH_FAILED', 'The BMW CarData sign-in in progress is unreadable; sign in again to get a new code.', { transient: false });
+  }
+  return p.data;
+}
+
+/** What the editor may show about the device flow of this account (never a secret). */
+export function deviceFlowStatus(ctx: Pick<ProviderContext, 'config'>): { state: 'none' | 'waiting' | 'confirmed' | 'failed'; prompt?: string; url?: string; userCode?: string; expiresAt?: number } {
+  const clientId = ctx.config.keys.clientId;
+  if (!clientId) return { state: 'none' };
+  const flow = flows.get(flowKey((ctx.config.servers.auth ?? DEFAULT_SERVERS.auth).replace(/\/$/, ''), clientId));
+  if (!flow) return { state: 'none' };
+  if (flow.failure) return { state: 'failed', prompt: flow.failure.message };
+  const base = { prompt: describeCode(flow.data), url: flow.data.verificationUriComplete ?? flow.data.verificationUri, userCode: flow.data.userCode, expiresAt: flow.data.expiresAt };
+  return { state: flow.result ? 'confirmed' : 'waiting', ...base };
+}
+
+export const cardataAuth: ProviderAuth<CarDataAuthState> = {
+  stateSchema: CarDataAuthStateSchema,
+
+  /**
+   * First call: asks BMW for a device code and throws TFA_REQUIRED (a ChallengeError whose
+   * prompt names the link and the code). Later calls, while the user has not confirmed yet,
+   * throw the same challenge; once the background poll got the tokens, they return them.
+   * An expired or refused code throws AUTH_FAILED once; the call after that starts a new code.
+   */
+  async login(ctx) {
+    const clientId = clientIdOf(ctx);
+    const existing = flows.get(flowKey(authBase(ctx), clientId));
+    if (existing) {
+      const flow = adopt(ctx, existing.data);
+      const done = settle(flow);
+      if (done) return done;
+      throw challengeError(flow.data);
+    }
+    const data = await requestDeviceCode(ctx);
+    adopt(ctx, data);
+    throw challengeError(data);
+  },
+
+  /** The code is already issued: makes sure it is being polled (also after a restart) and hands it back. */
+  async startSecondFactor(ctx, pending) {
+    const flow = adopt(ctx, parseFlow(pending));
+    settle(flow);
+    return challengeOf(flow.data);
+  },
+
+  /**
+   * Asks the token endpoint now if the interval allows (the answer is ignored: the user
+   * confirms on BMW's page). BAD_INPUT while the code is still waiting for the user.
+   */
+  async completeSecondFactor(ctx, pending) {
+    const flow = adopt(ctx, parseFlow(pending));
+    let done = settle(flow);
+    if (done) return done;
+    if (ctx.clock.now() >= flow.nextPollAt || flow.inFlight) {
+      await poll(flow);
+      done = settle(flow);
+      if (done) return done;
+      schedule(flow);
+    }
+    throw new CarError('BAD_INPUT', `Not confirmed yet. ${describeCode(flow.data)}`, { transient: false });
+  },
+
+  async refresh(ctx, state) {
+    registerSecret(state.refreshToken);
+    const res = await ctx.http.request({
+      method: 'POST',
+      url: `${authBase(ctx)}/oauth/token`,
+      form: { grant_type: 'refresh_token', refresh_token: state.refreshToken, client_id: state.clientId },
+      retry: false,
+    });
+    if (res.status >= 200 && res.status < 300) {
+      const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData token refresh'));
+      if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData token refresh: the answer has an unexpected shape');
+      return stateFromToken(ctx, state.clientId, t.data, state);
+    }
+    if (res.status >= 400 && res.status < 500) {
+      const e = oauthError(res);
+      // Any 4xx means the refresh token is dead (spec B1: IOB restarts the device flow).
+      throw new CarError('AUTH_FAILED', `BMW CarData no longer accepts the refresh token (HTTP ${res.status}${e.error ? ` ${e.error}` : ''}); a new sign-in with a device code is needed.`, {
+        status: res.status,
+        transient: false,
+        ...(e.error ? { upstreamCode: e.error } : {}),
+      });
+    }
+    throw new CarError('UPSTREAM', `BMW CarData token refresh: HTTP ${res.status}`, { status: res.status });
+  },
+
+  canRefresh: (state) => Boolean(state.refreshToken),
+  // The id_token is the MQTT password: renew when the first of the two runs out.
+  accessExpiresAt: (state) => Math.min(state.accessExpiresAt, state.idExpiresAt),
+};

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * Raw BMW CarData answers (spec bmw.md part B), parsed leniently: unknown fields are kept and
+ * a field of an unexpected type becomes absent instead of failing the whole answer.
+ */
+
+const str = z.string().optional().catch(undefined);
+/** A number, or a numeric string (CarData sends both). */
+const num = z
+  .preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), z.number().finite())
+  .optional()
+  .catch(undefined);
+
+// ---- OAuth (device code flow) -------------------------------------------------------------
+
+export const DeviceCodeSchema = z
+  .object({
+    device_code: z.string().min(1),
+    user_code: z.string().min(1),
+    verification_uri: z.string().min(1),
+    verification_uri_complete: str,
+    expires_in: num,
+    interval: num,
+  })
+  .loose();
+export type RawDeviceCode = z.infer<typeof DeviceCodeSchema>;
+
+export const TokenSchema = z
+  .object({
+    access_token: z.string().min(1),
+    refresh_token: str,
+    id_token: str,
+    gcid: str,
+    scope: str,
+    token_type: str,
+    expires_in: num,
+  })
+  .loose();
+export type RawToken = z.infer<typeof TokenSchema>;
+
+export const OAuthErrorSchema = z.object({ error: z.string(), error_description: str }).loose();
+
+// ---- REST ---------------------------------------------------------------------------------
+
+/** `{exveErrorId: "CU-429", exveErrorMsg: "..."}`; some gateways answer `{errorId, errorMessage}` instead. */
+export const CarDataErrorSchema = z
+  .object({ exveErrorId: str, exveErrorMsg: str, errorId: str, errorMessage: str, error: str, message: str })
+  .loose();
+
+const MappingSchema = z.object({ vin: z.string().min(1), mappedSince: str, mappingType: str }).loose();
+/** A list, a single mapping, or a wrapper object: clients have seen all three. */
+export const MappingsSchema = z.preprocess((v) => {
+  if (Array.isArray(v)) return v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.vin === 'string') return [o];
+    for (const k of ['mappings', 'vehicles', 'data']) if (Array.isArray(o[k])) return o[k];
+  }
+  return v;
+}, z.array(z.unknown()).transform((items) => items.flatMap((i) => {
+  const p = MappingSchema.safeParse(i);
+  return p.success ? [p.data] : [];
+})));
+export type RawMapping = z.infer<typeof MappingSchema>;
+
+export const BasicDataSchema = z
+  .object({
+    vin: str,
+    brand: str,
+    modelName: str,
+    modelKey: str,
+    modelRange: str,
+    series: str,
+    seriesDevt: str,
+    bodyType: str,
+    driveTrain: str,
+    propulsionType: str,
+    colourCodeRaw: str,
+    constructionDate: str,
+    countryCodeISO: str,
+  })
+  .loose();
+export type RawBasicData = z.infer<typeof BasicDataSchema>;
+
+const ContainerSchema = z
+  .object({ containerId: z.string().min(1), name: str, purpose: str, state: str, created: str, technicalDescriptors: z.array(z.string()).optional().catch(undefined) })
+  .loose();
+export type RawContainer = z.infer<typeof ContainerSchema>;
+
+export const ContainersSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? { containers: v } : v),
+  z.object({ containers: z.array(z.unknown()).default([]) }).loose(),
+).transform((o) => o.containers.flatMap((c) => {
+  const p = ContainerSchema.safeParse(c);
+  return p.success ? [p.data] : [];
+}));
+
+export const CreatedContainerSchema = ContainerSchema;
+
+/** One telematic value: the value comes as a string (REST) or a JSON value (stream). */
+export const TelematicValueSchema = z
+  .object({ value: z.unknown().optional(), unit: z.string().nullable().optional().catch(undefined), timestamp: z.string().nullable().optional().catch(undefined) })
+  .loose();
+export type TelematicValue = z.infer<typeof TelematicValueSchema>;
+
+const TelematicMapSchema = z.record(z.string(), z.unknown()).transform((rec) => {
+  const out: Record<string, TelematicValue> = {};
+  for (const [k, v] of Object.entries(rec)) {
+    const p = TelematicValueSchema.safeParse(v);
+    if (p.success) out[k] = p.data;
+  }
+  return out;
+});
+
+export const TelematicDataSchema = z.object({ telematicData: TelematicMapSchema }).loose();
+
+/** An MQTT message: `{vin, entityId, topic, timestamp, data: {key: {timestamp, value}}}`. */
+export const StreamMessageSchema = z.object({ vin: str, entityId: str, topic: str, timestamp: str, data: TelematicMapSchema }).loose();
+export type RawStreamMessage = z.infer<typeof StreamMessageSchema>;
+
+const ChargingLocationSchema = z
+  .object({ formattedAddress: str, municipality: str, streetAddress: str, mapMatchedLatitude: num, mapMatchedLongitude: num })
+  .loose();
+
+export const ChargingSessionSchema = z
+  .object({
+    startTime: z.union([z.number(), z.string()]).optional().catch(undefined),
+    endTime: z.union([z.number(), z.string()]).optional().catch(undefined),
+    totalChargingDurationSec: num,
+    energyConsumedFromPowerGridKwh: num,
+    displayedStartSoc: num,
+    displayedSoc: num,
+    mileage: num,
+    mileageUnits: str,
+    timeZone: str,
+    isPreconditioningActivated: z.boolean().optional().catch(undefined),
+    chargingLocation: ChargingLocationSchema.optional().catch(undefined),
+    chargingBlocks: z
+      .array(z.object({ startTime: z.unknown(), endTime: z.unknown(), averagePowerGridKw: num }).loose())
+      .optional()
+      .catch(undefined),
+    businessErrors: z.array(z.unknown()).optional().catch(undefined),
+  })
+  .loose();
+export type RawChargingSession = z.infer<typeof ChargingSessionSchema>;
+
+export const ChargingHistorySchema = z
+  .object({ data: z.array(z.unknown()).default([]), next_token: str, nextToken: str })
+  .loose()
+  .transform((o) => ({
+    sessions: o.data.flatMap((s) => {
+      const p = ChargingSessionSchema.safeParse(s);
+      return p.success ? [p.data] : [];
+    }),
+    nextToken: o.next_token || o.nextToken || undefined,
+  }));

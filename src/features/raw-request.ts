@@ -1,0 +1,112 @@
+/**
+ * What car-request does, without Node-RED: build a raw request from the node's settings and
+ * the message (zod-checked), check its path against the provider's own prefixes before any
+ * call, and send it once through the account session with the managed token.
+ */
+import { z } from 'zod';
+import { CarError, type Vehicle } from '../core';
+import type { RawRequest, RawResponse } from '../brands';
+import { describeIssue } from './charging';
+import type { AccountSession } from './session';
+
+export const RAW_METHODS = ['GET', 'POST'] as const;
+/** What every provider fills in (brands/provider.ts): the vehicle's account and VIN, the signed-in person. */
+export const RAW_PLACEHOLDERS = ['{accountId}', '{vin}', '{personId}'] as const;
+
+const MethodSchema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(RAW_METHODS));
+const PathSchema = z.string().trim().min(1, 'a path such as /commerce/v1/persons/{personId}').max(2_000);
+const QuerySchema = z.record(
+  z.string().min(1),
+  z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)),
+);
+
+const RawInputSchema = z.object({
+  method: MethodSchema,
+  path: PathSchema,
+  query: QuerySchema.optional(),
+  body: z.unknown().optional(),
+});
+
+export interface RawDefaults {
+  method?: string;
+  path?: string;
+}
+
+/** What the message may set: msg.method, msg.path, msg.query, and msg.payload as the body of a POST. */
+export interface RawMessage {
+  method?: unknown;
+  path?: unknown;
+  query?: unknown;
+  payload?: unknown;
+}
+
+/**
+ * The request: the message's method/path/query win over the node's settings; msg.payload is
+ * the body of a POST (a GET sends none, so an inject's timestamp does no harm).
+ */
+export function buildRawRequest(defaults: RawDefaults, msg: RawMessage): RawRequest {
+  const method = msg.method ?? (defaults.method || 'GET');
+  const input = {
+    method,
+    path: msg.path ?? defaults.path ?? '',
+    ...(msg.query !== undefined ? { query: msg.query } : {}),
+  };
+  const parsed = RawInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CarError('BAD_INPUT', issue ? describeIssue(issue, input) : 'invalid request', { transient: false });
+  }
+  const req: RawRequest = { method: parsed.data.method, path: parsed.data.path };
+  if (parsed.data.query && Object.keys(parsed.data.query).length) req.query = parsed.data.query;
+  if (req.method === 'POST') {
+    const body = msg.payload;
+    if (body === null || typeof body !== 'object') {
+      throw new CarError('BAD_INPUT', `payload: a POST sends msg.payload as its JSON body, so it must be an object or an array (got ${body === null ? 'null' : typeof body})`, {
+        transient: false,
+      });
+    }
+    req.body = body;
+  }
+  return req;
+}
+
+/** The placeholders a provider's prefixes use, e.g. {accountId}, {vin}, {personId}. */
+export function placeholders(prefixes: readonly string[]): string[] {
+  return [...new Set(prefixes.flatMap((p) => p.match(/\{[A-Za-z]+\}/g) ?? []))];
+}
+
+/**
+ * A first check against the provider's prefixes, before the vehicle is looked up: the
+ * provider checks again with the real ids (other accounts, traversal, other hosts).
+ */
+export function checkRawPath(path: string, prefixes: readonly string[]): void {
+  const known = [...new Set([...RAW_PLACEHOLDERS, ...placeholders(prefixes)])];
+  const allowed = `allowed: paths under ${prefixes.join(', ')}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
+    throw new CarError('BAD_INPUT', `path: give a path, not a URL (${allowed})`, { transient: false });
+  }
+  for (const p of path.match(/\{[^}]*\}/g) ?? []) {
+    if (!known.includes(p)) throw new CarError('BAD_INPUT', `path: unknown placeholder ${p}; known: ${known.join(', ')}`, { transient: false });
+  }
+  const segs = path.split('/');
+  if (segs.some((s) => s === '..' || s === '.' || /%2e%2e|%2f|%5c/i.test(s))) {
+    throw new CarError('BAD_INPUT', 'path: "." and ".." segments and encoded slashes are not allowed', { transient: false });
+  }
+  // A literal id may stand where a placeholder is: each placeholder matches one segment.
+  const matches = prefixes.some((prefix) => {
+    const want = prefix.replace(/\/$/, '').split('/');
+    if (segs.length < want.length || (prefix.endsWith('/') && segs.length === want.length)) return false;
+    return want.every((w, i) => w === segs[i] || (/^\{[A-Za-z]+\}$/.test(w) && segs[i] !== undefined && segs[i] !== ''));
+  });
+  if (!matches) throw new CarError('BAD_INPUT', `path is outside the provider's API (${allowed})`, { transient: false });
+}
+
+/**
+ * Sends a raw request once with the account's token: an explicit call of the account's budget.
+ * `vin` fills {vin} and {accountId}; without it only person-level paths work.
+ */
+export async function sendRawRequest(session: AccountSession, vin: string | undefined, req: RawRequest): Promise<RawResponse> {
+  checkRawPath(req.path, session.provider.rawPaths);
+  const vehicle: Vehicle | undefined = vin ? await session.vehicle(vin) : undefined;
+  return session.call((auth, ctx) => session.provider.rawRequest(ctx, auth, vehicle, req, { kind: 'explicit' }));
+}

@@ -1,0 +1,210 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ChargeSessionSchema, TripSchema, type ChargeSession, type Trip } from '../core';
+import { deriveCharges, deriveTrips, sameContent, SampleSchema, type Sample } from './trips';
+
+/**
+ * What car-trips keeps across restarts: the recent status samples, the finished trips and
+ * charging sessions, in a bounded JSON file under Node-RED's user directory (mode 0600,
+ * written atomically). The node's context would not do: it is wiped on a redeploy unless the
+ * user configured a persistent context store.
+ */
+
+/** <userDir>/connected-car/<kind>-<node id>.json */
+export function nodeFile(userDir: string, kind: 'history' | 'presence', nodeId: string): string {
+  return path.join(userDir, 'connected-car', `${kind}-${nodeId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+/** One JSON file, written whole and atomically, one write at a time, mode 0600. */
+export class JsonFile<T> {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  /** The content, or undefined when there is none; `damaged` when it could not be read as T. */
+  async load(): Promise<{ data?: T; damaged?: boolean }> {
+    await this.queue;
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw e;
+    }
+    try {
+      const parsed = this.schema.safeParse(JSON.parse(text));
+      return parsed.success ? { data: parsed.data } : { damaged: true };
+    } catch {
+      return { damaged: true };
+    }
+  }
+
+  save(data: T): Promise<void> {
+    const text = JSON.stringify(data);
+    const next = this.queue.then(() => this.write(text));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(text: string): Promise<void> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await fs.writeFile(tmp, text, { mode: 0o600 });
+      await fs.chmod(tmp, 0o600); // writeFile's mode is masked by umask
+      await fs.rename(tmp, this.file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.queue;
+    await fs.rm(this.file, { force: true });
+  }
+}
+
+export const StoredHistorySchema = z.object({
+  version: z.literal(1),
+  vin: z.string().optional(),
+  samples: z.array(SampleSchema),
+  trips: z.array(TripSchema),
+  charges: z.array(ChargeSessionSchema),
+  /** End (epoch ms) of the newest trip / charge already sent: nothing older is sent again. */
+  tripsUntil: z.number().optional(),
+  chargesUntil: z.number().optional(),
+});
+export type StoredHistory = z.infer<typeof StoredHistorySchema>;
+
+export interface TripHistoryOptions {
+  vin?: string;
+  capacityKwh?: number;
+  /** Bounds of the file (defaults: 3000 samples, about three weeks of 10-minute polls; 5000 trips; 2000 charges). */
+  maxSamples?: number;
+  maxTrips?: number;
+  maxCharges?: number;
+}
+
+export interface NewItems {
+  trips: Trip[];
+  charges: ChargeSession[];
+}
+
+/** The samples, trips and charges of one vehicle, and which of them were already sent. */
+export class TripHistory {
+  vin: string | undefined;
+  capacityKwh: number | undefined;
+  private samples: Sample[] = [];
+  private tripList: Trip[] = [];
+  private chargeList: ChargeSession[] = [];
+  private tripsUntil = -Infinity;
+  private chargesUntil = -Infinity;
+  private readonly maxSamples: number;
+  private readonly maxTrips: number;
+  private readonly maxCharges: number;
+
+  constructor(options: TripHistoryOptions = {}, stored?: StoredHistory) {
+    this.vin = options.vin;
+    this.capacityKwh = options.capacityKwh;
+    this.maxSamples = options.maxSamples ?? 3000;
+    this.maxTrips = options.maxTrips ?? 5000;
+    this.maxCharges = options.maxCharges ?? 2000;
+    // A file of another vehicle (the node was pointed at another car) is not this one's history.
+    if (stored && (!options.vin || !stored.vin || stored.vin === options.vin)) {
+      this.vin ??= stored.vin;
+      this.samples = stored.samples.slice(-this.maxSamples);
+      this.tripList = stored.trips.slice(-this.maxTrips);
+      this.chargeList = stored.charges.slice(-this.maxCharges);
+      this.tripsUntil = stored.tripsUntil ?? -Infinity;
+      this.chargesUntil = stored.chargesUntil ?? -Infinity;
+    }
+  }
+
+  get trips(): readonly Trip[] {
+    return this.tripList;
+  }
+
+  get charges(): readonly ChargeSession[] {
+    return this.chargeList;
+  }
+
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+
+  get lastSample(): Sample | undefined {
+    return this.samples[this.samples.length - 1];
+  }
+
+  /**
+   * Adds a sample and returns the trips and charges it finished. Older samples are ignored;
+   * a run of identical samples keeps only its first and last (the last moves forward).
+   */
+  add(sample: Sample): NewItems {
+    const none: NewItems = { trips: [], charges: [] };
+    const n = this.samples.length;
+    const last = this.samples[n - 1];
+    if (last && sample.at < last.at) return none;
+    if (last && sample.at === last.at) {
+      if (sameContent(last, sample)) return none;
+      this.samples[n - 1] = sample; // a later read of the same moment knows more
+    } else {
+      const before = this.samples[n - 2];
+      if (last && before && sameContent(last, sample) && sameContent(before, sample)) this.samples[n - 1] = sample;
+      else this.samples.push(sample);
+    }
+    if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
+    return this.derive();
+  }
+
+  private derive(): NewItems {
+    const vin = this.vin ?? '';
+    const opts = { vin, ...(this.capacityKwh !== undefined ? { capacityKwh: this.capacityKwh } : {}) };
+    const trips = deriveTrips(this.samples, opts).filter((t) => Date.parse(t.endAt) > this.tripsUntil);
+    const charges = deriveCharges(this.samples, opts).filter((c) => c.endAt !== undefined && Date.parse(c.endAt) > this.chargesUntil);
+    for (const t of trips) {
+      this.tripList.push(t);
+      this.tripsUntil = Math.max(this.tripsUntil, Date.parse(t.endAt));
+    }
+    for (const c of charges) {
+      this.chargeList.push(c);
+      this.chargesUntil = Math.max(this.chargesUntil, Date.parse(c.endAt ?? c.startAt));
+    }
+    if (this.tripList.length > this.maxTrips) this.tripList.splice(0, this.tripList.length - this.maxTrips);
+    if (this.chargeList.length > this.maxCharges) this.chargeList.splice(0, this.chargeList.length - this.maxCharges);
+    return { trips, charges };
+  }
+
+  /** Replaces a stored session (the cloud's own record of the same charge arrived). */
+  replaceCharge(old: ChargeSession, next: ChargeSession): void {
+    const i = this.chargeList.indexOf(old);
+    if (i >= 0) this.chargeList[i] = next;
+  }
+
+  /** Trips and charges that started between from and to (epoch ms, inclusive). */
+  between(from: number, to: number): NewItems {
+    const inside = (iso: string): boolean => {
+      const t = Date.parse(iso);
+      return t >= from && t <= to;
+    };
+    return { trips: this.tripList.filter((t) => inside(t.startAt)), charges: this.chargeList.filter((c) => inside(c.startAt)) };
+  }
+
+  snapshot(): StoredHistory {
+    return {
+      version: 1,
+      ...(this.vin ? { vin: this.vin } : {}),
+      samples: this.samples,
+      trips: this.tripList,
+      charges: this.chargeList,
+      ...(Number.isFinite(this.tripsUntil) ? { tripsUntil: this.tripsUntil } : {}),
+      ...(Number.isFinite(this.chargesUntil) ? { chargesUntil: this.chargesUntil } : {}),
+    };
+  }
+}

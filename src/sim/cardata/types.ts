@@ -1,0 +1,117 @@
+/** Public option, fault and statistics types of the CarData simulator. */
+
+export interface CardataQuotaOptions {
+  /** REST calls allowed per account (gcid) within windowMs (default 50). */
+  limit: number;
+  /** Rolling window (default 86 400 000 = 24 h). */
+  windowMs: number;
+}
+
+export interface CardataClientOptions {
+  /** Subscribed to "CarData API": tokens carry cardata:api:read (else REST answers CU-103). */
+  api: boolean;
+  /** Subscribed to "CarData Streaming": tokens carry cardata:streaming:read (else the broker refuses the subscription, 128). */
+  streaming: boolean;
+}
+
+export interface CardataSimOptions {
+  /** Client ids the portal knows, with their subscriptions (default: the demo client id, both). */
+  clients: Record<string, CardataClientOptions>;
+  /** Clock ms after which a device code is confirmed by itself (demo mode); false = only by the page or approve(). */
+  autoApproveMs: number | false;
+  /** Device code lifetime in seconds (default 300). */
+  deviceCodeTtlS: number;
+  /** Poll interval the device code answer names, in seconds (default 5). */
+  pollIntervalS: number;
+  /** Access and id token lifetime in seconds (default 3600). */
+  tokenLifetimeS: number;
+  /** Refresh token lifetime in seconds (default 14 days). */
+  refreshLifetimeS: number;
+  /** REST quota per account; false disables it. */
+  quota: CardataQuotaOptions | false;
+  /** Port of the MQTT broker on 127.0.0.1 (0 = a free one); false = no broker. */
+  brokerPort: number | false;
+  /** Clock ms between two stream publications of what changed (default 10 000). */
+  streamIntervalMs: number;
+  /** Data points selected for streaming in the portal: 'all' or a list; an empty list makes the broker refuse subscriptions (128). */
+  streamKeys: 'all' | string[];
+  /** Charging sessions per page of chargingHistory (default 10). */
+  historyPageSize: number;
+  /** Seed for the world's noise (default 7). */
+  seed: number;
+}
+
+export type CardataFaultKind =
+  /** HTTP 500 with a JSON error. */
+  | 'server-error'
+  /** HTTP 502 with an HTML page. */
+  | 'bad-gateway'
+  /** HTTP 401 on REST (the token is refused once). */
+  | 'unauthorized'
+  /** HTTP 403 CU-429 (quota) on REST, whatever the counter says. */
+  | 'quota'
+  /** No answer at all. */
+  | 'hang'
+  /** Token endpoint: slow_down. */
+  | 'slow-down'
+  /** Token endpoint: HTTP 403 without a body (BMW's other way of saying "pending"). */
+  | 'pending-403'
+  /** Token endpoint: HTTP 500 keymanagement.service.invalid_access_token (spec B1). */
+  | 'keymanagement'
+  /** Device code endpoint: HTTP 400 (client id not subscribed). */
+  | 'device-code-400';
+
+export interface CardataFault {
+  /** Matched against the path below /cardata (no query). String = substring. Default: any. */
+  path?: RegExp | string;
+  kind: CardataFaultKind;
+  /** How many matching requests it hits (default 1). */
+  times?: number;
+}
+
+export interface CardataSimStats {
+  deviceCodes: number;
+  /** Token endpoint calls with the device code grant. */
+  tokenPolls: number;
+  /** Tokens issued by the device code grant. */
+  signIns: number;
+  refreshes: number;
+  /** Every REST request, including refused ones. */
+  rest: number;
+  /** REST requests by endpoint name (mappings, containers, createContainer, telematicData, basicData, chargingHistory, image, ...). */
+  byEndpoint: Record<string, number>;
+  rejected401: number;
+  /** Answers CU-429 (quota). */
+  rejected429: number;
+  /** MQTT connection attempts, accepted ones, refused ones (bad or expired id_token, broker unavailable). */
+  mqttAttempts: number;
+  mqttConnects: number;
+  mqttRefused: number;
+  /** Subscriptions granted and refused (128). */
+  mqttSubscribes: number;
+  mqttSubscribeRefused: number;
+  /** Connections the broker closed because their id_token ran out. */
+  mqttExpiredDrops: number;
+  /** Messages published to the stream. */
+  published: number;
+}
+
+export function emptyStats(): CardataSimStats {
+  return {
+    deviceCodes: 0,
+    tokenPolls: 0,
+    signIns: 0,
+    refreshes: 0,
+    rest: 0,
+    byEndpoint: {},
+    rejected401: 0,
+    rejected429: 0,
+    mqttAttempts: 0,
+    mqttConnects: 0,
+    mqttRefused: 0,
+    mqttSubscribes: 0,
+    mqttSubscribeRefused: 0,
+    mqttExpiredDrops: 0,
+    published: 0,
+  };
+}

@@ -1,0 +1,227 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { CarError, type StatusPart } from '../../src/core';
+import { cardataProvider, CONTAINER_KEYS } from '../../src/brands/cardata';
+import { CONTAINER_NAME, CONTAINER_PREFIX, ensureContainer } from '../../src/brands/cardata/index';
+import type { AccountSession } from '../../src/features/session';
+import { removeDir, tempDir } from '../helpers';
+import { BMW_VIN, MINI_VIN, context, session, signInDirect, signInSession, world, type World } from './helpers';
+
+const PARTS: StatusPart[] = ['battery', 'charging', 'lock', 'doors', 'position', 'mileage'];
+
+describe('CarData REST: 50 calls a day, containers, errors', () => {
+  let w: World;
+  let dir: string;
+  const sessions: AccountSession[] = [];
+
+  beforeEach(async () => {
+    w = await world({ brokerPort: false });
+    dir = await tempDir();
+  });
+
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) await s.close();
+    await w.close();
+    await removeDir(dir);
+  });
+
+  it('never passes 50 calls in any 24 h under many readers, and keeps a reserve for explicit asks', async function () {
+    this.timeout(120_000);
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    await s.vehicles();
+    let maxInWindow = 0;
+    let refusedBackground = 0;
+    let explicitOk = 0;
+    let explicitAfterSpent = 0;
+    let otherErrors = 0;
+    let readsFirstDay = 0;
+    // 20 nodes each asking every simulated minute for 30 h: background reads may be 10 min old,
+    // one node asks explicitly every 2 h (a user pressing a button).
+    for (let minute = 0; minute < 30 * 60; minute++) {
+      const reads: Promise<void>[] = [];
+      for (let node = 0; node < 20; node++) {
+        const vin = node % 2 ? MINI_VIN : BMW_VIN;
+        const explicit = node === 0 && minute % 120 === 60;
+        reads.push(
+          s.readStatus(vin, PARTS, { kind: explicit ? 'explicit' : 'background', maxAgeMs: explicit ? 0 : 10 * 60_000 }).then(
+            () => {
+              if (!explicit) return;
+              explicitOk++;
+              if (refusedBackground > 0) explicitAfterSpent++;
+            },
+            (e: unknown) => {
+              if (e instanceof CarError && e.code === 'QUOTA_EXCEEDED' && !explicit) refusedBackground++;
+              else if (!(e instanceof CarError && e.code === 'QUOTA_EXCEEDED')) otherErrors++;
+            },
+          ),
+        );
+      }
+      await Promise.all(reads);
+      if (minute === 24 * 60) readsFirstDay = w.sim.cardata.stats.byEndpoint.telematicData ?? 0;
+      maxInWindow = Math.max(maxInWindow, w.sim.cardata.quotaStatus().calls);
+      await w.clock.advance(60_000);
+    }
+    assert.equal(otherErrors, 0);
+    assert.ok(maxInWindow <= 50, `at most 50 calls in a window (saw ${maxInWindow})`);
+    assert.equal(w.sim.cardata.stats.rejected429, 0, 'the plugin stops itself before BMW has to');
+    assert.ok(refusedBackground > 0, 'background reads were held back');
+    assert.ok(explicitAfterSpent > 0, 'explicit asks still got through from the reserve');
+    assert.ok(explicitOk >= 10);
+    assert.ok(s.budget.used() <= 50);
+    // The rolling window lets reads through again once the first day's calls age out.
+    const later = (w.sim.cardata.stats.byEndpoint.telematicData ?? 0) - readsFirstDay;
+    assert.ok(readsFirstDay > 30 && later > 10, `reads resumed as the window rolled (${readsFirstDay} in the first 24 h, ${later} after)`);
+  });
+
+  it('turns CU-429 into QUOTA_EXCEEDED with the time it clears, and pauses the account', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    await s.vehicles();
+    w.sim.cardata.injectFault({ kind: 'quota' });
+    const err = await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' }).catch((e: unknown) => e);
+    assert.ok(err instanceof CarError);
+    assert.equal(err.code, 'QUOTA_EXCEEDED');
+    assert.equal(err.upstreamCode, 'CU-429');
+    assert.ok(err.retryAt !== undefined && err.retryAt >= w.clock.now() + 15 * 60_000, 'names when it clears');
+    assert.match(err.message, /stream keeps working/);
+    const calls = w.sim.cardata.stats.rest;
+    await assert.rejects(s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' }));
+    assert.equal(w.sim.cardata.stats.rest, calls, 'nothing reaches BMW during the pause');
+    await w.clock.advance((err.retryAt ?? 0) - w.clock.now() + 1_000);
+    const status = await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' });
+    assert.ok(status.battery?.socPercent !== undefined);
+  });
+
+  it('creates one container for the keys it maps and reuses it', async () => {
+    const ctx = context(w);
+    const auth = await signInDirect(w, ctx);
+    const vehicles = await cardataProvider.listVehicles(ctx, auth, { kind: 'explicit' });
+    for (const v of vehicles) await cardataProvider.readStatus(ctx, auth, v, PARTS, { kind: 'explicit' });
+    for (const v of vehicles) await cardataProvider.readStatus(ctx, auth, v, PARTS, { kind: 'explicit' });
+    assert.equal(w.sim.cardata.containerCount(), 1);
+    assert.equal(w.sim.cardata.stats.byEndpoint.createContainer, 1);
+    assert.equal(w.sim.cardata.stats.byEndpoint.containers, 1, 'looked up once, then remembered');
+    assert.equal(w.sim.cardata.stats.byEndpoint.telematicData, 4);
+    assert.ok(CONTAINER_KEYS.length > 40);
+    assert.ok(CONTAINER_NAME.startsWith(CONTAINER_PREFIX));
+  });
+
+  it('never goes past 10 containers (CU-124): deletes its own stale one, refuses when 10 are foreign', async () => {
+    const ctx = context(w);
+    const auth = await signInDirect(w, ctx);
+    const post = async (name: string): Promise<void> => {
+      const res = await w.http.request({
+        method: 'POST',
+        url: `${w.sim.cardata.apiUrl}/customers/containers`,
+        headers: { authorization: `Bearer ${auth.accessToken}`, 'x-version': 'v1' },
+        json: { name, purpose: 'test', technicalDescriptors: ['vehicle.vehicle.travelledDistance'] },
+      });
+      assert.equal(res.status, 201);
+    };
+    for (let i = 0; i < 9; i++) await post(`someone-else-${i}`);
+    await post(`${CONTAINER_PREFIX}-oldkeys`);
+    assert.equal(w.sim.cardata.containerCount(), 10);
+    // The stale container of ours makes room for the new one.
+    await ensureContainer(ctx, auth, { kind: 'explicit' });
+    assert.equal(w.sim.cardata.containerCount(), 10);
+    assert.equal(w.sim.cardata.stats.byEndpoint.deleteContainer, 1);
+
+    // Another account state (a fresh process) with 10 foreign containers: a clear refusal, no create.
+    const w2 = await world({ brokerPort: false });
+    try {
+      const ctx2 = context(w2);
+      const auth2 = await signInDirect(w2, ctx2);
+      for (let i = 0; i < 10; i++) {
+        const res = await w2.http.request({
+          method: 'POST',
+          url: `${w2.sim.cardata.apiUrl}/customers/containers`,
+          headers: { authorization: `Bearer ${auth2.accessToken}`, 'x-version': 'v1' },
+          json: { name: `foreign-${i}`, purpose: 'test', technicalDescriptors: ['vehicle.vehicle.travelledDistance'] },
+        });
+        assert.equal(res.status, 201);
+      }
+      await assert.rejects(ensureContainer(ctx2, auth2, { kind: 'explicit' }), (e: unknown) => {
+        assert.ok(e instanceof CarError);
+        assert.equal(e.code, 'NOT_SUPPORTED');
+        assert.equal(e.upstreamCode, 'CU-124');
+        assert.match(e.message, /Delete one/);
+        return true;
+      });
+      assert.equal(w2.sim.cardata.stats.byEndpoint.createContainer ?? 0, 10, 'no create beyond 10');
+    } finally {
+      await w2.close();
+    }
+  });
+
+  it('lists the cars with brand, model and drivetrain, and reads their charging history page by page', async () => {
+    const ctx = context(w);
+    const auth = await signInDirect(w, ctx);
+    const vehicles = await cardataProvider.listVehicles(ctx, auth, { kind: 'explicit' });
+    const bmw = vehicles.find((v) => v.vin === BMW_VIN);
+    const mini = vehicles.find((v) => v.vin === MINI_VIN);
+    assert.deepEqual(bmw, { vin: BMW_VIN, drivetrain: 'electric', brand: 'bmw', model: 'i4 eDrive40', name: 'BMW i4 eDrive40', modelCode: 'G26' });
+    assert.equal(mini?.brand, 'mini');
+    assert.equal(mini?.drivetrain, 'plugin_hybrid');
+    assert.ok(cardataProvider.capabilities(mini ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
+    assert.ok(!cardataProvider.capabilities(bmw ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
+    // The world has run for 3 days since it began (08:00): a session per 6 h cycle of the i4.
+    await w.clock.advance(3 * 86_400_000);
+    const fresh = await cardataProvider.auth.refresh(ctx, auth);
+    const before = w.sim.cardata.stats.byEndpoint.chargingHistory ?? 0;
+    assert.ok(bmw);
+    const sessionsRead = await cardataProvider.readChargeSessions(ctx, fresh, bmw, '2026-11-20T08:00:00Z', new Date(w.clock.now()).toISOString(), {
+      kind: 'explicit',
+    });
+    assert.equal(sessionsRead.length, 12);
+    assert.equal((w.sim.cardata.stats.byEndpoint.chargingHistory ?? 0) - before, 2, '12 sessions, 10 a page');
+    const first = sessionsRead[0];
+    assert.equal(first?.source, 'native');
+    assert.equal(first?.socFromPercent, 40);
+    assert.equal(first?.socToPercent, 80);
+    assert.ok(first?.energyKwh !== undefined && first.energyKwh > 30);
+    assert.ok(first?.position && Math.abs(first.position.latitude - 48.18) < 0.01);
+    assert.ok(sessionsRead.every((x, i) => i === 0 || Date.parse(x.startAt) > Date.parse(sessionsRead[i - 1]?.startAt ?? '')));
+  });
+
+  it('answers NOT_SUPPORTED for commands and charging settings, saying why', async () => {
+    const ctx = context(w);
+    const auth = await signInDirect(w, ctx);
+    const car = { vin: BMW_VIN, drivetrain: 'electric' as const };
+    await assert.rejects(cardataProvider.sendCommand(ctx, auth, car, { command: 'lock' } as never, { kind: 'explicit' }), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'NOT_SUPPORTED');
+      assert.match(e.message, /BMW CarData cannot send the command lock: the official CarData API is read-only/);
+      return true;
+    });
+    await assert.rejects(cardataProvider.readCharging(ctx, auth, car, { kind: 'explicit' }), { code: 'NOT_SUPPORTED' });
+    await assert.rejects(cardataProvider.readTrips(ctx, auth, car, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', { kind: 'explicit' }), { code: 'NOT_SUPPORTED' });
+    assert.deepEqual(cardataProvider.capabilities(car).commands, []);
+    assert.equal(w.sim.cardata.stats.rest, 0, 'no call for any of it');
+  });
+
+  it('re-reads with a new token after a 401, maps outages, and serves raw GETs only', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    await s.vehicles();
+    w.sim.cardata.injectFault({ kind: 'unauthorized', path: 'telematicData' });
+    const status = await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' });
+    assert.ok(status.battery?.socPercent !== undefined);
+    assert.equal(w.sim.cardata.stats.refreshes, 1);
+    w.sim.cardata.injectFault({ kind: 'bad-gateway', path: 'telematicData' });
+    await assert.rejects(s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit', maxAgeMs: 0 }), (e: unknown) => e instanceof CarError && e.code === 'UPSTREAM' && /HTML page/.test(e.message));
+
+    const ctx = context(w);
+    const auth = (await s.getAuth()) as Parameters<typeof cardataProvider.rawRequest>[1];
+    const raw = await cardataProvider.rawRequest(ctx, auth, undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/basicData` }, { kind: 'explicit' });
+    assert.equal(raw.status, 200);
+    assert.equal((raw.body as { brand?: string }).brand, 'BMW');
+    await assert.rejects(cardataProvider.rawRequest(ctx, auth, undefined, { method: 'POST', path: '/customers/containers' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
+    await assert.rejects(cardataProvider.rawRequest(ctx, auth, undefined, { method: 'GET', path: '/elsewhere' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
+    const img = await cardataProvider.readEndpoint?.(ctx, auth, { vin: BMW_VIN, drivetrain: 'electric' }, 'image', {}, { kind: 'explicit' });
+    assert.deepEqual(img?.mapped, { contentType: 'image/svg+xml' });
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { CarError, ManualClock, TokenStore } from '../../src/core';
+import { getProvider, type RawRequest } from '../../src/brands';
+import { AccountSession } from '../../src/features/session';
+import { buildRawRequest, checkRawPath, placeholders, sendRawRequest } from '../../src/features/raw-request';
+import { startSimulator, type Simulator } from '../../src/sim';
+import { DEMO_ACCOUNTS, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { removeDir, tempDir } from '../helpers';
+
+const ZE50 = 'VF1AG000862Z50001';
+const R5 = 'VF1R5E00125R50002';
+const SPRING = 'UU1DBG00X68SP0005';
+const KCA = '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter';
+
+async function rejection(p: Promise<unknown>): Promise<CarError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof CarError, `expected a CarError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('raw requests (car-request) against the simulator', () => {
+  let sim: Simulator;
+  let clock: ManualClock;
+  let dir: string;
+  let session: AccountSession;
+
+  beforeEach(async () => {
+    clock = new ManualClock('2026-11-20T08:00:00Z');
+    sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
+    dir = await tempDir();
+    const provider = getProvider('renault');
+    session = new AccountSession({
+      key: 'raw',
+      provider,
+      config: provider.resolveConfig({
+        provider: 'renault',
+        username: DEMO_RENAULT_USER,
+        password: DEMO_RENAULT_PASSWORD,
+        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
+      }),
+      store: new TokenStore(dir),
+      clock,
+    });
+    await session.vehicles();
+    sim.renault.resetStats();
+  });
+
+  afterEach(async () => {
+    await session.close();
+    await sim.close();
+    await removeDir(dir);
+  });
+
+  it('GETs a KCA endpoint with {accountId} and {vin} filled in, within the budget', async () => {
+    const used = session.budget.snapshot().calls.length;
+    const res = await sendRawRequest(session, ZE50, { method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit` });
+    assert.equal(res.status, 200);
+    const body = res.body as { data: { id: string; attributes: { totalMileage: number } } };
+    assert.equal(body.data.id, ZE50);
+    assert.ok(body.data.attributes.totalMileage > 1000);
+    assert.equal(sim.renault.stats.byEndpoint.cockpit, 1);
+    assert.equal(session.budget.snapshot().calls.length, used + 1, 'counted in the account budget');
+  });
+
+  it('GETs person-level paths with {personId}, with or without a vehicle, and passes the query', async () => {
+    const person = await sendRawRequest(session, undefined, { method: 'GET', path: '/commerce/v1/persons/{personId}' });
+    const accounts = (person.body as { accounts: { accountId: string }[] }).accounts;
+    assert.ok(accounts.some((a) => a.accountId === DEMO_ACCOUNTS[0]?.accountId));
+    const notes = await sendRawRequest(session, R5, { method: 'GET', path: '/commerce/v1/persons/{personId}/notifications/kmr', query: { notificationId: 'none' } });
+    assert.deepEqual(notes.body, []);
+    const vehicles = await sendRawRequest(session, SPRING, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/vehicles' });
+    assert.ok((vehicles.body as { vehicleLinks: { vin: string }[] }).vehicleLinks.some((l) => l.vin === SPRING), "the Spring's own (MYDACIA) account");
+  });
+
+  it('POSTs an action once, and never repeats a POST that failed', async () => {
+    const path = `${KCA}/v1/cars/{vin}/actions/refresh-location`;
+    const res = await sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } });
+    assert.equal((res.body as { data: { type: string } }).data.type, 'RefreshLocation');
+    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
+    sim.renault.injectFault({ kind: 'bad-gateway', path: 'refresh-location' });
+    const err = await rejection(sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } }));
+    assert.equal(err.code, 'UPSTREAM');
+    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 2, 'sent once, not retried after the 502');
+  });
+
+  it("maps the cloud's refusals to codes (an endpoint the car lacks -> NOT_SUPPORTED)", async () => {
+    const err = await rejection(sendRawRequest(session, ZE50, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/soc-levels' }));
+    assert.equal(err.code, 'NOT_SUPPORTED');
+    assert.equal(err.status, 404);
+  });
+
+  it('refuses paths outside the account, traversal, URLs and other ids with BAD_INPUT before any call', async () => {
+    const other = DEMO_ACCOUNTS[1]?.accountId ?? 'x';
+    const cases: [RawRequest, RegExp][] = [
+      [{ method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/../../../persons/p2' }, /"\." and "\.\." segments/],
+      [{ method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/kca/%2E%2E/x' }, /segments/],
+      [{ method: 'GET', path: 'http://127.0.0.1:1/commerce/v1/persons/{personId}' }, /not a URL/],
+      [{ method: 'GET', path: `/commerce/v1/accounts/${other}/kamereon/kca/car-adapter/v1/cars/{vin}/cockpit` }, /outside/],
+      [{ method: 'GET', path: '/commerce/v1/persons/someone-else' }, /outside/],
+      [{ method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/VF1R5E00125R50002/cockpit' }, /another vehicle/],
+      [{ method: 'GET', path: '/gigya/accounts.getJWT' }, /outside/],
+      [{ method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/{model}/x' }, /unknown placeholder \{model\}/],
+      [{ method: 'DELETE', path: '/commerce/v1/persons/{personId}' }, /GET or POST/],
+      [{ method: 'POST', path: `${KCA}/v1/cars/{vin}/actions/refresh-location` }, /body: a POST needs/],
+      [{ method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit`, body: { a: 1 } }, /a GET takes no body/],
+    ];
+    for (const [req, message] of cases) {
+      const err = await rejection(sendRawRequest(session, ZE50, req));
+      assert.equal(err.code, 'BAD_INPUT', req.path);
+      assert.match(err.message, message, req.path);
+    }
+    const err = await rejection(sendRawRequest(session, undefined, { method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit` }));
+    assert.match(err.message, /choose a vehicle/);
+    assert.equal(sim.renault.stats.kamereon, 0, 'nothing reached the cloud');
+  });
+
+  it('the provider refuses on its own too (defence in depth), without a call', async () => {
+    const vehicle = await session.vehicle(ZE50);
+    const err = await rejection(
+      session.call((auth, ctx) =>
+        session.provider.rawRequest(ctx, auth, vehicle, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/x/../../../../persons/p' }, { kind: 'explicit' }),
+      ),
+    );
+    assert.equal(err.code, 'BAD_INPUT');
+    assert.equal(sim.renault.stats.kamereon, 0);
+  });
+});
+
+describe('raw request input (features)', () => {
+  it('builds the request from the node settings and the message; msg wins; payload is the POST body', () => {
+    assert.deepEqual(buildRawRequest({ method: 'GET', path: '/a' }, { payload: 1700000000000 }), { method: 'GET', path: '/a' });
+    assert.deepEqual(buildRawRequest({ method: 'GET', path: '/a' }, { method: 'post', path: '/b', query: { n: 5, x: true }, payload: { data: {} } }), {
+      method: 'POST',
+      path: '/b',
+      query: { n: '5', x: 'true' },
+      body: { data: {} },
+    });
+    assert.throws(() => buildRawRequest({ method: 'PUT', path: '/a' }, {}), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /^method: allowed "GET", "POST" \(got "PUT"\)/.test(e.message));
+    assert.throws(() => buildRawRequest({ path: '' }, {}), /^CarError: path: /);
+    assert.throws(() => buildRawRequest({ path: '/a' }, { query: { a: { b: 1 } } }), /query\.a/);
+    assert.throws(() => buildRawRequest({ method: 'POST', path: '/a' }, { payload: 'text' }), /payload: a POST sends msg\.payload as its JSON body/);
+  });
+
+  it('checks a path against the prefixes and their placeholders', () => {
+    const prefixes = getProvider('renault').rawPaths;
+    assert.deepEqual(placeholders(prefixes).sort(), ['{accountId}', '{personId}']);
+    checkRawPath('/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/cockpit', [...prefixes, '/x/{vin}']);
+    checkRawPath('/commerce/v1/persons/abc/notifications/kmr', prefixes);
+    assert.throws(() => checkRawPath('/commerce/v1/accounts/{accountId}/kamereon', prefixes), /outside/);
+    assert.throws(() => checkRawPath('/commerce/v1/persons/{personId}/../x', prefixes), /segments/);
+    assert.throws(() => checkRawPath('/commerce/v1/persons/{who}', prefixes), /unknown placeholder \{who\}/);
+  });
+});

@@ -1,0 +1,27 @@
+/** A recording HTTP stub for the charging tests: answers by method and URL pattern. */
+import { CallBudget, ManualClock, silentLogger, type HttpClient, type HttpRequest, type HttpResponse } from '../../src/core';
+import type { ProviderContext } from '../../src/brands';
+
+export class RecordingHttp {
+  readonly sent: HttpRequest[] = [];
+  constructor(private readonly answers: [RegExp, string, string][]) {}
+  request(req: HttpRequest): Promise<HttpResponse> {
+    this.sent.push(req);
+    req.onAttempt?.();
+    const hit = this.answers.find(([re, method]) => method === req.method && re.test(req.url));
+    if (!hit) return Promise.resolve({ status: 404, headers: {}, text: '{"errors":[{"errorCode":"err.func.wired.not-found","errorMessage":"The specified url does not exist"}]}' });
+    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/vnd.api+json' }, text: hit[2] });
+  }
+}
+
+export function context(http: RecordingHttp): ProviderContext {
+  const clock = new ManualClock('2026-11-20T08:00:00Z');
+  return {
+    config: { provider: 'renault', locale: 'de_DE', servers: { gigya: 'https://gigya.invalid', kamereon: 'https://kamereon.invalid' }, keys: { kamereonApiKey: 'k' } },
+    http: http as unknown as HttpClient,
+    clock,
+    budget: new CallBudget({ limit: 60, windowMs: 3_600_000, clock }),
+    log: silentLogger,
+  };
+}
+

@@ -1,0 +1,214 @@
+import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { CommandResultSchema, CommandStepSchema, type CommandResult, type CommandStep } from '../../src/core';
+import { startSimulator, type Simulator } from '../../src/sim';
+import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { tempDir } from '../helpers';
+import { helper, nextMessage, nodeModule, type HelperNode } from './nr-helper';
+
+const ZOE = 'VF1AG000862Z50001';
+const nodes = [nodeModule('car-account'), nodeModule('car-command')];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Collects every message a helper node receives. */
+function collect(node: HelperNode): Record<string, unknown>[] {
+  const got: Record<string, unknown>[] = [];
+  node.on('input', (msg) => got.push(msg));
+  return got;
+}
+
+const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('car-command node', () => {
+  let sim: Simulator;
+  let userDir: string;
+
+  before(async () => {
+    sim = await startSimulator({ port: 0, renault: { quota: false, actionDelayMs: 200 } });
+  });
+  after(async () => {
+    await sim.close();
+  });
+  beforeEach(async () => {
+    userDir = await tempDir('cc-nodes-');
+    helper.settings({ userDir });
+    await helper.startServer();
+    sim.renault.setActionDelay(200);
+    sim.renault.car(ZOE).hvacOn = false;
+    sim.renault.resetStats();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+    // The account may still be saving the vehicle list it fetched when the node started.
+    await fs.rm(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  });
+
+  function flow(extra: Record<string, unknown> = {}): unknown[] {
+    return [
+      { id: 'tab', type: 'tab' },
+      { id: 'acc', type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl },
+      {
+        id: 'cmd',
+        z: 'tab',
+        type: 'car-command',
+        account: 'acc',
+        vin: ZOE,
+        command: '',
+        temperatureC: '',
+        allowUnlock: false,
+        timeout: 3,
+        steps: true,
+        wires: [['result'], ['steps']],
+        ...extra,
+      },
+      { id: 'result', z: 'tab', type: 'helper' },
+      { id: 'steps', z: 'tab', type: 'helper' },
+      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', z: 'tab', type: 'helper' },
+    ];
+  }
+  const credentials = (): Record<string, unknown> => structuredClone({ acc: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } });
+  const actionCalls = (): string[] => Object.keys(sim.renault.stats.byEndpoint).filter((k) => k !== 'persons' && k !== 'vehicles');
+  const lastStatus = (): { fill?: string; shape?: string; text?: string } =>
+    (helper.getNode('cmd').status.lastCall?.args[0] ?? {}) as { fill?: string; shape?: string; text?: string };
+
+  it("runs the node's command on any message: result on output 1, every step on output 2", async () => {
+    await helper.load(nodes, flow({ command: 'climate_start', temperatureC: '22' }), credentials());
+    const steps = collect(helper.getNode('steps'));
+    const got = nextMessage(helper.getNode('result'), 18_000);
+    helper.getNode('cmd').receive({ payload: 1732089600000, keep: 'me' });
+    const msg = await got;
+    const result = CommandResultSchema.parse(msg.payload) as CommandResult;
+    assert.equal(result.outcome, 'executed');
+    assert.equal(result.command, 'climate_start');
+    assert.match(result.actionId ?? '', UUID);
+    assert.equal(msg.topic, `car/${ZOE}/command`);
+    assert.equal((msg.vehicle as { vin: string }).vin, ZOE);
+    assert.equal(msg.keep, 'me', 'the input message properties are kept');
+    assert.ok(sim.renault.car(ZOE).hvacOn, 'the simulated Zoe climatises');
+    const names = steps.map((m) => (CommandStepSchema.parse(m.payload) as CommandStep).step);
+    assert.deepEqual(names, ['sent', 'accepted', 'executed']);
+    assert.equal(steps[0]?.topic, `car/${ZOE}/command`);
+    const status = lastStatus();
+    assert.equal(status.fill, 'green');
+    assert.match(status.text ?? '', /car-command\.status\.executed/);
+  });
+
+  it('takes the command and its fields from msg.payload', async () => {
+    await helper.load(nodes, flow({ steps: false }), credentials());
+    const steps = collect(helper.getNode('steps'));
+    const got = nextMessage(helper.getNode('result'), 18_000);
+    helper.getNode('cmd').receive({ payload: { command: 'climate_start', temperatureC: 19 } });
+    const result = (await got).payload as CommandResult;
+    assert.equal(result.outcome, 'executed');
+    assert.equal(sim.renault.stats.byEndpoint['actions/hvac-start'], 1);
+    assert.equal(steps.length, 0, 'no steps without the checkbox');
+  });
+
+  for (const [payload, pattern] of [
+    [{ command: 'climate_start', temperatureC: 45 }, /temperatureC must be a number of °C from 15 to 30 \(got 45\)/],
+    [{ command: 'fly' }, /command must be one of: lock, unlock, climate_start/],
+    [{ command: 'climate_start', startAt: 'soon' }, /startAt must be an ISO-8601 time/],
+    [{ command: 'send_poi', poi: { latitude: 100, longitude: 2 } }, /poi\.latitude must be a number from -90 to 90/],
+    [{ command: 'horn', temperatureC: 20 }, /temperatureC does not apply to horn/],
+    [{ command: 'climate_start', temp: 20 }, /unknown field temp in msg\.payload/],
+    [{ temperatureC: 20 }, /no command: choose one in the node or send msg\.payload\.command/],
+  ] as const) {
+    it(`refuses bad input ${JSON.stringify(payload)} with BAD_INPUT to Catch, sending nothing`, async () => {
+      await helper.load(nodes, flow(), credentials());
+      const caught = nextMessage(helper.getNode('caught'), 18_000);
+      helper.getNode('cmd').receive({ payload });
+      const error = (await caught).error as { code: string; message: string };
+      assert.equal(error.code, 'BAD_INPUT');
+      assert.match(error.message, pattern);
+      assert.deepEqual(actionCalls(), []);
+      assert.equal(lastStatus().text, 'BAD_INPUT');
+    });
+  }
+
+  it('refuses a command the car does not take with NOT_SUPPORTED, and no call reaches the cloud', async () => {
+    await helper.load(nodes, flow(), credentials());
+    const caught = nextMessage(helper.getNode('caught'), 18_000);
+    helper.getNode('cmd').receive({ payload: 'horn' });
+    const error = (await caught).error as { code: string; message: string };
+    assert.equal(error.code, 'NOT_SUPPORTED');
+    assert.match(error.message, /cannot horn through renault; it takes: climate_start/);
+    assert.deepEqual(actionCalls(), [], JSON.stringify(sim.renault.stats.byEndpoint));
+  });
+
+  it('refuses unlock while "allow unlock from flows" is off', async () => {
+    await helper.load(nodes, flow(), credentials());
+    const caught = nextMessage(helper.getNode('caught'), 18_000);
+    helper.getNode('cmd').receive({ payload: { command: 'unlock' } });
+    const error = (await caught).error as { code: string; message: string };
+    assert.equal(error.code, 'BAD_INPUT');
+    assert.match(error.message, /"allow unlock from flows" checkbox is off/);
+    assert.deepEqual(actionCalls(), []);
+  });
+
+  it('with unlock allowed, a Renault still answers NOT_SUPPORTED (only its own app may unlock)', async () => {
+    await helper.load(nodes, flow({ allowUnlock: true, command: 'unlock' }), credentials());
+    const caught = nextMessage(helper.getNode('caught'), 18_000);
+    helper.getNode('cmd').receive({});
+    const error = (await caught).error as { code: string };
+    assert.equal(error.code, 'NOT_SUPPORTED');
+    assert.deepEqual(actionCalls(), []);
+  });
+
+  it('a command without confirmation times out: timed_out on output 1 and TIMEOUT to Catch', async () => {
+    sim.renault.setActionDelay(60_000);
+    await helper.load(nodes, flow({ timeout: 1, command: 'climate_start' }), credentials());
+    const result = nextMessage(helper.getNode('result'), 18_000);
+    const caught = nextMessage(helper.getNode('caught'), 18_000);
+    helper.getNode('cmd').receive({});
+    const r = (await result).payload as CommandResult;
+    assert.equal(r.outcome, 'timed_out');
+    assert.equal(r.error?.code, 'TIMEOUT');
+    const error = (await caught).error as { code: string; message: string };
+    assert.equal(error.code, 'TIMEOUT');
+    assert.match(error.message, /not sent again/);
+    assert.equal(lastStatus().fill, 'red');
+    assert.equal(sim.renault.stats.byEndpoint['actions/hvac-start'], 1);
+  });
+
+  it('reports a confirmation that arrives after the timeout as a late step', async () => {
+    sim.renault.setActionDelay(4_000);
+    await helper.load(nodes, flow({ timeout: 3, command: 'climate_start' }), credentials());
+    const steps = collect(helper.getNode('steps'));
+    const result = nextMessage(helper.getNode('result'), 18_000);
+    helper.getNode('cmd').receive({});
+    assert.equal(((await result).payload as CommandResult).outcome, 'timed_out');
+    for (let i = 0; i < 80 && !steps.some((m) => (m.payload as CommandStep).late); i++) await wait(100);
+    const late = steps.map((m) => m.payload as CommandStep).filter((s) => s.late);
+    assert.equal(late.length, 1, JSON.stringify(steps.map((m) => m.payload)));
+    assert.equal(late[0]?.step, 'executed');
+    assert.match(lastStatus().text ?? '', /late/);
+    assert.equal(sim.renault.stats.byEndpoint['actions/hvac-start'], 1, 'never sent twice');
+  });
+
+  it('stops following a command on redeploy and sends nothing afterwards', async () => {
+    sim.renault.setActionDelay(60_000);
+    await helper.load(nodes, flow({ timeout: 30, command: 'climate_start' }), credentials());
+    const steps = collect(helper.getNode('steps'));
+    const results = collect(helper.getNode('result'));
+    helper.getNode('cmd').receive({});
+    for (let i = 0; i < 50 && !steps.some((m) => (m.payload as CommandStep).step === 'accepted'); i++) await wait(50);
+    assert.ok(steps.some((m) => (m.payload as CommandStep).step === 'accepted'));
+    await helper.unload();
+    const reads = sim.renault.stats.kamereon;
+    await wait(1_500);
+    assert.equal(results.length, 0);
+    assert.equal(sim.renault.stats.kamereon, reads, 'no more looks after close');
+  });
+
+  it('refuses a bad setting at deploy with BAD_INPUT', async () => {
+    await helper.load(nodes, flow({ timeout: 0 }), credentials());
+    const caught = nextMessage(helper.getNode('caught'), 18_000);
+    helper.getNode('cmd').receive({ payload: 'refresh' });
+    const error = (await caught).error as { code: string; message: string };
+    assert.equal(error.code, 'BAD_INPUT');
+    assert.match(error.message, /timeout must be from 1 to 600 seconds/);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CarError, ManualClock, TokenStore, type Logger } from '../../src/core';
+import { getProvider } from '../../src/brands';
+import { emailsOf, maskEmail } from '../../src/brands/renault/tfa';
+import { AccountSession } from '../../src/features/session';
+import { startSimulator, type Simulator } from '../../src/sim';
+import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { removeDir, tempDir } from '../helpers';
+
+const ZOE = 'VF1AG000862Z50001';
+
+describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => {
+  let sim: Simulator;
+  let clock: ManualClock;
+  let dir: string;
+  let lines: string[];
+  const sessions: AccountSession[] = [];
+
+  beforeEach(async () => {
+    clock = new ManualClock('2026-11-20T08:00:00Z');
+    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
+    sim.renault.setTfa(DEMO_RENAULT_USER, true);
+    dir = await tempDir();
+    lines = [];
+  });
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) await s.close();
+    await sim.close();
+    await removeDir(dir);
+  });
+
+  function session(): AccountSession {
+    const provider = getProvider('renault');
+    const log: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
+    const s = new AccountSession({
+      key: 'tfa',
+      provider,
+      config: provider.resolveConfig({
+        provider: 'renault',
+        locale: 'fr_FR',
+        username: DEMO_RENAULT_USER,
+        password: DEMO_RENAULT_PASSWORD,
+        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
+      }),
+      store: new TokenStore(dir),
+      clock,
+      log,
+    });
+    sessions.push(s);
+    return s;
+  }
+
+  async function restart(): Promise<AccountSession> {
+    const old = sessions.pop();
+    await old?.close();
+    return session();
+  }
+
+  it('sends one code, names the masked address, signs in with the code, and keeps the tokens across a restart', async () => {
+    let s = session();
+    const err = await s.vehicles().catch((e: unknown) => e);
+    assert.ok(err instanceof CarError);
+    assert.equal(err.code, 'TFA_REQUIRED');
+    assert.match(err.message, /sent a sign-in code to d\*\*\*@example\.com/);
+    assert.equal(s.state.phase, 'tfa_required');
+    assert.deepEqual(s.state.challenge, { kind: 'code', hint: 'd***@example.com' });
+    assert.ok(s.awaitingCode);
+    const code = sim.renault.lastTfaCode;
+    assert.ok(code && /^\d{6}$/.test(code));
+    assert.equal(sim.renault.stats.logins, 1);
+
+    // Nodes asking meanwhile neither log in again nor send another e-mail.
+    for (let i = 0; i < 3; i++) await assert.rejects(s.readStatus(ZOE, ['battery']), { code: 'TFA_REQUIRED' });
+    assert.equal(sim.renault.stats.logins, 1);
+    assert.equal(sim.renault.lastTfaCode, code);
+
+    // A restart while the code is on its way keeps the flow: the same code still works.
+    s = await restart();
+    await s.load();
+    assert.equal(s.state.phase, 'tfa_required');
+    assert.ok(s.awaitingCode);
+
+    const wrong = code === '000000' ? '111111' : '000000';
+    const refused = await s.submitCode(wrong).catch((e: unknown) => e);
+    assert.ok(refused instanceof CarError);
+    assert.equal(refused.code, 'BAD_INPUT');
+    assert.match(refused.message, /did not accept the sign-in code/);
+    assert.ok(s.awaitingCode, 'a mistyped code may be typed again');
+    assert.equal(s.state.phase, 'tfa_required');
+
+    const state = await s.submitCode(` ${code} `);
+    assert.equal(state.phase, 'ready');
+    assert.equal(s.awaitingCode, false);
+    assert.equal(sim.renault.stats.logins, 2, 'one login after the code');
+    const status = await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
+    assert.ok(status.battery?.socPercent !== undefined);
+
+    // A restart needs no new code and no new login: the login token is kept.
+    s = await restart();
+    await s.readStatus(ZOE, ['mileage'], { kind: 'explicit' });
+    assert.equal(sim.renault.stats.logins, 2);
+    const file = await fs.readFile(path.join(dir, 'tfa.json'), 'utf8');
+    assert.ok(!file.includes('"pending"'), 'the finished challenge is gone from the store');
+
+    // The code is a secret: never in a log line.
+    assert.ok(lines.length > 0);
+    for (const l of lines) {
+      assert.ok(!l.includes(code), `the code leaked into: ${l}`);
+      assert.ok(!l.includes(DEMO_RENAULT_PASSWORD + ' '), 'no password');
+    }
+  });
+
+  it('ends the flow after too many wrong codes; "Sign in again" sends a new code', async () => {
+    const s = session();
+    await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
+    const code = sim.renault.lastTfaCode ?? '';
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) await assert.rejects(s.submitCode(wrong), { code: 'BAD_INPUT' });
+    await assert.rejects(s.submitCode(code), { code: 'TFA_REQUIRED', message: /ended the two-factor sign-in.*Sign in again/ });
+    assert.equal(s.awaitingCode, false);
+    await assert.rejects(s.submitCode(code), { code: 'BAD_INPUT', message: /no sign-in code is awaited/ });
+    await s.unblock();
+    await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
+    assert.notEqual(sim.renault.lastTfaCode, undefined);
+    const fresh = sim.renault.lastTfaCode ?? '';
+    assert.equal((await s.submitCode(fresh)).phase, 'ready');
+    assert.ok((await s.vehicles()).length >= 4);
+  });
+
+  it('refuses an answer that cannot be a code without calling Renault', async () => {
+    const s = session();
+    await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
+    const other = sim.renault.stats.gigyaOther;
+    await assert.rejects(s.submitCode('12 34'), { code: 'BAD_INPUT', message: /code: type the code/ });
+    await assert.rejects(s.submitCode(''), { code: 'BAD_INPUT' });
+    assert.equal(sim.renault.stats.gigyaOther, other);
+  });
+
+  it('reads the e-mail list in either shape Gigya uses, and masks plain addresses', () => {
+    assert.deepEqual(emailsOf({ emails: [{ id: 'e1', obfuscated: 'c***@x.org' }] }), [{ id: 'e1', masked: 'c***@x.org' }]);
+    assert.deepEqual(emailsOf({ emails: { verified: [{ id: 7, plain: 'camille@x.org' }], unverified: [] } }), [{ id: '7', plain: 'camille@x.org' }]);
+    assert.deepEqual(emailsOf({ emails: ['a@b.c'] }), [{ plain: 'a@b.c' }]);
+    assert.deepEqual(emailsOf({ emails: null }), []);
+    assert.equal(maskEmail('camille@example.com'), 'c***@example.com');
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { CarError, ChargeSessionSchema, type ChargeSession } from '../../src/core';
+import { renaultHistory } from '../../src/brands/renault/history';
+import { documentedUnit, inferUnit, mapChargeHistory, mapCharges } from '../../src/brands/renault/history-map';
+import { ChargeHistorySchema, ChargesSchema } from '../../src/brands/renault/history-schemas';
+import { listFixtures, readJsonFixture, removeDir, tempDir } from '../helpers';
+import { AUSTRAL, R5, simWorld, settle, ZE40, ZOE, type SimWorld } from './sim-history';
+
+const DIR = 'renault/kamereon/vehicle_data';
+
+describe('Renault charges and charge-history, over the recorded responses', () => {
+  it('maps every charges*.json fixture to valid sessions whose durations agree with their dates', async () => {
+    const files = await listFixtures(DIR, /^charges.*\.json$/);
+    assert.ok(files.length >= 2, `charges fixtures found: ${files.join(', ')}`);
+    for (const f of files) {
+      const parsed = ChargesSchema.safeParse(await readJsonFixture(DIR, f));
+      assert.ok(parsed.success, f);
+      const unit = inferUnit(parsed.data);
+      assert.ok(unit, `${f}: the unit is judged from the dates`);
+      const sessions = mapCharges(parsed.data, 'VIN', unit);
+      const raw = parsed.data.data.attributes?.charges ?? [];
+      assert.equal(sessions.length, raw.length, f);
+      for (const [i, s] of sessions.entries()) {
+        assert.ok(ChargeSessionSchema.safeParse(s).success, `${f} #${i}`);
+        assert.equal(s.source, 'native');
+        const fromDates = (Date.parse(s.endAt ?? '') - Date.parse(s.startAt)) / 60_000;
+        const reported = (raw[i]?.chargeDuration ?? NaN) / (unit === 'seconds' ? 60 : 1);
+        assert.ok(Math.abs(fromDates - reported) <= 1, `${f} #${i}: ${fromDates} min by the dates, ${reported} by chargeDuration`);
+      }
+    }
+  });
+
+  it('reads the ZE40 session of charges.json (minutes, levels, no energy)', async () => {
+    const parsed = ChargesSchema.parse(await readJsonFixture(DIR, 'charges.json'));
+    assert.equal(inferUnit(parsed), 'minutes');
+    assert.deepEqual(mapCharges(parsed, 'VF1', 'minutes'), [
+      {
+        vin: 'VF1',
+        source: 'native',
+        startAt: '2020-11-11T00:31:03.000Z',
+        endAt: '2020-11-11T08:30:17.000Z',
+        durationMin: 479.2,
+        socFromPercent: 15,
+        socToPercent: 74,
+        status: 'ok',
+      },
+    ]);
+  });
+
+  it('reads the energy and the average power of charges-megane.json', async () => {
+    const parsed = ChargesSchema.parse(await readJsonFixture(DIR, 'charges-megane.json'));
+    const [a, b] = mapCharges(parsed, 'VF1', inferUnit(parsed) ?? 'seconds');
+    assert.equal(a?.energyKwh, 4.1);
+    assert.equal(a?.durationMin, 96.9);
+    assert.equal(a?.averagePowerKw, 2.5);
+    assert.equal(b?.energyKwh, 9.2);
+    assert.equal(b?.socToPercent, 64);
+  });
+
+  it('takes seconds for a ZE50-style answer and counts from charge-history.day.json', async () => {
+    const body = { data: { attributes: { charges: [{ chargeStartDate: '2024-01-01T20:00:00Z', chargeEndDate: '2024-01-01T22:00:00Z', chargeDuration: 7200 }, { chargeStartDate: '2024-01-02T20:00:00Z', chargeDuration: 5400, chargeEndStatus: 'error' }, 'garbage'] } } };
+    const parsed = ChargesSchema.parse(body);
+    assert.equal(inferUnit(parsed), 'seconds');
+    const [, second] = mapCharges(parsed, 'V', 'seconds');
+    assert.equal(second?.durationMin, 90, 'no end date: the duration in seconds gives it');
+    assert.equal(second?.endAt, '2024-01-02T21:30:00.000Z');
+    assert.equal(second?.status, 'error');
+    assert.equal(documentedUnit('X101VE'), 'minutes');
+    assert.equal(documentedUnit('X102VE'), 'seconds');
+
+    const history = ChargeHistorySchema.parse(await readJsonFixture(DIR, 'charge-history.day.json'));
+    assert.deepEqual(mapChargeHistory(history, 'day', 'minutes'), [
+      { period: '2020-12-05', count: 1, durationMin: 657, errors: 0 },
+      { period: '2020-12-08', count: 2, durationMin: 495, errors: 0 },
+    ]);
+    assert.deepEqual(mapChargeHistory(ChargeHistorySchema.parse({ data: { attributes: {} } }), 'day', 'minutes'), [], 'no chargeSummaries: no charges');
+  });
+});
+
+describe('Renault charging sessions against the simulator', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let w: SimWorld;
+  const NOW = '2026-11-20T08:00:00Z';
+
+  beforeEach(async () => {
+    dir = await tempDir('cc-rh-');
+    w = await simWorld(dir, NOW);
+  });
+  afterEach(async () => {
+    await w.close();
+    await removeDir(dir);
+  });
+
+  async function sessions(vin: string, from: string, to: string): Promise<ChargeSession[]> {
+    const vehicle = await settle(w.session.vehicle(vin), w.clock);
+    return settle(w.session.call((auth, ctx) => w.session.provider.readChargeSessions(ctx, auth, vehicle, from, to, { kind: 'explicit' })), w.clock);
+  }
+  const calls = (): number => w.sim.renault.stats.byEndpoint.charges ?? 0;
+
+  it('lists the Renault 5 history as native sessions, once per hour', async () => {
+    const list = await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    assert.ok(list.length > 3, `sessions: ${list.length}`);
+    assert.equal(list.length, w.sim.renault.car(R5).chargeCount, 'every session the car recorded in the window');
+    for (const s of list) {
+      assert.ok(ChargeSessionSchema.safeParse(s).success);
+      assert.equal(s.source, 'native');
+      assert.ok(s.energyKwh !== undefined && s.energyKwh > 0);
+      assert.ok((s.socToPercent ?? 0) > (s.socFromPercent ?? 100));
+      assert.ok(s.averagePowerKw !== undefined && s.averagePowerKw > 4 && s.averagePowerKw < 8, `power ${s.averagePowerKw}`);
+    }
+    assert.equal(calls(), 1);
+    const narrower = await sessions(R5, '2026-11-01T00:00:00Z', NOW);
+    assert.equal(calls(), 1, 'a window inside the cached one within the hour: no call');
+    assert.ok(narrower.every((s) => Date.parse(s.startAt) >= Date.parse('2026-11-01T00:00:00Z')));
+    await sessions(R5, '2026-09-01T00:00:00Z', NOW);
+    assert.equal(calls(), 2, 'a wider window: one call');
+    await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    assert.equal(calls(), 2, 'the widened cache answers the first window too');
+    await w.clock.advance(3_600_000);
+    await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    assert.equal(calls(), 3, 'an hour later: a fresh call');
+  });
+
+  it('learns seconds from the ZE50 and minutes from the ZE40, and their charge-history agrees', async () => {
+    for (const vin of [ZOE, ZE40]) {
+      const list = await sessions(vin, '2026-10-15T00:00:00Z', NOW);
+      assert.ok(list.length > 0, vin);
+      const vehicle = await w.session.vehicle(vin);
+      const counts = await settle(
+        w.session.call((auth, ctx) => renaultHistory.chargeCounts(ctx, auth as Parameters<typeof renaultHistory.chargeCounts>[1], vehicle, 'day', '2026-10-15T00:00:00Z', NOW, { kind: 'explicit' })),
+        w.clock,
+      );
+      assert.equal(counts.reduce((n, c) => n + c.count, 0), list.length, vin);
+      for (const c of counts) {
+        const sameDay = list.filter((s) => s.startAt.slice(0, 10) === c.period);
+        const minutes = sameDay.reduce((m, s) => m + (s.durationMin ?? 0), 0);
+        assert.ok(Math.abs((c.durationMin ?? NaN) - minutes) <= sameDay.length, `${vin} ${c.period}: ${c.durationMin} vs ${minutes}`);
+      }
+    }
+  });
+
+  it('answers NOT_SUPPORTED without a call where the car keeps no sessions, BAD_INPUT for a bad window', async () => {
+    await assert.rejects(sessions(AUSTRAL, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
+    assert.equal(calls(), 0);
+    const r5 = await w.session.vehicle(R5);
+    await assert.rejects(
+      settle(w.session.call((auth, ctx) => renaultHistory.chargeCounts(ctx, auth as Parameters<typeof renaultHistory.chargeCounts>[1], r5, 'day', '2026-10-15T00:00:00Z', NOW, { kind: 'explicit' })), w.clock),
+      (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED',
+    );
+    await assert.rejects(sessions(R5, 'last week', NOW), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /from must be an ISO-8601 time/.test(e.message));
+    await assert.rejects(sessions(R5, NOW, '2026-01-01T00:00:00Z'), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT');
+    assert.equal(calls(), 0);
+    assert.equal(w.session.provider.capabilities(r5).nativeChargeSessions, true);
+    assert.equal(w.session.provider.capabilities(await w.session.vehicle(AUSTRAL)).nativeChargeSessions, false);
+  });
+});
