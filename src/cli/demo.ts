@@ -10,6 +10,13 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 const HOST = '127.0.0.1';
 /** The id the examples give their account node; the demo fills in its credentials. */
 export const DEMO_ACCOUNT_ID = 'demo-renault-account';
+/** Every account the examples bring, pointed at the simulator at each start. */
+const DEMO_ACCOUNT_IDS = [DEMO_ACCOUNT_ID, 'demo-cardata-account'];
+/** The simulator's options for the demo: a generous Renault quota, CarData codes confirmed by themselves. */
+const DEMO_SIM = {
+  renault: { quota: { limit: 600, windowMs: 3_600_000, lockoutMs: 900_000 } },
+  cardata: { autoApproveMs: 3_000, brokerPort: 18861 },
+};
 
 interface FlowNode {
   id: string;
@@ -22,7 +29,8 @@ export async function runSimulator(options: { port: number; timeScale: number })
     host: HOST,
     port: options.port,
     timeScale: options.timeScale,
-    renault: { quota: { limit: 600, windowMs: 3_600_000, lockoutMs: 900_000 } },
+    ...DEMO_SIM,
+    cardata: { ...DEMO_SIM.cardata, brokerPort: options.port + 1 },
     log: (line) => log.info(`[sim] ${line}`),
   });
   log.info(t('sim.listening', { url: sim.url }));
@@ -37,7 +45,7 @@ export async function runSimulator(options: { port: number; timeScale: number })
 }
 
 /** Every example flow, merged (shared config nodes once), pointed at the simulator. */
-export async function demoFlows(simUrl: string): Promise<FlowNode[]> {
+export async function demoFlows(sim: Simulator): Promise<FlowNode[]> {
   const dir = path.join(PACKAGE_ROOT, 'examples');
   const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const byId = new Map<string, FlowNode>();
@@ -48,14 +56,18 @@ export async function demoFlows(simUrl: string): Promise<FlowNode[]> {
     for (const n of nodes) {
       if (byId.has(n.id)) continue;
       const placed = n.type.startsWith('car-account') || n.z === undefined ? n : { ...n, z: tabId };
-      byId.set(n.id, n.type === 'car-account' ? withSimulator(n, simUrl) : n.type === 'tab' ? n : { ...placed, z: tabId });
+      byId.set(n.id, n.type === 'car-account' ? withSimulator(n, sim) : n.type === 'tab' ? n : { ...placed, z: tabId });
     }
   }
   return [...byId.values()];
 }
 
-function withSimulator(account: FlowNode, simUrl: string): FlowNode {
-  return { ...account, gigyaUrl: `${simUrl}/renault/gigya`, kamereonUrl: `${simUrl}/renault/kamereon` };
+/** Points a demo account at this run's simulator (its ports may differ from the examples'). */
+function withSimulator(account: FlowNode, sim: Simulator): FlowNode {
+  if (account.provider === 'cardata') {
+    return { ...account, apiUrl: sim.cardata.apiUrl, authUrl: sim.cardata.authUrl, ...(sim.cardata.brokerUrl ? { mqttUrl: sim.cardata.brokerUrl } : {}) };
+  }
+  return { ...account, gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl };
 }
 
 function settingsFile(port: number): string {
@@ -78,7 +90,8 @@ export async function runDemo(options: { port: number; simPort: number }): Promi
     host: HOST,
     port: options.simPort,
     timeScale: 30,
-    renault: { quota: { limit: 600, windowMs: 3_600_000, lockoutMs: 900_000 } },
+    ...DEMO_SIM,
+    cardata: { ...DEMO_SIM.cardata, brokerPort: options.simPort + 1 },
     log: (line) => log.debug(`[sim] ${line}`),
   });
   log.info(t('sim.listening', { url: sim.url }));
@@ -88,8 +101,8 @@ export async function runDemo(options: { port: number; simPort: number }): Promi
   const flowsPath = path.join(dir, 'flows.json');
   // Keep the user's changes to the demo flows; rewrite only the simulator's address.
   const flows = existsSync(flowsPath)
-    ? (JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map((n) => (n.type === 'car-account' && n.id === DEMO_ACCOUNT_ID ? withSimulator(n, sim.url) : n))
-    : await demoFlows(sim.url);
+    ? (JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map((n) => (n.type === 'car-account' && DEMO_ACCOUNT_IDS.includes(n.id) ? withSimulator(n, sim) : n))
+    : await demoFlows(sim);
   await fs.writeFile(flowsPath, JSON.stringify(flows, null, 2));
   await fs.writeFile(path.join(dir, 'flows_cred.json'), JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } }));
   const link = path.join(dir, 'node_modules', 'node-red-contrib-connected-car');

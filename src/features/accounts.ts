@@ -109,6 +109,11 @@ export interface AccountDef {
   authMode?: string;
   /** The account id of a pasted token. */
   accountId?: string;
+  clientId?: string;
+  apiUrl?: string;
+  authUrl?: string;
+  mqttUrl?: string;
+  streamingUsername?: string;
 }
 
 export function settingsFromDef(def: AccountDef, credentials: Record<string, string | undefined> | undefined): AccountSettings {
@@ -122,8 +127,9 @@ export function settingsFromDef(def: AccountDef, credentials: Record<string, str
     ...(def.authMode ? { authMode: def.authMode } : {}),
     ...(credentials?.jwt ? { accessToken: credentials.jwt.trim() } : {}),
     ...(def.accountId ? { accountId: def.accountId } : {}),
-    servers: { gigya: def.gigyaUrl, kamereon: def.kamereonUrl },
-    keys: { gigyaApiKey: def.gigyaApiKey, kamereonApiKey: def.kamereonApiKey },
+    // Each provider reads its own roles: Renault gigya/kamereon, CarData api/auth/mqtt and clientId.
+    servers: { gigya: def.gigyaUrl, kamereon: def.kamereonUrl, api: def.apiUrl, auth: def.authUrl, mqtt: def.mqttUrl },
+    keys: { gigyaApiKey: def.gigyaApiKey, kamereonApiKey: def.kamereonApiKey, clientId: def.clientId, streamingUsername: def.streamingUsername },
     ...(budget !== undefined ? { budgetPerHour: budget } : {}),
   };
 }

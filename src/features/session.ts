@@ -99,6 +99,17 @@ interface CachedPart {
 
 const LOGIN_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000];
 const SAVE_DELAY_MS = 2_000;
+/**
+ * The flow state of a challenge is secret (device codes, verifiers, tokens), except what the
+ * user must be shown: a value that appears in the prompt or the hint (a user code, a link).
+ */
+function registerChallengeSecrets(challenge: PendingChallenge): void {
+  const shown = `${challenge.prompt} ${challenge.hint ?? ''}`;
+  for (const v of Object.values(challenge.state)) if (typeof v === 'string' && !shown.includes(v)) registerSecret(v);
+}
+
+/** How often a device-code sign-in asks whether the user confirmed. */
+const DEVICE_POLL_MS = 5_000;
 
 /**
  * One account, shared by every node that uses it: signs in once, keeps the tokens in the
@@ -124,6 +135,10 @@ export class AccountSession extends EventEmitter {
   private blocked?: CarError;
   /** A second sign-in step waiting for the user (code sent, captcha shown). */
   private pending?: PendingChallenge;
+  /** Polls a device-code sign-in until the user confirms it in the brand's portal. */
+  private deviceTimer?: TimerHandle;
+  /** The provider's push stream (CarData's MQTT), started when the account is first read. */
+  private stream?: { close(): Promise<void> };
   private loginFailures = 0;
   private nextLoginAt = 0;
   private lastLoginError?: CarError;
@@ -141,6 +156,8 @@ export class AccountSession extends EventEmitter {
 
   constructor(options: SessionOptions) {
     super();
+    // Every node of the account listens (status dots, pushed data): no listener cap.
+    this.setMaxListeners(0);
     this.key = options.key;
     this.provider = options.provider;
     this.config = options.config;
@@ -195,7 +212,8 @@ export class AccountSession extends EventEmitter {
       const pending = PendingSchema.safeParse(saved.extra?.pending);
       if (pending.success && saved.blocked) {
         this.pending = pending.data;
-        for (const v of Object.values(pending.data.state)) if (typeof v === 'string') registerSecret(v);
+        registerChallengeSecrets(pending.data);
+        this.scheduleDevicePoll();
       }
       if (saved.blocked) {
         const code = saved.blocked.code === 'TFA_REQUIRED' || saved.blocked.code === 'CAPTCHA_REQUIRED' ? saved.blocked.code : 'AUTH_FAILED';
@@ -233,6 +251,8 @@ export class AccountSession extends EventEmitter {
   }
 
   private async save(): Promise<void> {
+    // A read still in flight at close must not write the file back after forget().
+    if (this.closed) return;
     this.clock.clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     await this.store.save(this.key, this.snapshot()).catch((e: unknown) => this.log.warn(`could not save the account state: ${toCarError(e).message}`));
@@ -299,7 +319,10 @@ export class AccountSession extends EventEmitter {
       return this.auth;
     } catch (e) {
       let err = toCarError(e);
-      if (err instanceof ChallengeError) err = await this.startChallenge(err);
+      if (err instanceof ChallengeError) {
+        err = await this.startChallenge(err);
+        this.scheduleDevicePoll();
+      }
       if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED') {
         this.auth = undefined;
         this.blocked = err;
@@ -327,7 +350,7 @@ export class AccountSession extends EventEmitter {
     if (!start) return new CarError(err.code, `${err.message} The plugin cannot answer it here: sign in once in the brand's app, then press "Sign in again".`, { transient: false });
     try {
       this.pending = await start.call(this.provider.auth, this.context(), err.challenge);
-      for (const v of Object.values(this.pending.state)) if (typeof v === 'string') registerSecret(v);
+      registerChallengeSecrets(this.pending);
       return new CarError(err.code, this.pending.prompt, { transient: false, ...(err.upstreamCode ? { upstreamCode: err.upstreamCode } : {}) });
     } catch (e) {
       const failed = toCarError(e);
@@ -335,6 +358,84 @@ export class AccountSession extends EventEmitter {
         ? failed
         : new CarError(err.code, `${err.message} Sending the code failed (${failed.message}); press "Sign in again" to retry.`, { transient: false });
     }
+  }
+
+  /**
+   * A device-code sign-in (CarData) needs no typed code: the user confirms in the brand's
+   * portal and the session asks every few seconds whether that happened.
+   */
+  private scheduleDevicePoll(): void {
+    if (this.closed || this.pending?.kind !== 'device_code' || this.deviceTimer) return;
+    this.deviceTimer = this.clock.setTimeout(() => {
+      this.deviceTimer = undefined;
+      void this.pollDeviceCode();
+    }, DEVICE_POLL_MS);
+  }
+
+  private async pollDeviceCode(): Promise<void> {
+    const pending = this.pending;
+    const complete = this.provider.auth.completeSecondFactor;
+    if (!pending || pending.kind !== 'device_code' || !complete || this.closed) return;
+    if (pending.expiresAt !== undefined && this.clock.now() > pending.expiresAt) {
+      this.pending = undefined;
+      this.blocked = new CarError('TFA_REQUIRED', 'The sign-in code expired before it was confirmed; press "Sign in again" for a new one.', { transient: false });
+      await this.save();
+      this.setState({ phase: 'tfa_required', code: 'TFA_REQUIRED', message: this.blocked.message });
+      return;
+    }
+    try {
+      const auth = await this.flights.run('auth', () => complete.call(this.provider.auth, this.context(), pending, ''));
+      if (this.closed) return;
+      this.auth = auth;
+      this.pending = undefined;
+      this.blocked = undefined;
+      this.loginFailures = 0;
+      this.nextLoginAt = 0;
+      this.lastLoginError = undefined;
+      await this.save();
+      this.log.info('signed in: the code was confirmed');
+      this.setState({ phase: 'ready' });
+    } catch (e) {
+      const err = toCarError(e);
+      // Not confirmed yet (BAD_INPUT), or a passing outage: ask again.
+      if (err.code === 'BAD_INPUT' || err.transient) {
+        this.scheduleDevicePoll();
+        return;
+      }
+      this.pending = undefined;
+      this.blocked = err;
+      await this.save();
+      this.log.error(`sign-in stopped: ${err.message}`);
+      this.setState({ phase: err.code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code: err.code, message: err.message });
+    }
+  }
+
+  /** Starts the provider's push stream once, if it has one; what it brings goes into the cache. */
+  private startStream(): void {
+    const subscribe = this.provider.subscribe;
+    if (this.stream || this.closed || !subscribe || !this.signedIn) return;
+    this.stream = subscribe.call(
+      this.provider,
+      this.context(),
+      (rejected) => this.getAuth(rejected),
+      (vin, fragment) => this.applyPushed(vin, fragment),
+      (event) => this.emit('stream', event),
+    );
+  }
+
+  /** A pushed fragment replaces the parts it touches, as a read would; costs no call. */
+  private applyPushed(vin: string, fragment: StatusFragment): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    let cache = this.parts.get(vin);
+    if (!cache) this.parts.set(vin, (cache = new Map()));
+    for (const [part, fields] of Object.entries(PART_FIELDS) as [StatusPart, (keyof StatusFragment)[]][]) {
+      const picked: StatusFragment = {};
+      for (const field of fields) if (fragment[field] !== undefined) (picked as Record<string, unknown>)[field] = fragment[field];
+      if (Object.keys(picked).length) cache.set(part, { at: now, fragment: picked });
+    }
+    if (fragment.rangeKm !== undefined) this.ranges.set(vin, fragment.rangeKm);
+    this.emit('status', vin, this.assemble(vin, [...cache.keys()]), {});
   }
 
   /** True while a sign-in waits for the user's code (submitCode answers it). */
@@ -465,10 +566,10 @@ export class AccountSession extends EventEmitter {
   }
 
   /** The last status assembled for a vehicle, from the cache (no call). */
-  cachedStatus(vin: string): VehicleStatus | undefined {
+  cachedStatus(vin: string, only?: StatusPart[]): VehicleStatus | undefined {
     const parts = this.parts.get(vin);
     if (!parts || parts.size === 0) return undefined;
-    return this.assemble(vin, [...parts.keys()]);
+    return this.assemble(vin, only ?? [...parts.keys()]);
   }
 
   private assemble(vin: string, parts: StatusPart[]): VehicleStatus {
@@ -494,6 +595,7 @@ export class AccountSession extends EventEmitter {
     const kind = options.kind ?? 'background';
     const maxAge = options.maxAgeMs ?? 0;
     const vehicle = await this.vehicle(vin);
+    this.startStream();
     let since = Infinity;
     for (let round = 0; round < 3; round++) {
       const stale = this.staleParts(vin, parts, maxAge, since);
@@ -604,6 +706,10 @@ export class AccountSession extends EventEmitter {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.clock.clearTimeout(this.deviceTimer);
+    this.deviceTimer = undefined;
+    await this.stream?.close().catch(() => undefined);
+    this.stream = undefined;
     await this.save();
     this.closed = true;
     this.removeAllListeners();

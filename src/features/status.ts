@@ -60,8 +60,8 @@ export function nextInterval(i: IntervalInput): number {
 export interface StatusEvent {
   status: VehicleStatus;
   changed: boolean;
-  /** Background poll or an explicit request. */
-  trigger: 'poll' | 'request';
+  /** Background poll, an explicit request, or data another read or the car's stream brought. */
+  trigger: 'poll' | 'request' | 'push';
 }
 
 /** Parses the parts setting: a list or a comma-separated string; empty means all. */
@@ -84,8 +84,9 @@ function fingerprint(s: VehicleStatus): string {
 
 /**
  * Polls one vehicle's status through the account session: at the interval, never faster
- * than the account's budget allows, and on request. Emits 'status' (StatusEvent) and
- * 'error' (CarError, once per distinct error while it repeats).
+ * than the account's budget allows, and on request. Emits 'status' (StatusEvent), 'waiting'
+ * (CarError: the budget or the cloud's pause, waited out) and 'error' (CarError, once per
+ * kind of error while it repeats).
  */
 export class StatusPoller extends EventEmitter {
   private readonly opts: StatusPollerOptions;
@@ -98,6 +99,8 @@ export class StatusPoller extends EventEmitter {
   private lastError?: string;
   private stopped = true;
   private inflight?: Promise<void>;
+  private reading = 0;
+  private readonly onPushed = (vin: string): void => this.pushed(vin);
 
   constructor(opts: StatusPollerOptions) {
     super();
@@ -108,11 +111,28 @@ export class StatusPoller extends EventEmitter {
   start(): void {
     this.stopped = false;
     this.opts.session.pollers.add(this);
+    this.opts.session.on('status', this.onPushed);
     this.schedule(this.opts.firstReadDelayMs ?? 1_000);
+  }
+
+  /**
+   * Another node's read, or the car's stream (CarData), updated this vehicle: pass it on when
+   * it changed what this poller reports. Own reads report themselves.
+   */
+  private pushed(vin: string): void {
+    if (vin !== this.opts.vin || this.reading > 0 || this.stopped) return;
+    const status = this.opts.session.cachedStatus(vin, this.opts.parts);
+    if (!status) return;
+    const fp = fingerprint(status);
+    if (fp === this.last) return;
+    this.last = fp;
+    this.previous = status;
+    this.emit('status', { status, changed: true, trigger: 'push' } satisfies StatusEvent);
   }
 
   stop(): void {
     this.opts.session.pollers.delete(this);
+    this.opts.session.off('status', this.onPushed);
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -169,6 +189,7 @@ export class StatusPoller extends EventEmitter {
 
   /** Reads now. `request` may use the budget's reserve and accepts a 30 s old cache. */
   async read(trigger: 'poll' | 'request'): Promise<StatusEvent> {
+    this.reading++;
     try {
       const status = await this.opts.session.readStatus(this.opts.vin, this.opts.parts, {
         kind: trigger === 'request' ? 'explicit' : 'background',
@@ -186,12 +207,18 @@ export class StatusPoller extends EventEmitter {
       return event;
     } catch (e) {
       const err = toCarError(e);
-      const key = `${err.code}:${err.message}`;
+      // Once per kind of failure: the text may carry a changing time.
+      const key = err.code;
       // Sign-in problems are the account node's to report (once); a poll would only repeat them.
       const accountProblem = err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED';
-      if (trigger === 'poll' && key !== this.lastError && !accountProblem) this.emit('error', err);
+      // A spent budget or a pause the cloud asked for is waited out: the status says until when.
+      const waiting = err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED';
+      if (trigger === 'poll' && waiting) this.emit('waiting', err);
+      else if (trigger === 'poll' && key !== this.lastError && !accountProblem) this.emit('error', err);
       this.lastError = key;
       throw err;
+    } finally {
+      this.reading--;
     }
   }
 }

@@ -32,9 +32,9 @@ export = function register(RED: RedApi): void {
           log: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) },
         });
         // Reported once per change of state, not per failed call.
+        // (A challenge waiting for the user is logged by the session itself, with its prompt.)
         node.session.on('state', (s: SessionState) => {
-          if (s.phase === 'tfa_required' && s.challenge) node.warn(RED._('car-account.errors.code-sent', { hint: s.challenge.hint ?? '' }));
-          else if (s.phase === 'blocked' || s.phase === 'tfa_required') node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
+          if ((s.phase === 'blocked' || s.phase === 'tfa_required') && !s.challenge) node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
         });
         void node.session.load();
       } catch (e) {

@@ -99,6 +99,7 @@ export = function register(RED: RedApi): void {
       showStatus(e.status);
       node.send(message(e.status));
     });
+    poller.on('waiting', (err: CarError) => showError(err));
     poller.on('error', (err: CarError) => {
       showError(err);
       node.error(err, { topic: `car/${def.vin}/status`, payload: undefined, error: err.toJSON() });

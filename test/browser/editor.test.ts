@@ -31,7 +31,11 @@ describe('the editor in a real browser', function () {
   before(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
     await fs.mkdir(SHOTS, { recursive: true });
-    sim = await startSimulator({ port: 0, timeScale: 30 });
+    // The examples point at the simulator where `npm start` runs it (127.0.0.1:18860, broker
+    // 18861), so that they deploy against it as they are: stop a running demo before the tests.
+    sim = await startSimulator({ port: 18860, timeScale: 30, cardata: { brokerPort: 18861, autoApproveMs: 2_000 } }).catch((e: unknown) => {
+      throw new Error(`the simulator needs ports 18860 and 18861 (is \`npm start\` running?): ${String(e)}`);
+    });
     userDir = await tempDir('cc-editor-');
     nr = await startNodeRed({ userDir });
     browser = await chromium.launch({

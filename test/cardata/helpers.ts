@@ -102,8 +102,8 @@ export async function signInSession(w: World, s: AccountSession): Promise<CarDat
   const code = w.sim.cardata.lastUserCode;
   if (!code || !w.sim.cardata.approve(code)) throw new Error('no code to approve');
   const ctxLike = { config: s.config };
-  await until(() => deviceFlowStatus(ctxLike).state === 'confirmed', 'the poll to fetch the tokens', w.clock, 1_000);
-  // Today's session keeps a TFA stop until asked again; a session that retries by itself needs no unblock.
-  if (s.state.phase === 'tfa_required' || s.state.phase === 'blocked') await s.unblock();
+  // The session asks every few seconds whether the code was confirmed, and takes the tokens itself.
+  await until(() => s.state.phase === 'ready' || deviceFlowStatus(ctxLike).state === 'confirmed', 'the poll to fetch the tokens', w.clock, 1_000);
+  await until(() => s.state.phase === 'ready', 'the session to take the tokens', w.clock, 1_000);
   return (await s.getAuth()) as CarDataAuthState;
 }

@@ -139,7 +139,7 @@ describe('features/status: StatusPoller against the simulator', () => {
   it('waits out a rate limit instead of polling through it', async () => {
     const poller = new StatusPoller({ session, vin: 'VF1AG000862Z50001', parts: ['battery'], intervalMs: 60_000, onlyOnChange: false, clock });
     const errors: string[] = [];
-    poller.on('error', (e: Error & { code: string }) => errors.push(e.code));
+    poller.on('waiting', (e: Error & { code: string }) => errors.push(e.code));
     sim.renault.injectFault({ kind: 'overloaded', times: 1 });
     poller.start();
     await clock.advance(2_000);
