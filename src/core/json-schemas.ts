@@ -3,6 +3,7 @@ import { VehicleSchema, VehicleStatusSchema } from './model';
 import { CommandInputSchema, CommandResultSchema, CommandStepSchema } from './commands';
 import { ChargingChangeSchema, ChargingSettingsSchema } from './charging';
 import { ChargeSessionSchema, TripSchema } from './history';
+import { PresenceEventSchema, PresenceUpdateSchema } from './presence';
 
 /** Every payload the nodes emit or accept, by the name its JSON Schema file gets in docs/schemas. */
 export const PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
@@ -15,6 +16,8 @@ export const PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
   'charging-change': ChargingChangeSchema,
   trip: TripSchema,
   'charge-session': ChargeSessionSchema,
+  'presence-update': PresenceUpdateSchema,
+  'presence-event': PresenceEventSchema,
 };
 
 /** The JSON Schemas of the payloads, generated from the zod schemas (the one source). */

@@ -76,6 +76,7 @@ describe('Renault client against the simulator', () => {
     assert.ok(status.mileageKm !== undefined && status.mileageKm > 1000);
     assert.ok(status.position && Math.abs(status.position.latitude - 48.85) < 1);
     assert.equal(sim.renault.stats.logins, 1);
+    assert.equal(status.fuel, undefined, 'an electric car has no fuel part, never 0 L');
   });
 
   it('lists only the cars of the chosen brand', async () => {

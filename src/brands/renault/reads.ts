@@ -344,6 +344,8 @@ export async function readStatusParts(ctx: ProviderContext, auth: { jwt: string 
       (status as Record<string, unknown>)[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v) ? { ...prev, ...v } : v;
     }
   }
+  // Electric cars answer cockpit with fuel 0 L / 0 km: not a tank, so not reported.
+  if (vehicle.drivetrain === 'electric') delete status.fuel;
   const range = combineRange(status);
   if (range !== undefined) status.rangeKm = range;
   const missing: StatusRead['missing'] = [];
