@@ -122,7 +122,10 @@ describe('the editor in a real browser', function () {
     await deploy();
 
     // The status dot turns green and the debug sidebar gets the status.
-    await page.click('#red-ui-tab-debug-link-button').catch(() => page.click('a[href="#red-ui-tab-debug"]'));
+    // Node-RED 5 redesigned the sidebar tabs: open the debug panel through the editor's API.
+    await page.evaluate(() => {
+      (globalThis as unknown as { RED: { sidebar: { show: (id: string) => void } } }).RED.sidebar.show('debug');
+    });
     await page.waitForSelector('.red-ui-flow-node-group:has(text:has-text("car status")) .red-ui-flow-node-status-dot-green', { timeout: 30_000 });
     const text = await page.locator('.red-ui-flow-node-group:has(text:has-text("car status")) .red-ui-flow-node-status-label').textContent();
     assert.match(text ?? '', /\d+ % · \d+ km/);
