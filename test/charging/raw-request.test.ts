@@ -1,27 +1,19 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore } from '../../src/core';
+import { CarError, ManualClock } from '../../src/core';
 import { getProvider, type RawRequest } from '../../src/brands';
 import { AccountSession } from '../../src/features/session';
 import { buildRawRequest, checkRawPath, placeholders, sendRawRequest } from '../../src/features/raw-request';
 import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_ACCOUNTS, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { DEMO_ACCOUNTS } from '../../src/sim/renault';
 import { removeDir, tempDir } from '../helpers';
+import { rejection, renaultSession } from '../renault-session';
 
 const ZE50 = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
 const SPRING = 'UU1DBG00X68SP0005';
 const KCA = '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter';
 
-async function rejection(p: Promise<unknown>): Promise<CarError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof CarError, `expected a CarError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('raw requests (car-request) against the simulator', () => {
   let sim: Simulator;
@@ -33,19 +25,7 @@ describe('raw requests (car-request) against the simulator', () => {
     clock = new ManualClock('2026-11-20T08:00:00Z');
     sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
     dir = await tempDir();
-    const provider = getProvider('renault');
-    session = new AccountSession({
-      key: 'raw',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
+    session = renaultSession(sim, dir, { key: 'raw', clock });
     await session.vehicles();
     sim.renault.resetStats();
   });

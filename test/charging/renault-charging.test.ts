@@ -1,12 +1,12 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ChargingSettingsSchema, ManualClock, TokenStore, type ChargingChange } from '../../src/core';
+import { ChargingSettingsSchema, ManualClock, type ChargingChange } from '../../src/core';
 import { getProvider } from '../../src/brands';
 import { AccountSession } from '../../src/features/session';
 import { readCharging, writeCharging } from '../../src/features/charging';
 import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { removeDir, tempDir } from '../helpers';
+import { rejection, renaultSession } from '../renault-session';
 
 const ZE50 = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
@@ -14,15 +14,6 @@ const AUSTRAL = 'VF1RHN00X27AU0003';
 const ZE40 = 'VF1AG000664Z40004';
 const SPRING = 'UU1DBG00X68SP0005';
 
-async function rejection(p: Promise<unknown>): Promise<CarError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof CarError, `expected a CarError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('Renault charging settings against the simulator', () => {
   let sim: Simulator;
@@ -34,20 +25,7 @@ describe('Renault charging settings against the simulator', () => {
     clock = new ManualClock('2026-11-20T08:00:00Z');
     sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
     dir = await tempDir();
-    const provider = getProvider('renault');
-    session = new AccountSession({
-      key: 'charging',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
+    session = renaultSession(sim, dir, { key: 'charging', clock });
     await session.vehicles();
     sim.renault.resetStats();
   });

@@ -1,12 +1,11 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { ManualClock, TokenStore, type VehicleStatus } from '../../src/core';
-import { getProvider } from '../../src/brands';
+import { ManualClock, type VehicleStatus } from '../../src/core';
 import { AccountSession } from '../../src/features/session';
 import { StatusPoller, isActive, isStale, nextInterval, parseParts, summarize, type StatusEvent } from '../../src/features/status';
 import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { removeDir, tempDir } from '../helpers';
+import { renaultSession } from '../renault-session';
 
 const base = (over: Partial<VehicleStatus> = {}): VehicleStatus => ({ vin: 'V', provider: 'renault', fetchedAt: '2026-01-01T00:00:00.000Z', ...over });
 const words = { locked: 'locked', unlocked: 'unlocked', charging: 'charging', plugged: 'plugged' };
@@ -62,19 +61,7 @@ describe('features/status: StatusPoller against the simulator', () => {
     clock = new ManualClock('2026-11-20T08:00:00Z');
     sim = await startSimulator({ port: 0, clock, renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 } } });
     dir = await tempDir();
-    const provider = getProvider('renault');
-    session = new AccountSession({
-      key: 'poller',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
+    session = renaultSession(sim, dir, { key: 'poller', clock });
     await session.vehicles();
   });
 
