@@ -2,10 +2,21 @@ import { CarError, type ProviderId } from '../core';
 import type { Provider } from './provider';
 import { renault } from './renault';
 import { cardataProvider } from './cardata';
+import { fromLegacy } from './legacy';
 
 export type {
   Provider,
   ProviderContext,
+  Connection,
+  ConnectionContext,
+  StatusFacet,
+  CommandsFacet,
+  ChargingFacet,
+  HistoryFacet,
+  RawFacet,
+  StreamFacet,
+  OptionalFacet,
+  LegacyProvider,
   AccountConfig,
   CallOptions,
   StatusRead,
@@ -22,8 +33,11 @@ export { ChallengeError } from './provider';
 
 /** The registry: every provider the plugin speaks. */
 const PROVIDERS: Partial<Record<ProviderId, Provider<unknown>>> = {
-  renault: renault as Provider<unknown>,
-  cardata: cardataProvider as Provider<unknown>,
+  renault: fromLegacy(renault, 'Renault') as Provider<unknown>,
+  cardata: fromLegacy(cardataProvider, 'BMW CarData', {
+    commands: 'the official CarData API is read-only',
+    charging: 'the official CarData API is read-only',
+  }) as Provider<unknown>,
 };
 
 export function getProvider(id: string): Provider<unknown> {

@@ -205,7 +205,120 @@ export interface EndpointRead {
   readAt: number;
 }
 
+/** What a Connection gets from the account that opens it: the context and a valid token. */
+export interface ConnectionContext<S> extends ProviderContext {
+  /**
+   * Runs fn with a valid auth state. When the cloud rejects the token (TokenRejectedError) it
+   * mints a new one and runs fn once more; failures update the account's state.
+   */
+  withAuth<T>(fn: (auth: S) => Promise<T>): Promise<T>;
+  /** A valid auth state, for a stream's (re)connect; `rejected` is the one the cloud refused. */
+  getAuth(rejected?: S): Promise<S>;
+}
+
+/** Reads the parts of a vehicle's status. */
+export interface StatusFacet {
+  /** How many budgeted calls a read of these parts costs. */
+  cost(vehicle: Vehicle, parts: StatusPart[]): number;
+  read(vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead>;
+}
+
+/** Remote commands and their tracking. */
+export interface CommandsFacet {
+  /**
+   * Sends a command once (never retried: it may have reached the car). Throws NOT_SUPPORTED
+   * without calling when the vehicle cannot do it.
+   */
+  send(vehicle: Vehicle, input: CommandInput, opts: CallOptions): Promise<CommandTicket>;
+  /** One look at a command's progress (Renault: notifications and a re-read). */
+  track(vehicle: Vehicle, ticket: CommandTicket, opts: CallOptions): Promise<CommandProgress>;
+  /** How often track may be called for this command, in ms. */
+  intervalMs(ticket: CommandTicket): number;
+}
+
+/** The charging settings (schedule, mode, target). */
+export interface ChargingFacet {
+  read(vehicle: Vehicle, opts: CallOptions): Promise<ChargingSettings>;
+  /** Writes a change; returns the cloud's action ids. Throws NOT_SUPPORTED / BAD_INPUT without calling when it cannot. */
+  write(vehicle: Vehicle, change: ChargingChange, opts: CallOptions): Promise<{ actionIds: string[] }>;
+}
+
+/** What the cloud keeps of the past. */
+export interface HistoryFacet {
+  /** Native charging sessions between two times (ISO); NOT_SUPPORTED for a car without them. */
+  chargeSessions(vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<ChargeSession[]>;
+}
+
+/** Raw requests and named endpoint reads, for car-request. */
+export interface RawFacet {
+  /** Path prefixes (with {accountId}, {vin}, {personId} placeholders) a raw request may use. */
+  readonly paths: readonly string[];
+  /** A raw call with the managed token; BAD_INPUT for a path outside paths. */
+  request(vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse>;
+  /** Named read endpoints readEndpoint knows (the names of the provider's spec). */
+  readonly endpoints: readonly string[];
+  /**
+   * Reads one named endpoint (raw body and mapped model). NOT_SUPPORTED without calling when
+   * the vehicle's model does not have it; BAD_INPUT for an unknown name or bad params.
+   */
+  readEndpoint(vehicle: Vehicle, endpoint: string, params: Record<string, string>, opts: CallOptions): Promise<EndpointRead>;
+}
+
+export interface StreamEventInfo {
+  state: 'connecting' | 'connected' | 'disconnected' | 'refused';
+  error?: CarError;
+  retryAt?: number;
+}
+
+/** A push channel (CarData's MQTT stream; costs no budget). */
+export interface StreamFacet {
+  /**
+   * Opens the stream (reconnecting with backoff) until close(). onUpdate gets whole status
+   * parts touched by a message and the keys the model does not map.
+   */
+  open(
+    onUpdate: (vin: string, fragment: StatusFragment, rawKeys: Record<string, unknown>) => void,
+    onEvent?: (event: StreamEventInfo) => void,
+  ): { close(): Promise<void> };
+}
+
+export type OptionalFacet = 'commands' | 'charging' | 'history' | 'stream';
+
+/**
+ * One open cloud account: owns every piece of per-account state of its brand (caches, what the
+ * cloud refused, command tracking, containers) and offers what the brand can do as facets. A
+ * missing facet means the brand cannot do it (`missing` says why, in words for the user).
+ */
+export interface Connection {
+  listVehicles(opts: CallOptions): Promise<Vehicle[]>;
+  capabilities(vehicle: Vehicle): VehicleCapabilities;
+  readonly status: StatusFacet;
+  readonly raw: RawFacet;
+  readonly commands?: CommandsFacet;
+  readonly charging?: ChargingFacet;
+  readonly history?: HistoryFacet;
+  readonly stream?: StreamFacet;
+  /** Why an optional facet is absent, for the error the user sees. */
+  readonly missing?: Partial<Record<OptionalFacet, string>>;
+  /** Frees all per-account state (the last node of the account went). */
+  close(): Promise<void>;
+}
+
 export interface Provider<S = unknown> {
+  readonly id: ProviderId;
+  /** The name users know the cloud by, for messages. */
+  readonly name: string;
+  readonly auth: ProviderAuth<S>;
+  /** Default call budget of an account. */
+  readonly budget: { limit: number; windowMs: number; reserve: number; code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED' };
+  /** Fills in defaults (servers, keys) and checks the account config; throws BAD_INPUT. */
+  resolveConfig(input: Partial<AccountConfig> & { provider: ProviderId }): AccountConfig;
+  /** Opens one account: one Connection per cloud account, whatever the number of nodes. */
+  connect(ctx: ConnectionContext<S>): Connection;
+}
+
+/** The brand code before Connection: a bag of functions (kept while brands move over). */
+export interface LegacyProvider<S = unknown> {
   readonly id: ProviderId;
   readonly auth: ProviderAuth<S>;
   /** Default call budget of an account. */

@@ -1,8 +1,8 @@
 import { CarError } from '../core';
-import type { Provider } from './provider';
+import type { LegacyProvider } from './provider';
 
 type Extras = Pick<
-  Provider<unknown>,
+  LegacyProvider<unknown>,
   'sendCommand' | 'trackCommand' | 'trackIntervalMs' | 'readCharging' | 'writeCharging' | 'readChargeSessions' | 'readTrips' | 'rawPaths' | 'rawRequest'
 >;
 

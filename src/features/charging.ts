@@ -98,14 +98,14 @@ export async function readCharging(session: AccountSession, vin: string, kind: C
   if (!flight) flights.set(session, (flight = new SingleFlight<ChargingSettings>()));
   return flight.run(vin, async () => {
     const vehicle = await session.vehicle(vin);
-    return session.call((auth, ctx) => session.provider.readCharging(ctx, auth, vehicle, { kind }));
+    return session.facet('charging', 'read the charging settings').read(vehicle, { kind });
   });
 }
 
 /** Sends a change once (never retried). The change must have passed parseChargingInput. */
 export async function writeCharging(session: AccountSession, vin: string, change: ChargingChange): Promise<{ actionIds: string[] }> {
   const vehicle = await session.vehicle(vin);
-  return session.call((auth, ctx) => session.provider.writeCharging(ctx, auth, vehicle, change, { kind: 'explicit' }));
+  return session.facet('charging', 'change the charging settings').write(vehicle, change, { kind: 'explicit' });
 }
 
 export interface WriteResult {

@@ -222,12 +222,12 @@ export class CommandRunner {
     }
     const vehicle = await session.vehicle(vin);
     if (this.closed) throw closedError();
-    const offered = session.provider.capabilities(vehicle).commands;
+    const offered = session.connection.capabilities(vehicle).commands;
     if (!offered.includes(input.command)) {
       const name = vehicle.name ?? vehicle.model ?? vin;
       throw new CarError(
         'NOT_SUPPORTED',
-        `${name} cannot ${input.command} through ${session.provider.id}; it takes: ${offered.length ? offered.join(', ') : 'no commands'}`,
+        `${name} cannot ${input.command} through ${session.provider.name}; it takes: ${offered.length ? offered.join(', ') : 'no commands'}`,
         { transient: false },
       );
     }
@@ -281,7 +281,7 @@ export class CommandRunner {
 
   private async send(input: CommandInput, vehicle: Vehicle, ctl: AbortController, hooks: RunHooks, onOutcome: () => void): Promise<CommandResult> {
     const { session, vin } = this;
-    const provider = session.provider;
+    const commands = session.facet('commands', `send the command ${input.command}`);
     const command = input.command;
     const steps: CommandStep[] = [];
     // Known from acceptance on; the steps before it have none.
@@ -301,7 +301,7 @@ export class CommandRunner {
     step('sent');
     let ticket: CommandTicket;
     try {
-      ticket = await session.call((auth, ctx) => provider.sendCommand(ctx, auth, vehicle, input, { kind: 'explicit' }));
+      ticket = await commands.send(vehicle, input, { kind: 'explicit' });
     } catch (e) {
       const err = toCarError(e);
       step('failed', { error: { code: err.code, message: err.message } });
@@ -348,7 +348,7 @@ export class CommandRunner {
   ): Promise<void> {
     const { session } = this;
     const clock = session.clock;
-    const provider = session.provider;
+    const commands = session.facet('commands', 'track commands');
     const command = ticket.command;
     const deadline = sentAt + this.timeoutMs;
     const lateEnd = deadline + this.lateWindowMs;
@@ -367,7 +367,7 @@ export class CommandRunner {
     for (;;) {
       const now = clock.now();
       // Several looks within any timeout, however slowly the provider would like to look.
-      const interval = Math.max(MIN_LOOK_MS, Math.min(provider.trackIntervalMs(ticket), Math.floor(this.timeoutMs / 4)));
+      const interval = Math.max(MIN_LOOK_MS, Math.min(commands.intervalMs(ticket), Math.floor(this.timeoutMs / 4)));
       if (!timedOut && now + interval > deadline) {
         if (!(await sleep(deadline - now))) return;
         timedOut = true;
@@ -391,7 +391,7 @@ export class CommandRunner {
       }
       let p: CommandProgress;
       try {
-        p = await session.call((auth, ctx) => provider.trackCommand(ctx, auth, vehicle, ticket, { kind: 'background' }));
+        p = await commands.track(vehicle, ticket, { kind: 'background' });
       } catch (e) {
         // A look that fails (quota, network) is not the command failing: keep looking.
         last = toCarError(e).message;

@@ -106,7 +106,7 @@ export function checkRawPath(path: string, prefixes: readonly string[]): void {
  * `vin` fills {vin} and {accountId}; without it only person-level paths work.
  */
 export async function sendRawRequest(session: AccountSession, vin: string | undefined, req: RawRequest): Promise<RawResponse> {
-  checkRawPath(req.path, session.provider.rawPaths);
+  checkRawPath(req.path, session.connection.raw.paths);
   const vehicle: Vehicle | undefined = vin ? await session.vehicle(vin) : undefined;
-  return session.call((auth, ctx) => session.provider.rawRequest(ctx, auth, vehicle, req, { kind: 'explicit' }));
+  return session.connection.raw.request(vehicle, req, { kind: 'explicit' });
 }

@@ -26,7 +26,7 @@ import {
   type Vehicle,
   type VehicleStatus,
 } from '../core';
-import { ChallengeError, type AccountConfig, type EndpointRead, type PendingChallenge, type Provider, type ProviderContext, type StatusPatch } from '../brands';
+import { ChallengeError, type AccountConfig, type EndpointRead, type Connection, type OptionalFacet, type PendingChallenge, type Provider, type ProviderContext, type StatusPatch } from '../brands';
 import { z } from 'zod';
 
 export type SessionPhase = 'idle' | 'signing_in' | 'ready' | 'tfa_required' | 'blocked' | 'rate_limited' | 'error';
@@ -120,6 +120,8 @@ const DEVICE_POLL_MS = 5_000;
 export class AccountSession extends EventEmitter {
   readonly key: string;
   readonly provider: Provider<unknown>;
+  /** The brand's side of the account: what it can do, as facets. */
+  readonly connection: Connection;
   readonly config: AccountConfig;
   readonly budget: CallBudget;
   readonly clock: Clock;
@@ -180,6 +182,7 @@ export class AccountSession extends EventEmitter {
     const c = this.config;
     // A pasted token is part of the identity too (only then, so that existing files keep their seed).
     const token = c.authMode === 'token' ? ['token', c.accessToken, c.accountId] : [];
+    this.connection = this.provider.connect({ ...this.context(), withAuth: (fn) => this.call(fn), getAuth: (rejected) => this.getAuth(rejected) });
     this.seed = accountSeed([c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys), ...token]);
   }
 
@@ -412,12 +415,9 @@ export class AccountSession extends EventEmitter {
 
   /** Starts the provider's push stream once, if it has one; what it brings goes into the cache. */
   private startStream(): void {
-    const subscribe = this.provider.subscribe;
-    if (this.stream || this.closed || !subscribe || !this.signedIn) return;
-    this.stream = subscribe.call(
-      this.provider,
-      this.context(),
-      (rejected) => this.getAuth(rejected),
+    const stream = this.connection.stream;
+    if (this.stream || this.closed || !stream || !this.signedIn) return;
+    this.stream = stream.open(
       (vin, fragment) => this.applyPushed(vin, fragment),
       (event) => this.emit('stream', event),
     );
@@ -517,10 +517,10 @@ export class AccountSession extends EventEmitter {
   }
 
   /** Runs fn with a valid token; after a rejected token, re-mints it and tries once more. */
-  async call<T>(fn: (auth: unknown, ctx: ProviderContext) => Promise<T>): Promise<T> {
+  private async call<T>(fn: (auth: unknown) => Promise<T>): Promise<T> {
     const auth = await this.getAuth();
     try {
-      const out = await fn(auth, this.context());
+      const out = await fn(auth);
       if (this.current.phase !== 'ready') this.setState({ phase: 'ready' });
       return out;
     } catch (e) {
@@ -528,12 +528,20 @@ export class AccountSession extends EventEmitter {
       this.log.debug('access token rejected; minting a new one');
       const fresh = await this.getAuth(auth);
       try {
-        return await fn(fresh, this.context());
+        return await fn(fresh);
       } catch (e2) {
         if (e2 instanceof TokenRejectedError) throw this.fail(new CarError('AUTH_FAILED', 'The cloud rejected a freshly minted token; check the application keys under Advanced'));
         throw this.fail(toCarError(e2));
       }
     }
+  }
+
+  /** A facet of the connection; NOT_SUPPORTED naming the cloud and why when it has none. */
+  facet<F extends OptionalFacet>(name: F, what: string): NonNullable<Connection[F]> {
+    const facet = this.connection[name];
+    if (facet) return facet as NonNullable<Connection[F]>;
+    const why = this.connection.missing?.[name];
+    throw new CarError('NOT_SUPPORTED', `${this.provider.name} cannot ${what}${why ? `: ${why}` : ''}`, { transient: false });
   }
 
   /** The account's vehicles; cached (and stored) for a day unless forced. */
@@ -542,7 +550,7 @@ export class AccountSession extends EventEmitter {
     const list = this.vehicleList;
     if (!options.force && list && this.clock.now() - list.at < this.vehicleListTtlMs) return list.vehicles;
     return this.flights.run('vehicles', async () => {
-      const all = await this.call((auth, ctx) => this.provider.listVehicles(ctx, auth, { kind: options.kind ?? 'explicit' }));
+      const all = await this.connection.listVehicles({ kind: options.kind ?? 'explicit' });
       const brand = this.config.brand;
       const vehicles = brand ? all.filter((v) => v.brand === undefined || v.brand === brand) : all;
       this.vehicleList = { at: this.clock.now(), vehicles };
@@ -562,7 +570,7 @@ export class AccountSession extends EventEmitter {
   /** Calls one status read of these parts costs (estimate before the vehicle list is known: one per part). */
   statusCostEstimate(vin: string, parts: StatusPart[]): number {
     const vehicle = this.vehicleList?.vehicles.find((v) => v.vin === vin);
-    return vehicle ? this.provider.statusCost(vehicle, parts) : parts.length;
+    return vehicle ? this.connection.status.cost(vehicle, parts) : parts.length;
   }
 
   /** The last status assembled for a vehicle, from the cache (no call). */
@@ -626,9 +634,9 @@ export class AccountSession extends EventEmitter {
   }
 
   private async fetchParts(vehicle: Vehicle, parts: StatusPart[], kind: CallKind) {
-    const cost = this.provider.statusCost(vehicle, parts);
+    const cost = this.connection.status.cost(vehicle, parts);
     if (cost > 0 && !this.budget.canTake(kind, cost)) this.budget.take(kind, cost); // throws, naming when it fits
-    const read = await this.call((auth, ctx) => this.provider.readStatus(ctx, auth, vehicle, parts, { kind }));
+    const read = await this.connection.status.read(vehicle, parts, { kind });
     const now = this.clock.now();
     let cache = this.parts.get(vehicle.vin);
     if (!cache) this.parts.set(vehicle.vin, (cache = new Map()));
@@ -661,12 +669,10 @@ export class AccountSession extends EventEmitter {
    * it says about the status (a lock, a charge mode) updates the shared status cache.
    */
   async readEndpoint(vin: string, endpoint: string, params: Record<string, string> = {}, options: { kind?: CallKind } = {}): Promise<EndpointRead> {
-    const read = this.provider.readEndpoint;
-    if (!read) throw new CarError('NOT_SUPPORTED', `${this.provider.id} has no named endpoints to read`, { transient: false });
     const vehicle = await this.vehicle(vin);
     const key = `endpoint:${vin}:${endpoint}:${JSON.stringify(Object.entries(params).sort())}`;
     return this.flights.run(key, async () => {
-      const out = await this.call((auth, ctx) => read.call(this.provider, ctx, auth, vehicle, endpoint, params, { kind: options.kind ?? 'explicit' }));
+      const out = await this.connection.raw.readEndpoint(vehicle, endpoint, params, { kind: options.kind ?? 'explicit' });
       if (out.status) this.patchStatus(vin, out.status, out.readAt);
       return out;
     }) as Promise<EndpointRead>;
@@ -713,6 +719,7 @@ export class AccountSession extends EventEmitter {
     await this.save();
     this.closed = true;
     this.removeAllListeners();
+    await this.connection.close();
     if (this.ownsHttp) await this.http.close();
   }
 }

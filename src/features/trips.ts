@@ -8,9 +8,12 @@ import {
   type HistoryTotals,
   type Position,
   type Trip,
+  type CallKind,
+  type Vehicle,
   type VehicleStatus,
 } from '../core';
 import { distanceM } from './presence';
+import type { AccountSession } from './session';
 
 /**
  * Trips and charging sessions derived from a vehicle's status history. Everything here is a
@@ -509,4 +512,9 @@ export function preferNative(derived: ChargeSession, native: readonly ChargeSess
     ...(match.averagePowerKw === undefined && derived.averagePowerKw !== undefined ? { averagePowerKw: derived.averagePowerKw } : {}),
     ...(match.position === undefined && derived.position !== undefined ? { position: derived.position } : {}),
   };
+}
+
+/** The cloud's own charging sessions of a vehicle between two ISO times (NOT_SUPPORTED where it keeps none). */
+export function readNativeCharges(session: AccountSession, vehicle: Vehicle, from: string, to: string, kind: CallKind): Promise<ChargeSession[]> {
+  return session.facet('history', 'list charging sessions').chargeSessions(vehicle, from, to, { kind });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CarError, toCarError, VehicleStatusSchema, type ChargeSession, type Trip, type Vehicle, type VehicleStatus } from '../core';
 import type { AccountSession } from '../features/session';
 import { JsonFile, nodeFile, StoredHistorySchema, TripHistory, type StoredHistory } from '../features/trip-store';
-import { isTimeZone, localTimeZone, parseBound, PERIODS, preferNative, sampleFromStatus, summarize, usableCapacityKwh } from '../features/trips';
+import { isTimeZone, localTimeZone, parseBound, PERIODS, preferNative, readNativeCharges, sampleFromStatus, summarize, usableCapacityKwh } from '../features/trips';
 import type { NodeDef, NodeMessage, RedApi, RedNode, SendFn } from './red';
 
 interface CarTripsDef extends NodeDef {
@@ -143,14 +143,14 @@ export = function register(RED: RedApi): void {
 
     /** The cloud's own record of a charge that just ended, if it has one by now (cached hourly). */
     async function withNative(c: ChargeSession): Promise<ChargeSession> {
-      if (!session || !vehicle || !session.provider.capabilities(vehicle).nativeChargeSessions) return c;
+      if (!session || !vehicle || !session.connection.capabilities(vehicle).nativeChargeSessions) return c;
       const v = vehicle;
       const now = session.clock.now();
       // The same 30-day window as a {action: 'charges'} request: one cached answer serves both.
       const from = new Date(Math.min(Date.parse(c.startAt) - DAY, now - NATIVE_WINDOW_MS)).toISOString();
       const to = new Date(Math.max(now, Date.parse(c.endAt ?? c.startAt))).toISOString();
       try {
-        const native = await session.call((auth, ctx) => session.provider.readChargeSessions(ctx, auth, v, from, to, { kind: 'background' }));
+        const native = await readNativeCharges(session, v, from, to, 'background');
         const better = preferNative(c, native);
         if (better !== c) history.replaceCharge(c, better);
         return better;
@@ -230,7 +230,7 @@ export = function register(RED: RedApi): void {
           const v = vehicle;
           const f = new Date(Number.isFinite(from) ? from : now - NATIVE_WINDOW_MS).toISOString();
           const t = new Date(Number.isFinite(to) ? to : now).toISOString();
-          payload = await session.call((auth, ctx) => session.provider.readChargeSessions(ctx, auth, v, f, t, { kind: 'explicit' }));
+          payload = await readNativeCharges(session, v, f, t, 'explicit');
         } else {
           const items = history.between(from, to);
           payload = req.action === 'trips' ? items.trips : items.charges;

@@ -1,7 +1,8 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, ManualClock } from '../../src/core';
-import { getProvider, type RawRequest } from '../../src/brands';
+import type { RawRequest } from '../../src/brands';
+import { renaultRaw } from '../../src/brands/renault/raw';
 import { AccountSession } from '../../src/features/session';
 import { buildRawRequest, checkRawPath, placeholders, sendRawRequest } from '../../src/features/raw-request';
 import { startSimulator, type Simulator } from '../../src/sim';
@@ -102,9 +103,7 @@ describe('raw requests (car-request) against the simulator', () => {
   it('the provider refuses on its own too (defence in depth), without a call', async () => {
     const vehicle = await session.vehicle(ZE50);
     const err = await rejection(
-      session.call((auth, ctx) =>
-        session.provider.rawRequest(ctx, auth, vehicle, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/x/../../../../persons/p' }, { kind: 'explicit' }),
-      ),
+      session.connection.raw.request(vehicle, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/x/../../../../persons/p' }, { kind: 'explicit' }),
     );
     assert.equal(err.code, 'BAD_INPUT');
     assert.equal(sim.renault.stats.kamereon, 0);
@@ -127,7 +126,7 @@ describe('raw request input (features)', () => {
   });
 
   it('checks a path against the prefixes and their placeholders', () => {
-    const prefixes = getProvider('renault').rawPaths;
+    const prefixes = renaultRaw.paths;
     assert.deepEqual(placeholders(prefixes).sort(), ['{accountId}', '{personId}']);
     checkRawPath('/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/cockpit', [...prefixes, '/x/{vin}']);
     checkRawPath('/commerce/v1/persons/abc/notifications/kmr', prefixes);

@@ -1,7 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { ChargingSettingsSchema, ManualClock, type ChargingChange } from '../../src/core';
-import { getProvider } from '../../src/brands';
 import { AccountSession } from '../../src/features/session';
 import { readCharging, writeCharging } from '../../src/features/charging';
 import { startSimulator, type Simulator } from '../../src/sim';
@@ -253,9 +252,9 @@ describe('Renault charging settings against the simulator', () => {
         assert.equal(sim.renault.stats.kamereon, before);
       }
       await refused(AUSTRAL, { mode: 'always' }, 'NOT_SUPPORTED', /charge mode/);
-      const caps = getProvider('renault').capabilities(await session.vehicle(SPRING));
+      const caps = session.connection.capabilities(await session.vehicle(SPRING));
       assert.equal(caps.chargingRead, false);
-      assert.equal(getProvider('renault').capabilities(await session.vehicle(R5)).chargingWrite, true);
+      assert.equal(session.connection.capabilities(await session.vehicle(R5)).chargingWrite, true);
     });
   });
 });

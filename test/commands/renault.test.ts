@@ -284,7 +284,7 @@ describe('Renault commands against the simulator', () => {
       const err = await drive(runner.run({ command }), clock).catch((e: unknown) => e);
       assert.ok(err instanceof CarError, String(err));
       assert.equal(err.code, 'NOT_SUPPORTED');
-      assert.match(err.message, /cannot .* through renault; it takes: climate_start, climate_stop, charge_start, charge_stop, refresh/);
+      assert.match(err.message, /cannot .* through Renault; it takes: climate_start, climate_stop, charge_start, charge_stop, refresh/);
     }
     assert.equal(sim.renault.stats.kamereon, calls, 'nothing reached the simulator');
   });

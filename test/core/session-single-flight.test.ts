@@ -1,4 +1,3 @@
-import { unsupportedExtras } from '../../src/brands/unsupported';
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -8,7 +7,7 @@ import { z } from 'zod';
 import { ManualClock } from '../../src/core/clock';
 import { CarError, TokenRejectedError } from '../../src/core/errors';
 import { TokenStore } from '../../src/core/token-store';
-import type { AccountConfig, Provider, ProviderAuth, ProviderContext, StatusRead, VehicleCapabilities } from '../../src/brands/provider';
+import type { AccountConfig, Connection, ConnectionContext, Provider, ProviderAuth, ProviderContext } from '../../src/brands/provider';
 import type { Vehicle } from '../../src/core/model';
 import { AccountSession } from '../../src/features/session';
 
@@ -22,11 +21,10 @@ function wire(): Promise<void> {
   return new Promise<void>((r) => setImmediate(r));
 }
 
-const EXTRAS = unsupportedExtras('the fake provider');
-
 /** A provider whose auth counts logins and refreshes; a password of "wrong" is refused. */
 class FakeProvider implements Provider<FakeAuth> {
   readonly id = 'renault' as const;
+  readonly name = 'the fake provider';
   readonly budget = { limit: 100, windowMs: 3_600_000, reserve: 10, code: 'RATE_LIMITED' as const };
   logins = 0;
   refreshes = 0;
@@ -55,31 +53,21 @@ class FakeProvider implements Provider<FakeAuth> {
     return { locale: 'fr_FR', servers: {}, keys: {}, ...input };
   }
 
-  listVehicles(): Promise<Vehicle[]> {
-    return Promise.resolve([]);
-  }
+  /** The context of each connection opened, so that a test can run calls with the account's token. */
+  readonly contexts = new Map<Connection, ConnectionContext<FakeAuth>>();
 
-  capabilities(): VehicleCapabilities {
-    return { parts: [], commands: [], chargingRead: false, chargingWrite: false, nativeChargeSessions: false, nativeTrips: false };
+  connect(ctx: ConnectionContext<FakeAuth>): Connection {
+    const notHere = (): Promise<never> => Promise.reject(new CarError('NOT_SUPPORTED', 'not in this fake'));
+    const connection: Connection = {
+      listVehicles: () => Promise.resolve([] as Vehicle[]),
+      capabilities: () => ({ parts: [], commands: [], chargingRead: false, chargingWrite: false, nativeChargeSessions: false, nativeTrips: false }),
+      status: { cost: () => 1, read: notHere },
+      raw: { paths: [], request: notHere, endpoints: [], readEndpoint: notHere },
+      close: () => Promise.resolve(),
+    };
+    this.contexts.set(connection, ctx);
+    return connection;
   }
-
-  statusCost(): number {
-    return 1;
-  }
-
-  readStatus(): Promise<StatusRead> {
-    return Promise.reject(new CarError('NOT_SUPPORTED', 'not in this fake'));
-  }
-
-  readonly sendCommand = EXTRAS.sendCommand;
-  readonly trackCommand = EXTRAS.trackCommand;
-  readonly trackIntervalMs = EXTRAS.trackIntervalMs;
-  readonly readCharging = EXTRAS.readCharging;
-  readonly writeCharging = EXTRAS.writeCharging;
-  readonly readChargeSessions = EXTRAS.readChargeSessions;
-  readonly readTrips = EXTRAS.readTrips;
-  readonly rawPaths = EXTRAS.rawPaths;
-  readonly rawRequest = EXTRAS.rawRequest;
 }
 
 function config(password = 'secret-pass'): AccountConfig {
@@ -103,6 +91,13 @@ describe('features/session: single flight of sign-in and refresh', () => {
   let clock: ManualClock;
   let provider: FakeProvider;
   const sessions: AccountSession[] = [];
+
+  /** Runs fn with the session's token, as its connection's facets do. */
+  function call<T>(s: AccountSession, fn: (auth: FakeAuth) => Promise<T>): Promise<T> {
+    const ctx = provider.contexts.get(s.connection);
+    if (!ctx) throw new Error('no connection');
+    return ctx.withAuth(fn);
+  }
 
   function session(password?: string): AccountSession {
     const s = new AccountSession({ key: 'account-1', provider, config: config(password), store, clock });
@@ -133,7 +128,7 @@ describe('features/session: single flight of sign-in and refresh', () => {
     const seen: string[] = [];
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        restarted.call(async (auth) => {
+        call(restarted, async (auth) => {
           seen.push(accessOf(auth));
           await wire();
           return i;
@@ -169,7 +164,7 @@ describe('features/session: single flight of sign-in and refresh', () => {
     await s.getAuth();
     let attempts = 0;
     const used: string[] = [];
-    const out = await s.call(async (auth) => {
+    const out = await call(s, async (auth) => {
       attempts++;
       used.push(accessOf(auth));
       if (attempts === 1) throw new TokenRejectedError();
@@ -187,7 +182,7 @@ describe('features/session: single flight of sign-in and refresh', () => {
     await s.getAuth();
     const out = await Promise.all(
       Array.from({ length: 20 }, () =>
-        s.call(async (auth) => {
+        call(s, async (auth) => {
           await wire();
           if (accessOf(auth) === 'access-login-1') throw new TokenRejectedError();
           return accessOf(auth);

@@ -134,7 +134,7 @@ describe('car-command node', () => {
     helper.getNode('cmd').receive({ payload: 'horn' });
     const error = (await caught).error as { code: string; message: string };
     assert.equal(error.code, 'NOT_SUPPORTED');
-    assert.match(error.message, /cannot horn through renault; it takes: climate_start/);
+    assert.match(error.message, /cannot horn through Renault; it takes: climate_start/);
     assert.deepEqual(actionCalls(), [], JSON.stringify(sim.renault.stats.byEndpoint));
   });
 

@@ -72,7 +72,7 @@ describe('Renault reads against the simulator', () => {
     assert.equal(r5.messages?.[0]?.kind, 'alert');
     assert.equal(r5.messages?.[0]?.code, 'tyrepressurelow');
     assert.equal(r5.messages?.[0]?.severity, 'medium');
-    const cost = s.provider.statusCost(await s.vehicle(ZOE), ['battery', 'charging', 'mileage', 'position', 'climate', 'tires', 'lock', 'messages']);
+    const cost = s.connection.status.cost(await s.vehicle(ZOE), ['battery', 'charging', 'mileage', 'position', 'climate', 'tires', 'lock', 'messages']);
     assert.equal(cost, 6, 'battery-status, cockpit, location, hvac-status, pressure, and alerts (undocumented for the ZE50: tried); never lock-status');
     // Undocumented for the model: tried once, then remembered as missing.
     const alerts = calls('alerts');
@@ -160,7 +160,7 @@ describe('Renault reads against the simulator', () => {
     const s = session();
     const zoe = await s.vehicle(ZOE);
     const unknown: Vehicle = { ...zoe, modelCode: 'ZZ9NEW', model: 'NEW CAR' };
-    const read = (name: string) => s.call((auth, ctx) => s.provider.readEndpoint!(ctx, auth, unknown, name, {}, { kind: 'explicit' }));
+    const read = (name: string) => s.connection.raw.readEndpoint(unknown, name, {}, { kind: 'explicit' });
     await assert.rejects(read('lock-status'), { code: 'NOT_SUPPORTED' });
     assert.equal(calls('lock-status'), 1, 'tried, since the model is unknown');
     await assert.rejects(read('lock-status'), { code: 'NOT_SUPPORTED' });
@@ -181,7 +181,7 @@ describe('Renault reads against the simulator', () => {
     sim.renault.car(ZOE).locked = true;
     // Every known model lacks lock-status; a model the grid does not know is tried.
     const unknown: Vehicle = { ...zoe, modelCode: 'ZZ9NEW' };
-    const r = await s.call((auth, ctx) => s.provider.readEndpoint!(ctx, auth, unknown, 'lock-status', {}, { kind: 'explicit' }));
+    const r = await s.connection.raw.readEndpoint(unknown, 'lock-status', {}, { kind: 'explicit' });
     const mapped = r.mapped as { lock: { state: string }; doors: { frontRight: string; anyOpen: boolean } };
     assert.equal(mapped.lock.state, 'locked');
     assert.equal(mapped.doors.frontRight, 'closed');

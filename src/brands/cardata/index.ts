@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CarError, TokenRejectedError, type ChargeSession, type Vehicle } from '../../core';
-import type { AccountConfig, CallOptions, EndpointRead, Provider, ProviderContext, RawRequest, RawResponse, StatusRead } from '../provider';
+import type { AccountConfig, CallOptions, EndpointRead, LegacyProvider, ProviderContext, RawRequest, RawResponse, StatusRead } from '../provider';
 import { unsupportedExtras } from '../unsupported';
 import { DEFAULT_SERVERS, ENDPOINTS, MAX_CONTAINERS, cardata, type EndpointName } from './api';
 import { cardataAuth, type CarDataAuthState } from './auth';
@@ -136,7 +136,7 @@ function vehicleOf(vin: string, basic: RawBasicData | undefined): Vehicle {
 /** Reads named in the Provider's endpoint explorer. */
 const READABLE: readonly EndpointName[] = ['telematicData', 'basicData', 'chargingHistory', 'image', 'locationBasedChargingSettings', 'smartMaintenanceTyreDiagnosis', 'mappings', 'containers'];
 
-export type CarDataProvider = Provider<CarDataAuthState> & {
+export type CarDataProvider = LegacyProvider<CarDataAuthState> & {
   subscribe(
     ctx: ProviderContext,
     getAuth: (rejected?: CarDataAuthState) => Promise<CarDataAuthState>,

@@ -1,5 +1,5 @@
 import { CarError, STATUS_PARTS, TokenRejectedError, registerSecret, type StatusFragment, type StatusPart, type Vehicle } from '../../core';
-import type { AccountConfig, CallOptions, Provider, ProviderContext, StatusRead, VehicleCapabilities } from '../provider';
+import type { AccountConfig, CallOptions, LegacyProvider, ProviderContext, StatusRead, VehicleCapabilities } from '../provider';
 import { DEFAULT_KEYS, DEFAULT_SERVERS, LOCALES, READ_ENDPOINT_NAMES, kamereon, type ReadName } from './api';
 import { jwtExpiry, renaultAuth, type RenaultAuthState } from './auth';
 import { renaultCommands } from './commands';
@@ -24,7 +24,7 @@ export function mapRead(read: ReadName, body: unknown, modelCode?: string): Stat
 /** Accepts a Kamereon accountId: a UUID-like id of letters, digits and dashes. */
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{5,63}$/;
 
-export const renault: Provider<RenaultAuthState> = {
+export const renault: LegacyProvider<RenaultAuthState> = {
   id: 'renault',
   auth: renaultAuth,
   // renault-api / Home Assistant: about 60 calls per hour per account (spec §8).
