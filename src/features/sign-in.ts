@@ -1,0 +1,331 @@
+import { z } from 'zod';
+import { CarError, SingleFlight, registerSecret, toCarError, type Clock, type ErrorCode, type Logger, type StoredAccount, type TimerHandle } from '../core';
+import { ChallengeError, type PendingChallenge, type Provider, type ProviderContext } from '../brands';
+
+export type SessionPhase = 'idle' | 'signing_in' | 'ready' | 'tfa_required' | 'blocked' | 'rate_limited' | 'error';
+
+export interface SessionState {
+  phase: SessionPhase;
+  /** Words for the status dot and the editor; never a secret. */
+  message?: string;
+  code?: ErrorCode;
+  /** When a pause ends (rate limit, login back-off), epoch ms. */
+  until?: number;
+  /** A sign-in step waits for the user (phase tfa_required): what kind, and where the code went. */
+  challenge?: { kind: PendingChallenge['kind']; hint?: string; expiresAt?: number };
+}
+
+export interface SignInOptions {
+  provider: Provider<unknown>;
+  context: () => ProviderContext;
+  clock: Clock;
+  log: Logger;
+  /** Re-mint the access token this long before it expires. */
+  refreshMarginMs: number;
+  /** Writes the account's file now (tokens changed). */
+  save: () => Promise<void>;
+  /** Tells the account's state (the session passes it on to the nodes). */
+  setState: (state: SessionState) => void;
+  /** Records a failure that is not the sign-in's own verdict (an outage, a quota) in the account's state. */
+  fail: (err: CarError) => CarError;
+}
+
+/** What the store keeps of a challenge in progress (its state is the provider's). */
+const PendingSchema = z.object({
+  kind: z.enum(['code', 'captcha', 'device_code']),
+  prompt: z.string(),
+  hint: z.string().optional(),
+  expiresAt: z.number().optional(),
+  pollMs: z.number().optional(),
+  state: z.record(z.string(), z.unknown()),
+});
+
+/** A sign-in code or captcha answer: short, printable, no spaces. */
+const ANSWER = /^[A-Za-z0-9._~-]{4,64}$/;
+const LOGIN_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000];
+/** How often a device-code sign-in asks whether the user confirmed, when the cloud names no interval. */
+const DEVICE_POLL_MS = 5_000;
+const DEFINITIVE: readonly ErrorCode[] = ['AUTH_FAILED', 'TFA_REQUIRED', 'CAPTCHA_REQUIRED'];
+
+/**
+ * The flow state of a challenge is secret (device codes, verifiers, tokens), except what the
+ * user must be shown: a value that appears in the prompt or the hint (a user code, a link).
+ */
+function registerChallengeSecrets(challenge: PendingChallenge): void {
+  const shown = `${challenge.prompt} ${challenge.hint ?? ''}`;
+  for (const v of Object.values(challenge.state)) if (typeof v === 'string' && !shown.includes(v)) registerSecret(v);
+}
+
+/**
+ * The token lifecycle of one account: sign in once, refresh before expiry (one refresh in
+ * flight whatever the number of callers), never hammer a login (back-off), stop after a
+ * definitive failure until the user acts, and carry a second step (an e-mailed code, a device
+ * code confirmed in the brand's portal) through restarts.
+ */
+export class SignIn {
+  private readonly o: SignInOptions;
+  private readonly flights = new SingleFlight<unknown>();
+  private auth: unknown;
+  private blocked?: CarError;
+  /** A second sign-in step waiting for the user (code sent, device code shown). */
+  private pending?: PendingChallenge;
+  /** Polls a device-code sign-in until the user confirms it in the brand's portal. */
+  private deviceTimer?: TimerHandle;
+  private loginFailures = 0;
+  private nextLoginAt = 0;
+  private lastLoginError?: CarError;
+  private closed = false;
+
+  constructor(options: SignInOptions) {
+    this.o = options;
+  }
+
+  /** True when tokens were restored or obtained and nothing blocks them: nodes may start polling. */
+  get signedIn(): boolean {
+    return this.auth !== undefined && !this.blocked;
+  }
+
+  /** True after a definitive failure, until the settings change or the user asks again. */
+  get isBlocked(): boolean {
+    return this.blocked !== undefined;
+  }
+
+  /** True while a sign-in waits for the user's code (submitCode answers it). */
+  get awaitingCode(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** The state a phase of sign-in shows, with the challenge's public part. */
+  stateOf(next: SessionState): SessionState {
+    const p = this.pending;
+    if (next.phase !== 'tfa_required' || !p || next.challenge) return next;
+    return { ...next, challenge: { kind: p.kind, ...(p.hint ? { hint: p.hint } : {}), ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}) } };
+  }
+
+  /** Takes what the store kept (the seed already matched). */
+  restore(saved: StoredAccount): void {
+    const auth = this.o.provider.auth.stateSchema.safeParse(saved.auth);
+    if (auth.success) this.auth = auth.data;
+    const pending = PendingSchema.safeParse(saved.extra?.pending);
+    if (pending.success && saved.blocked) {
+      this.pending = pending.data;
+      registerChallengeSecrets(pending.data);
+      this.scheduleDevicePoll();
+    }
+    if (saved.blocked) {
+      const code = saved.blocked.code === 'TFA_REQUIRED' || saved.blocked.code === 'CAPTCHA_REQUIRED' ? saved.blocked.code : 'AUTH_FAILED';
+      this.blocked = new CarError(code, saved.blocked.message, { transient: false });
+      this.o.setState({ phase: code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code, message: this.blocked.message });
+    }
+    if (this.auth && !this.blocked) this.o.setState({ phase: 'ready' });
+  }
+
+  /** What the store keeps of the sign-in. */
+  snapshot(now: number): Pick<StoredAccount, 'auth' | 'blocked'> & { pending?: PendingChallenge } {
+    return {
+      ...(this.auth !== undefined ? { auth: this.auth } : {}),
+      ...(this.blocked ? { blocked: { code: this.blocked.code, message: this.blocked.message, at: now } } : {}),
+      ...(this.pending ? { pending: this.pending } : {}),
+    };
+  }
+
+  /**
+   * A valid access token. Signs in or refreshes when needed, one at a time; `rejected` is
+   * the state a call found refused (401): it is replaced unless someone already did.
+   */
+  async getAuth(rejected?: unknown): Promise<unknown> {
+    if (this.closed) throw new CarError('NETWORK', 'the account was closed (redeploy)');
+    if (this.blocked) throw this.blocked;
+    const usable = (): boolean => this.isFresh(this.auth) && (rejected === undefined || this.auth !== rejected);
+    if (usable()) return this.auth;
+    return this.flights.run('auth', async () => {
+      if (usable()) return this.auth;
+      const auth = this.o.provider.auth;
+      if (this.auth !== undefined && auth.canRefresh(this.auth)) {
+        try {
+          this.o.setState({ phase: 'signing_in', message: 'refreshing token' });
+          this.auth = await auth.refresh(this.o.context(), this.auth);
+          await this.o.save();
+          this.o.setState({ phase: 'ready' });
+          return this.auth;
+        } catch (e) {
+          const err = toCarError(e);
+          if (err.code !== 'AUTH_FAILED') throw this.o.fail(err);
+          this.o.log.info(`token refresh refused (${err.message}); signing in again`);
+        }
+      }
+      return this.signIn();
+    });
+  }
+
+  private isFresh(auth: unknown): boolean {
+    if (auth === undefined) return false;
+    const exp = this.o.provider.auth.accessExpiresAt(auth);
+    return exp !== undefined && exp - this.o.refreshMarginMs > this.o.clock.now();
+  }
+
+  private async signIn(): Promise<unknown> {
+    const now = this.o.clock.now();
+    if (now < this.nextLoginAt && this.lastLoginError) {
+      // Never hammer a login: wait out the back-off and say until when.
+      throw new CarError(this.lastLoginError.code, `${this.lastLoginError.message} (next sign-in attempt after ${new Date(this.nextLoginAt).toISOString()})`, {
+        retryAt: this.nextLoginAt,
+      });
+    }
+    this.o.setState({ phase: 'signing_in', message: 'signing in' });
+    try {
+      this.auth = await this.o.provider.auth.login(this.o.context(), this.auth);
+      await this.succeeded('signed in');
+      return this.auth;
+    } catch (e) {
+      let err = toCarError(e);
+      if (err instanceof ChallengeError) {
+        err = await this.startChallenge(err);
+        this.scheduleDevicePoll();
+      }
+      if (DEFINITIVE.includes(err.code)) {
+        this.auth = undefined;
+        if (this.pending) this.o.log.warn(`sign-in waits for the user: ${err.message}`);
+        await this.stop(err, !this.pending);
+        throw err;
+      }
+      this.lastLoginError = err;
+      this.nextLoginAt = now + (LOGIN_BACKOFF_MS[Math.min(this.loginFailures, LOGIN_BACKOFF_MS.length - 1)] ?? 1_800_000);
+      this.loginFailures++;
+      throw this.o.fail(err);
+    }
+  }
+
+  /** Tokens obtained: forget failures and challenges, keep them, say ready. */
+  private async succeeded(words: string): Promise<void> {
+    this.pending = undefined;
+    this.blocked = undefined;
+    this.loginFailures = 0;
+    this.nextLoginAt = 0;
+    this.lastLoginError = undefined;
+    await this.o.save();
+    this.o.log.info(words);
+    this.o.setState({ phase: 'ready' });
+  }
+
+  /** A definitive failure: no further sign-in until the settings change or the user asks. */
+  private async stop(err: CarError, log: boolean): Promise<void> {
+    this.blocked = err;
+    await this.o.save();
+    if (log) this.o.log.error(`sign-in stopped: ${err.message}`);
+    this.o.setState({ phase: err.code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code: err.code, message: err.message });
+  }
+
+  /**
+   * The cloud asked for a second step: start it (e.g. send the e-mail code) and keep it for
+   * submitCode. Returns the error that blocks sign-in meanwhile, in words naming where the
+   * code went. Done once per sign-in attempt: no new e-mail until the user asks again.
+   */
+  private async startChallenge(err: ChallengeError): Promise<CarError> {
+    const auth = this.o.provider.auth;
+    this.pending = undefined;
+    if (!auth.startSecondFactor) {
+      return new CarError(err.code, `${err.message} The plugin cannot answer it here: sign in once in the brand's app, then press "Sign in again".`, { transient: false });
+    }
+    try {
+      this.pending = await auth.startSecondFactor(this.o.context(), err.challenge);
+      registerChallengeSecrets(this.pending);
+      return new CarError(err.code, this.pending.prompt, { transient: false, ...(err.upstreamCode ? { upstreamCode: err.upstreamCode } : {}) });
+    } catch (e) {
+      const failed = toCarError(e);
+      return DEFINITIVE.includes(failed.code)
+        ? failed
+        : new CarError(err.code, `${err.message} Sending the code failed (${failed.message}); press "Sign in again" to retry.`, { transient: false });
+    }
+  }
+
+  /**
+   * A device-code sign-in (CarData) needs no typed code: the user confirms in the brand's
+   * portal and this asks, at the cloud's interval, whether that happened. The one poller.
+   */
+  private scheduleDevicePoll(delayMs?: number): void {
+    const pending = this.pending;
+    if (this.closed || pending?.kind !== 'device_code' || this.deviceTimer) return;
+    this.deviceTimer = this.o.clock.setTimeout(() => {
+      this.deviceTimer = undefined;
+      void this.pollDeviceCode();
+    }, delayMs ?? pending.pollMs ?? DEVICE_POLL_MS);
+  }
+
+  private async pollDeviceCode(): Promise<void> {
+    const pending = this.pending;
+    const complete = this.o.provider.auth.completeSecondFactor;
+    if (!pending || pending.kind !== 'device_code' || !complete || this.closed) return;
+    if (pending.expiresAt !== undefined && this.o.clock.now() > pending.expiresAt) {
+      this.pending = undefined;
+      await this.stop(new CarError('TFA_REQUIRED', 'The sign-in code expired before it was confirmed; press "Sign in again" for a new one.', { transient: false }), false);
+      return;
+    }
+    try {
+      const auth = await this.flights.run('auth', () => complete.call(this.o.provider.auth, this.o.context(), pending, ''));
+      if (this.closed) return;
+      this.auth = auth;
+      await this.succeeded('signed in: the code was confirmed');
+    } catch (e) {
+      const err = toCarError(e);
+      // Not confirmed yet (BAD_INPUT), or a passing outage: ask again; slower when the cloud says so.
+      if (err.code === 'BAD_INPUT' || err.transient) {
+        const wait = err.retryAt !== undefined ? Math.max(0, err.retryAt - this.o.clock.now()) : undefined;
+        if (wait !== undefined && wait > (pending.pollMs ?? DEVICE_POLL_MS)) pending.pollMs = wait;
+        this.scheduleDevicePoll(wait);
+        return;
+      }
+      this.pending = undefined;
+      await this.stop(err, true);
+    }
+  }
+
+  /**
+   * Answers the pending second step with what the user typed (the e-mail code). On success
+   * the tokens are kept and nodes carry on; a refused code keeps the challenge (BAD_INPUT,
+   * try again); anything else ends it and the user asks for a new one with "Sign in again".
+   * The answer is a secret: never logged, never in a message.
+   */
+  async submitCode(answer: string): Promise<void> {
+    const code = typeof answer === 'string' ? answer.trim() : '';
+    registerSecret(code);
+    const pending = this.pending;
+    const complete = this.o.provider.auth.completeSecondFactor;
+    if (!pending || !complete) throw new CarError('BAD_INPUT', 'code: no sign-in code is awaited for this account now; press "Sign in again" to start a sign-in');
+    if (!ANSWER.test(code)) throw new CarError('BAD_INPUT', 'code: type the code from the e-mail (4 to 64 letters or digits, no spaces)');
+    await this.flights.run('auth', async () => {
+      this.o.setState({ phase: 'signing_in', message: 'checking the code' });
+      try {
+        this.auth = await complete.call(this.o.provider.auth, this.o.context(), pending, code);
+      } catch (e) {
+        const err = toCarError(e);
+        if (err.code === 'BAD_INPUT' || !DEFINITIVE.includes(err.code)) {
+          // A wrong code, a network error or an outage: the challenge stands, the user may type it again.
+          this.o.setState({ phase: 'tfa_required', code: 'TFA_REQUIRED', message: `${err.message}. ${pending.prompt}` });
+          throw err;
+        }
+        this.pending = undefined;
+        await this.stop(err, true);
+        throw err;
+      }
+      await this.succeeded('signed in with the code');
+      return undefined;
+    });
+  }
+
+  /** Clears a block (the user asked to try again, e.g. after fixing the password elsewhere). */
+  async unblock(): Promise<void> {
+    this.blocked = undefined;
+    this.pending = undefined;
+    this.loginFailures = 0;
+    this.nextLoginAt = 0;
+    await this.o.save();
+    this.o.setState({ phase: 'idle' });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.o.clock.clearTimeout(this.deviceTimer);
+    this.deviceTimer = undefined;
+  }
+}
