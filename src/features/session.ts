@@ -8,7 +8,6 @@ import {
   TokenRejectedError,
   TokenStore,
   VehicleSchema,
-  accountSeed,
   redactingLogger,
   silentLogger,
   systemClock,
@@ -16,16 +15,15 @@ import {
   type CallKind,
   type Clock,
   type Logger,
-  type StatusFragment,
   type StatusPart,
   type StoredAccount,
-  type TimerHandle,
   type Vehicle,
   type VehicleStatus,
 } from '../core';
 import type { AccountConfig, Connection, EndpointRead, OptionalFacet, Provider, ProviderContext } from '../brands';
 import { SignIn, type SessionState } from './sign-in';
-import { StatusCache } from './status-cache';
+import { StatusCache, type ReadOptions, type StatusWithMissing } from './status-cache';
+import { AccountFile } from './account-file';
 
 export type { SessionPhase, SessionState } from './sign-in';
 
@@ -48,15 +46,7 @@ export interface SessionOptions {
   vehicleListTtlMs?: number;
 }
 
-export interface ReadOptions {
-  kind?: CallKind;
-  /** Parts younger than this are served from the shared cache. */
-  maxAgeMs?: number;
-}
-
-export type StatusWithMissing = VehicleStatus & { missing?: { part: StatusPart; code: string; message: string }[] };
-
-const SAVE_DELAY_MS = 2_000;
+export type { ReadOptions, StatusWithMissing } from './status-cache';
 
 /**
  * One cloud account, shared by every node that uses it: joins the sign-in (tokens), the call
@@ -73,12 +63,10 @@ export class AccountSession extends EventEmitter {
   readonly connection: Connection;
   /** The pollers reading through this account, so each can take its share of the budget. */
   readonly pollers = new Set<object>();
-  private readonly store: TokenStore;
-  private readonly legacyKeys: string[];
+  private readonly file: AccountFile;
   private readonly http: HttpClient;
   private readonly ownsHttp: boolean;
   private readonly log: Logger;
-  private readonly seed: string;
   private readonly vehicleListTtlMs: number;
   private readonly flights = new SingleFlight<unknown>();
   private readonly signIn: SignIn;
@@ -88,7 +76,6 @@ export class AccountSession extends EventEmitter {
   private stream?: { close(): Promise<void> };
   private vehicleList?: { at: number; vehicles: Vehicle[] };
   private loaded?: Promise<void>;
-  private saveTimer?: TimerHandle;
   private closed = false;
   private current: SessionState = { phase: 'idle' };
 
@@ -97,40 +84,34 @@ export class AccountSession extends EventEmitter {
     // Every node of the account listens (status dots, pushed data): no listener cap.
     this.setMaxListeners(0);
     this.key = options.key;
-    this.legacyKeys = options.legacyKeys ?? [];
     this.provider = options.provider;
     this.config = options.config;
-    this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.ownsHttp = !options.http;
     this.log = redactingLogger(options.log ?? silentLogger);
     this.http = options.http ?? new HttpClient({ clock: this.clock, log: (l) => this.log.debug(l) });
     this.vehicleListTtlMs = options.vehicleListTtlMs ?? 24 * 3_600_000;
-    const b = this.provider.budget;
-    this.budget = new CallBudget({
-      limit: options.budget?.limit ?? b.limit,
-      windowMs: options.budget?.windowMs ?? b.windowMs,
-      reserve: options.budget?.reserve ?? b.reserve,
-      code: b.code,
-      clock: this.clock,
-    });
-    this.budget.onChange = () => this.scheduleSave();
-    this.cache = new StatusCache(this.provider.id);
+    this.budget = new CallBudget({ ...this.provider.budget, ...options.budget, code: this.provider.budget.code, clock: this.clock });
+    this.budget.onChange = () => this.file.saveSoon();
     this.signIn = new SignIn({
       provider: this.provider,
       context: () => this.context(),
       clock: this.clock,
       log: this.log,
       refreshMarginMs: options.refreshMarginMs ?? 60_000,
-      save: () => this.save(),
+      save: () => this.file.save(),
       setState: (s) => this.setState(s),
       fail: (err) => this.fail(err),
     });
     this.connection = this.provider.connect({ ...this.context(), withAuth: (fn) => this.call(fn), getAuth: (rejected) => this.getAuth(rejected) });
-    const c = this.config;
-    // A pasted token is part of the identity too (only then, so that existing files keep their seed).
-    const token = c.authMode === 'token' ? ['token', c.accessToken, c.accountId] : [];
-    this.seed = accountSeed([c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys), ...token]);
+    this.cache = new StatusCache({
+      provider: this.provider.id,
+      connection: this.connection,
+      budget: this.budget,
+      clock: this.clock,
+      onStatus: (vin, status, raw) => this.emit('status', vin, status, raw),
+    });
+    this.file = new AccountFile({ ...options, legacyKeys: options.legacyKeys ?? [], clock: this.clock, log: this.log, snapshot: () => this.snapshot() });
   }
 
   get state(): SessionState {
@@ -150,19 +131,13 @@ export class AccountSession extends EventEmitter {
 
   /** Loads what the store kept (tokens, budget, a block, the vehicles). Idempotent; no network. */
   load(): Promise<void> {
-    this.loaded ??= (async () => {
-      let saved = await this.store.load(this.key).catch(() => undefined);
-      for (const legacy of this.legacyKeys) {
-        if (saved) break;
-        saved = await this.store.load(legacy).catch(() => undefined);
-        if (saved?.seed === this.seed) await this.store.save(this.key, saved).then(() => this.store.remove(legacy)).catch(() => undefined);
-      }
-      if (!saved || saved.seed !== this.seed) return; // another user, password or server: start clean
+    this.loaded ??= this.file.load().then((saved) => {
+      if (!saved) return; // nothing kept, or for another user, password or server: start clean
       this.budget.restore(saved.budget);
       const vehicles = z.array(VehicleSchema).safeParse(saved.extra?.vehicles);
       if (vehicles.success && typeof saved.extra?.vehiclesAt === 'number') this.vehicleList = { at: saved.extra.vehiclesAt, vehicles: vehicles.data };
       this.signIn.restore(saved);
-    })();
+    });
     return this.loaded;
   }
 
@@ -170,20 +145,7 @@ export class AccountSession extends EventEmitter {
     const { pending, ...signIn } = this.signIn.snapshot(this.clock.now());
     const list = this.vehicleList;
     const extra = { ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}), ...(pending ? { pending } : {}) };
-    return { version: 1, seed: this.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
-  }
-
-  private async save(): Promise<void> {
-    // A read still in flight at close must not write the file back after forget().
-    if (this.closed) return;
-    this.clock.clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    await this.store.save(this.key, this.snapshot()).catch((e: unknown) => this.log.warn(`could not save the account state: ${toCarError(e).message}`));
-  }
-
-  private scheduleSave(): void {
-    if (this.saveTimer || this.closed) return;
-    this.saveTimer = this.clock.setTimeout(() => void this.save(), SAVE_DELAY_MS);
+    return { version: 1, seed: this.file.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
   }
 
   /** A valid access token: signs in or refreshes when needed (sign-in.ts). */
@@ -268,7 +230,7 @@ export class AccountSession extends EventEmitter {
       const brand = this.config.brand;
       const vehicles = brand ? all.filter((v) => v.brand === undefined || v.brand === brand) : all;
       this.vehicleList = { at: this.clock.now(), vehicles };
-      await this.save();
+      await this.file.save();
       return vehicles;
     }) as Promise<Vehicle[]>;
   }
@@ -287,65 +249,21 @@ export class AccountSession extends EventEmitter {
     return vehicle ? this.connection.status.cost(vehicle, parts) : parts.length;
   }
 
-  /** The last status assembled for a vehicle, from the cache (no call). */
+  /** The last status of a vehicle from the shared cache (no call). */
   cachedStatus(vin: string, only?: StatusPart[]): VehicleStatus | undefined {
-    const known = this.cache.known(vin);
-    return known.length ? this.cache.assemble(vin, only ?? known, this.clock.now()) : undefined;
+    return this.cache.cached(vin, only);
   }
 
-  /**
-   * The status of a vehicle. Parts read within maxAgeMs come from the shared cache; one read
-   * per vehicle at a time; the budget is checked for the whole read before it starts.
-   */
+  /** The status of a vehicle: young parts from the shared cache, the others read (status-cache.ts). */
   async readStatus(vin: string, parts: StatusPart[], options: ReadOptions = {}): Promise<StatusWithMissing> {
-    const kind = options.kind ?? 'background';
     const vehicle = await this.vehicle(vin);
     this.startStream();
-    let since = Infinity;
-    for (let round = 0; round < 3; round++) {
-      const stale = this.cache.stale(vin, parts, options.maxAgeMs ?? 0, this.clock.now(), since);
-      if (stale.length === 0) break;
-      const flight = `status:${vin}`;
-      if (this.flights.has(flight)) {
-        // Join the read in flight and take what it brings, whatever maxAgeMs says.
-        since = this.clock.now();
-        await this.flights.run(flight, () => Promise.resolve()).catch(() => undefined);
-        continue;
-      }
-      const missing = (await this.flights.run(flight, () => this.fetchParts(vehicle, stale, kind))) as StatusWithMissing['missing'];
-      const status = this.cache.assemble(vin, parts, this.clock.now());
-      return missing?.length ? { ...status, missing } : status;
-    }
-    return this.cache.assemble(vin, parts, this.clock.now());
+    return this.cache.read(vehicle, parts, options);
   }
 
-  private async fetchParts(vehicle: Vehicle, parts: StatusPart[], kind: CallKind): Promise<StatusWithMissing['missing']> {
-    const cost = this.connection.status.cost(vehicle, parts);
-    if (cost > 0 && !this.budget.canTake(kind, cost)) this.budget.take(kind, cost); // throws, naming when it fits
-    const read = await this.connection.status.read(vehicle, parts, { kind });
-    this.cache.storeRead(vehicle.vin, parts, read, this.clock.now());
-    this.emitStatus(vehicle.vin, read.raw);
-    return read.missing;
-  }
-
-  /** Tells every node of the account what it now knows of a vehicle. */
-  private emitStatus(vin: string, raw: Record<string, unknown>): void {
-    this.emit('status', vin, this.cache.assemble(vin, this.cache.known(vin), this.clock.now()), raw);
-  }
-
-  /**
-   * Reads one named endpoint of a vehicle (raw body and mapped model), for car-request.
-   * Explicit by default (may use the budget's reserve); what it says about the status (a
-   * lock, a charge mode) updates the shared status cache.
-   */
+  /** Reads one named endpoint of a vehicle (raw body and mapped model), for car-request; explicit by default. */
   async readEndpoint(vin: string, endpoint: string, params: Record<string, string> = {}, options: { kind?: CallKind } = {}): Promise<EndpointRead> {
-    const vehicle = await this.vehicle(vin);
-    const key = `endpoint:${vin}:${endpoint}:${JSON.stringify(Object.entries(params).sort())}`;
-    return this.flights.run(key, async () => {
-      const out = await this.connection.raw.readEndpoint(vehicle, endpoint, params, { kind: options.kind ?? 'explicit' });
-      if (out.status) this.cache.patch(vin, out.status, out.readAt);
-      return out;
-    }) as Promise<EndpointRead>;
+    return this.cache.readEndpoint(await this.vehicle(vin), endpoint, params, options.kind ?? 'explicit');
   }
 
   /** Starts the brand's push stream once, if it has one; what it brings goes into the cache. */
@@ -353,21 +271,16 @@ export class AccountSession extends EventEmitter {
     const stream = this.connection.stream;
     if (this.stream || this.closed || !stream || !this.signedIn) return;
     this.stream = stream.open(
-      (vin, fragment) => this.applyPushed(vin, fragment),
+      (vin, fragment) => {
+        if (!this.closed) this.cache.pushed(vin, fragment);
+      },
       (event) => this.emit('stream', event),
     );
   }
 
-  /** A pushed fragment replaces the parts it touches, as a read would; costs no call. */
-  private applyPushed(vin: string, fragment: StatusFragment): void {
-    if (this.closed) return;
-    this.cache.storePushed(vin, fragment, this.clock.now());
-    this.emitStatus(vin, {});
-  }
-
   /** Deletes what the store kept for this account (the account was removed). */
-  async forget(): Promise<void> {
-    await this.store.remove(this.key);
+  forget(): Promise<void> {
+    return this.file.remove();
   }
 
   async close(): Promise<void> {
@@ -375,7 +288,7 @@ export class AccountSession extends EventEmitter {
     this.signIn.close();
     await this.stream?.close().catch(() => undefined);
     this.stream = undefined;
-    await this.save();
+    await this.file.close();
     this.closed = true;
     this.removeAllListeners();
     this.slots.clear();

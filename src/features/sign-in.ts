@@ -1,19 +1,8 @@
-import { z } from 'zod';
 import { CarError, SingleFlight, registerSecret, toCarError, type Clock, type ErrorCode, type Logger, type StoredAccount, type TimerHandle } from '../core';
 import { ChallengeError, type PendingChallenge, type Provider, type ProviderContext } from '../brands';
+import { ANSWER, PendingSchema, registerChallengeSecrets, type SessionState } from './challenge';
 
-export type SessionPhase = 'idle' | 'signing_in' | 'ready' | 'tfa_required' | 'blocked' | 'rate_limited' | 'error';
-
-export interface SessionState {
-  phase: SessionPhase;
-  /** Words for the status dot and the editor; never a secret. */
-  message?: string;
-  code?: ErrorCode;
-  /** When a pause ends (rate limit, login back-off), epoch ms. */
-  until?: number;
-  /** A sign-in step waits for the user (phase tfa_required): what kind, and where the code went. */
-  challenge?: { kind: PendingChallenge['kind']; hint?: string; expiresAt?: number };
-}
+export type { SessionPhase, SessionState } from './challenge';
 
 export interface SignInOptions {
   provider: Provider<unknown>;
@@ -30,31 +19,10 @@ export interface SignInOptions {
   fail: (err: CarError) => CarError;
 }
 
-/** What the store keeps of a challenge in progress (its state is the provider's). */
-const PendingSchema = z.object({
-  kind: z.enum(['code', 'captcha', 'device_code']),
-  prompt: z.string(),
-  hint: z.string().optional(),
-  expiresAt: z.number().optional(),
-  pollMs: z.number().optional(),
-  state: z.record(z.string(), z.unknown()),
-});
-
-/** A sign-in code or captcha answer: short, printable, no spaces. */
-const ANSWER = /^[A-Za-z0-9._~-]{4,64}$/;
 const LOGIN_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000];
 /** How often a device-code sign-in asks whether the user confirmed, when the cloud names no interval. */
 const DEVICE_POLL_MS = 5_000;
 const DEFINITIVE: readonly ErrorCode[] = ['AUTH_FAILED', 'TFA_REQUIRED', 'CAPTCHA_REQUIRED'];
-
-/**
- * The flow state of a challenge is secret (device codes, verifiers, tokens), except what the
- * user must be shown: a value that appears in the prompt or the hint (a user code, a link).
- */
-function registerChallengeSecrets(challenge: PendingChallenge): void {
-  const shown = `${challenge.prompt} ${challenge.hint ?? ''}`;
-  for (const v of Object.values(challenge.state)) if (typeof v === 'string' && !shown.includes(v)) registerSecret(v);
-}
 
 /**
  * The token lifecycle of one account: sign in once, refresh before expiry (one refresh in

@@ -1,5 +1,35 @@
-import { VehicleStatusSchema, mergeStatus, type ProviderId, type StatusFragment, type StatusPart, type VehicleStatus } from '../core';
-import type { StatusPatch, StatusRead } from '../brands';
+import {
+  SingleFlight,
+  VehicleStatusSchema,
+  mergeStatus,
+  type CallBudget,
+  type CallKind,
+  type Clock,
+  type ProviderId,
+  type StatusFragment,
+  type StatusPart,
+  type Vehicle,
+  type VehicleStatus,
+} from '../core';
+import type { Connection, EndpointRead, StatusPatch, StatusRead } from '../brands';
+
+export interface StatusCacheOptions {
+  provider: ProviderId;
+  /** Its status and raw facets read what is stale. */
+  connection: Pick<Connection, 'status' | 'raw'>;
+  budget: CallBudget;
+  clock: Clock;
+  /** Tells the account's nodes what it now knows of a vehicle (after a read or a push). */
+  onStatus: (vin: string, status: VehicleStatus, raw: Record<string, unknown>) => void;
+}
+
+export interface ReadOptions {
+  kind?: CallKind;
+  /** Parts younger than this are served from the cache. */
+  maxAgeMs?: number;
+}
+
+export type StatusWithMissing = VehicleStatus & { missing?: { part: StatusPart; code: string; message: string }[] };
 
 /** The fields of VehicleStatus that each part owns. */
 const PART_FIELDS: Record<StatusPart, (keyof StatusFragment)[]> = {
@@ -35,14 +65,77 @@ type Missing = StatusRead['missing'];
 /**
  * What an account knows of its vehicles' status, part by part with the time each was read:
  * shared by every node of the account, so that a part read for one serves all while it is
- * young enough. Parts a car answered NOT_SUPPORTED for are not asked again (saves quota).
+ * young enough; one read per vehicle at a time, checked against the budget before it starts.
+ * Parts a car answered NOT_SUPPORTED for are not asked again (saves quota).
  */
 export class StatusCache {
   private readonly parts = new Map<string, Map<StatusPart, CachedPart>>();
   private readonly ranges = new Map<string, number>();
   private readonly unsupported = new Map<string, Set<StatusPart>>();
+  private readonly flights = new SingleFlight<unknown>();
 
-  constructor(private readonly provider: ProviderId) {}
+  constructor(private readonly o: StatusCacheOptions) {}
+
+  /** The status of these parts: young parts from the cache, the others read (joining a read in flight). */
+  async read(vehicle: Vehicle, parts: StatusPart[], options: ReadOptions = {}): Promise<StatusWithMissing> {
+    const { vin } = vehicle;
+    const flight = `status:${vin}`;
+    let since = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const stale = this.stale(vin, parts, options.maxAgeMs ?? 0, this.o.clock.now(), since);
+      if (stale.length === 0) break;
+      if (this.flights.has(flight)) {
+        // Join the read in flight and take what it brings, whatever maxAgeMs says.
+        since = this.o.clock.now();
+        await this.flights.run(flight, () => Promise.resolve()).catch(() => undefined);
+        continue;
+      }
+      const missing = (await this.flights.run(flight, () => this.fetch(vehicle, stale, options.kind ?? 'background'))) as Missing;
+      const status = this.assemble(vin, parts);
+      return missing.length ? { ...status, missing } : status;
+    }
+    return this.assemble(vin, parts);
+  }
+
+  private async fetch(vehicle: Vehicle, parts: StatusPart[], kind: CallKind): Promise<Missing> {
+    const { budget, connection } = this.o;
+    const cost = connection.status.cost(vehicle, parts);
+    if (cost > 0 && !budget.canTake(kind, cost)) budget.take(kind, cost); // throws, naming when it fits
+    const read = await connection.status.read(vehicle, parts, { kind });
+    this.storeRead(vehicle.vin, parts, read, this.o.clock.now());
+    this.tell(vehicle.vin, read.raw);
+    return read.missing;
+  }
+
+  /**
+   * Reads one named endpoint (raw body and mapped model); what it says about the status (a
+   * lock, a charge mode) goes into the cache.
+   */
+  readEndpoint(vehicle: Vehicle, endpoint: string, params: Record<string, string>, kind: CallKind): Promise<EndpointRead> {
+    const key = `endpoint:${vehicle.vin}:${endpoint}:${JSON.stringify(Object.entries(params).sort())}`;
+    return this.flights.run(key, async () => {
+      const out = await this.o.connection.raw.readEndpoint(vehicle, endpoint, params, { kind });
+      if (out.status) this.patch(vehicle.vin, out.status, out.readAt);
+      return out;
+    }) as Promise<EndpointRead>;
+  }
+
+  /** A pushed fragment (the car's stream) replaces the parts it touches, as a read would; costs no call. */
+  pushed(vin: string, fragment: StatusFragment): void {
+    this.storePushed(vin, fragment, this.o.clock.now());
+    this.tell(vin, {});
+  }
+
+  /** The last status of a vehicle from the cache (no call); undefined before any read. */
+  cached(vin: string, only?: StatusPart[]): VehicleStatus | undefined {
+    const known = [...(this.parts.get(vin)?.keys() ?? [])];
+    return known.length ? this.assemble(vin, only ?? known) : undefined;
+  }
+
+  /** Tells every node of the account all it now knows of a vehicle. */
+  private tell(vin: string, raw: Record<string, unknown>): void {
+    this.o.onStatus(vin, this.assemble(vin, [...(this.parts.get(vin)?.keys() ?? [])]), raw);
+  }
 
   private of(vin: string): Map<StatusPart, CachedPart> {
     let cache = this.parts.get(vin);
@@ -51,7 +144,7 @@ export class StatusCache {
   }
 
   /** Parts not read within maxAge (and not since `since`, when joining a read), less the unsupported. */
-  stale(vin: string, parts: StatusPart[], maxAgeMs: number, now: number, since = Infinity): StatusPart[] {
+  private stale(vin: string, parts: StatusPart[], maxAgeMs: number, now: number, since = Infinity): StatusPart[] {
     const cache = this.parts.get(vin);
     const unsupported = this.unsupported.get(vin);
     return parts.filter((p) => {
@@ -62,7 +155,7 @@ export class StatusCache {
   }
 
   /** Keeps what a status read of these parts brought; the parts it could not read keep their old value. */
-  storeRead(vin: string, parts: StatusPart[], read: StatusRead, now: number): void {
+  private storeRead(vin: string, parts: StatusPart[], read: StatusRead, now: number): void {
     const cache = this.of(vin);
     const failed = new Set(read.missing.map((m) => m.part));
     this.noteUnsupported(vin, read.missing, cache);
@@ -84,8 +177,7 @@ export class StatusCache {
     }
   }
 
-  /** A pushed fragment (the car's stream) replaces the parts it touches, as a read would. */
-  storePushed(vin: string, fragment: StatusFragment, now: number): void {
+  private storePushed(vin: string, fragment: StatusFragment, now: number): void {
     const cache = this.of(vin);
     for (const [part, fields] of PARTS) {
       const picked = pick(fragment, fields);
@@ -100,7 +192,7 @@ export class StatusCache {
    * dropped otherwise (a part is never cached half-known). A few fields merged into an older
    * part leave its age: a patch never makes an old part look fresh.
    */
-  patch(vin: string, patch: StatusPatch, at: number): void {
+  private patch(vin: string, patch: StatusPatch, at: number): void {
     const cache = this.of(vin);
     for (const [part, fields] of PARTS) {
       const touched = fields.filter((f) => patch[f] !== undefined);
@@ -120,13 +212,8 @@ export class StatusCache {
     }
   }
 
-  /** The parts this vehicle has in the cache. */
-  known(vin: string): StatusPart[] {
-    return [...(this.parts.get(vin)?.keys() ?? [])];
-  }
-
   /** The status of these parts as one message; fetchedAt is when the newest of them was read. */
-  assemble(vin: string, parts: StatusPart[], now: number): VehicleStatus {
+  private assemble(vin: string, parts: StatusPart[]): VehicleStatus {
     const cache = this.parts.get(vin);
     const fragments: StatusFragment[] = [];
     let newest = 0;
@@ -138,6 +225,6 @@ export class StatusCache {
     }
     const range = this.ranges.get(vin);
     if (range !== undefined) fragments.push({ rangeKm: range });
-    return mergeStatus({ vin, provider: this.provider, fetchedAt: new Date(newest || now).toISOString() }, fragments);
+    return mergeStatus({ vin, provider: this.o.provider, fetchedAt: new Date(newest || this.o.clock.now()).toISOString() }, fragments);
   }
 }
