@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import { BRANDS, CarError, TokenStore, type Brand, type Clock, type Logger, type ProviderId } from '../core';
-import { getProvider } from '../brands';
+import { BRANDS, CarError, TokenStore, accountSeed, type Brand, type Clock, type Logger, type ProviderId } from '../core';
+import { getProvider, type AccountConfig, type Provider } from '../brands';
 import { AccountSession, type SessionState } from './session';
+import { configSeed } from './account-file';
 
 /** The account settings as the config node holds them (strings from the editor). */
 export interface AccountSettings {
@@ -61,38 +62,124 @@ export function missingSignIn(settings: AccountSettings): string | undefined {
   return undefined;
 }
 
-/** Builds the session for a config node; throws BAD_INPUT naming the setting that is wrong. */
-export function createSession(options: CreateSessionOptions): AccountSession {
-  const provider = getProvider(options.settings.provider);
+/** A provider, the checked config and budget: what a session is built from. */
+interface ResolvedAccount {
+  provider: Provider<unknown>;
+  config: AccountConfig;
+  budget?: { limit: number; reserve: number };
+}
+
+/** Checks the settings and fills in the provider's defaults; throws BAD_INPUT naming the setting that is wrong. */
+function resolveAccount(settings: AccountSettings): ResolvedAccount {
+  const provider = getProvider(settings.provider);
   const config = provider.resolveConfig({
     provider: provider.id as ProviderId,
-    ...(options.settings.locale ? { locale: options.settings.locale } : {}),
-    ...(options.settings.username ? { username: options.settings.username.trim() } : {}),
-    ...(options.settings.password ? { password: options.settings.password } : {}),
-    ...(authMode(options.settings.authMode) === 'token'
-      ? { authMode: 'token' as const, accessToken: options.settings.accessToken ?? '', accountId: (options.settings.accountId ?? '').trim() }
+    ...(settings.locale ? { locale: settings.locale } : {}),
+    ...(settings.username ? { username: settings.username.trim() } : {}),
+    ...(settings.password ? { password: settings.password } : {}),
+    ...(authMode(settings.authMode) === 'token'
+      ? { authMode: 'token' as const, accessToken: settings.accessToken ?? '', accountId: (settings.accountId ?? '').trim() }
       : {}),
-    servers: clean(options.settings.servers),
-    keys: clean(options.settings.keys),
+    servers: clean(settings.servers),
+    keys: clean(settings.keys),
   });
-  const brand = options.settings.brand;
+  const brand = settings.brand;
   if (brand && !(BRANDS as readonly string[]).includes(brand)) {
     throw new CarError('BAD_INPUT', `brand must be one of: ${BRANDS.join(', ')} (or empty for all; got "${brand}")`);
   }
   if (brand) config.brand = brand as Brand;
-  const perHour = options.settings.budgetPerHour;
+  const perHour = settings.budgetPerHour;
   if (perHour !== undefined && (!Number.isFinite(perHour) || perHour < 1 || perHour > 600)) {
     throw new CarError('BAD_INPUT', `budgetPerHour must be a number from 1 to 600 (got ${String(perHour)})`);
   }
+  const budget = perHour !== undefined && provider.budget.windowMs === 3_600_000 ? { limit: perHour, reserve: Math.max(1, Math.round(perHour / 10)) } : undefined;
+  return { provider, config, ...(budget ? { budget } : {}) };
+}
+
+function sessionOf(account: ResolvedAccount, options: Omit<CreateSessionOptions, 'settings'> & { legacyKeys?: string[] }): AccountSession {
   return new AccountSession({
     key: options.key.replace(/[^A-Za-z0-9._-]/g, '_'),
-    provider,
-    config,
+    ...(options.legacyKeys ? { legacyKeys: options.legacyKeys } : {}),
+    provider: account.provider,
+    config: account.config,
     store: new TokenStore(tokenDir(options.userDir)),
     ...(options.log ? { log: options.log } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(perHour !== undefined && provider.budget.windowMs === 3_600_000 ? { budget: { limit: perHour, reserve: Math.max(1, Math.round(perHour / 10)) } } : {}),
+    ...(account.budget ? { budget: account.budget } : {}),
   });
+}
+
+/** Builds a session of its own for one account (tests, tools); nodes share theirs through AccountRegistry. */
+export function createSession(options: CreateSessionOptions): AccountSession {
+  return sessionOf(resolveAccount(options.settings), options);
+}
+
+/**
+ * Who signs in where, without a secret: two account nodes with the same identity are one cloud
+ * account (same user and servers, or the same CarData client id), so they share one session.
+ */
+function identityOf({ config: c }: ResolvedAccount): string {
+  const who = c.authMode === 'token' ? ['token', c.accountId] : ['user', c.username?.toLowerCase()];
+  return accountSeed([c.provider, c.brand, c.locale, ...who, ...Object.entries(c.servers).flat(), ...Object.entries(c.keys).flat()]).slice(0, 16);
+}
+
+interface OpenAccount {
+  session: AccountSession;
+  /** What else must match to share it (password, pasted token, budget). */
+  settings: string;
+  /** The nodes holding it, each with its log; the first one's log speaks for the account. */
+  holders: Map<string, Logger>;
+}
+
+/**
+ * One session per cloud account, however many config nodes name it: one sign-in, one token
+ * file, one call budget, one stream. Reference-counted: the last node to go closes it (and, when
+ * that node was deleted, deletes its file). One registry per Node-RED runtime.
+ */
+export class AccountRegistry {
+  private readonly open = new Map<string, OpenAccount>();
+
+  constructor(private readonly userDir: string, private readonly clock?: Clock) {}
+
+  /** The session of these settings, shared with every node of the same account; throws BAD_INPUT. */
+  acquire(holder: string, settings: AccountSettings, log: Logger): AccountSession {
+    const account = resolveAccount(settings);
+    const identity = identityOf(account);
+    // E-mail addresses are one account whatever their case.
+    const others = accountSeed([configSeed({ ...account.config, username: account.config.username?.toLowerCase() }), JSON.stringify(account.budget ?? {})]);
+    const found = this.open.get(identity);
+    if (found) {
+      if (found.settings !== others) {
+        throw new CarError('BAD_INPUT', 'another car-account node uses the same account with a different password, token or budget; keep one account node per cloud account (or make their settings equal)');
+      }
+      found.holders.set(holder, log);
+      return found.session;
+    }
+    const holders = new Map([[holder, log]]);
+    const speaker = (level: keyof Logger) => (m: string) => holders.values().next().value?.[level](m);
+    const session = sessionOf(account, {
+      key: `${account.provider.id}-${identity}`,
+      // Before accounts were shared, the file was named after the config node.
+      legacyKeys: [holder.replace(/[^A-Za-z0-9._-]/g, '_')],
+      userDir: this.userDir,
+      log: { debug: speaker('debug'), info: speaker('info'), warn: speaker('warn'), error: speaker('error') },
+      ...(this.clock ? { clock: this.clock } : {}),
+    });
+    this.open.set(identity, { session, settings: others, holders });
+    return session;
+  }
+
+  /** A node lets go of its session; the last one closes it, and deletes its file when `removed`. */
+  async release(holder: string, session: AccountSession, removed: boolean): Promise<void> {
+    const entry = [...this.open.entries()].find(([, a]) => a.session === session);
+    if (!entry) return;
+    const [identity, account] = entry;
+    account.holders.delete(holder);
+    if (account.holders.size > 0) return;
+    this.open.delete(identity);
+    await session.close();
+    if (removed) await session.forget();
+  }
 }
 
 /** The account node's settings as the editor saves them (all strings). */

@@ -90,13 +90,11 @@ export function parseChargingInput(payload: unknown): ChargingRequest {
   return { action: 'write', change: parsed.data };
 }
 
-/** Identical reads of a vehicle at the same time share one set of cloud calls. */
-const flights = new WeakMap<AccountSession, SingleFlight<ChargingSettings>>();
+/** Identical reads of a vehicle at the same time share one set of cloud calls (per account). */
+const READS = Symbol('charging reads');
 
 export async function readCharging(session: AccountSession, vin: string, kind: CallKind): Promise<ChargingSettings> {
-  let flight = flights.get(session);
-  if (!flight) flights.set(session, (flight = new SingleFlight<ChargingSettings>()));
-  return flight.run(vin, async () => {
+  return session.local(READS, () => new SingleFlight<ChargingSettings>()).run(vin, async () => {
     const vehicle = await session.vehicle(vin);
     return session.facet('charging', 'read the charging settings').read(vehicle, { kind });
   });

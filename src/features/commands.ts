@@ -164,10 +164,10 @@ interface Lane {
   /** Stops the late tracking of the previous command: its effect and the next one's would mix. */
   stopLate?: () => void;
 }
-const lanes = new WeakMap<AccountSession, Map<string, Lane>>();
+/** The account's command lanes, one per vehicle. */
+const LANES = Symbol('command lanes');
 function laneOf(session: AccountSession, vin: string): Lane {
-  let byVin = lanes.get(session);
-  if (!byVin) lanes.set(session, (byVin = new Map()));
+  const byVin = session.local(LANES, () => new Map<string, Lane>());
   let lane = byVin.get(vin);
   if (!lane) byVin.set(vin, (lane = { count: 0, tail: Promise.resolve() }));
   return lane;

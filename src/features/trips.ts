@@ -352,13 +352,15 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-/** YYYY-MM-DD of an instant in a time zone. */
-export function localDay(t: number, timeZone: string): string {
-  let f = dayFormats.get(timeZone);
-  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  const parts = Object.fromEntries(f.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+type DayOf = (t: number) => string;
+
+/** YYYY-MM-DD of instants in a time zone (one formatter, made once per summary). */
+export function localDayOf(timeZone: string): DayOf {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (t) => {
+    const parts = Object.fromEntries(f.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  };
 }
 
 /** ISO-8601 week key (2026-W03) of a calendar day. */
@@ -372,8 +374,8 @@ export function isoWeek(day: string): string {
   return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-export function periodKey(t: number, period: Period, timeZone: string): string {
-  const day = localDay(t, timeZone);
+export function periodKey(t: number, period: Period, zone: string | DayOf): string {
+  const day = (typeof zone === 'string' ? localDayOf(zone) : zone)(t);
   return period === 'day' ? day : period === 'month' ? day.slice(0, 7) : isoWeek(day);
 }
 
@@ -387,9 +389,9 @@ export function parseBound(value: string, field: 'from' | 'to'): Bound {
   throw new CarError('BAD_INPUT', `payload.${field} must be a day (2026-01-15) or an ISO-8601 time (got ${JSON.stringify(value)})`);
 }
 
-function within(t: number, timeZone: string, from: Bound | undefined, to: Bound | undefined): boolean {
-  if (from && ('instant' in from ? t < from.instant : localDay(t, timeZone) < from.day)) return false;
-  if (to && ('instant' in to ? t > to.instant : localDay(t, timeZone) > to.day)) return false;
+function within(t: number, dayOf: DayOf, from: Bound | undefined, to: Bound | undefined): boolean {
+  if (from && ('instant' in from ? t < from.instant : dayOf(t) < from.day)) return false;
+  if (to && ('instant' in to ? t > to.instant : dayOf(t) > to.day)) return false;
   return true;
 }
 
@@ -463,21 +465,22 @@ export function summarize(trips: readonly Trip[], charges: readonly ChargeSessio
   const to = req.to !== undefined ? parseBound(req.to, 'to') : undefined;
   const buckets = new Map<string, Acc>();
   const all = emptyAcc();
+  const dayOf = localDayOf(req.timeZone);
   const bucket = (t: number): Acc => {
-    const key = periodKey(t, req.period, req.timeZone);
+    const key = periodKey(t, req.period, dayOf);
     let b = buckets.get(key);
     if (!b) buckets.set(key, (b = emptyAcc()));
     return b;
   };
   for (const t of trips) {
     const at = Date.parse(t.startAt);
-    if (!within(at, req.timeZone, from, to)) continue;
+    if (!within(at, dayOf, from, to)) continue;
     addTrip(bucket(at), t);
     addTrip(all, t);
   }
   for (const c of charges) {
     const at = Date.parse(c.startAt);
-    if (!within(at, req.timeZone, from, to)) continue;
+    if (!within(at, dayOf, from, to)) continue;
     addCharge(bucket(at), c);
     addCharge(all, c);
   }

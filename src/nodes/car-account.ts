@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { toCarError } from '../core';
-import { createSession, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
+import { AccountRegistry, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { AccountSession, SessionState } from '../features/session';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
 
@@ -13,11 +13,16 @@ interface CarAccountNode extends RedNode {
 }
 
 export = function register(RED: RedApi): void {
+  // One session per cloud account, shared by the account nodes that name it.
+  const accounts = new AccountRegistry(typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir());
+
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const userDir = typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
     const settings = settingsFromDef(def, node.credentials);
+    const onState = (s: SessionState): void => {
+      if ((s.phase === 'blocked' || s.phase === 'tfa_required') && !s.challenge) node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
+    };
     const missing = missingSignIn(settings);
     if (missing) {
       // Nothing to sign in with yet (e.g. an imported example): say so once, try nothing.
@@ -25,17 +30,10 @@ export = function register(RED: RedApi): void {
       node.warn(node.configError);
     } else {
       try {
-        node.session = createSession({
-          key: node.id,
-          userDir,
-          settings,
-          log: { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) },
-        });
+        node.session = accounts.acquire(node.id, settings, { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) });
         // Reported once per change of state, not per failed call.
         // (A challenge waiting for the user is logged by the session itself, with its prompt.)
-        node.session.on('state', (s: SessionState) => {
-          if ((s.phase === 'blocked' || s.phase === 'tfa_required') && !s.challenge) node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
-        });
+        node.session.on('state', onState);
         void node.session.load();
       } catch (e) {
         node.configError = toCarError(e).message;
@@ -47,9 +45,9 @@ export = function register(RED: RedApi): void {
       node.session = undefined;
       void (async () => {
         try {
-          await session?.close();
-          // A deleted account takes its tokens with it.
-          if (removed && session) await session.forget();
+          // The last node of an account closes it; a deleted account takes its tokens with it.
+          session?.off('state', onState);
+          if (session) await accounts.release(node.id, session, removed);
         } finally {
           done();
         }

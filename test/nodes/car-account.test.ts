@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { removeDir, tempDir } from '../helpers';
-import { helper, nextMessage, nodeModule } from './nr-helper';
+import { accountFile, helper, nextMessage, nodeModule } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-status')];
@@ -106,7 +106,7 @@ describe('car-account node: two-factor code and token sign-in', () => {
     await again;
     assert.equal(sim.renault.stats.logins, logins);
     assert.equal(sim.renault.stats.gigyaOther, codeSends);
-    const file = await fs.readFile(path.join(userDir, 'connected-car', 'acc.json'), 'utf8');
+    const file = await fs.readFile(await accountFile(userDir), 'utf8');
     assert.ok(!file.includes(code), 'the code is not stored');
   });
 

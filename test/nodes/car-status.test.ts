@@ -6,7 +6,7 @@ import { VehicleStatusSchema } from '../../src/core';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { removeDir, tempDir } from '../helpers';
-import { helper, nextMessage, nodeModule } from './nr-helper';
+import { accountFile, helper, nextMessage, nodeModule } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-status')];
@@ -77,7 +77,7 @@ describe('car-status node', () => {
     helper.getNode('status').receive({});
     await got;
     await helper.unload();
-    const file = path.join(userDir, 'connected-car', 'acc.json');
+    const file = await accountFile(userDir);
     const stat = await fs.stat(file);
     assert.equal(stat.mode & 0o777, 0o600);
     const text = await fs.readFile(file, 'utf8');

@@ -2,6 +2,7 @@
  * node-red-node-test-helper, typed for what the node tests use. The helper is a JS package
  * without types of its own; this keeps `any` out of the tests.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 export interface HelperNode {
@@ -51,4 +52,12 @@ export function nextMessage(node: HelperNode, ms = 10_000): Promise<Record<strin
       resolve(msg);
     });
   });
+}
+
+/** The one account file under the user directory (named after the cloud account, not the node). */
+export async function accountFile(userDir: string): Promise<string> {
+  const dir = path.join(userDir, 'connected-car');
+  const files = (await fs.readdir(dir)).filter((f) => /^(renault|cardata)-[0-9a-f]{16}\.json$/.test(f));
+  if (files.length !== 1) throw new Error(`expected one account file in ${dir}, found: ${files.join(', ') || 'none'}`);
+  return path.join(dir, files[0] ?? '');
 }
