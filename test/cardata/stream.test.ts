@@ -54,11 +54,17 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     return { conn, stream: conn.stream.open(r.onUpdate, r.onEvent) };
   }
 
-  it('connects with gcid and id_token, merges streamed keys into whole status parts, and costs no quota', async () => {
+  /** Signs in, opens a connection and its stream with that token, and waits until the broker took it. */
+  async function streaming(): Promise<{ r: Recorder; conn: CarDataConnection; stream: { close(): Promise<void> } }> {
     const auth = await signInDirect(w, ctx);
     const r = recorder(w);
-    open(async () => auth, r);
+    const opened = open(async () => auth, r);
     await until(() => r.connected() === 1, 'connected');
+    return { r, ...opened };
+  }
+
+  it('connects with gcid and id_token, merges streamed keys into whole status parts, and costs no quota', async () => {
+    const { r } = await streaming();
     const quota = w.sim.cardata.quotaStatus().calls;
     await w.sim.cardata.car(BMW_VIN).publish();
     await until(() => r.updates.length === 1, 'the first update');
@@ -86,10 +92,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it('reconnects after the broker drops the connection', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { r } = await streaming();
     w.sim.cardata.dropConnections();
     await until(() => r.events.some((e) => e.state === 'disconnected'), 'the drop is noticed');
     const drop = r.events.find((e) => e.state === 'disconnected');
@@ -103,10 +106,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it('backs off while the broker refuses, then connects again', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { r } = await streaming();
     w.sim.cardata.setBrokerAvailable(false);
     w.sim.cardata.dropConnections();
     const pauses: number[] = [];
@@ -194,10 +194,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it('closes cleanly: no reconnect after close', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    const { stream } = open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { stream } = await streaming();
     await stream.close();
     await until(() => w.sim.cardata.brokerClients === 0, 'the broker sees the client leave');
     await w.clock.advance(10 * 60_000);
@@ -206,10 +203,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it("feeds what it streams into the connection's state of the car; closing the connection ends the stream and forgets it", async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    const { conn } = open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { r, conn } = await streaming();
     await w.sim.cardata.car(BMW_VIN).publish({ 'vehicle.vehicle.travelledDistance': 77_777 });
     await until(() => r.updates.some((u) => u.fragment.mileageKm === 77_777), 'the update');
     assert.equal(conn.telematicState(BMW_VIN).fragment().mileageKm, 77_777, "the connection's state of the car has it");
