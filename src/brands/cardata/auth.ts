@@ -169,7 +169,7 @@ function describeCode(data: DeviceFlow): string {
   return `Sign in to BMW CarData: open ${data.verificationUriComplete ?? data.verificationUri} and enter the code ${data.userCode} before ${until} UTC; the plugin notices the confirmation by itself.`;
 }
 
-export function challengeOf(data: DeviceFlow): PendingChallenge {
+function challengeOf(data: DeviceFlow): PendingChallenge {
   return {
     kind: 'device_code',
     prompt: describeCode(data),
