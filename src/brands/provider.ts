@@ -72,7 +72,7 @@ export interface PendingChallenge {
   hint?: string;
   /** When the challenge lapses (epoch ms), when the cloud says. */
   expiresAt?: number;
-  /** How often the session asks whether a device code was confirmed (the cloud's interval). */
+  /** How often the session asks whether a device code was confirmed (ms; the server's interval). */
   pollMs?: number;
   /** The provider's flow state (tokens of the flow): secret, never shown. */
   state: Record<string, unknown>;

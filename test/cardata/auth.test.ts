@@ -1,21 +1,27 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, REDACTED, redact } from '../../src/core';
-import { ChallengeError, getProvider } from '../../src/brands';
-import { cardataProvider, deviceFlowStatus } from '../../src/brands/cardata';
+import { ChallengeError, getProvider, type PendingChallenge, type ProviderContext } from '../../src/brands';
+import { cardataAuth as auth } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_GCID } from '../../src/sim';
 import { removeDir, tempDir } from '../helpers';
-import { BMW_VIN, context, lines, session, signInDirect, signInSession, until, world, type World } from './helpers';
+import { BMW_VIN, challenge, connect, context, lines, pollDeviceCode, session, signInDirect, signInSession, until, world, type World } from './helpers';
 
-const auth = cardataProvider.auth;
-
-async function challenge(p: Promise<unknown>): Promise<ChallengeError> {
-  const e = await p.then(
+/** One look at the token endpoint; resolves to the error it threw (the test fails when it signs in). */
+async function refusal(ctx: ProviderContext, pending: PendingChallenge): Promise<CarError> {
+  const e = await auth.completeSecondFactor(ctx, pending).then(
     () => undefined,
     (err: unknown) => err,
   );
-  assert.ok(e instanceof ChallengeError, `expected a ChallengeError, got ${String(e)}`);
+  assert.ok(e instanceof CarError && !(e instanceof ChallengeError), `expected a CarError, got ${String(e)}`);
+  return e;
+}
+
+async function notConfirmed(ctx: ProviderContext, pending: PendingChallenge): Promise<CarError> {
+  const e = await refusal(ctx, pending);
+  assert.equal(e.code, 'BAD_INPUT');
+  assert.match(e.message, /^Not confirmed yet\. Sign in to BMW CarData/);
   return e;
 }
 
@@ -35,9 +41,9 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     await removeDir(dir);
   });
 
-  it('shows the code and the link, polls at the interval, and returns the tokens once confirmed', async () => {
+  it('shows the code and the link, asks once per look, and returns the tokens once confirmed', async () => {
     const ctx = context(w);
-    const err = await challenge(auth.login(ctx, undefined));
+    const err = await challenge(auth.login(ctx));
     assert.equal(err.code, 'TFA_REQUIRED');
     assert.equal(err.challenge.kind, 'device_code');
     const code = w.sim.cardata.lastUserCode ?? '';
@@ -46,105 +52,151 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     assert.ok(err.message.includes(w.sim.cardata.deviceUrl), 'and the link');
     assert.equal(err.challenge.hint, `${w.sim.cardata.deviceUrl}?user_code=${code}`);
     assert.equal(err.challenge.expiresAt, w.clock.now() + 300_000);
+    assert.equal(err.challenge.pollMs, 5_000, "the server's interval, for the session's polls");
     // The device code and the verifier are secrets: never in the message.
     const state = err.challenge.state as { deviceCode: string; codeVerifier: string };
     assert.ok(!err.message.includes(state.deviceCode) && !err.message.includes(state.codeVerifier));
     assert.equal(redact(`x ${state.codeVerifier} y`), `x ${REDACTED} y`);
+    assert.equal(redact(`x ${state.deviceCode} y`), `x ${REDACTED} y`);
 
-    // Pending: one poll per interval (5 s), the same code again on every login.
+    // The code is issued already: the second step sends nothing and hands the challenge back.
+    const started = await auth.startSecondFactor(ctx, err.challenge);
+    assert.deepEqual(started, err.challenge);
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1);
+
+    // The brand polls only when asked (the session is the only poller): one request a look.
+    await w.clock.advance(60_000);
+    assert.equal(w.sim.cardata.stats.tokenPolls, 0, 'no poll of its own');
+    const waiting = await notConfirmed(ctx, err.challenge);
+    assert.ok(waiting.message.includes(code));
+    assert.equal(waiting.retryAt, undefined);
+    assert.equal(w.sim.cardata.stats.tokenPolls, 1);
     await w.clock.advance(5_000);
-    await until(() => w.sim.cardata.stats.tokenPolls === 1, 'first poll');
-    await w.clock.advance(4_000);
-    assert.equal(w.sim.cardata.stats.tokenPolls, 1, 'no poll before the interval');
-    const again = await challenge(auth.login(ctx, undefined));
-    assert.ok(again.message.includes(code));
-    assert.equal(w.sim.cardata.stats.deviceCodes, 1, 'no new code while the first one waits');
+    await notConfirmed(ctx, err.challenge);
+    assert.equal(w.sim.cardata.stats.tokenPolls, 2);
 
     assert.ok(w.sim.cardata.approve(code));
-    await until(() => deviceFlowStatus(ctx).state === 'confirmed', 'tokens', w.clock, 1_000);
-    const s = await auth.login(ctx, undefined);
+    await w.clock.advance(5_000);
+    const s = await auth.completeSecondFactor(ctx, err.challenge);
+    assert.equal(w.sim.cardata.stats.tokenPolls, 3);
     assert.equal(s.gcid, DEMO_CARDATA_GCID);
     assert.ok(s.accessToken && s.idToken && s.refreshToken);
     assert.ok(s.scope?.includes('cardata:api:read') && s.scope.includes('cardata:streaming:read'));
     assert.ok(Math.abs(s.idExpiresAt - (w.clock.now() + 3_600_000)) <= 5_000, 'the id_token lasts an hour');
     assert.equal(auth.accessExpiresAt(s), Math.min(s.accessExpiresAt, s.idExpiresAt));
     assert.equal(w.sim.cardata.stats.signIns, 1);
-    assert.equal(deviceFlowStatus(ctx).state, 'none', 'the finished flow is forgotten');
+
+    // Nothing of the finished flow is kept: the used code is refused by BMW, not answered from memory.
+    await w.clock.advance(5_000);
+    const used = await refusal(ctx, err.challenge);
+    assert.equal(used.code, 'AUTH_FAILED');
+    assert.equal(used.upstreamCode, 'invalid_grant');
+    assert.equal(w.sim.cardata.stats.tokenPolls, 4);
+    assert.equal(w.sim.cardata.stats.signIns, 1);
   });
 
-  it('completes through the second-step hooks too (BAD_INPUT while waiting)', async () => {
+  it('on slow_down asks for 5 s more between looks, from then on', async () => {
     const ctx = context(w);
-    const err = await challenge(auth.login(ctx, undefined));
-    const started = await auth.startSecondFactor?.(ctx, err.challenge);
-    assert.equal(started?.prompt, err.challenge.prompt);
-    await w.clock.advance(5_000);
-    await assert.rejects(auth.completeSecondFactor?.(ctx, err.challenge, '') ?? Promise.reject(new Error('missing')), (e: unknown) => {
-      assert.ok(e instanceof CarError);
-      assert.equal(e.code, 'BAD_INPUT');
-      assert.match(e.message, /Not confirmed yet/);
-      return true;
-    });
-    w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? '');
-    await w.clock.advance(5_000);
-    const s = await auth.completeSecondFactor?.(ctx, err.challenge, '');
-    assert.equal(s?.gcid, DEMO_CARDATA_GCID);
-  });
-
-  it('backs off by 5 s on slow_down', async () => {
-    const ctx = context(w);
-    await challenge(auth.login(ctx, undefined));
+    const { challenge: pending } = await challenge(auth.login(ctx));
     w.sim.cardata.injectFault({ kind: 'slow-down' });
     await w.clock.advance(5_000);
-    await until(() => w.sim.cardata.stats.tokenPolls === 1, 'first poll (slow_down)');
-    await w.clock.advance(9_000);
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(w.sim.cardata.stats.tokenPolls, 1, 'the next poll waits 10 s, not 5');
+    const slow = await notConfirmed(ctx, pending);
+    assert.equal(slow.retryAt, w.clock.now() + 10_000, 'the next look waits 10 s, not 5');
+    assert.equal(w.sim.cardata.stats.tokenPolls, 1);
+    // Asked again at the longer interval, BMW is content.
+    await w.clock.advance(10_000);
+    const slower = { ...pending, pollMs: 10_000 };
+    assert.equal((await notConfirmed(ctx, slower)).retryAt, undefined);
+    // A look that comes too soon is told to slow down again: 5 s more than the interval it had.
     await w.clock.advance(1_000);
-    await until(() => w.sim.cardata.stats.tokenPolls === 2, 'second poll after 10 s');
+    assert.equal((await notConfirmed(ctx, slower)).retryAt, w.clock.now() + 15_000);
+    assert.equal(w.sim.cardata.stats.tokenPolls, 3);
     assert.equal(w.sim.cardata.stats.signIns, 0);
   });
 
-  it('keeps polling through a bare 403 and a keymanagement 500', async () => {
-    const ctx = context(w);
-    await challenge(auth.login(ctx, undefined));
+  it('waits on through a bare 403 and a keymanagement 500', async () => {
+    const log = lines();
+    const ctx = context(w, undefined, log);
+    const { challenge: pending } = await challenge(auth.login(ctx));
     w.sim.cardata.injectFault({ kind: 'pending-403' });
     w.sim.cardata.injectFault({ kind: 'keymanagement' });
     w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? '');
-    await until(() => deviceFlowStatus(ctx).state === 'confirmed', 'tokens after the faults', w.clock, 1_000);
+    await w.clock.advance(5_000);
+    await notConfirmed(ctx, pending);
+    await w.clock.advance(5_000);
+    await notConfirmed(ctx, pending);
+    assert.ok(log.lines.some((l) => l.startsWith('debug') && l.includes('HTTP 500')), 'the outage is noted');
+    await w.clock.advance(5_000);
+    assert.equal((await auth.completeSecondFactor(ctx, pending)).gcid, DEMO_CARDATA_GCID);
     assert.equal(w.sim.cardata.stats.tokenPolls, 3);
-    assert.equal((await auth.login(ctx, undefined)).gcid, DEMO_CARDATA_GCID);
   });
 
-  it('says when the code expired, then starts over with a new code', async () => {
+  it('passes network trouble as a transient error, and the code still stands', async () => {
     const ctx = context(w);
-    const first = await challenge(auth.login(ctx, undefined));
-    await until(() => deviceFlowStatus(ctx).state === 'failed', 'expiry', w.clock, 30_000);
-    const err = await auth.login(ctx, undefined).catch((e: unknown) => e);
-    assert.ok(err instanceof CarError && !(err instanceof ChallengeError));
-    assert.equal(err.code, 'AUTH_FAILED');
-    assert.match(err.message, /expired/);
-    const second = await challenge(auth.login(ctx, undefined));
+    const { challenge: pending } = await challenge(auth.login(ctx));
+    const state = pending.state as { deviceCode: string; codeVerifier: string };
+    const unreachable = { ...pending, state: { ...pending.state, authUrl: 'http://127.0.0.1:1' } };
+    const down = await refusal(ctx, unreachable);
+    assert.equal(down.code, 'NETWORK');
+    assert.equal(down.transient, true);
+    assert.ok(!down.message.includes(state.deviceCode) && !down.message.includes(state.codeVerifier));
+    w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? '');
+    assert.equal((await pollDeviceCode(w, ctx, pending)).gcid, DEMO_CARDATA_GCID);
+  });
+
+  it('says when the code expired; the next login asks for a new code (the session keeps the one that waits)', async () => {
+    const ctx = context(w);
+    const first = await challenge(auth.login(ctx));
+    const expiry = await pollDeviceCode(w, ctx, first.challenge).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(expiry instanceof CarError && !(expiry instanceof ChallengeError));
+    assert.equal(expiry.code, 'AUTH_FAILED');
+    assert.equal(expiry.upstreamCode, 'expired_token');
+    assert.match(expiry.message, /expired/);
+    assert.ok(w.clock.now() >= (first.challenge.expiresAt ?? Infinity));
+    // Past its time the code is not even asked about; BMW says the same when it counts the time itself.
+    const polls = w.sim.cardata.stats.tokenPolls;
+    assert.equal((await refusal(ctx, first.challenge)).upstreamCode, 'expired_token');
+    assert.equal(w.sim.cardata.stats.tokenPolls, polls);
+    const clockSkewed = { ...first.challenge, state: { ...first.challenge.state, expiresAt: w.clock.now() + 60_000 } };
+    const told = await refusal(ctx, clockSkewed);
+    assert.equal(told.code, 'AUTH_FAILED');
+    assert.equal(told.upstreamCode, 'expired_token');
+    assert.equal(w.sim.cardata.stats.tokenPolls, polls + 1);
+
+    const second = await challenge(auth.login(ctx));
     assert.notEqual(second.challenge.hint, first.challenge.hint);
     assert.equal(w.sim.cardata.stats.deviceCodes, 2);
   });
 
   it('reports a refused confirmation as access_denied', async () => {
     const ctx = context(w);
-    await challenge(auth.login(ctx, undefined));
+    const { challenge: pending } = await challenge(auth.login(ctx));
     assert.ok(w.sim.cardata.deny(w.sim.cardata.lastUserCode ?? ''));
-    await until(() => deviceFlowStatus(ctx).state === 'failed', 'denied', w.clock, 1_000);
-    await assert.rejects(auth.login(ctx, undefined), (e: unknown) => {
+    await assert.rejects(pollDeviceCode(w, ctx, pending), (e: unknown) => {
       assert.ok(e instanceof CarError);
       assert.equal(e.code, 'AUTH_FAILED');
       assert.equal(e.upstreamCode, 'access_denied');
+      assert.equal(e.transient, false);
       assert.match(e.message, /CarData Streaming/);
       return true;
     });
   });
 
+  it('refuses a sign-in in progress that cannot be read (a damaged token store)', async () => {
+    const ctx = context(w);
+    const { challenge: pending } = await challenge(auth.login(ctx));
+    const damaged = { ...pending, state: { ...pending.state, codeVerifier: 'short' } };
+    await assert.rejects(auth.completeSecondFactor(ctx, damaged), (e: unknown) => e instanceof CarError && e.code === 'AUTH_FAILED' && /sign in again/.test(e.message));
+    await assert.rejects(auth.startSecondFactor(ctx, damaged), { code: 'AUTH_FAILED' });
+    assert.equal(w.sim.cardata.stats.tokenPolls, 0);
+  });
+
   it('guides the user when the client id is unknown or lacks the subscriptions (400 on the device code)', async () => {
     const unknown = context(w, '00000000-0000-4000-8000-000000000000');
-    await assert.rejects(auth.login(unknown, undefined), (e: unknown) => {
+    await assert.rejects(auth.login(unknown), (e: unknown) => {
       assert.ok(e instanceof CarError);
       assert.equal(e.code, 'AUTH_FAILED');
       assert.equal(e.status, 400);
@@ -152,7 +204,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
       return true;
     });
     w.sim.cardata.injectFault({ kind: 'device-code-400' });
-    await assert.rejects(auth.login(context(w), undefined), { code: 'AUTH_FAILED' });
+    await assert.rejects(auth.login(context(w)), { code: 'AUTH_FAILED' });
   });
 
   it('guides the user on CU-103 when the client id has no CarData API subscription', async () => {
@@ -163,7 +215,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     const s = await signInDirect(w, ctx);
     assert.ok(!s.scope?.includes('cardata:api:read'));
     assert.ok(log.lines.some((l) => l.startsWith('warn') && l.includes('CU-103')), 'warned at sign-in');
-    await assert.rejects(cardataProvider.listVehicles(ctx, s, { kind: 'explicit' }), (e: unknown) => {
+    await assert.rejects(connect(ctx, async () => s).listVehicles({ kind: 'explicit' }), (e: unknown) => {
       assert.ok(e instanceof CarError);
       assert.equal(e.code, 'AUTH_FAILED');
       assert.equal(e.upstreamCode, 'CU-103');
@@ -221,6 +273,49 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     assert.ok(err instanceof CarError);
     assert.equal(err.code, 'TFA_REQUIRED');
     assert.equal(w.sim.cardata.stats.deviceCodes, 2);
+  });
+
+  it('is polled by the session alone: one look per interval, no second code while it waits', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
+    await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1, 'no new code while the first one waits');
+    for (let look = 1; look <= 3; look++) {
+      await w.clock.advance(5_000);
+      await until(() => w.sim.cardata.stats.tokenPolls === look, `look ${look}`);
+    }
+    assert.ok(w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? ''));
+    await until(() => s.state.phase === 'ready', 'the session to take the tokens', w.clock, 1_000);
+    assert.equal(w.sim.cardata.stats.tokenPolls, 4, 'one look per interval, by one poller');
+    assert.equal(w.sim.cardata.stats.signIns, 1);
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1);
+  });
+
+  // Needs the session to honour PendingChallenge.pollMs and the retryAt of a slow_down (and to
+  // keep the longer interval from then on): with a fixed 5 s pace BMW answers slow_down forever.
+  it("is polled by the session at the pace BMW names, slower for good after a slow_down", async () => {
+    const slow = await world({ pollIntervalS: 10 });
+    const s = session(slow, dir);
+    try {
+      const asked = slow.clock.now();
+      await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
+      await until(() => slow.sim.cardata.stats.tokenPolls === 1, 'the first look', slow.clock, 1_000);
+      assert.ok(slow.clock.now() - asked >= 10_000, 'not before the 10 s BMW names');
+      slow.sim.cardata.injectFault({ kind: 'slow-down' });
+      await until(() => slow.sim.cardata.stats.tokenPolls === 2, 'the look told to slow down', slow.clock, 1_000);
+      const slowedAt = slow.clock.now();
+      await until(() => slow.sim.cardata.stats.tokenPolls === 3, 'the next look', slow.clock, 1_000);
+      // Seen to the second: the looks came 15 s apart, give or take the step of the wait.
+      assert.ok(slow.clock.now() - slowedAt >= 14_000, 'not before retryAt');
+      assert.ok(slow.sim.cardata.approve(slow.sim.cardata.lastUserCode ?? ''));
+      await until(() => s.state.phase === 'ready', 'the session to take the tokens', slow.clock, 1_000);
+      assert.equal(slow.sim.cardata.stats.tokenPolls, 4, 'no second slow_down: every look after it kept 15 s');
+      assert.equal(slow.sim.cardata.stats.signIns, 1);
+    } finally {
+      await s.close();
+      await slow.close();
+    }
   });
 
   it('checks the account settings', () => {

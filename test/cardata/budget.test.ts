@@ -1,11 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, type StatusPart } from '../../src/core';
-import { cardataProvider, CONTAINER_KEYS } from '../../src/brands/cardata';
-import { CONTAINER_NAME, CONTAINER_PREFIX, ensureContainer } from '../../src/brands/cardata/index';
+import { cardataAuth, CONTAINER_KEYS, CONTAINER_NAME, CONTAINER_PREFIX, type CarDataAuthState } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
 import { removeDir, tempDir } from '../helpers';
-import { BMW_VIN, MINI_VIN, context, session, signInDirect, signInSession, world, type World } from './helpers';
+import { BMW_VIN, MINI_VIN, connect, context, session, signInDirect, signInSession, world, type World } from './helpers';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'lock', 'doors', 'position', 'mileage'];
 
@@ -95,16 +94,27 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.ok(status.battery?.socPercent !== undefined);
   });
 
-  it('creates one container for the keys it maps and reuses it', async () => {
+  it("creates one container for the keys it maps and reuses it; the memory is the connection's", async () => {
     const ctx = context(w);
     const auth = await signInDirect(w, ctx);
-    const vehicles = await cardataProvider.listVehicles(ctx, auth, { kind: 'explicit' });
-    for (const v of vehicles) await cardataProvider.readStatus(ctx, auth, v, PARTS, { kind: 'explicit' });
-    for (const v of vehicles) await cardataProvider.readStatus(ctx, auth, v, PARTS, { kind: 'explicit' });
+    const conn = connect(ctx, async () => auth);
+    const vehicles = await conn.listVehicles({ kind: 'explicit' });
+    for (const v of vehicles) await conn.status.read(v, PARTS, { kind: 'explicit' });
+    for (const v of vehicles) await conn.status.read(v, PARTS, { kind: 'explicit' });
     assert.equal(w.sim.cardata.containerCount(), 1);
     assert.equal(w.sim.cardata.stats.byEndpoint.createContainer, 1);
     assert.equal(w.sim.cardata.stats.byEndpoint.containers, 1, 'looked up once, then remembered');
     assert.equal(w.sim.cardata.stats.byEndpoint.telematicData, 4);
+    assert.equal(conn.status.cost(vehicles[0] ?? { vin: BMW_VIN, drivetrain: 'electric' }, PARTS), 1, 'one call reads every part');
+    // Another connection (another account node's session, a redeploy) looks it up once for itself.
+    const other = connect(ctx, async () => auth);
+    await other.status.read(vehicles[0] ?? { vin: BMW_VIN, drivetrain: 'electric' }, PARTS, { kind: 'explicit' });
+    assert.equal(w.sim.cardata.stats.byEndpoint.containers, 2);
+    assert.equal(w.sim.cardata.stats.byEndpoint.createContainer, 1, 'and finds ours');
+    // Closed, a connection forgets it.
+    await conn.close();
+    await conn.ensureContainer(auth, { kind: 'explicit' });
+    assert.equal(w.sim.cardata.stats.byEndpoint.containers, 3);
     assert.ok(CONTAINER_KEYS.length > 40);
     assert.ok(CONTAINER_NAME.startsWith(CONTAINER_PREFIX));
   });
@@ -125,11 +135,11 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     await post(`${CONTAINER_PREFIX}-oldkeys`);
     assert.equal(w.sim.cardata.containerCount(), 10);
     // The stale container of ours makes room for the new one.
-    await ensureContainer(ctx, auth, { kind: 'explicit' });
+    await connect(ctx, async () => auth).ensureContainer(auth, { kind: 'explicit' });
     assert.equal(w.sim.cardata.containerCount(), 10);
     assert.equal(w.sim.cardata.stats.byEndpoint.deleteContainer, 1);
 
-    // Another account state (a fresh process) with 10 foreign containers: a clear refusal, no create.
+    // Another account (another simulator) with 10 foreign containers: a clear refusal, no create.
     const w2 = await world({ brokerPort: false });
     try {
       const ctx2 = context(w2);
@@ -143,7 +153,7 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
         });
         assert.equal(res.status, 201);
       }
-      await assert.rejects(ensureContainer(ctx2, auth2, { kind: 'explicit' }), (e: unknown) => {
+      await assert.rejects(connect(ctx2, async () => auth2).ensureContainer(auth2, { kind: 'explicit' }), (e: unknown) => {
         assert.ok(e instanceof CarError);
         assert.equal(e.code, 'NOT_SUPPORTED');
         assert.equal(e.upstreamCode, 'CU-124');
@@ -158,21 +168,22 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
 
   it('lists the cars with brand, model and drivetrain, and reads their charging history page by page', async () => {
     const ctx = context(w);
-    const auth = await signInDirect(w, ctx);
-    const vehicles = await cardataProvider.listVehicles(ctx, auth, { kind: 'explicit' });
+    let current: CarDataAuthState = await signInDirect(w, ctx);
+    const conn = connect(ctx, async () => current);
+    const vehicles = await conn.listVehicles({ kind: 'explicit' });
     const bmw = vehicles.find((v) => v.vin === BMW_VIN);
     const mini = vehicles.find((v) => v.vin === MINI_VIN);
     assert.deepEqual(bmw, { vin: BMW_VIN, drivetrain: 'electric', brand: 'bmw', model: 'i4 eDrive40', name: 'BMW i4 eDrive40', modelCode: 'G26' });
     assert.equal(mini?.brand, 'mini');
     assert.equal(mini?.drivetrain, 'plugin_hybrid');
-    assert.ok(cardataProvider.capabilities(mini ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
-    assert.ok(!cardataProvider.capabilities(bmw ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
+    assert.ok(conn.capabilities(mini ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
+    assert.ok(!conn.capabilities(bmw ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
     // The world has run for 3 days since it began (08:00): a session per 6 h cycle of the i4.
     await w.clock.advance(3 * 86_400_000);
-    const fresh = await cardataProvider.auth.refresh(ctx, auth);
+    current = await cardataAuth.refresh(ctx, current);
     const before = w.sim.cardata.stats.byEndpoint.chargingHistory ?? 0;
     assert.ok(bmw);
-    const sessionsRead = await cardataProvider.readChargeSessions(ctx, fresh, bmw, '2026-11-20T08:00:00Z', new Date(w.clock.now()).toISOString(), {
+    const sessionsRead = await conn.history.chargeSessions(bmw, '2026-11-20T08:00:00Z', new Date(w.clock.now()).toISOString(), {
       kind: 'explicit',
     });
     assert.equal(sessionsRead.length, 12);
@@ -186,19 +197,24 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.ok(sessionsRead.every((x, i) => i === 0 || Date.parse(x.startAt) > Date.parse(sessionsRead[i - 1]?.startAt ?? '')));
   });
 
-  it('answers NOT_SUPPORTED for commands and charging settings, saying why', async () => {
-    const ctx = context(w);
-    const auth = await signInDirect(w, ctx);
+  it('has no commands and no charging settings, and says why (NOT_SUPPORTED through the session)', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
     const car = { vin: BMW_VIN, drivetrain: 'electric' as const };
-    await assert.rejects(cardataProvider.sendCommand(ctx, auth, car, { command: 'lock' } as never, { kind: 'explicit' }), (e: unknown) => {
+    assert.equal(s.connection.commands, undefined);
+    assert.equal(s.connection.charging, undefined);
+    assert.match(s.connection.missing?.commands ?? '', /read-only.*MyBMW.*refuses third-party clients since 2025-09/);
+    assert.throws(() => s.facet('commands', 'send the command lock'), (e: unknown) => {
       assert.ok(e instanceof CarError);
       assert.equal(e.code, 'NOT_SUPPORTED');
       assert.match(e.message, /BMW CarData cannot send the command lock: the official CarData API is read-only/);
       return true;
     });
-    await assert.rejects(cardataProvider.readCharging(ctx, auth, car, { kind: 'explicit' }), { code: 'NOT_SUPPORTED' });
-    await assert.rejects(cardataProvider.readTrips(ctx, auth, car, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', { kind: 'explicit' }), { code: 'NOT_SUPPORTED' });
-    assert.deepEqual(cardataProvider.capabilities(car).commands, []);
+    assert.throws(() => s.facet('charging', 'read the charging settings'), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED' && /read-only/.test(e.message));
+    const can = s.connection.capabilities(car);
+    assert.deepEqual(can.commands, []);
+    assert.equal(can.chargingRead || can.chargingWrite, false);
+    assert.equal(can.nativeTrips, false, 'car-trips derives trips from the status history');
     assert.equal(w.sim.cardata.stats.rest, 0, 'no call for any of it');
   });
 
@@ -214,14 +230,13 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     w.sim.cardata.injectFault({ kind: 'bad-gateway', path: 'telematicData' });
     await assert.rejects(s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit', maxAgeMs: 0 }), (e: unknown) => e instanceof CarError && e.code === 'UPSTREAM' && /HTML page/.test(e.message));
 
-    const ctx = context(w);
-    const auth = (await s.getAuth()) as Parameters<typeof cardataProvider.rawRequest>[1];
-    const raw = await cardataProvider.rawRequest(ctx, auth, undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/basicData` }, { kind: 'explicit' });
-    assert.equal(raw.status, 200);
-    assert.equal((raw.body as { brand?: string }).brand, 'BMW');
-    await assert.rejects(cardataProvider.rawRequest(ctx, auth, undefined, { method: 'POST', path: '/customers/containers' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
-    await assert.rejects(cardataProvider.rawRequest(ctx, auth, undefined, { method: 'GET', path: '/elsewhere' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
-    const img = await cardataProvider.readEndpoint?.(ctx, auth, { vin: BMW_VIN, drivetrain: 'electric' }, 'image', {}, { kind: 'explicit' });
-    assert.deepEqual(img?.mapped, { contentType: 'image/svg+xml' });
+    const raw = s.connection.raw;
+    const res = await raw.request(undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/basicData` }, { kind: 'explicit' });
+    assert.equal(res.status, 200);
+    assert.equal((res.body as { brand?: string }).brand, 'BMW');
+    await assert.rejects(raw.request(undefined, { method: 'POST', path: '/customers/containers' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
+    await assert.rejects(raw.request(undefined, { method: 'GET', path: '/elsewhere' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
+    const img = await raw.readEndpoint({ vin: BMW_VIN, drivetrain: 'electric' }, 'image', {}, { kind: 'explicit' });
+    assert.deepEqual(img.mapped, { contentType: 'image/svg+xml' });
   });
 });

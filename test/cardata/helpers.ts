@@ -1,6 +1,6 @@
-import { CallBudget, HttpClient, ManualClock, TokenStore, type Logger } from '../../src/core';
-import { getProvider, type ProviderContext } from '../../src/brands';
-import { cardataProvider, deviceFlowStatus, type CarDataAuthState } from '../../src/brands/cardata';
+import { CallBudget, CarError, HttpClient, ManualClock, TokenRejectedError, TokenStore, type Logger } from '../../src/core';
+import { ChallengeError, getProvider, type ConnectionContext, type PendingChallenge, type ProviderContext } from '../../src/brands';
+import { cardataAuth, cardataProvider, type CarDataAuthState, type CarDataConnection } from '../../src/brands/cardata';
 import { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
 import type { CardataSimOptions } from '../../src/sim/cardata';
@@ -71,13 +71,68 @@ export function context(w: World, clientId = DEMO_CARDATA_CLIENT_ID, log: Logger
   };
 }
 
+/** What a sign-in stops at first: the device code (a ChallengeError), else the test fails. */
+export async function challenge(p: Promise<unknown>): Promise<ChallengeError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof ChallengeError)) throw new Error(`expected a ChallengeError, got ${String(e)}`);
+  return e;
+}
+
+/**
+ * Asks whether the device code was confirmed as the session does: every pollMs of the clock,
+ * after a slow_down not before retryAt and at that longer interval from then on. Returns the
+ * tokens, or throws what ended the flow.
+ */
+export async function pollDeviceCode(w: World, ctx: ProviderContext, pending: PendingChallenge, maxLooks = 100): Promise<CarDataAuthState> {
+  let current = pending;
+  let wait = current.pollMs ?? 5_000;
+  for (let look = 0; look < maxLooks; look++) {
+    await w.clock.advance(wait);
+    try {
+      return await cardataAuth.completeSecondFactor(ctx, current);
+    } catch (e) {
+      if (!(e instanceof CarError) || (e.code !== 'BAD_INPUT' && !e.transient)) throw e;
+      if (e.retryAt !== undefined) current = { ...current, pollMs: e.retryAt - w.clock.now() };
+      wait = current.pollMs ?? 5_000;
+    }
+  }
+  throw new Error(`the code was not confirmed after ${maxLooks} looks`);
+}
+
 /** The whole device flow against the simulator: code issued, confirmed, polled, tokens. */
 export async function signInDirect(w: World, ctx: ProviderContext): Promise<CarDataAuthState> {
-  await cardataProvider.auth.login(ctx, undefined).catch((e: unknown) => e);
+  const { challenge: pending } = await challenge(cardataAuth.login(ctx));
   const code = w.sim.cardata.lastUserCode;
   if (!code || !w.sim.cardata.approve(code)) throw new Error('no code to approve');
-  await until(() => deviceFlowStatus(ctx).state === 'confirmed', 'the poll to fetch the tokens', w.clock, 1_000);
-  return cardataProvider.auth.login(ctx, undefined);
+  return pollDeviceCode(w, ctx, pending);
+}
+
+/**
+ * A ConnectionContext as the session gives one: withAuth runs fn with getAuth's state and,
+ * after a TokenRejectedError, once more with the state getAuth hands for the rejected one.
+ */
+export function connectionContext(ctx: ProviderContext, getAuth: (rejected?: CarDataAuthState) => Promise<CarDataAuthState>): ConnectionContext<CarDataAuthState> {
+  return {
+    ...ctx,
+    getAuth,
+    async withAuth(fn) {
+      const auth = await getAuth();
+      try {
+        return await fn(auth);
+      } catch (e) {
+        if (!(e instanceof TokenRejectedError)) throw e;
+        return fn(await getAuth(auth));
+      }
+    },
+  };
+}
+
+/** Opens a CarData connection over a provider context; getAuth hands the auth state. */
+export function connect(ctx: ProviderContext, getAuth: (rejected?: CarDataAuthState) => Promise<CarDataAuthState>): CarDataConnection {
+  return cardataProvider.connect(connectionContext(ctx, getAuth));
 }
 
 export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CARDATA_CLIENT_ID): AccountSession {
@@ -94,16 +149,13 @@ export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CAR
 
 /**
  * Signs a session in through the device flow: the first sign-in stops at the code (TFA_REQUIRED),
- * the user confirms it, the plugin's poll gets the tokens, and the next sign-in takes them.
+ * the user confirms it, and the session, asking every few seconds, takes the tokens itself.
  */
 export async function signInSession(w: World, s: AccountSession): Promise<CarDataAuthState> {
   const first = await s.getAuth().catch((e: unknown) => e);
   if (!(first instanceof Error) || (first as { code?: string }).code !== 'TFA_REQUIRED') throw new Error(`expected TFA_REQUIRED, got ${String(first)}`);
   const code = w.sim.cardata.lastUserCode;
   if (!code || !w.sim.cardata.approve(code)) throw new Error('no code to approve');
-  const ctxLike = { config: s.config };
-  // The session asks every few seconds whether the code was confirmed, and takes the tokens itself.
-  await until(() => s.state.phase === 'ready' || deviceFlowStatus(ctxLike).state === 'confirmed', 'the poll to fetch the tokens', w.clock, 1_000);
   await until(() => s.state.phase === 'ready', 'the session to take the tokens', w.clock, 1_000);
   return (await s.getAuth()) as CarDataAuthState;
 }

@@ -2,10 +2,10 @@ import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { VehicleStatusSchema, type StatusFragment } from '../../src/core';
 import type { ProviderContext } from '../../src/brands';
-import { cardataProvider, type CarDataAuthState, type StreamEvent } from '../../src/brands/cardata';
+import { cardataAuth, type CarDataAuthState, type CarDataConnection, type StreamEvent } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
 import { removeDir, tempDir } from '../helpers';
-import { BMW_VIN, MINI_VIN, context, session, signInDirect, signInSession, until, world, type World } from './helpers';
+import { BMW_VIN, MINI_VIN, connect, context, session, signInDirect, signInSession, until, world, type World } from './helpers';
 
 interface Recorder {
   updates: { vin: string; fragment: StatusFragment; raw: Record<string, unknown> }[];
@@ -30,7 +30,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   let w: World;
   let ctx: ProviderContext;
   let dir: string;
-  const handles: { close(): Promise<void> }[] = [];
+  const connections: CarDataConnection[] = [];
   const sessions: AccountSession[] = [];
 
   beforeEach(async () => {
@@ -41,21 +41,30 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   afterEach(async () => {
-    for (const h of handles.splice(0)) await h.close();
+    for (const c of connections.splice(0)) await c.close();
     for (const s of sessions.splice(0)) await s.close();
     await w.close();
     await removeDir(dir);
   });
 
-  function open(getAuth: (rejected?: CarDataAuthState) => Promise<CarDataAuthState>, r: Recorder): void {
-    handles.push(cardataProvider.subscribe(ctx, getAuth, r.onUpdate, r.onEvent));
+  /** Opens a connection and its stream; the connection is closed after the test. */
+  function open(getAuth: (rejected?: CarDataAuthState) => Promise<CarDataAuthState>, r: Recorder): { conn: CarDataConnection; stream: { close(): Promise<void> } } {
+    const conn = connect(ctx, getAuth);
+    connections.push(conn);
+    return { conn, stream: conn.stream.open(r.onUpdate, r.onEvent) };
+  }
+
+  /** Signs in, opens a connection and its stream with that token, and waits until the broker took it. */
+  async function streaming(): Promise<{ r: Recorder; conn: CarDataConnection; stream: { close(): Promise<void> } }> {
+    const auth = await signInDirect(w, ctx);
+    const r = recorder(w);
+    const opened = open(async () => auth, r);
+    await until(() => r.connected() === 1, 'connected');
+    return { r, ...opened };
   }
 
   it('connects with gcid and id_token, merges streamed keys into whole status parts, and costs no quota', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { r } = await streaming();
     const quota = w.sim.cardata.quotaStatus().calls;
     await w.sim.cardata.car(BMW_VIN).publish();
     await until(() => r.updates.length === 1, 'the first update');
@@ -83,10 +92,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it('reconnects after the broker drops the connection', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { r } = await streaming();
     w.sim.cardata.dropConnections();
     await until(() => r.events.some((e) => e.state === 'disconnected'), 'the drop is noticed');
     const drop = r.events.find((e) => e.state === 'disconnected');
@@ -100,10 +106,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it('backs off while the broker refuses, then connects again', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    open(async () => auth, r);
-    await until(() => r.connected() === 1, 'connected');
+    const { r } = await streaming();
     w.sim.cardata.setBrokerAvailable(false);
     w.sim.cardata.dropConnections();
     const pauses: number[] = [];
@@ -126,7 +129,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     sessions.push(s);
     const first = await signInSession(w, s);
     const r = recorder(w);
-    handles.push(cardataProvider.subscribe(ctx, (rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r.onUpdate, r.onEvent));
+    open((rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r);
     await until(() => r.connected() === 1, 'connected');
     await w.clock.advance(first.idExpiresAt - 50_000 - w.clock.now());
     assert.equal(r.connected(), 1);
@@ -144,7 +147,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     // A lazy token holder: it refreshes only when the broker refused its token.
     const getAuth = async (rejected?: CarDataAuthState): Promise<CarDataAuthState> => {
       asked.push(rejected);
-      if (rejected) current = await cardataProvider.auth.refresh(ctx, current);
+      if (rejected) current = await cardataAuth.refresh(ctx, current);
       return current;
     };
     const r = recorder(w);
@@ -191,14 +194,21 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   });
 
   it('closes cleanly: no reconnect after close', async () => {
-    const auth = await signInDirect(w, ctx);
-    const r = recorder(w);
-    const h = cardataProvider.subscribe(ctx, async () => auth, r.onUpdate, r.onEvent);
-    await until(() => r.connected() === 1, 'connected');
-    await h.close();
+    const { stream } = await streaming();
+    await stream.close();
     await until(() => w.sim.cardata.brokerClients === 0, 'the broker sees the client leave');
     await w.clock.advance(10 * 60_000);
     await new Promise((res) => setTimeout(res, 30));
     assert.equal(w.sim.cardata.stats.mqttAttempts, 1);
+  });
+
+  it("feeds what it streams into the connection's state of the car; closing the connection ends the stream and forgets it", async () => {
+    const { r, conn } = await streaming();
+    await w.sim.cardata.car(BMW_VIN).publish({ 'vehicle.vehicle.travelledDistance': 77_777 });
+    await until(() => r.updates.some((u) => u.fragment.mileageKm === 77_777), 'the update');
+    assert.equal(conn.telematicState(BMW_VIN).fragment().mileageKm, 77_777, "the connection's state of the car has it");
+    await conn.close();
+    await until(() => w.sim.cardata.brokerClients === 0, 'the broker sees the client leave');
+    assert.equal(conn.telematicState(BMW_VIN).size, 0, 'forgotten');
   });
 });

@@ -10,6 +10,9 @@ import {
 import type { ProviderContext } from '../provider';
 import { CarDataErrorSchema } from './schemas';
 
+/** The name users know the cloud by, for messages. */
+export const CARDATA_NAME = 'BMW CarData';
+
 /** Production hosts (spec bmw.md B1-B3). Overridable per account (the simulator, a proxy). */
 export const DEFAULT_SERVERS = {
   /** REST root. */

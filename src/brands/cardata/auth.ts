@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { CarError, parseJsonBody, registerSecret, toCarError, type HttpResponse, type TimerHandle } from '../../core';
+import { CarError, parseJsonBody, registerSecret, type HttpResponse } from '../../core';
 import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
 import { DEFAULT_SERVERS, SCOPES } from './api';
 import { DeviceCodeSchema, OAuthErrorSchema, TokenSchema, type RawToken } from './schemas';
@@ -159,47 +159,36 @@ function stateFromToken(ctx: ProviderContext, clientId: string, t: RawToken, pre
 }
 
 // ---- the device flow in progress ----------------------------------------------------------
-
-interface Flow {
-  data: DeviceFlow;
-  /** The newest context a caller gave (a redeploy replaces the HTTP client). */
-  ctx: ProviderContext;
-  intervalMs: number;
-  nextPollAt: number;
-  timer?: TimerHandle;
-  inFlight?: Promise<void>;
-  result?: CarDataAuthState;
-  failure?: CarError;
-}
-
-/**
- * Flows by auth server and client id: in memory, shared by every session of the same client id
- * (two account nodes show the same code), polled in the background at the server's interval
- * whether or not anybody asks, so that the tokens are there when the session calls again.
- */
-const flows = new Map<string, Flow>();
-
-function flowKey(authUrl: string, clientId: string): string {
-  return `${authUrl}|${clientId}`;
-}
+//
+// The session keeps the flow (PendingChallenge.state) and is its only poller: it calls
+// completeSecondFactor every pollMs, and after a slow_down not before the error's retryAt.
+// Nothing here holds a timer or remembers a flow between calls.
 
 function describeCode(data: DeviceFlow): string {
   const until = new Date(data.expiresAt).toISOString().slice(11, 16);
   return `Sign in to BMW CarData: open ${data.verificationUriComplete ?? data.verificationUri} and enter the code ${data.userCode} before ${until} UTC; the plugin notices the confirmation by itself.`;
 }
 
-export function challengeOf(data: DeviceFlow): PendingChallenge {
+function challengeOf(data: DeviceFlow): PendingChallenge {
   return {
     kind: 'device_code',
     prompt: describeCode(data),
     hint: data.verificationUriComplete ?? data.verificationUri,
     expiresAt: data.expiresAt,
+    pollMs: data.intervalMs,
     state: { ...data },
   };
 }
 
-function challengeError(data: DeviceFlow): ChallengeError {
-  return new ChallengeError('TFA_REQUIRED', describeCode(data), challengeOf(data));
+function parseFlow(pending: PendingChallenge): DeviceFlow {
+  const p = DeviceFlowSchema.safeParse(pending.state);
+  if (pending.kind !== 'device_code' || !p.success) {
+    throw new CarError('AUTH_FAILED', 'The BMW CarData sign-in in progress is unreadable; sign in again to get a new code.', { transient: false });
+  }
+  // A flow restored from the token store after a restart: its secrets must be redacted again.
+  registerSecret(p.data.deviceCode);
+  registerSecret(p.data.codeVerifier);
+  return p.data;
 }
 
 function expired(data: DeviceFlow): CarError {
@@ -210,193 +199,97 @@ function expired(data: DeviceFlow): CarError {
   );
 }
 
-function stopTimer(flow: Flow): void {
-  flow.ctx.clock.clearTimeout(flow.timer);
-  flow.timer = undefined;
+/** The code still waits for the user; retryAt is set when the server asked us to poll slower. */
+function notConfirmed(data: DeviceFlow, retryAt?: number): CarError {
+  return new CarError('BAD_INPUT', `Not confirmed yet. ${describeCode(data)}`, { transient: false, ...(retryAt !== undefined ? { retryAt } : {}) });
 }
 
-function schedule(flow: Flow): void {
-  stopTimer(flow);
-  if (flow.result || flow.failure) return;
-  const wait = Math.max(0, flow.nextPollAt - flow.ctx.clock.now());
-  flow.timer = flow.ctx.clock.setTimeout(() => {
-    flow.timer = undefined;
-    void poll(flow).finally(() => schedule(flow));
-  }, wait);
-}
-
-/** One look at the token endpoint (one at a time per flow). Never throws: the outcome lands in the flow. */
-function poll(flow: Flow): Promise<void> {
-  flow.inFlight ??= (async () => {
-    const { ctx, data } = flow;
-    try {
-      if (ctx.clock.now() >= data.expiresAt) {
-        flow.failure = expired(data);
-        return;
-      }
-      const res = await ctx.http.request({
-        method: 'POST',
-        url: `${data.authUrl}/oauth/token`,
-        form: { client_id: data.clientId, grant_type: DEVICE_GRANT, device_code: data.deviceCode, code_verifier: data.codeVerifier },
-        retry: false,
+/** What a refusal of the token endpoint means for the flow: still waiting (BAD_INPUT) or over (AUTH_FAILED). */
+function deviceGrantRefusal(ctx: ProviderContext, data: DeviceFlow, intervalMs: number, res: HttpResponse): CarError {
+  const e = oauthError(res);
+  switch (e.error) {
+    case 'authorization_pending':
+      return notConfirmed(data);
+    case 'slow_down':
+      // RFC 8628: every later poll waits 5 s longer than before.
+      return notConfirmed(data, ctx.clock.now() + intervalMs + SLOW_DOWN_STEP_MS);
+    case 'expired_token':
+      return expired(data);
+    case 'access_denied':
+      return new CarError(
+        'AUTH_FAILED',
+        `BMW CarData sign-in was declined (access_denied): either the confirmation was refused on the BMW page, or the client id lacks a subscription. ${SUBSCRIPTIONS_HINT} Then sign in again.`,
+        { upstreamCode: 'access_denied', status: res.status, transient: false },
+      );
+    case 'invalid_grant':
+      return new CarError('AUTH_FAILED', `BMW CarData no longer accepts the code ${data.userCode} (invalid_grant: it expired or was used). Sign in again to get a new code.`, {
+        upstreamCode: 'invalid_grant',
+        status: res.status,
+        transient: false,
       });
-      flow.nextPollAt = ctx.clock.now() + flow.intervalMs;
-      if (res.status >= 200 && res.status < 300) {
-        const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData sign-in (token)'));
-        if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the token answer has an unexpected shape');
-        flow.result = stateFromToken(ctx, data.clientId, t.data);
-        return;
+    case 'invalid_client':
+    case 'unauthorized_client':
+      return new CarError('AUTH_FAILED', `BMW refused the CarData client id (${e.error}). ${SUBSCRIPTIONS_HINT}`, { upstreamCode: e.error, status: res.status, transient: false });
+    default:
+      // BMW also says "pending" as a bare 403; 5xx (keymanagement.service.invalid_access_token
+      // and friends) pass: the code stands until it expires.
+      if (res.status === 403 || res.status >= 500) {
+        if (res.status >= 500) ctx.log.debug(`BMW CarData sign-in: token endpoint answered HTTP ${res.status}; the code still waits`);
+        return notConfirmed(data);
       }
-      const e = oauthError(res);
-      switch (e.error) {
-        case 'authorization_pending':
-          return;
-        case 'slow_down':
-          flow.intervalMs += SLOW_DOWN_STEP_MS;
-          flow.nextPollAt = ctx.clock.now() + flow.intervalMs;
-          return;
-        case 'expired_token':
-          flow.failure = expired(data);
-          return;
-        case 'access_denied':
-          flow.failure = new CarError(
-            'AUTH_FAILED',
-            `BMW CarData sign-in was declined (access_denied): either the confirmation was refused on the BMW page, or the client id lacks a subscription. ${SUBSCRIPTIONS_HINT} Then sign in again.`,
-            { upstreamCode: 'access_denied', status: res.status, transient: false },
-          );
-          return;
-        case 'invalid_grant':
-          flow.failure = new CarError('AUTH_FAILED', `BMW CarData no longer accepts the code ${data.userCode} (invalid_grant: it expired or was used). Sign in again to get a new code.`, {
-            upstreamCode: 'invalid_grant',
-            status: res.status,
-            transient: false,
-          });
-          return;
-        case 'invalid_client':
-        case 'unauthorized_client':
-          flow.failure = new CarError('AUTH_FAILED', `BMW refused the CarData client id (${e.error}). ${SUBSCRIPTIONS_HINT}`, { upstreamCode: e.error, status: res.status, transient: false });
-          return;
-        default:
-          // BMW also says "pending" as a bare 403; 5xx (keymanagement.service.invalid_access_token
-          // and friends) pass: keep polling until the code expires.
-          if (res.status === 403 || res.status >= 500) {
-            if (res.status >= 500) ctx.log.debug(`BMW CarData sign-in: token endpoint answered HTTP ${res.status}; polling on`);
-            return;
-          }
-          flow.failure = new CarError('AUTH_FAILED', `BMW CarData sign-in failed (HTTP ${res.status}${e.error ? ` ${e.error}` : ''}${e.description ? `: ${e.description}` : ''})`, {
-            status: res.status,
-            transient: false,
-            ...(e.error ? { upstreamCode: e.error } : {}),
-          });
-      }
-    } catch (err) {
-      const ce = toCarError(err);
-      if (ce.code === 'UPSTREAM' && !ce.transient) flow.failure = ce;
-      else {
-        // Network trouble: try again at the next interval.
-        flow.nextPollAt = ctx.clock.now() + flow.intervalMs;
-        ctx.log.debug(`BMW CarData sign-in: ${ce.message}; polling on`);
-      }
-    } finally {
-      flow.inFlight = undefined;
-    }
-  })();
-  return flow.inFlight;
-}
-
-function adopt(ctx: ProviderContext, data: DeviceFlow): Flow {
-  const key = flowKey(data.authUrl, data.clientId);
-  let flow = flows.get(key);
-  if (!flow || flow.data.deviceCode !== data.deviceCode) {
-    if (flow) stopTimer(flow);
-    registerSecret(data.deviceCode);
-    registerSecret(data.codeVerifier);
-    flow = { data, ctx, intervalMs: data.intervalMs, nextPollAt: ctx.clock.now() + data.intervalMs };
-    flows.set(key, flow);
+      return new CarError('AUTH_FAILED', `BMW CarData sign-in failed (HTTP ${res.status}${e.error ? ` ${e.error}` : ''}${e.description ? `: ${e.description}` : ''})`, {
+        status: res.status,
+        transient: false,
+        ...(e.error ? { upstreamCode: e.error } : {}),
+      });
   }
-  if (flow.ctx !== ctx) {
-    stopTimer(flow);
-    flow.ctx = ctx;
-  }
-  if (!flow.timer && !flow.result && !flow.failure) schedule(flow);
-  return flow;
 }
 
-/** Takes the outcome of a finished flow (tokens or the failure) and forgets the flow. */
-function settle(flow: Flow): CarDataAuthState | undefined {
-  if (!flow.result && !flow.failure && flow.ctx.clock.now() >= flow.data.expiresAt) flow.failure = expired(flow.data);
-  if (!flow.result && !flow.failure) return undefined;
-  stopTimer(flow);
-  const key = flowKey(flow.data.authUrl, flow.data.clientId);
-  if (flows.get(key) === flow) flows.delete(key);
-  if (flow.failure) throw flow.failure;
-  return flow.result;
+/**
+ * One look at the token endpoint: the tokens once the user confirmed the code. An expired code
+ * fails without a call; network trouble throws the HTTP client's transient NETWORK/TIMEOUT.
+ */
+async function redeemDeviceCode(ctx: ProviderContext, data: DeviceFlow, intervalMs: number): Promise<CarDataAuthState> {
+  if (ctx.clock.now() >= data.expiresAt) throw expired(data);
+  const res = await ctx.http.request({
+    method: 'POST',
+    url: `${data.authUrl}/oauth/token`,
+    form: { client_id: data.clientId, grant_type: DEVICE_GRANT, device_code: data.deviceCode, code_verifier: data.codeVerifier },
+    retry: false,
+  });
+  if (res.status < 200 || res.status >= 300) throw deviceGrantRefusal(ctx, data, intervalMs, res);
+  const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData sign-in (token)'));
+  if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the token answer has an unexpected shape');
+  return stateFromToken(ctx, data.clientId, t.data);
 }
 
-function parseFlow(pending: PendingChallenge): DeviceFlow {
-  const p = DeviceFlowSchema.safeParse(pending.state);
-  if (pending.kind !== 'device_code' || !p.success) {
-    throw new CarError('AUTH_FAILED', 'The BMW CarData sign-in in progress is unreadable; sign in again to get a new code.', { transient: false });
-  }
-  return p.data;
-}
-
-/** What the editor may show about the device flow of this account (never a secret). */
-export function deviceFlowStatus(ctx: Pick<ProviderContext, 'config'>): { state: 'none' | 'waiting' | 'confirmed' | 'failed'; prompt?: string; url?: string; userCode?: string; expiresAt?: number } {
-  const clientId = ctx.config.keys.clientId;
-  if (!clientId) return { state: 'none' };
-  const flow = flows.get(flowKey((ctx.config.servers.auth ?? DEFAULT_SERVERS.auth).replace(/\/$/, ''), clientId));
-  if (!flow) return { state: 'none' };
-  if (flow.failure) return { state: 'failed', prompt: flow.failure.message };
-  const base = { prompt: describeCode(flow.data), url: flow.data.verificationUriComplete ?? flow.data.verificationUri, userCode: flow.data.userCode, expiresAt: flow.data.expiresAt };
-  return { state: flow.result ? 'confirmed' : 'waiting', ...base };
-}
-
-export const cardataAuth: ProviderAuth<CarDataAuthState> = {
+export const cardataAuth = {
   stateSchema: CarDataAuthStateSchema,
 
   /**
-   * First call: asks BMW for a device code and throws TFA_REQUIRED (a ChallengeError whose
-   * prompt names the link and the code). Later calls, while the user has not confirmed yet,
-   * throw the same challenge; once the background poll got the tokens, they return them.
-   * An expired or refused code throws AUTH_FAILED once; the call after that starts a new code.
+   * Asks BMW for a new device code and throws TFA_REQUIRED: a ChallengeError whose prompt
+   * names the link and the code, whose state is the whole flow and whose pollMs is the
+   * server's interval. Never returns: the tokens come from completeSecondFactor.
    */
   async login(ctx) {
-    const clientId = clientIdOf(ctx);
-    const existing = flows.get(flowKey(authBase(ctx), clientId));
-    if (existing) {
-      const flow = adopt(ctx, existing.data);
-      const done = settle(flow);
-      if (done) return done;
-      throw challengeError(flow.data);
-    }
     const data = await requestDeviceCode(ctx);
-    adopt(ctx, data);
-    throw challengeError(data);
+    throw new ChallengeError('TFA_REQUIRED', describeCode(data), challengeOf(data));
   },
 
-  /** The code is already issued: makes sure it is being polled (also after a restart) and hands it back. */
-  async startSecondFactor(ctx, pending) {
-    const flow = adopt(ctx, parseFlow(pending));
-    settle(flow);
-    return challengeOf(flow.data);
+  /** The code is issued already (nothing is sent): the challenge stands as it is. */
+  async startSecondFactor(_ctx, pending) {
+    parseFlow(pending);
+    return pending;
   },
 
   /**
-   * Asks the token endpoint now if the interval allows (the answer is ignored: the user
-   * confirms on BMW's page). BAD_INPUT while the code is still waiting for the user.
+   * Asks the token endpoint once whether the user confirmed (the answer is ignored: the user
+   * confirms on BMW's page). BAD_INPUT while the code waits, with retryAt after a slow_down;
+   * AUTH_FAILED once the code expired or was refused.
    */
   async completeSecondFactor(ctx, pending) {
-    const flow = adopt(ctx, parseFlow(pending));
-    let done = settle(flow);
-    if (done) return done;
-    if (ctx.clock.now() >= flow.nextPollAt || flow.inFlight) {
-      await poll(flow);
-      done = settle(flow);
-      if (done) return done;
-      schedule(flow);
-    }
-    throw new CarError('BAD_INPUT', `Not confirmed yet. ${describeCode(flow.data)}`, { transient: false });
+    const data = parseFlow(pending);
+    return redeemDeviceCode(ctx, data, pending.pollMs ?? data.intervalMs);
   },
 
   async refresh(ctx, state) {
@@ -427,4 +320,4 @@ export const cardataAuth: ProviderAuth<CarDataAuthState> = {
   canRefresh: (state) => Boolean(state.refreshToken),
   // The id_token is the MQTT password: renew when the first of the two runs out.
   accessExpiresAt: (state) => Math.min(state.accessExpiresAt, state.idExpiresAt),
-};
+} satisfies ProviderAuth<CarDataAuthState>;

@@ -88,7 +88,7 @@ export const K = {
 
 // ---- value readers: undefined = "not a value the model understands" ----------------------
 
-const NOT_A_VALUE = new Set(['', 'INVALID', '-NA-', 'NA', 'N/A', 'NONE', 'NULL', 'SIGNAL_INVALID']);
+const NOT_A_VALUE: ReadonlySet<string> = new Set(['', 'INVALID', '-NA-', 'NA', 'N/A', 'NONE', 'NULL', 'SIGNAL_INVALID']);
 
 function text(v: unknown): string | undefined {
   if (typeof v === 'string') return NOT_A_VALUE.has(v.trim().toUpperCase()) ? undefined : v.trim();
@@ -154,8 +154,8 @@ const heading = (kv: TelematicValue): number | undefined => {
   return n !== undefined && n >= 0 && n <= 360 ? n : undefined;
 };
 
-const TRUE = new Set(['TRUE', 'ASN_ISTRUE', 'YES', '1', 'ON']);
-const FALSE = new Set(['FALSE', 'ASN_ISFALSE', 'NO', '0', 'OFF']);
+const TRUE: ReadonlySet<string> = new Set(['TRUE', 'ASN_ISTRUE', 'YES', '1', 'ON']);
+const FALSE: ReadonlySet<string> = new Set(['FALSE', 'ASN_ISFALSE', 'NO', '0', 'OFF']);
 
 /** Doors, lids, windows: booleans, "true"/"false", OPEN/CLOSED/INTERMEDIATE (the catalogue has all three). */
 export const opening = (kv: TelematicValue): Opening | undefined => {
@@ -397,6 +397,24 @@ export const MAPPED_KEYS: Readonly<Record<string, Part>> = Object.fromEntries(Ob
 export const CONTAINER_KEYS: readonly string[] = Object.keys(SPECS).sort();
 
 /** Keys the stream does not carry (catalogue streaming_capable: false): only REST reads bring them. */
+/** The keys of each door and window (several: the freshest wins). */
+const DOOR_KEYS = {
+  frontLeft: [K.doorFrontLeft],
+  frontRight: [K.doorFrontRight],
+  rearLeft: [K.doorRearLeft],
+  rearRight: [K.doorRearRight],
+  trunk: [K.trunk, K.trunkDoor],
+  hood: [K.hood],
+} as const;
+const WINDOW_KEYS = {
+  frontLeft: [K.windowFrontLeft],
+  frontRight: [K.windowFrontRight],
+  rearLeft: [K.windowRearLeft],
+  rearRight: [K.windowRearRight],
+  rear: [K.rearWindow],
+  sunroof: [K.sunroof, K.sunroofStatus],
+} as const;
+
 export const REST_ONLY_KEYS: readonly string[] = [K.plugCombined, K.lockStatus, K.checkControl, K.services];
 
 /** Parts that only REST can fill (the stream has no key for them). */
@@ -480,6 +498,18 @@ export class TelematicState {
     return best;
   }
 
+  /** The openings the car reported (keys by field), with whether any stands open; undefined when it reported none. */
+  private openings<F extends string>(keysByField: Readonly<Record<F, readonly string[]>>): (Partial<Record<F, Opening>> & { anyOpen: boolean }) | undefined {
+    const reported: Partial<Record<F, Opening>> = {};
+    for (const [field, keys] of Object.entries(keysByField) as [F, readonly string[]][]) {
+      const v = this.pick<Opening>(...keys)?.value;
+      if (v !== undefined) reported[field] = v;
+    }
+    const states = Object.values(reported);
+    if (states.length === 0) return undefined;
+    return { ...reported, anyOpen: states.some((v) => v === 'open' || v === 'ajar') };
+  }
+
   /** The status parts asked for (all by default), built from every key known. */
   fragment(parts: readonly StatusPart[] = PART_ORDER): StatusFragment {
     const out: StatusFragment = {};
@@ -536,27 +566,13 @@ export class TelematicState {
     }
 
     if (want.has('doors')) {
-      const doors = clean({
-        frontLeft: this.get<Opening>(K.doorFrontLeft)?.value,
-        frontRight: this.get<Opening>(K.doorFrontRight)?.value,
-        rearLeft: this.get<Opening>(K.doorRearLeft)?.value,
-        rearRight: this.get<Opening>(K.doorRearRight)?.value,
-        trunk: this.pick<Opening>(K.trunk, K.trunkDoor)?.value,
-        hood: this.get<Opening>(K.hood)?.value,
-      });
-      if (Object.keys(doors).length > 0) out.doors = { ...doors, anyOpen: Object.values(doors).some((v) => v === 'open' || v === 'ajar') };
+      const doors = this.openings(DOOR_KEYS);
+      if (doors) out.doors = doors;
     }
 
     if (want.has('windows')) {
-      const windows = clean({
-        frontLeft: this.get<Opening>(K.windowFrontLeft)?.value,
-        frontRight: this.get<Opening>(K.windowFrontRight)?.value,
-        rearLeft: this.get<Opening>(K.windowRearLeft)?.value,
-        rearRight: this.get<Opening>(K.windowRearRight)?.value,
-        rear: this.get<Opening>(K.rearWindow)?.value,
-        sunroof: this.pick<Opening>(K.sunroof, K.sunroofStatus)?.value,
-      });
-      if (Object.keys(windows).length > 0) out.windows = { ...windows, anyOpen: Object.values(windows).some((v) => v === 'open' || v === 'ajar') };
+      const windows = this.openings(WINDOW_KEYS);
+      if (windows) out.windows = windows;
     }
 
     if (want.has('tires')) {

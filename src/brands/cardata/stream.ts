@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { CarError, registerSecret, toCarError, type StatusFragment, type TimerHandle } from '../../core';
-import type { ProviderContext } from '../provider';
+import type { ConnectionContext, StreamEventInfo } from '../provider';
 import { DEFAULT_SERVERS } from './api';
 import type { CarDataAuthState } from './auth';
 import type { TelematicState } from './map';
@@ -15,12 +15,8 @@ import { StreamMessageSchema, type TelematicValue } from './schemas';
  * fresh one; any other failure is retried with a growing pause. Streamed data costs no quota.
  */
 
-export interface StreamEvent {
-  state: 'connecting' | 'connected' | 'disconnected' | 'refused';
-  error?: CarError;
-  /** When the next attempt is due (epoch ms). */
-  retryAt?: number;
-}
+/** A change of the connection to the broker; retryAt is when the next attempt is due (epoch ms). */
+export type StreamEvent = StreamEventInfo;
 
 export type StreamUpdate = (vin: string, fragment: StatusFragment, rawKeys: Record<string, unknown>) => void;
 
@@ -41,7 +37,7 @@ const AUTH_RETRY_MS = 5 * 60_000;
 const STABLE_MS = 60_000;
 
 /** CONNACK codes of MQTT 3.1.1 (4, 5) and 5.0 (134, 135) that mean "these credentials will not do". */
-const AUTH_REFUSED = new Set([4, 5, 134, 135]);
+const AUTH_REFUSED: ReadonlySet<number> = new Set([4, 5, 134, 135]);
 
 const SUBSCRIBE_REFUSED_HELP =
   'the CarData broker refused the subscription (code 128). In the MyBMW portal (CarData), subscribe the client id to "CarData Streaming" and choose the data points to stream ("Change data selection"); the plugin tries again every 15 minutes.';
@@ -61,9 +57,10 @@ export class CarDataStream {
   private readonly keepaliveS: number;
 
   constructor(
-    private readonly ctx: ProviderContext,
-    private readonly getAuth: (rejected?: CarDataAuthState) => Promise<CarDataAuthState>,
-    private readonly stateFor: (vin: string, auth: CarDataAuthState) => TelematicState,
+    /** The account's context: getAuth hands a valid id_token at every (re)connect. */
+    private readonly ctx: ConnectionContext<CarDataAuthState>,
+    /** What the account knows of a car's keys: a message merges into it. */
+    private readonly stateFor: (vin: string) => TelematicState,
     private readonly onUpdate: StreamUpdate,
     private readonly onEvent: (e: StreamEvent) => void = () => undefined,
     options: StreamOptions = {},
@@ -109,7 +106,7 @@ export class CarDataStream {
     this.emit({ state: 'connecting' });
     let auth: CarDataAuthState;
     try {
-      auth = await this.getAuth(this.rejected);
+      auth = await this.ctx.getAuth(this.rejected);
     } catch (e) {
       this.connecting = false;
       const err = toCarError(e);
@@ -158,7 +155,7 @@ export class CarDataStream {
         this.scheduleRenew(client, auth);
       });
     });
-    client.on('message', (topic, payload) => this.handle(topic, payload, auth));
+    client.on('message', (topic, payload) => this.handle(topic, payload));
     // Without an error listener a refused CONNACK would be thrown: keep one for the client's life.
     client.on('error', (err) => {
       const code = (err as { code?: unknown }).code;
@@ -197,7 +194,7 @@ export class CarDataStream {
         if (this.closed || this.client !== client) return;
         let fresh: CarDataAuthState;
         try {
-          fresh = await this.getAuth();
+          fresh = await this.ctx.getAuth();
         } catch {
           return; // the broker will cut us at expiry; reconnecting then reports the error
         }
@@ -215,7 +212,7 @@ export class CarDataStream {
     }, wait);
   }
 
-  private handle(topic: string, payload: Buffer, auth: CarDataAuthState): void {
+  private handle(topic: string, payload: Buffer): void {
     let body: unknown;
     try {
       body = JSON.parse(payload.toString('utf8'));
@@ -230,7 +227,7 @@ export class CarDataStream {
     }
     const vin = msg.data.vin ?? topic.split('/')[1];
     if (!vin) return;
-    const applied = this.stateFor(vin, auth).apply(msg.data.data, this.ctx.clock.now());
+    const applied = this.stateFor(vin).apply(msg.data.data, this.ctx.clock.now());
     const unmapped = applied.unmapped as Record<string, TelematicValue>;
     if (applied.parts.length === 0 && Object.keys(unmapped).length === 0) return;
     try {

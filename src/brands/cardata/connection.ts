@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { CarError, type ChargeSession, type StatusPart, type Vehicle } from '../../core';
+import type {
+  CallOptions,
+  Connection,
+  ConnectionContext,
+  EndpointRead,
+  HistoryFacet,
+  OptionalFacet,
+  RawFacet,
+  RawRequest,
+  RawResponse,
+  StatusFacet,
+  StatusRead,
+  StreamFacet,
+  VehicleCapabilities,
+} from '../provider';
+import { CARDATA_NAME as NAME, ENDPOINTS, MAX_CONTAINERS, cardata, type CarDataAnswer, type CarDataCall, type EndpointName } from './api';
+import type { CarDataAuthState } from './auth';
+import { brandOf, capabilitiesOf, drivetrainOf } from './capabilities';
+import { mapChargingSession } from './history';
+import { CONTAINER_KEYS, TelematicState } from './map';
+import { BasicDataSchema, ChargingHistorySchema, ContainersSchema, CreatedContainerSchema, MappingsSchema, TelematicDataSchema, type RawBasicData } from './schemas';
+import { CarDataStream } from './stream';
+
+/** Our container's name: a hash of its keys, so that a plugin version mapping more keys gets a new one. */
+export const CONTAINER_PREFIX = 'node-red-connected-car';
+export const CONTAINER_NAME = `${CONTAINER_PREFIX}-${createHash('sha256').update(CONTAINER_KEYS.join(',')).digest('hex').slice(0, 8)}`;
+const CONTAINER_PURPOSE = 'Node-RED connected-car: vehicle status';
+/** CarData's answers when our container is gone (deleted in the portal): find or create it again. */
+const CONTAINER_GONE: ReadonlySet<string> = new Set(['CU-105', 'CU-121', 'CU-122']);
+
+/** Pages of chargingHistory read at most per request (each page is one of the 50 daily calls). */
+const MAX_HISTORY_PAGES = 5;
+
+const READ_ONLY = 'the official CarData API is read-only';
+/** Why there is no commands and no charging facet, in words for the user. */
+const MISSING: Readonly<Partial<Record<OptionalFacet, string>>> = {
+  commands: `${READ_ONLY}, and MyBMW, the app that sends commands, refuses third-party clients since 2025-09`,
+  charging: `${READ_ONLY} and has no charging settings, and MyBMW, the app that has them, refuses third-party clients since 2025-09`,
+};
+
+/** Reads named in the endpoint explorer. */
+const READABLE: readonly EndpointName[] = ['telematicData', 'basicData', 'chargingHistory', 'image', 'locationBasedChargingSettings', 'smartMaintenanceTyreDiagnosis', 'mappings', 'containers'];
+/** Path prefixes a raw request may use (GET only). */
+const RAW_PATHS: readonly string[] = ['/customers/vehicles/{vin}/', '/customers/vehicles/mappings', '/customers/containers'];
+const RAW_READS = (Object.entries(ENDPOINTS) as [EndpointName, (typeof ENDPOINTS)[EndpointName]][]).filter(([, e]) => e.method === 'GET');
+
+function vehicleOf(vin: string, basic: RawBasicData | undefined): Vehicle {
+  const brand = brandOf(vin, basic);
+  const model = basic?.modelName ?? basic?.series;
+  const modelCode = basic?.bodyType ?? basic?.modelKey;
+  return {
+    vin,
+    drivetrain: drivetrainOf(basic),
+    ...(brand ? { brand } : {}),
+    ...(model ? { model, name: `${brand === 'mini' ? 'MINI' : 'BMW'} ${model}`.replace(/^(BMW|MINI) (BMW|MINI) /i, '$1 ') } : {}),
+    ...(modelCode ? { modelCode } : {}),
+  };
+}
+
+/** The body of an answer in the shape the plugin needs, else UPSTREAM naming the endpoint. */
+function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new CarError('UPSTREAM', `${NAME} ${what}: unexpected answer`);
+  return parsed.data;
+}
+
+/**
+ * One BMW CarData account: owns what the plugin remembers of it (our data container, the
+ * newest value of every key per car, the open streams) and offers CarData's facets. Every
+ * call runs through ctx.withAuth. Read-only: no commands, no charging settings.
+ */
+export class CarDataConnection implements Connection {
+  /** Our container, for the BMW account (gcid) that found or created it; a lookup costs a call. */
+  private container?: { gcid: string; id: string };
+  /** The newest value of every key by VIN, fed by REST reads and the stream alike. */
+  private readonly telematics = new Map<string, TelematicState>();
+  private readonly streams = new Set<CarDataStream>();
+
+  readonly missing = MISSING;
+
+  constructor(private readonly ctx: ConnectionContext<CarDataAuthState>) {}
+
+  readonly status: StatusFacet = {
+    // One telematicData call reads every part (plus, once per account, the container lookup).
+    cost: () => 1,
+    read: (vehicle, parts, opts) => this.ctx.withAuth((auth) => this.readStatus(auth, vehicle, parts, opts)),
+  };
+
+  readonly history: HistoryFacet = {
+    chargeSessions: (vehicle, from, to, opts) => this.ctx.withAuth((auth) => this.readChargeSessions(auth, vehicle, from, to, opts)),
+  };
+
+  readonly raw: RawFacet = {
+    paths: RAW_PATHS,
+    request: (vehicle, req, opts) => this.ctx.withAuth((auth) => this.rawRequest(auth, vehicle, req, opts)),
+    endpoints: READABLE,
+    readEndpoint: (vehicle, endpoint, params, opts) => this.ctx.withAuth((auth) => this.readEndpoint(auth, vehicle, endpoint, params, opts)),
+  };
+
+  readonly stream: StreamFacet = {
+    open: (onUpdate, onEvent) => {
+      const stream = new CarDataStream(this.ctx, (vin) => this.telematicState(vin), onUpdate, onEvent);
+      this.streams.add(stream);
+      stream.start();
+      return {
+        close: async () => {
+          this.streams.delete(stream);
+          await stream.close();
+        },
+      };
+    },
+  };
+
+  listVehicles(opts: CallOptions): Promise<Vehicle[]> {
+    return this.ctx.withAuth(async (auth) => {
+      const mappings = parseAnswer(MappingsSchema, (await this.rest(auth, { endpoint: 'mappings', kind: opts.kind })).body, 'mappings');
+      const vehicles: Vehicle[] = [];
+      for (const m of mappings) {
+        let basic: RawBasicData | undefined;
+        // Only the primary user gets a car's data; basicData of the others would waste a call.
+        if ((m.mappingType ?? 'PRIMARY').toUpperCase() === 'PRIMARY') {
+          try {
+            const b = BasicDataSchema.safeParse((await this.rest(auth, { endpoint: 'basicData', params: { vin: m.vin }, kind: opts.kind })).body);
+            if (b.success) basic = b.data;
+          } catch (e) {
+            if (!(e instanceof CarError) || e.code !== 'NOT_SUPPORTED') throw e;
+          }
+        }
+        vehicles.push(vehicleOf(m.vin, basic));
+      }
+      return vehicles;
+    });
+  }
+
+  capabilities(vehicle: Vehicle): VehicleCapabilities {
+    return capabilitiesOf(vehicle);
+  }
+
+  /** What the plugin knows of a car's keys (REST reads and the stream merge into it). */
+  telematicState(vin: string): TelematicState {
+    let state = this.telematics.get(vin);
+    if (!state) this.telematics.set(vin, (state = new TelematicState()));
+    return state;
+  }
+
+  /**
+   * The container with the keys the plugin maps: ours if it exists, else created. Containers of
+   * ours with another key set (an older plugin version) are deleted first, so that the account
+   * never gets near BMW's limit of 10 because of us.
+   */
+  async ensureContainer(auth: CarDataAuthState, opts: CallOptions): Promise<string> {
+    if (this.container?.gcid === auth.gcid) return this.container.id;
+    const remember = (id: string): string => {
+      this.container = { gcid: auth.gcid, id };
+      return id;
+    };
+    const listed = parseAnswer(ContainersSchema, (await this.rest(auth, { endpoint: 'containers', kind: opts.kind })).body, 'containers');
+    const active = listed.filter((c) => (c.state ?? 'ACTIVE').toUpperCase() === 'ACTIVE');
+    const ours = active.find((c) => c.name === CONTAINER_NAME);
+    if (ours) return remember(ours.containerId);
+    let count = active.length;
+    for (const stale of active.filter((c) => c.name?.startsWith(CONTAINER_PREFIX))) {
+      await this.rest(auth, { endpoint: 'deleteContainer', params: { containerId: stale.containerId }, kind: opts.kind });
+      count--;
+    }
+    if (count >= MAX_CONTAINERS) {
+      throw new CarError(
+        'NOT_SUPPORTED',
+        `${NAME}: the BMW account already has ${count} data containers, the most it may have (CU-124). Delete one you no longer use in the MyBMW portal (CarData), then read again.`,
+        { upstreamCode: 'CU-124', transient: false },
+      );
+    }
+    const created = await this.rest(auth, {
+      endpoint: 'createContainer',
+      body: { name: CONTAINER_NAME, purpose: CONTAINER_PURPOSE, technicalDescriptors: CONTAINER_KEYS },
+      kind: opts.kind,
+    });
+    const c = CreatedContainerSchema.safeParse(created.body);
+    if (!c.success) throw new CarError('UPSTREAM', `${NAME} containers: the new container has no id`);
+    return remember(c.data.containerId);
+  }
+
+  /** Forgets the streams and everything the plugin learnt of the account. */
+  async close(): Promise<void> {
+    const open = [...this.streams];
+    this.streams.clear();
+    await Promise.all(open.map((s) => s.close()));
+    this.telematics.clear();
+    this.container = undefined;
+  }
+
+  private rest(auth: CarDataAuthState, call: CarDataCall): Promise<CarDataAnswer> {
+    return cardata(this.ctx, auth.accessToken, call);
+  }
+
+  private async readTelematics(auth: CarDataAuthState, vin: string, opts: CallOptions): Promise<unknown> {
+    const read = async (containerId: string): Promise<unknown> =>
+      (await this.rest(auth, { endpoint: 'telematicData', params: { vin }, query: { containerId }, kind: opts.kind })).body;
+    const containerId = await this.ensureContainer(auth, opts);
+    try {
+      return await read(containerId);
+    } catch (e) {
+      // Our container was deleted in the portal: find or create it again, once.
+      if (!(e instanceof CarError && e.upstreamCode !== undefined && CONTAINER_GONE.has(e.upstreamCode))) throw e;
+      this.container = undefined;
+      return read(await this.ensureContainer(auth, opts));
+    }
+  }
+
+  private async readStatus(auth: CarDataAuthState, vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead> {
+    const body = await this.readTelematics(auth, vehicle.vin, opts);
+    const parsed = parseAnswer(TelematicDataSchema, body, 'telematicData');
+    const state = this.telematicState(vehicle.vin);
+    const { unmapped } = state.apply(parsed.telematicData, this.ctx.clock.now());
+    const status = state.fragment();
+    const can = new Set(capabilitiesOf(vehicle).parts);
+    const missing: StatusRead['missing'] = [];
+    for (const part of parts) {
+      const has = part === 'mileage' ? status.mileageKm !== undefined : part === 'position' ? status.position !== undefined || status.positionUnknown !== undefined : status[part] !== undefined;
+      if (has) continue;
+      if (!can.has(part)) missing.push({ part, code: 'NOT_SUPPORTED', message: `${part} is not available for this ${vehicle.model ?? 'car'} (${vehicle.drivetrain})` });
+      else {
+        missing.push({
+          part,
+          code: 'UPSTREAM',
+          message: `the car has not reported ${part} to CarData yet (it reports when it wakes up; are the data points selected in the portal?)`,
+          permanent: false,
+        });
+      }
+    }
+    return { status, raw: { telematicData: body, unmapped }, missing };
+  }
+
+  private async readChargeSessions(auth: CarDataAuthState, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<ChargeSession[]> {
+    if (!capabilitiesOf(vehicle).nativeChargeSessions) {
+      throw new CarError('NOT_SUPPORTED', `${NAME}: a ${vehicle.drivetrain} car has no charging history`, { transient: false });
+    }
+    const fromMs = Date.parse(from);
+    const toMs = Date.parse(to);
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs > toMs) throw new CarError('BAD_INPUT', `from and to must be ISO times with from <= to (got "${from}", "${to}")`);
+    const out: ChargeSession[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const res = await this.rest(auth, {
+        endpoint: 'chargingHistory',
+        params: { vin: vehicle.vin },
+        query: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...(nextToken ? { nextToken } : {}) },
+        kind: opts.kind,
+      });
+      const history = parseAnswer(ChargingHistorySchema, res.body, 'chargingHistory');
+      for (const raw of history.sessions) {
+        const s = mapChargingSession(vehicle.vin, raw);
+        if (s && Date.parse(s.startAt) >= fromMs && Date.parse(s.startAt) <= toMs) out.push(s);
+      }
+      nextToken = history.nextToken;
+      if (!nextToken) break;
+    }
+    if (nextToken) this.ctx.log.info(`${NAME}: charging history has more than ${MAX_HISTORY_PAGES} pages; ask for a shorter period to see the rest`);
+    return out.sort((a, b) => Date.parse(a.startAt) - Date.parse(b.startAt));
+  }
+
+  private async readEndpoint(auth: CarDataAuthState, vehicle: Vehicle, endpoint: string, params: Record<string, string>, opts: CallOptions): Promise<EndpointRead> {
+    if (!(READABLE as readonly string[]).includes(endpoint)) {
+      throw new CarError('BAD_INPUT', `endpoint "${endpoint}" is not one ${NAME} reads; allowed: ${READABLE.join(', ')}`);
+    }
+    const name = endpoint as EndpointName;
+    const readAt = this.ctx.clock.now();
+    if (name === 'telematicData') {
+      const read = await this.readStatus(auth, vehicle, [], opts);
+      return { endpoint, calledEndpoint: endpoint, raw: read.raw.telematicData, mapped: read.status, readAt };
+    }
+    if (name === 'chargingHistory') {
+      const to = params.to ?? new Date(readAt).toISOString();
+      const from = params.from ?? new Date(readAt - 30 * 86_400_000).toISOString();
+      const sessions = await this.readChargeSessions(auth, vehicle, from, to, opts);
+      return { endpoint, calledEndpoint: endpoint, raw: undefined, mapped: sessions, readAt };
+    }
+    const res = await this.rest(auth, { endpoint: name, params: { vin: vehicle.vin }, kind: opts.kind, binary: name === 'image' });
+    let mapped: unknown = res.body;
+    if (name === 'basicData') mapped = vehicleOf(vehicle.vin, BasicDataSchema.safeParse(res.body).data);
+    if (name === 'image') mapped = { contentType: res.contentType ?? 'application/octet-stream' };
+    return { endpoint, calledEndpoint: endpoint, raw: res.body, mapped, readAt };
+  }
+
+  private async rawRequest(auth: CarDataAuthState, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse> {
+    if (req.method !== 'GET') throw new CarError('BAD_INPUT', `${NAME} raw requests are GET only: ${READ_ONLY}, and containers are managed by the plugin`);
+    const path = req.path.split('?')[0] ?? '';
+    const entry = RAW_READS.find(([, e]) => {
+      const re = new RegExp(`^${e.path.replace(/\{vin\}/g, '([A-Za-z0-9]{17})').replace(/\{containerId\}/g, '([A-Za-z0-9._-]+)')}$`);
+      return re.test(path);
+    });
+    if (!entry) throw new CarError('BAD_INPUT', `path "${path}" is not a ${NAME} read; allowed: ${RAW_READS.map(([, e]) => e.path).join(', ')}`);
+    const [name, e] = entry;
+    const values: Record<string, string> = {};
+    const m = new RegExp(`^${e.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`).exec(path);
+    for (const [k, v] of Object.entries(m?.groups ?? {})) values[k] = decodeURIComponent(v);
+    if (values.vin && vehicle && values.vin !== vehicle.vin) throw new CarError('BAD_INPUT', `the path names another car than msg.vehicle`);
+    const res = await this.rest(auth, { endpoint: name, params: values, ...(req.query ? { query: req.query } : {}), kind: opts.kind, binary: name === 'image' });
+    return { status: res.status, body: res.body };
+  }
+}
