@@ -274,11 +274,15 @@ describe('the editor in a real browser', function () {
     await page.waitForSelector(`.red-ui-debug-msg:has-text("car/${ZOE}/status")`, { timeout: 30_000 });
     await shot('flow-with-status');
 
-    // The password reached the runtime as a credential only: neither the page nor the flow shows it.
-    assert.ok(!(await page.content()).includes(DEMO_RENAULT_PASSWORD), 'no password in the page');
-    const flows = await (await fetch(`${nr.url}/flows`)).text();
-    assert.ok(flows.includes(sim.renault.gigyaUrl), 'the account was deployed');
-    assert.ok(!flows.includes(DEMO_RENAULT_PASSWORD), 'no password in the deployed flow');
+    // The password went to the runtime as a credential only: the flow the editor reads back has none.
+    const flows = (await (await fetch(`${nr.url}/flows`)).json()) as Record<string, unknown>[];
+    const account = flows.find((n) => n.type === 'car-account');
+    assert.equal(account?.kamereonUrl, sim.renault.kamereonUrl, 'the account was deployed');
+    for (const n of flows) {
+      for (const [k, v] of Object.entries(n)) {
+        assert.ok(!/password|jwt|credentials/i.test(k) && v !== DEMO_RENAULT_PASSWORD, `no secret in ${String(n.type)}.${k}`);
+      }
+    }
     assertNoPageErrors();
   });
 
@@ -331,7 +335,7 @@ describe('the editor in a real browser', function () {
       await page.mouse.up();
       await page.waitForFunction(() => RED.view.state() === RED.state.DEFAULT, undefined, { timeout: 10_000 });
       // Every account of the example points at this test's simulator.
-      assert.equal(rewrittenExamples, rewrittenBefore + 1, `${name} was served with the simulator's address`);
+      assert.ok(rewrittenExamples > rewrittenBefore, `${name} was served with the simulator's address`);
       const accounts = await page.evaluate(() => {
         const out: Record<string, unknown>[] = [];
         RED.nodes.eachConfig((n) => {
