@@ -44,10 +44,12 @@ describe('install from the tarball, as users do', function () {
     for (const type of Object.keys(pkg['node-red'].nodes)) {
       assert.ok(files.includes(`nodes/${type}.js`), `${type}.js is packed`);
       assert.ok(files.includes(`nodes/${type}.html`), `${type}.html is packed`);
+      for (const lang of ['en-US', 'de', 'fr']) assert.ok(files.includes(`nodes/locales/${lang}/${type}.html`), `${type}'s ${lang} help is packed`);
     }
     assert.ok(files.includes('dist/src/nodes/car-status.js'), 'the compiled code is packed');
     assert.ok(files.includes('nodes/icons/car.svg'), 'the icon is packed next to the node files');
     assert.ok(files.includes('resources/vehicle-picker.js'), "the editor's shared vehicle picker is packed");
+    assert.ok(files.includes('resources/dialog.js'), "the dialogs' shared code is packed");
     assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('dist/test/') || f.startsWith('src/')), 'no tests or sources in the package');
     assert.ok(!files.some((f) => f.includes('fixtures')), 'no recorded fixtures in the package');
 
@@ -66,10 +68,13 @@ describe('install from the tarball, as users do', function () {
       assert.equal(s.err, undefined, `${s.types.join(',')}: ${s.err ?? ''}`);
       assert.equal(s.enabled, true);
     }
-    // The shared editor script is served where the dialogs load it from.
+    // The shared editor scripts are served where the dialogs load them from.
     const picker = await fetch(`${nr.url}/resources/${pkg.name}/vehicle-picker.js`);
     assert.equal(picker.status, 200);
     assert.match(await picker.text(), /connectedCarVehiclePicker/);
+    const dialog = await fetch(`${nr.url}/resources/${pkg.name}/dialog.js`);
+    assert.equal(dialog.status, 200);
+    assert.match(await dialog.text(), /connectedCarDialog/);
     const log = nr.log();
     assert.doesNotMatch(log, /\[error\]/, 'no error in the Node-RED log');
     assert.doesNotMatch(log, /\[warn\].*(connected-car|car-)/, 'no warning about our nodes');
