@@ -1,7 +1,6 @@
 import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { removeDir, tempDir } from '../helpers';

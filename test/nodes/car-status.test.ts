@@ -1,7 +1,6 @@
 import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { VehicleStatusSchema } from '../../src/core';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
