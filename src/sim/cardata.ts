@@ -7,7 +7,7 @@
  * MINI Countryman plug-in hybrid. Start with `await sim.start()` (startSimulator does it).
  */
 import type { TimerHandle } from '../core/clock';
-import { textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
+import { faultHits, textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
 import { JwtSigner } from './renault/jwt';
 import { AEDES_MISSING, CardataBroker } from './cardata/broker';
 import { CardataOAuth, DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID } from './cardata/oauth';
@@ -253,10 +253,7 @@ export class CardataSim implements SimProvider {
       const forToken = tokenKinds.has(a.kind);
       if (forToken !== path.endsWith('/oauth/token')) return false;
       if ((a.kind === 'device-code-400') !== path.endsWith('/device/code')) return false;
-      if (a.path === undefined) return true;
-      if (typeof a.path === 'string') return path.includes(a.path);
-      a.path.lastIndex = 0;
-      return a.path.test(path);
+      return faultHits(a.path, path);
     });
     if (!f) return undefined;
     f.remaining--;

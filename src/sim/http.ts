@@ -84,3 +84,11 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
     return { ok: false };
   }
 }
+
+/** Whether a simulated fault aimed at `pattern` (all paths, a substring or a regular expression) hits `path`. */
+export function faultHits(pattern: string | RegExp | undefined, path: string): boolean {
+  if (pattern === undefined) return true;
+  if (typeof pattern === 'string') return path.includes(pattern);
+  pattern.lastIndex = 0;
+  return pattern.test(path);
+}

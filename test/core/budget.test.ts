@@ -3,22 +3,11 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
 import { CarError } from '../../src/core/errors';
 import { CallBudget, type BudgetSnapshot, type CallKind } from '../../src/core/budget';
+import { seededRandom } from '../../src/sim/rng';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-
-/** mulberry32: a seeded PRNG so the simulated day is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function refused(code: string, retryAt?: number): (e: unknown) => boolean {
   return (e: unknown) => {
@@ -237,7 +226,7 @@ describe('core/budget', () => {
     const clock = new ManualClock();
     const start = clock.now();
     const b = new CallBudget({ limit, windowMs, reserve, clock });
-    const rand = prng(0xc0ffee);
+    const rand = seededRandom(0xc0ffee);
     const times = Array.from({ length: 3_000 }, () => start + Math.floor(rand() * DAY)).sort((x, y) => x - y);
 
     const granted: number[] = [];

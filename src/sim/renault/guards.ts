@@ -1,6 +1,7 @@
 /** Per-account quota (spec §8/§9.5) and injected faults for the simulated Kamereon API. */
 import type { Clock } from '../../core/clock';
 import type { RenaultFault, RenaultFaultKind, RenaultQuotaOptions } from './types';
+import { faultHits } from '../http';
 
 export const DEFAULT_QUOTA: RenaultQuotaOptions = { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 };
 
@@ -80,10 +81,7 @@ export class Faults {
   take(path: string): RenaultFaultKind | undefined {
     const f = this.armed.find((a) => {
       if (a.remaining <= 0) return false;
-      if (a.path === undefined) return true;
-      if (typeof a.path === 'string') return path.includes(a.path);
-      a.path.lastIndex = 0;
-      return a.path.test(path);
+      return faultHits(a.path, path);
     });
     if (!f) return undefined;
     f.remaining--;

@@ -26,35 +26,35 @@ type Route =
   | { kind: 'unknown'; name: 'not-found' };
 
 /** KCA GET endpoints and the one version the server answers (spec §5). */
-const KCA_READS: Readonly<Record<string, { key: ReadKey; version: string }>> = {
-  'battery-status': { key: 'battery-status', version: 'v2' },
-  cockpit: { key: 'cockpit', version: 'v1' },
-  location: { key: 'location', version: 'v1' },
-  'hvac-status': { key: 'hvac-status', version: 'v1' },
-  'hvac-settings': { key: 'hvac-settings', version: 'v1' },
-  'charge-mode': { key: 'charge-mode', version: 'v1' },
-  'charging-settings': { key: 'charging-settings', version: 'v1' },
-  'charge-schedule': { key: 'charge-schedule', version: 'v1' },
-  charges: { key: 'charges', version: 'v1' },
-  'charge-history': { key: 'charge-history', version: 'v1' },
-  'hvac-sessions': { key: 'hvac-sessions', version: 'v1' },
-  'hvac-history': { key: 'hvac-history', version: 'v1' },
-  'lock-status': { key: 'lock-status', version: 'v1' },
-  'res-state': { key: 'res-state', version: 'v1' },
-  pressure: { key: 'pressure', version: 'v1' },
-  'notification-settings': { key: 'notification-settings', version: 'v1' },
+const KCA_READS: Readonly<Partial<Record<ReadKey, string>>> = {
+  'battery-status': 'v2',
+  cockpit: 'v1',
+  location: 'v1',
+  'hvac-status': 'v1',
+  'hvac-settings': 'v1',
+  'charge-mode': 'v1',
+  'charging-settings': 'v1',
+  'charge-schedule': 'v1',
+  charges: 'v1',
+  'charge-history': 'v1',
+  'hvac-sessions': 'v1',
+  'hvac-history': 'v1',
+  'lock-status': 'v1',
+  'res-state': 'v1',
+  pressure: 'v1',
+  'notification-settings': 'v1',
 };
 
-/** KCA actions and their version (spec §6.1). */
-const KCA_ACTIONS: Readonly<Record<string, { key: ActionKey; version: string }>> = {
-  'hvac-start': { key: 'actions/hvac-start', version: 'v1' },
-  'charging-start': { key: 'actions/charging-start', version: 'v1' },
-  'charge-mode': { key: 'actions/charge-mode', version: 'v1' },
-  'charge-schedule': { key: 'actions/charge-schedule', version: 'v2' },
-  'hvac-schedule': { key: 'actions/hvac-schedule', version: 'v2' },
-  'horn-lights': { key: 'actions/horn-lights', version: 'v1' },
-  'refresh-location': { key: 'actions/refresh-location', version: 'v1' },
-  'refresh-battery-status': { key: 'actions/refresh-battery-status', version: 'v1' },
+/** KCA actions and their version (spec §6.1); the action's key is actions/<name>. */
+const KCA_ACTIONS: Readonly<Record<string, string>> = {
+  'hvac-start': 'v1',
+  'charging-start': 'v1',
+  'charge-mode': 'v1',
+  'charge-schedule': 'v2',
+  'hvac-schedule': 'v2',
+  'horn-lights': 'v1',
+  'refresh-location': 'v1',
+  'refresh-battery-status': 'v1',
 };
 
 /** KCM v1 endpoints by method (spec §5, §6.2). */
@@ -107,13 +107,13 @@ export function resolveRoute(method: string, path: string): Route {
     if (g === undefined) return d === 'v2' ? get({ kind: 'car-adapter', name: 'car-adapter', accountId, vin }) : UNKNOWN;
     if (g === 'actions') {
       const [act, ...tail] = more;
-      const def = act !== undefined ? KCA_ACTIONS[act] : undefined;
-      if (!def || tail.length > 0 || def.version !== d) return UNKNOWN;
-      return post({ kind: 'action', name: def.key, accountId, vin });
+      const version = act !== undefined && Object.hasOwn(KCA_ACTIONS, act) ? KCA_ACTIONS[act] : undefined;
+      if (act === undefined || version === undefined || tail.length > 0 || version !== d) return UNKNOWN;
+      return post({ kind: 'action', name: `actions/${act}` as ActionKey, accountId, vin });
     }
-    const def = KCA_READS[g];
-    if (!def || more.length > 0 || def.version !== d) return UNKNOWN;
-    return get({ kind: 'read', name: def.key, accountId, vin });
+    const version = Object.hasOwn(KCA_READS, g) ? KCA_READS[g as ReadKey] : undefined;
+    if (version === undefined || more.length > 0 || version !== d) return UNKNOWN;
+    return get({ kind: 'read', name: g as ReadKey, accountId, vin });
   }
   // kcm/v1/vehicles/{vin}/...
   if (b === 'kcm' && c === 'v1' && d === 'vehicles' && e !== undefined && f !== undefined) {
