@@ -227,7 +227,7 @@ export class CommandRunner {
       const name = vehicle.name ?? vehicle.model ?? vin;
       throw new CarError(
         'NOT_SUPPORTED',
-        `${name} cannot ${input.command} through ${session.provider.name}; it takes: ${offered.length ? offered.join(', ') : 'no commands'}`,
+        `${name} cannot ${input.command} through ${session.cloud}; it takes: ${offered.length ? offered.join(', ') : 'no commands'}`,
         { transient: false },
       );
     }

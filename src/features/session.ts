@@ -56,6 +56,8 @@ export type { ReadOptions, StatusWithMissing } from './status-cache';
 export class AccountSession extends EventEmitter {
   readonly key: string;
   readonly provider: Provider<unknown>;
+  /** The cloud's name as users know it (for messages). */
+  readonly cloud: string;
   readonly config: AccountConfig;
   readonly budget: CallBudget;
   readonly clock: Clock;
@@ -85,6 +87,7 @@ export class AccountSession extends EventEmitter {
     this.setMaxListeners(0);
     this.key = options.key;
     this.provider = options.provider;
+    this.cloud = options.provider.name;
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
     this.ownsHttp = !options.http;
@@ -211,7 +214,7 @@ export class AccountSession extends EventEmitter {
     const facet = this.connection[name];
     if (facet) return facet as NonNullable<Connection[F]>;
     const why = this.connection.missing?.[name];
-    throw new CarError('NOT_SUPPORTED', `${this.provider.name} cannot ${what}${why ? `: ${why}` : ''}`, { transient: false });
+    throw new CarError('NOT_SUPPORTED', `${this.cloud} cannot ${what}${why ? `: ${why}` : ''}`, { transient: false });
   }
 
   /** Per-account state of a feature (made on first use, freed with the account). */
