@@ -157,11 +157,6 @@ export class AccountSession extends EventEmitter {
     return this.signIn.getAuth(rejected);
   }
 
-  /** True when tokens were restored or obtained: nodes may start polling. */
-  get signedIn(): boolean {
-    return this.signIn.signedIn;
-  }
-
   /** True while a sign-in waits for the user's code (submitCode answers it). */
   get awaitingCode(): boolean {
     return this.signIn.awaitingCode;
@@ -272,7 +267,7 @@ export class AccountSession extends EventEmitter {
   /** Starts the brand's push stream once, if it has one; what it brings goes into the cache. */
   private startStream(): void {
     const stream = this.connection.stream;
-    if (this.stream || this.closed || !stream || !this.signedIn) return;
+    if (this.stream || this.closed || !stream || !this.signIn.signedIn) return;
     this.stream = stream.open(
       (vin, fragment) => {
         if (!this.closed) this.cache.pushed(vin, fragment);
