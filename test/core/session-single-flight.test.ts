@@ -215,6 +215,6 @@ describe('features/session: single flight of sign-in and refresh', () => {
     const fixed = session('right-now');
     assert.equal(accessOf(await fixed.getAuth()), 'access-login-2');
     assert.equal(provider.logins, 2);
-    assert.equal(fixed.signedIn, true);
+    assert.equal(fixed.state.phase, 'ready', 'signed in');
   });
 });
