@@ -33,7 +33,7 @@ export { ChallengeError } from './provider';
 
 /** The registry: every provider the plugin speaks. */
 const PROVIDERS: Partial<Record<ProviderId, Provider<unknown>>> = {
-  renault: fromLegacy(renault, 'Renault') as Provider<unknown>,
+  renault: renault as Provider<unknown>,
   cardata: fromLegacy(cardataProvider, 'BMW CarData', {
     commands: 'the official CarData API is read-only',
     charging: 'the official CarData API is read-only',

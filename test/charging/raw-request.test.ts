@@ -1,41 +1,33 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock } from '../../src/core';
+import { CarError } from '../../src/core';
 import type { RawRequest } from '../../src/brands';
-import { renaultRaw } from '../../src/brands/renault/raw';
-import { AccountSession } from '../../src/features/session';
+import { RAW_PREFIXES } from '../../src/brands/renault/endpoints';
+import type { AccountSession } from '../../src/features/session';
 import { buildRawRequest, checkRawPath, placeholders, sendRawRequest } from '../../src/features/raw-request';
-import { startSimulator, type Simulator } from '../../src/sim';
+import type { Simulator } from '../../src/sim';
 import { DEMO_ACCOUNTS } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-import { rejection, renaultSession } from '../renault-session';
+import { rejection, renaultWorld, type RenaultWorld } from '../renault-session';
 
 const ZE50 = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
 const SPRING = 'UU1DBG00X68SP0005';
 const KCA = '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter';
 
-
 describe('raw requests (car-request) against the simulator', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
   let session: AccountSession;
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
-    dir = await tempDir();
-    session = renaultSession(sim, dir, { key: 'raw', clock });
+    world = await renaultWorld({ renault: { quota: false, actionDelayMs: 1_000 } });
+    sim = world.sim;
+    session = world.session({ key: 'raw' });
     await session.vehicles();
     sim.renault.resetStats();
   });
 
-  afterEach(async () => {
-    await session.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  afterEach(() => world.close());
 
   it('GETs a KCA endpoint with {accountId} and {vin} filled in, within the budget', async () => {
     const used = session.budget.snapshot().calls.length;
@@ -126,7 +118,7 @@ describe('raw request input (features)', () => {
   });
 
   it('checks a path against the prefixes and their placeholders', () => {
-    const prefixes = renaultRaw.paths;
+    const prefixes = RAW_PREFIXES;
     assert.deepEqual(placeholders(prefixes).sort(), ['{accountId}', '{personId}']);
     checkRawPath('/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/cockpit', [...prefixes, '/x/{vin}']);
     checkRawPath('/commerce/v1/persons/abc/notifications/kmr', prefixes);

@@ -1,11 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { ChargingSettingsSchema, ManualClock, type ChargingChange } from '../../src/core';
-import { AccountSession } from '../../src/features/session';
+import { ChargingSettingsSchema, type ChargingChange, type ManualClock } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
 import { readCharging, writeCharging } from '../../src/features/charging';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { removeDir, tempDir } from '../helpers';
-import { rejection, renaultSession } from '../renault-session';
+import type { Simulator } from '../../src/sim';
+import { rejection, renaultWorld, type RenaultWorld } from '../renault-session';
 
 const ZE50 = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
@@ -13,27 +12,21 @@ const AUSTRAL = 'VF1RHN00X27AU0003';
 const ZE40 = 'VF1AG000664Z40004';
 const SPRING = 'UU1DBG00X68SP0005';
 
-
 describe('Renault charging settings against the simulator', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
   let clock: ManualClock;
-  let dir: string;
   let session: AccountSession;
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
-    dir = await tempDir();
-    session = renaultSession(sim, dir, { key: 'charging', clock });
+    world = await renaultWorld({ renault: { quota: false, actionDelayMs: 1_000 } });
+    ({ sim, clock } = world);
+    session = world.session({ key: 'charging' });
     await session.vehicles();
     sim.renault.resetStats();
   });
 
-  afterEach(async () => {
-    await session.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  afterEach(() => world.close());
 
   const calls = (endpoint: string): number => sim.renault.stats.byEndpoint[endpoint] ?? 0;
   const applied = (): Promise<void> => clock.advance(2_000);

@@ -1,6 +1,7 @@
-/** A recording HTTP stub for the charging tests: answers by method and URL pattern. */
+/** A recording HTTP stub for tests of the Renault connection without the simulator: answers by method and URL pattern. */
 import { CallBudget, ManualClock, silentLogger, type HttpClient, type HttpRequest, type HttpResponse } from '../../src/core';
 import type { ProviderContext } from '../../src/brands';
+import { RenaultConnection, type RenaultAuthState } from '../../src/brands/renault';
 
 export class RecordingHttp {
   readonly sent: HttpRequest[] = [];
@@ -25,3 +26,8 @@ export function context(http: RecordingHttp): ProviderContext {
   };
 }
 
+/** A Renault connection that talks to the stub, signed in as person-1 for good. */
+export function connection(http: RecordingHttp): RenaultConnection {
+  const auth: RenaultAuthState = { loginToken: 'lt', personId: 'person-1', jwt: 'jwt' };
+  return new RenaultConnection({ ...context(http), withAuth: (fn) => fn(auth), getAuth: () => Promise.resolve(auth) });
+}

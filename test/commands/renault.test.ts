@@ -1,13 +1,14 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, CommandResultSchema, ManualClock, type CommandName, type CommandStep, type Vehicle } from '../../src/core';
-import { renaultCommands } from '../../src/brands/renault/commands';
+import { CarError, CommandResultSchema, type CommandName, type CommandStep, type ManualClock, type Vehicle } from '../../src/core';
+import { commandsFor } from '../../src/brands/renault/commands';
 import { MAX_TRACK_CALLS } from '../../src/brands/renault/commands-track';
 import { CommandRunner } from '../../src/features/commands';
 import type { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { removeDir, tempDir } from '../helpers';
-import { AUSTRAL, R5, SPRING, TrackedHttp, UUID, ZE40, ZE50, drive as driveOn, pass as passOn, renaultSession } from './helpers';
+import type { Simulator } from '../../src/sim';
+import { RecordingHttp, connection } from '../charging/stub';
+import { AUSTRAL, R5, SPRING, ZE40, ZE50, renaultWorld, type RenaultWorld } from '../renault-session';
+import { TrackedHttp, UUID, drive as driveOn, pass as passOn } from './helpers';
 
 const vehicle = (modelCode: string | undefined, drivetrain: Vehicle['drivetrain'] = 'electric'): Vehicle => ({
   vin: 'VF1TEST0000000000',
@@ -29,34 +30,35 @@ describe('Renault commands: what each model takes (spec §6.3)', () => {
   ];
   for (const [code, drivetrain, expected] of cases) {
     it(`${code} takes ${expected.join(', ')}`, () => {
-      assert.deepEqual(renaultCommands.commandsFor(vehicle(code, drivetrain)), expected);
+      assert.deepEqual(commandsFor(vehicle(code, drivetrain)), expected);
     });
   }
 
   it('an undocumented model is offered everything the table does not rule out ("." = try)', () => {
-    assert.deepEqual(renaultCommands.commandsFor(vehicle('ZZZ9VE')), ['climate_start', 'climate_stop', 'charge_start', 'charge_stop', 'flash', 'horn', 'refresh']);
-    assert.deepEqual(renaultCommands.commandsFor(vehicle(undefined, 'combustion')), ['flash', 'horn', 'refresh']);
+    assert.deepEqual(commandsFor(vehicle('ZZZ9VE')), ['climate_start', 'climate_stop', 'charge_start', 'charge_stop', 'flash', 'horn', 'refresh']);
+    assert.deepEqual(commandsFor(vehicle(undefined, 'combustion')), ['flash', 'horn', 'refresh']);
   });
 
   it('never offers lock, unlock, finder or send_poi, and says why without any call', async () => {
-    const noCtx = {} as Parameters<typeof renaultCommands.send>[0];
-    const auth = { loginToken: 'x', personId: 'p', jwt: 'j' };
+    const http = new RecordingHttp([]);
+    const commands = connection(http).commands;
     for (const command of ['lock', 'unlock', 'finder', 'send_poi'] as const) {
-      const err = await renaultCommands.send(noCtx, auth, vehicle('ZZZ9VE'), { command }, { kind: 'explicit' }).catch((e: unknown) => e);
+      const err = await commands.send(vehicle('ZZZ9VE'), { command }, { kind: 'explicit' }).catch((e: unknown) => e);
       assert.ok(err instanceof CarError);
       assert.equal(err.code, 'NOT_SUPPORTED');
     }
-    const lock = await renaultCommands.send(noCtx, auth, vehicle('R5E1VE'), { command: 'unlock' }, { kind: 'explicit' }).catch((e: unknown) => e);
+    const lock = await commands.send(vehicle('R5E1VE'), { command: 'unlock' }, { kind: 'explicit' }).catch((e: unknown) => e);
     assert.match((lock as Error).message, /lock-unlock action answers "not authorized"/);
-    const horn = await renaultCommands.send(noCtx, auth, vehicle('X102VE'), { command: 'horn' }, { kind: 'explicit' }).catch((e: unknown) => e);
+    const horn = await commands.send(vehicle('X102VE'), { command: 'horn' }, { kind: 'explicit' }).catch((e: unknown) => e);
     assert.match((horn as Error).message, /X102VE.*no remote horn/);
+    assert.equal(http.sent.length, 0, 'no call');
   });
 });
 
 describe('Renault commands against the simulator', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
   let clock: ManualClock;
-  let dir: string;
   let session: AccountSession;
   let http: TrackedHttp;
   const DELAY = 10_000;
@@ -64,19 +66,16 @@ describe('Renault commands against the simulator', () => {
   const pass = (c: ManualClock, ms: number): Promise<void> => passOn(c, ms, http);
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: DELAY } });
-    dir = await tempDir('cc-cmd-');
+    world = await renaultWorld({ renault: { quota: false, actionDelayMs: DELAY } });
+    ({ sim, clock } = world);
     http = new TrackedHttp({ clock });
-    session = renaultSession(sim, clock, dir, http);
+    session = world.session({ key: 'acc', http });
     await drive(session.vehicles(), clock);
   });
 
   afterEach(async () => {
-    await session.close();
+    await world.close();
     await http.close();
-    await sim.close();
-    await removeDir(dir);
   });
 
   const byEndpoint = (name: string): number => sim.renault.stats.byEndpoint[name] ?? 0;

@@ -1,11 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore, type StatusPart } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
+import { CarError, type ManualClock, type StatusPart } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
+import type { Simulator } from '../../src/sim';
+import { DEMO_RENAULT_PASSWORD } from '../../src/sim/renault';
+import { renaultWorld, type RenaultWorld } from '../renault-session';
 
 const ZOE = 'VF1AG000862Z50001';
 
@@ -24,41 +23,18 @@ async function settle<T>(p: Promise<T>, clock: ManualClock): Promise<T | unknown
 const ALL_READS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
 
 describe('Renault client against the simulator', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
   let clock: ManualClock;
-  let dir: string;
-  const sessions: AccountSession[] = [];
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 }, actionDelayMs: 1000 } });
-    dir = await tempDir();
+    world = await renaultWorld({ renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 }, actionDelayMs: 1000 } });
+    ({ sim, clock } = world);
   });
 
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  afterEach(() => world.close());
 
-  function session(password = DEMO_RENAULT_PASSWORD, key = 'acc1'): AccountSession {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key,
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
-    return s;
-  }
+  const session = (password = DEMO_RENAULT_PASSWORD): AccountSession => world.session({ password });
 
   it('signs in, lists the vehicles of every account with cars, and reads a status', async () => {
     const s = session();
@@ -80,15 +56,7 @@ describe('Renault client against the simulator', () => {
   });
 
   it('lists only the cars of the chosen brand', async () => {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key: 'dacia-only',
-      provider,
-      config: { ...provider.resolveConfig({ provider: 'renault', username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl } }), brand: 'dacia' },
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
+    const s = world.session({ key: 'dacia-only', config: { brand: 'dacia' } });
     const vehicles = await s.vehicles();
     assert.ok(vehicles.length >= 1);
     assert.ok(vehicles.every((v) => v.brand === 'dacia'));
@@ -117,9 +85,9 @@ describe('Renault client against the simulator', () => {
   });
 
   it('survives a restart without signing in again', async () => {
-    await session().vehicles();
-    await sessions[0]?.close();
-    sessions.splice(0);
+    const first = session();
+    await first.vehicles();
+    await first.close();
     const again = session();
     const status = await again.readStatus(ZOE, ['mileage'], { kind: 'explicit' });
     assert.ok(status.mileageKm !== undefined);
@@ -136,7 +104,6 @@ describe('Renault client against the simulator', () => {
     for (let i = 0; i < 5; i++) await assert.rejects(s.vehicles({ force: true }), { code: 'AUTH_FAILED' });
     assert.equal(s.state.phase, 'blocked');
     await s.close();
-    sessions.splice(0);
     await assert.rejects(session('wrong-password').vehicles(), { code: 'AUTH_FAILED' });
     assert.equal(sim.renault.stats.logins, 1, 'exactly one login attempt in all');
     // A corrected password is a new configuration: it is tried.
@@ -163,21 +130,7 @@ describe('Renault client against the simulator', () => {
   });
 
   it('never goes past the budget, and says when the next call fits', async () => {
-    const s = new AccountSession({
-      key: 'small',
-      provider: getProvider('renault'),
-      config: getProvider('renault').resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-      budget: { limit: 8, reserve: 0 },
-    });
-    sessions.push(s);
+    const s = world.session({ key: 'small', budget: { limit: 8, reserve: 0 } });
     await s.vehicles(); // person + 2 accounts = 3 calls (SFDC skipped)
     await s.readStatus(ZOE, ALL_READS, { kind: 'explicit' }); // 4 calls
     const before = sim.renault.stats.kamereon;

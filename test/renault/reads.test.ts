@@ -1,11 +1,9 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore, VehicleStatusSchema, type Vehicle } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
+import { CarError, VehicleStatusSchema, type ManualClock, type Vehicle } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
+import type { Simulator } from '../../src/sim';
+import { renaultWorld, type RenaultWorld } from '../renault-session';
 
 const ZOE = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
@@ -14,40 +12,17 @@ const ZE40 = 'VF1AG000664Z40004';
 const SPRING = 'UU1DBG00X68SP0005';
 
 describe('Renault reads against the simulator', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
   let clock: ManualClock;
-  let dir: string;
-  const sessions: AccountSession[] = [];
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
-    dir = await tempDir();
+    world = await renaultWorld();
+    ({ sim, clock } = world);
   });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  afterEach(() => world.close());
 
-  function session(locale = 'fr_FR'): AccountSession {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key: `acc-${sessions.length}`,
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale,
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
-    return s;
-  }
+  const session = (locale = 'fr_FR'): AccountSession => world.session({ locale });
 
   const calls = (name: string): number => sim.renault.stats.byEndpoint[name] ?? 0;
 
@@ -174,8 +149,9 @@ describe('Renault reads against the simulator', () => {
   });
 
   it('maps lock and doors from lock-status when a car answers it', async () => {
-    await sim.close();
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, capabilityOverrides: { X102VE: { 'lock-status': 'ok' } } } });
+    await world.close();
+    world = await renaultWorld({ renault: { quota: false, capabilityOverrides: { X102VE: { 'lock-status': 'ok' } } } });
+    sim = world.sim;
     const s = session('en_GB');
     const zoe = await s.vehicle(ZOE);
     sim.renault.car(ZOE).locked = true;

@@ -2,60 +2,35 @@ import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CarError, ManualClock, TokenStore, type Logger } from '../../src/core';
-import { getProvider } from '../../src/brands';
+import { CarError, type Logger } from '../../src/core';
 import { emailsOf, maskEmail } from '../../src/brands/renault/tfa';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
+import type { AccountSession } from '../../src/features/session';
+import type { Simulator } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
+import { renaultWorld, type RenaultWorld } from '../renault-session';
 
 const ZOE = 'VF1AG000862Z50001';
 
 describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
   let lines: string[];
-  const sessions: AccountSession[] = [];
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
+    world = await renaultWorld();
+    sim = world.sim;
     sim.renault.setTfa(DEMO_RENAULT_USER, true);
-    dir = await tempDir();
     lines = [];
   });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  afterEach(() => world.close());
 
   function session(): AccountSession {
-    const provider = getProvider('renault');
     const log: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
-    const s = new AccountSession({
-      key: 'tfa',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-      log,
-    });
-    sessions.push(s);
-    return s;
+    return world.session({ key: 'tfa', log });
   }
 
-  async function restart(): Promise<AccountSession> {
-    const old = sessions.pop();
-    await old?.close();
+  async function restart(old: AccountSession): Promise<AccountSession> {
+    await old.close();
     return session();
   }
 
@@ -78,7 +53,7 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     assert.equal(sim.renault.lastTfaCode, code);
 
     // A restart while the code is on its way keeps the flow: the same code still works.
-    s = await restart();
+    s = await restart(s);
     await s.load();
     assert.equal(s.state.phase, 'tfa_required');
     assert.ok(s.awaitingCode);
@@ -99,10 +74,10 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     assert.ok(status.battery?.socPercent !== undefined);
 
     // A restart needs no new code and no new login: the login token is kept.
-    s = await restart();
+    s = await restart(s);
     await s.readStatus(ZOE, ['mileage'], { kind: 'explicit' });
     assert.equal(sim.renault.stats.logins, 2);
-    const file = await fs.readFile(path.join(dir, 'tfa.json'), 'utf8');
+    const file = await fs.readFile(path.join(world.dir, 'tfa.json'), 'utf8');
     assert.ok(!file.includes('"pending"'), 'the finished challenge is gone from the store');
 
     // The code is a secret: never in a log line.

@@ -1,11 +1,11 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore } from '../../src/core';
+import { CarError, type ManualClock } from '../../src/core';
 import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
+import type { AccountSession } from '../../src/features/session';
+import type { Simulator } from '../../src/sim';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
+import { renaultWorld, type RenaultWorld } from '../renault-session';
 
 const ZOE = 'VF1AG000862Z50001';
 const SPRING = 'UU1DBG00X68SP0005';
@@ -23,41 +23,19 @@ async function mintJwt(sim: Simulator, seconds: number): Promise<string> {
 }
 
 describe('Renault token sign-in (a pasted JWT, as myRenaultLC offers)', () => {
+  let world: RenaultWorld;
   let sim: Simulator;
   let clock: ManualClock;
-  let dir: string;
-  const sessions: AccountSession[] = [];
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
-    dir = await tempDir();
+    world = await renaultWorld();
+    ({ sim, clock } = world);
   });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  afterEach(() => world.close());
 
-  function session(jwt: string, accountId: string): AccountSession {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key: 'token',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        authMode: 'token',
-        accessToken: jwt,
-        accountId,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
-    return s;
-  }
+  /** A token sign-in: the pasted JWT and its account, no user name or password. */
+  const session = (jwt: string, accountId: string): AccountSession =>
+    world.session({ key: 'token', config: { authMode: 'token', accessToken: jwt, accountId, username: undefined, password: undefined } });
 
   it('uses the pasted token for its account until it expires, then says so and never tries a password', async () => {
     const jwt = await mintJwt(sim, 3600);
@@ -83,14 +61,14 @@ describe('Renault token sign-in (a pasted JWT, as myRenaultLC offers)', () => {
     assert.equal(sim.renault.stats.getJwt, jwts, 'no refresh either');
 
     // After a restart it stays stopped, without a call.
-    await sessions.pop()?.close();
+    await s.close();
     const calls = sim.renault.stats.kamereon;
     const again = session(jwt, sim.renault.accountIds.myRenault);
     await assert.rejects(again.readStatus(ZOE, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED', message: /expired/ });
     assert.equal(sim.renault.stats.kamereon, calls);
 
     // A new token is a new configuration: it is used.
-    await sessions.pop()?.close();
+    await again.close();
     const fresh = session(await mintJwt(sim, 3600), sim.renault.accountIds.myRenault);
     assert.ok((await fresh.readStatus(ZOE, ['mileage'], { kind: 'explicit' })).mileageKm !== undefined);
   });
