@@ -1,5 +1,6 @@
 /** The simulator-backed Renault account sessions the tests build, and a rejection helper. */
 import assert from 'node:assert/strict';
+import { afterEach, beforeEach } from 'mocha';
 import { CarError, ManualClock, TokenStore, type Clock, type HttpClient, type Logger } from '../src/core';
 import { getProvider, type AccountConfig } from '../src/brands';
 import { AccountSession } from '../src/features/session';
@@ -92,6 +93,35 @@ export async function renaultWorld(options: RenaultWorldOptions = {}): Promise<R
       await sim.close();
       if (!options.dir) await removeDir(dir);
     },
+  };
+}
+
+/**
+ * A fresh world for each test of the suite that calls this (mocha hooks): the returned object
+ * stands for the current test's world. Hooks the suite adds after this one see it started.
+ */
+export function renaultWorldEach(options: RenaultWorldOptions = {}): RenaultWorld {
+  let world: RenaultWorld | undefined;
+  beforeEach(async () => {
+    world = await renaultWorld(options);
+  });
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  const current = (): RenaultWorld => world ?? assert.fail('the Renault world exists only while a test runs');
+  return {
+    get sim() {
+      return current().sim;
+    },
+    get clock() {
+      return current().clock;
+    },
+    get dir() {
+      return current().dir;
+    },
+    session: (o) => current().session(o),
+    close: () => current().close(),
   };
 }
 

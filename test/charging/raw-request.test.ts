@@ -1,33 +1,24 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError } from '../../src/core';
 import type { RawRequest } from '../../src/brands';
 import { RAW_PREFIXES } from '../../src/brands/renault/endpoints';
 import type { AccountSession } from '../../src/features/session';
 import { buildRawRequest, checkRawPath, placeholders, sendRawRequest } from '../../src/features/raw-request';
-import type { Simulator } from '../../src/sim';
 import { DEMO_ACCOUNTS } from '../../src/sim/renault';
-import { rejection, renaultWorld, type RenaultWorld } from '../renault-session';
+import { R5, SPRING, ZE50, rejection, renaultWorldEach } from '../renault-session';
 
-const ZE50 = 'VF1AG000862Z50001';
-const R5 = 'VF1R5E00125R50002';
-const SPRING = 'UU1DBG00X68SP0005';
 const KCA = '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter';
 
 describe('raw requests (car-request) against the simulator', () => {
-  let world: RenaultWorld;
-  let sim: Simulator;
+  const world = renaultWorldEach({ renault: { quota: false, actionDelayMs: 1_000 } });
   let session: AccountSession;
 
   beforeEach(async () => {
-    world = await renaultWorld({ renault: { quota: false, actionDelayMs: 1_000 } });
-    sim = world.sim;
     session = world.session({ key: 'raw' });
     await session.vehicles();
-    sim.renault.resetStats();
+    world.sim.renault.resetStats();
   });
-
-  afterEach(() => world.close());
 
   it('GETs a KCA endpoint with {accountId} and {vin} filled in, within the budget', async () => {
     const used = session.budget.snapshot().calls.length;
@@ -36,7 +27,7 @@ describe('raw requests (car-request) against the simulator', () => {
     const body = res.body as { data: { id: string; attributes: { totalMileage: number } } };
     assert.equal(body.data.id, ZE50);
     assert.ok(body.data.attributes.totalMileage > 1000);
-    assert.equal(sim.renault.stats.byEndpoint.cockpit, 1);
+    assert.equal(world.sim.renault.stats.byEndpoint.cockpit, 1);
     assert.equal(session.budget.snapshot().calls.length, used + 1, 'counted in the account budget');
   });
 
@@ -54,11 +45,11 @@ describe('raw requests (car-request) against the simulator', () => {
     const path = `${KCA}/v1/cars/{vin}/actions/refresh-location`;
     const res = await sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } });
     assert.equal((res.body as { data: { type: string } }).data.type, 'RefreshLocation');
-    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
-    sim.renault.injectFault({ kind: 'bad-gateway', path: 'refresh-location' });
+    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
+    world.sim.renault.injectFault({ kind: 'bad-gateway', path: 'refresh-location' });
     const err = await rejection(sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } }));
     assert.equal(err.code, 'UPSTREAM');
-    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 2, 'sent once, not retried after the 502');
+    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], 2, 'sent once, not retried after the 502');
   });
 
   it("maps the cloud's refusals to codes (an endpoint the car lacks -> NOT_SUPPORTED)", async () => {
@@ -89,7 +80,7 @@ describe('raw requests (car-request) against the simulator', () => {
     }
     const err = await rejection(sendRawRequest(session, undefined, { method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit` }));
     assert.match(err.message, /choose a vehicle/);
-    assert.equal(sim.renault.stats.kamereon, 0, 'nothing reached the cloud');
+    assert.equal(world.sim.renault.stats.kamereon, 0, 'nothing reached the cloud');
   });
 
   it('the provider refuses on its own too (defence in depth), without a call', async () => {
@@ -98,7 +89,7 @@ describe('raw requests (car-request) against the simulator', () => {
       session.connection.raw.request(vehicle, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/x/../../../../persons/p' }, { kind: 'explicit' }),
     );
     assert.equal(err.code, 'BAD_INPUT');
-    assert.equal(sim.renault.stats.kamereon, 0);
+    assert.equal(world.sim.renault.stats.kamereon, 0);
   });
 });
 
