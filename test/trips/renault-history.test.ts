@@ -1,14 +1,14 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, ChargeSessionSchema, type ChargeSession, type Vehicle } from '../../src/core';
 import { RenaultConnection } from '../../src/brands/renault';
 import type { ChargeCount } from '../../src/brands/renault/history';
 import { documentedUnit, inferUnit, mapChargeHistory, mapCharges } from '../../src/brands/renault/history-map';
 import { ChargeHistorySchema, ChargesSchema } from '../../src/brands/renault/schemas';
-import { removeDir, tempDir } from '../helpers';
-import { AUSTRAL, R5, ZE40, ZE50 } from '../renault-session';
+import type { AccountSession } from '../../src/features/session';
+import { AUSTRAL, R5, ZE40, ZE50, renaultWorldEach } from '../renault-session';
 import { listRenault, readRenaultJson } from '../renault/fixtures';
-import { simWorld, settle, type SimWorld } from './sim-history';
+import { settle } from './sim-history';
 
 const DIR = 'kamereon/vehicle_data';
 
@@ -85,36 +85,32 @@ describe('Renault charges and charge-history, over the recorded responses', () =
 
 describe('Renault charging sessions against the simulator', function () {
   this.timeout(30_000);
-  let dir: string;
-  let w: SimWorld;
   const NOW = '2026-11-20T08:00:00Z';
+  const world = renaultWorldEach({ start: NOW });
+  let session: AccountSession;
 
-  beforeEach(async () => {
-    dir = await tempDir('cc-rh-');
-    w = await simWorld(dir, NOW);
-  });
-  afterEach(async () => {
-    await w.close();
-    await removeDir(dir);
+  beforeEach(() => {
+    // The quota out of the way: these tests count calls themselves.
+    session = world.session({ key: 'trips', budget: { limit: 10_000, reserve: 1 } });
   });
 
   /** Charge counts through the Renault connection's history facet. */
   function chargeCounts(vehicle: Vehicle, from: string, to: string): Promise<ChargeCount[]> {
-    const connection = w.session.connection;
+    const connection = session.connection;
     assert.ok(connection instanceof RenaultConnection);
-    return settle(connection.history.chargeCounts(vehicle, 'day', from, to, { kind: 'explicit' }), w.clock);
+    return settle(connection.history.chargeCounts(vehicle, 'day', from, to, { kind: 'explicit' }), world.clock);
   }
 
-  async function sessions(vin: string, from: string, to: string): Promise<ChargeSession[]> {
-    const vehicle = await settle(w.session.vehicle(vin), w.clock);
-    return settle(w.session.facet('history', 'list charging sessions').chargeSessions(vehicle, from, to, { kind: 'explicit' }), w.clock);
+  async function chargeSessions(vin: string, from: string, to: string): Promise<ChargeSession[]> {
+    const vehicle = await settle(session.vehicle(vin), world.clock);
+    return settle(session.facet('history', 'list charging sessions').chargeSessions(vehicle, from, to, { kind: 'explicit' }), world.clock);
   }
-  const calls = (): number => w.sim.renault.stats.byEndpoint.charges ?? 0;
+  const calls = (): number => world.sim.renault.stats.byEndpoint.charges ?? 0;
 
   it('lists the Renault 5 history as native sessions, once per hour', async () => {
-    const list = await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    const list = await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);
     assert.ok(list.length > 3, `sessions: ${list.length}`);
-    assert.equal(list.length, w.sim.renault.car(R5).chargeCount, 'every session the car recorded in the window');
+    assert.equal(list.length, world.sim.renault.car(R5).chargeCount, 'every session the car recorded in the window');
     for (const s of list) {
       assert.ok(ChargeSessionSchema.safeParse(s).success);
       assert.equal(s.source, 'native');
@@ -123,23 +119,23 @@ describe('Renault charging sessions against the simulator', function () {
       assert.ok(s.averagePowerKw !== undefined && s.averagePowerKw > 4 && s.averagePowerKw < 8, `power ${s.averagePowerKw}`);
     }
     assert.equal(calls(), 1);
-    const narrower = await sessions(R5, '2026-11-01T00:00:00Z', NOW);
+    const narrower = await chargeSessions(R5, '2026-11-01T00:00:00Z', NOW);
     assert.equal(calls(), 1, 'a window inside the cached one within the hour: no call');
     assert.ok(narrower.every((s) => Date.parse(s.startAt) >= Date.parse('2026-11-01T00:00:00Z')));
-    await sessions(R5, '2026-09-01T00:00:00Z', NOW);
+    await chargeSessions(R5, '2026-09-01T00:00:00Z', NOW);
     assert.equal(calls(), 2, 'a wider window: one call');
-    await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);
     assert.equal(calls(), 2, 'the widened cache answers the first window too');
-    await w.clock.advance(3_600_000);
-    await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    await world.clock.advance(3_600_000);
+    await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);
     assert.equal(calls(), 3, 'an hour later: a fresh call');
   });
 
   it('learns seconds from the ZE50 and minutes from the ZE40, and their charge-history agrees', async () => {
     for (const vin of [ZE50, ZE40]) {
-      const list = await sessions(vin, '2026-10-15T00:00:00Z', NOW);
+      const list = await chargeSessions(vin, '2026-10-15T00:00:00Z', NOW);
       assert.ok(list.length > 0, vin);
-      const vehicle = await w.session.vehicle(vin);
+      const vehicle = await session.vehicle(vin);
       const counts = await chargeCounts(vehicle, '2026-10-15T00:00:00Z', NOW);
       assert.equal(counts.reduce((n, c) => n + c.count, 0), list.length, vin);
       for (const c of counts) {
@@ -151,15 +147,15 @@ describe('Renault charging sessions against the simulator', function () {
   });
 
   it('answers NOT_SUPPORTED without a call where the car keeps no sessions, BAD_INPUT for a bad window', async () => {
-    await assert.rejects(sessions(AUSTRAL, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
+    await assert.rejects(chargeSessions(AUSTRAL, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
     assert.equal(calls(), 0);
-    const r5 = await w.session.vehicle(R5);
+    const r5 = await session.vehicle(R5);
     await assert.rejects(chargeCounts(r5, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
-    assert.equal(w.sim.renault.stats.byEndpoint['charge-history'] ?? 0, 0, 'the R5 keeps no charge history: not asked');
-    await assert.rejects(sessions(R5, 'last week', NOW), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /from must be an ISO-8601 time/.test(e.message));
-    await assert.rejects(sessions(R5, NOW, '2026-01-01T00:00:00Z'), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT');
+    assert.equal(world.sim.renault.stats.byEndpoint['charge-history'] ?? 0, 0, 'the R5 keeps no charge history: not asked');
+    await assert.rejects(chargeSessions(R5, 'last week', NOW), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /from must be an ISO-8601 time/.test(e.message));
+    await assert.rejects(chargeSessions(R5, NOW, '2026-01-01T00:00:00Z'), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT');
     assert.equal(calls(), 0);
-    assert.equal(w.session.connection.capabilities(r5).nativeChargeSessions, true);
-    assert.equal(w.session.connection.capabilities(await w.session.vehicle(AUSTRAL)).nativeChargeSessions, false);
+    assert.equal(session.connection.capabilities(r5).nativeChargeSessions, true);
+    assert.equal(session.connection.capabilities(await session.vehicle(AUSTRAL)).nativeChargeSessions, false);
   });
 });
