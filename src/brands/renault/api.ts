@@ -28,6 +28,8 @@ export interface KamereonCall {
   method: HttpMethod;
   /** Path below the API root ({kamereon}/commerce/v1). */
   path: string;
+  /** The endpoint's name, for messages; without it the path's last segment. */
+  name?: string;
   query?: Record<string, string | undefined>;
   body?: unknown;
   kind: CallKind;
@@ -40,7 +42,7 @@ export interface KamereonCall {
  */
 export async function kamereon(ctx: ProviderContext, auth: KamereonAuth, call: KamereonCall): Promise<unknown> {
   const base = ctx.config.servers.kamereon ?? '';
-  const where = `Renault ${call.method} ${describePath(call.path)}`;
+  const where = `Renault ${call.method} ${call.name ?? describePath(call.path)}`;
   const res = await ctx.http.request({
     method: call.method,
     url: `${base.replace(/\/$/, '')}${API_ROOT}${call.path}`,
@@ -59,9 +61,9 @@ export async function kamereon(ctx: ProviderContext, auth: KamereonAuth, call: K
   throw mapKamereonError(ctx, res, where);
 }
 
-/** One call of a named endpoint of the table (endpoints.ts), its placeholders filled from ids. */
-export function callEndpoint(ctx: ProviderContext, auth: KamereonAuth, name: EndpointName, ids: PathIds, call: Omit<KamereonCall, 'method' | 'path'>): Promise<unknown> {
-  return kamereon(ctx, auth, { method: endpointMethod(name), path: endpointPath(name, ids), ...call });
+/** One call of a named endpoint of the table (endpoints.ts), its placeholders filled from ids; errors name the endpoint. */
+export function callEndpoint(ctx: ProviderContext, auth: KamereonAuth, name: EndpointName, ids: PathIds, call: Omit<KamereonCall, 'method' | 'path' | 'name'>): Promise<unknown> {
+  return kamereon(ctx, auth, { method: endpointMethod(name), path: endpointPath(name, ids), name, ...call });
 }
 
 /** The country parameter is the locale's last two letters (spec §1.4). */

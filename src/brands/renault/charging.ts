@@ -92,7 +92,7 @@ export class ChargingClient {
       throw new CarError('NOT_SUPPORTED', `Renault ${source.endpoint}: this car refused it before`, { transient: false });
     }
     try {
-      return await kamereon(this.ctx, c.auth, { method: endpointMethod(source.endpoint), path, kind: c.opts.kind, ...(body !== undefined ? { body } : {}) });
+      return await kamereon(this.ctx, c.auth, { method: endpointMethod(source.endpoint), path, name: source.endpoint, kind: c.opts.kind, ...(body !== undefined ? { body } : {}) });
     } catch (e) {
       if (!source.sure && e instanceof CarError && e.code === 'NOT_SUPPORTED' && (ABSENT_CODES.has(e.upstreamCode ?? '') || e.status === 404)) this.refused.add(path);
       throw e;

@@ -144,7 +144,6 @@ export function commandsFor(vehicle: Vehicle): CommandName[] {
 export async function sendCommand(ctx: ProviderContext, auth: KamereonAuth, vehicle: Vehicle, input: CommandInput, opts: CallOptions): Promise<CommandTicket> {
   const action = actionFor(vehicle, input.command);
   if (typeof action === 'string') throw new CarError('NOT_SUPPORTED', `${input.command} is not available: ${action}`, { transient: false });
-  if (!vehicle.accountId) throw new CarError('BAD_INPUT', `vehicle ${vehicle.vin} has no Renault account id`);
   if (input.startAt !== undefined) {
     if (!takesStartAt(action)) {
       throw new CarError('BAD_INPUT', `startAt is not possible for ${input.command} on the ${carName(vehicle)}: only climate_start and the KCM charge start take a start time`);
