@@ -2,7 +2,6 @@ import { CarError, type ProviderId } from '../core';
 import type { Provider } from './provider';
 import { renault } from './renault';
 import { cardataProvider } from './cardata';
-import { fromLegacy } from './legacy';
 
 export type {
   Provider,
@@ -16,7 +15,6 @@ export type {
   RawFacet,
   StreamFacet,
   OptionalFacet,
-  LegacyProvider,
   AccountConfig,
   CallOptions,
   StatusRead,
@@ -33,7 +31,7 @@ export { ChallengeError } from './provider';
 
 /** The registry: every provider the plugin speaks. */
 const PROVIDERS: Partial<Record<ProviderId, Provider<unknown>>> = {
-  renault: fromLegacy(renault, 'Renault') as Provider<unknown>,
+  renault: renault as Provider<unknown>,
   cardata: cardataProvider as Provider<unknown>,
 };
 

@@ -17,7 +17,6 @@ import type {
   ProviderId,
   StatusFragment,
   StatusPart,
-  Trip,
   Vehicle,
 } from '../core';
 
@@ -317,64 +316,4 @@ export interface Provider<S = unknown> {
   resolveConfig(input: Partial<AccountConfig> & { provider: ProviderId }): AccountConfig;
   /** Opens one account: one Connection per cloud account, whatever the number of nodes. */
   connect(ctx: ConnectionContext<S>): Connection;
-}
-
-/** The brand code before Connection: a bag of functions (kept while brands move over). */
-export interface LegacyProvider<S = unknown> {
-  readonly id: ProviderId;
-  readonly auth: ProviderAuth<S>;
-  /** Default call budget of an account. */
-  readonly budget: { limit: number; windowMs: number; reserve: number; code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED' };
-  /** Fills in defaults (servers, keys) and checks the account config; throws BAD_INPUT. */
-  resolveConfig(input: Partial<AccountConfig> & { provider: ProviderId }): AccountConfig;
-  listVehicles(ctx: ProviderContext, auth: S, opts: CallOptions): Promise<Vehicle[]>;
-  capabilities(vehicle: Vehicle): VehicleCapabilities;
-  /** How many budgeted calls a status read of these parts costs. */
-  statusCost(vehicle: Vehicle, parts: StatusPart[]): number;
-  readStatus(ctx: ProviderContext, auth: S, vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead>;
-
-  /**
-   * Sends a command once (never retried: it may have reached the car). Throws NOT_SUPPORTED
-   * without calling when the vehicle cannot do it.
-   */
-  sendCommand(ctx: ProviderContext, auth: S, vehicle: Vehicle, input: CommandInput, opts: CallOptions): Promise<CommandTicket>;
-  /** One look at a command's progress (Renault: notifications and a re-read; MyBMW: event status). */
-  trackCommand(ctx: ProviderContext, auth: S, vehicle: Vehicle, ticket: CommandTicket, opts: CallOptions): Promise<CommandProgress>;
-  /** How often trackCommand may be called for this command, in ms. */
-  trackIntervalMs(ticket: CommandTicket): number;
-
-  readCharging(ctx: ProviderContext, auth: S, vehicle: Vehicle, opts: CallOptions): Promise<ChargingSettings>;
-  /** Writes a change; returns the cloud's action ids. Throws NOT_SUPPORTED / BAD_INPUT without calling when it cannot. */
-  writeCharging(ctx: ProviderContext, auth: S, vehicle: Vehicle, change: ChargingChange, opts: CallOptions): Promise<{ actionIds: string[] }>;
-
-  /** Native charging sessions between two times (ISO); NOT_SUPPORTED where the cloud has none. */
-  readChargeSessions(ctx: ProviderContext, auth: S, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<ChargeSession[]>;
-  /** Native trips; NOT_SUPPORTED where the cloud has none. */
-  readTrips(ctx: ProviderContext, auth: S, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<Trip[]>;
-
-  /** Named read endpoints readEndpoint knows (the names of the provider's spec). */
-  readonly endpoints?: readonly string[];
-  /**
-   * Reads one named endpoint (raw body and mapped model). NOT_SUPPORTED without calling when
-   * the vehicle's model does not have it; BAD_INPUT for an unknown name or bad params.
-   */
-  readEndpoint?(ctx: ProviderContext, auth: S, vehicle: Vehicle, endpoint: string, params: Record<string, string>, opts: CallOptions): Promise<EndpointRead>;
-
-  /** Path prefixes (with {accountId}, {vin}, {personId} placeholders) a raw request may use. */
-  readonly rawPaths: readonly string[];
-  /** A raw call with the managed token; BAD_INPUT for a path outside rawPaths. */
-  rawRequest(ctx: ProviderContext, auth: S, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse>;
-
-  /**
-   * Optional push channel (CarData's MQTT stream; costs no budget). getAuth hands a valid auth
-   * state at every (re)connect; `rejected` is the one the cloud refused, to be replaced. onUpdate
-   * gets whole status parts touched by a message and the keys the model does not map. Runs
-   * (reconnecting with backoff) until close().
-   */
-  subscribe?(
-    ctx: ProviderContext,
-    getAuth: (rejected?: S) => Promise<S>,
-    onUpdate: (vin: string, fragment: StatusFragment, rawKeys: Record<string, unknown>) => void,
-    onEvent?: (event: { state: 'connecting' | 'connected' | 'disconnected' | 'refused'; error?: CarError; retryAt?: number }) => void,
-  ): { close(): Promise<void> };
 }

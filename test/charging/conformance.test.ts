@@ -1,20 +1,19 @@
-/** Every recorded charging response of ../shared/fixtures/renault maps to the expected settings. */
+/** Every charging answer of test/fixtures/renault, read through a Renault connection, maps to the expected settings. */
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { ChargingSettingsSchema, type Vehicle } from '../../src/core';
-import { renaultCharging } from '../../src/brands/renault/charging';
-import { RawActionEchoSchema } from '../../src/brands/renault/charging-schemas';
-import { readFixture, readJsonFixture } from '../helpers';
-import { RecordingHttp, context } from './stub';
+import { actionIdOf } from '../../src/brands/renault/schemas';
+import { readRenault, readRenaultJson } from '../renault/fixtures';
+import { RecordingHttp, connection } from './stub';
 
-const K = 'renault/kamereon';
-const auth = { loginToken: 'lt', personId: 'person-1', jwt: 'jwt' };
-const car = (modelCode: string): Vehicle => ({ vin: 'VF1AAAAA555777999', accountId: 'account-1', modelCode, drivetrain: 'electric' });
+const car = (modelCode: string): Vehicle => ({ vin: 'VF1TESTZE50000002', accountId: 'account-1', modelCode, drivetrain: 'electric' });
 const ALL = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const ECHO_ID = '9c4e2a71-5b3d-4f08-a6e1-0d2c7b8f3e15';
 
+/** A charging read of a model whose endpoints answer with these files (others: 404). */
 async function read(modelCode: string, answers: [RegExp, string][]) {
-  const http = new RecordingHttp(await Promise.all(answers.map(async ([re, file]) => [re, 'GET', await readFixture(K, file)] as [RegExp, string, string])));
-  const s = await renaultCharging.read(context(http), auth, car(modelCode), { kind: 'background' });
+  const http = new RecordingHttp(await Promise.all(answers.map(async ([re, file]) => [re, 'GET', await readRenault('kamereon', file)] as [RegExp, string, string])));
+  const s = await connection(http).charging.read(car(modelCode), { kind: 'background' });
   assert.ok(ChargingSettingsSchema.safeParse(s).success);
   return { s, http };
 }
@@ -32,18 +31,18 @@ describe('Renault charging fixtures', () => {
         id: 1,
         enabled: true,
         days: {
-          monday: { start: '12:00', durationMin: 15 },
-          tuesday: { start: '04:30', durationMin: 420 },
-          wednesday: { start: '22:30', durationMin: 420 },
-          thursday: { start: '22:00', durationMin: 420 },
-          friday: { start: '12:15', durationMin: 15 },
-          saturday: { start: '12:30', durationMin: 30 },
-          sunday: { start: '12:45', durationMin: 45 },
+          monday: { start: '06:00', durationMin: 30 },
+          tuesday: { start: '05:15', durationMin: 360 },
+          wednesday: { start: '23:00', durationMin: 360 },
+          thursday: { start: '22:30', durationMin: 420 },
+          friday: { start: '06:15', durationMin: 15 },
+          saturday: { start: '07:30', durationMin: 45 },
+          sunday: { start: '08:45', durationMin: 60 },
         },
       },
     ]);
-    assert.deepEqual(s.departureTimers, [{ id: 2, enabled: true, time: '15:15', days: ['wednesday', 'friday'], action: 'climate' }]);
-    assert.equal(s.updatedAt, '2020-12-24T20:00:00.000Z');
+    assert.deepEqual(s.departureTimers, [{ id: 2, enabled: true, time: '06:30', days: ['thursday', 'saturday'], action: 'climate' }]);
+    assert.equal(s.updatedAt, '2026-01-30T07:10:00.000Z');
   });
 
   it('charging-settings.always: mode always, no schedules', async () => {
@@ -51,7 +50,7 @@ describe('Renault charging fixtures', () => {
     assert.equal(s.mode, 'always');
     assert.deepEqual(s.schedules, []);
     assert.equal(s.departureTimers, undefined, 'hvac-settings answered 404: left out');
-    assert.equal(s.updatedAt, '2026-03-10T12:30:00.000Z');
+    assert.equal(s.updatedAt, '2026-05-21T18:40:00.000Z');
   });
 
   it('charge-mode + charge-schedule.single (ZE40): the calendar becomes schedule 1, "HHMM" times read', async () => {
@@ -62,8 +61,16 @@ describe('Renault charging fixtures', () => {
     assert.equal(s.mode, 'always');
     assert.equal(s.schedules?.length, 1);
     assert.equal(s.schedules?.[0]?.enabled, false);
-    for (const d of ALL) assert.deepEqual(s.schedules?.[0]?.days[d], { start: '23:00', durationMin: 480 });
+    for (const d of ALL) assert.deepEqual(s.schedules?.[0]?.days[d], { start: '22:30', durationMin: 450 });
     assert.ok(!http.sent.some((r) => /charging-settings|soc-levels/.test(r.url)), 'the ZE40 is asked only what it has (and hvac-settings, undocumented)');
+  });
+
+  it('charge-schedule.mixed (ZE40): a window the core cannot hold leaves out its day, not the schedule', async () => {
+    const { s } = await read('X101VE', [[/charge-schedule$/, 'vehicle_data/charge-schedule.mixed.json']]);
+    assert.equal(s.schedules?.[0]?.enabled, true);
+    assert.equal(s.schedules?.[0]?.days.friday, undefined, 'ten minutes: under the 15 a window takes');
+    assert.deepEqual(s.schedules?.[0]?.days.monday, { start: '09:45', durationMin: 180 });
+    assert.equal(Object.keys(s.schedules?.[0]?.days ?? {}).length, 6);
   });
 
   it('ev-settings.single + ev-soc-levels (R5): a program with all days, the levels', async () => {
@@ -72,10 +79,10 @@ describe('Renault charging fixtures', () => {
       [/ev\/soc-levels$/, 'vehicle_kcm_data/ev-soc-levels.json'],
     ]);
     assert.equal(s.mode, 'scheduled');
-    assert.deepEqual(s.departureTimers, [{ id: 1, enabled: true, time: '02:00', days: [...ALL], action: 'charge_and_climate' }]);
-    assert.equal(s.targetSocPercent, 80);
-    assert.equal(s.minSocPercent, 20);
-    assert.equal(s.updatedAt, '2025-04-24T12:17:12.247Z');
+    assert.deepEqual(s.departureTimers, [{ id: 1, enabled: true, time: '06:30', days: [...ALL], action: 'charge_and_climate' }]);
+    assert.equal(s.targetSocPercent, 85);
+    assert.equal(s.minSocPercent, 25);
+    assert.equal(s.updatedAt, '2026-03-08T19:22:41.318Z');
   });
 
   it('ev-settings.empty and .single.inactive: no programs / an inactive one', async () => {
@@ -88,10 +95,8 @@ describe('Renault charging fixtures', () => {
 
   it('action echoes carry the action id (KCA data.id, KCM commandId)', async () => {
     for (const f of ['charge-mode.schedule_mode.json', 'charge-schedule.scheduled.json', 'charge-schedule.empty.json', 'hvac-schedule.schedules.json']) {
-      const p = RawActionEchoSchema.safeParse(await readJsonFixture(K, 'vehicle_action', f));
-      assert.ok(p.success && p.data.data?.id === 'guid', f);
+      assert.equal(actionIdOf(await readRenaultJson('kamereon', 'vehicle_action', f)), ECHO_ID, f);
     }
-    const kcm = RawActionEchoSchema.safeParse(await readJsonFixture(K, 'vehicle_kcm_action', 'ev-soc-levels.json'));
-    assert.ok(kcm.success && kcm.data.commandId === 'commandId-1234');
+    assert.equal(actionIdOf(await readRenaultJson('kamereon', 'vehicle_kcm_action', 'ev-soc-levels.json')), 'cmd-5f2e9a0b');
   });
 });

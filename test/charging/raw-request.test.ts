@@ -1,40 +1,23 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock } from '../../src/core';
+import { CarError } from '../../src/core';
 import type { RawRequest } from '../../src/brands';
-import { renaultRaw } from '../../src/brands/renault/raw';
-import { AccountSession } from '../../src/features/session';
+import { RAW_PREFIXES } from '../../src/brands/renault/endpoints';
+import type { AccountSession } from '../../src/features/session';
 import { buildRawRequest, checkRawPath, placeholders, sendRawRequest } from '../../src/features/raw-request';
-import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_ACCOUNTS } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-import { rejection, renaultSession } from '../renault-session';
+import { R5, SPRING, ZE50, rejection, renaultWorldEach } from '../renault-session';
 
-const ZE50 = 'VF1AG000862Z50001';
-const R5 = 'VF1R5E00125R50002';
-const SPRING = 'UU1DBG00X68SP0005';
 const KCA = '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter';
 
-
 describe('raw requests (car-request) against the simulator', () => {
-  let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
+  const world = renaultWorldEach({ renault: { quota: false, actionDelayMs: 1_000 } });
   let session: AccountSession;
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
-    dir = await tempDir();
-    session = renaultSession(sim, dir, { key: 'raw', clock });
+    session = world.session({ key: 'raw' });
     await session.vehicles();
-    sim.renault.resetStats();
-  });
-
-  afterEach(async () => {
-    await session.close();
-    await sim.close();
-    await removeDir(dir);
+    world.sim.renault.resetStats();
   });
 
   it('GETs a KCA endpoint with {accountId} and {vin} filled in, within the budget', async () => {
@@ -44,7 +27,7 @@ describe('raw requests (car-request) against the simulator', () => {
     const body = res.body as { data: { id: string; attributes: { totalMileage: number } } };
     assert.equal(body.data.id, ZE50);
     assert.ok(body.data.attributes.totalMileage > 1000);
-    assert.equal(sim.renault.stats.byEndpoint.cockpit, 1);
+    assert.equal(world.sim.renault.stats.byEndpoint.cockpit, 1);
     assert.equal(session.budget.snapshot().calls.length, used + 1, 'counted in the account budget');
   });
 
@@ -62,11 +45,11 @@ describe('raw requests (car-request) against the simulator', () => {
     const path = `${KCA}/v1/cars/{vin}/actions/refresh-location`;
     const res = await sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } });
     assert.equal((res.body as { data: { type: string } }).data.type, 'RefreshLocation');
-    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
-    sim.renault.injectFault({ kind: 'bad-gateway', path: 'refresh-location' });
+    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
+    world.sim.renault.injectFault({ kind: 'bad-gateway', path: 'refresh-location' });
     const err = await rejection(sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } }));
     assert.equal(err.code, 'UPSTREAM');
-    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 2, 'sent once, not retried after the 502');
+    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], 2, 'sent once, not retried after the 502');
   });
 
   it("maps the cloud's refusals to codes (an endpoint the car lacks -> NOT_SUPPORTED)", async () => {
@@ -97,7 +80,7 @@ describe('raw requests (car-request) against the simulator', () => {
     }
     const err = await rejection(sendRawRequest(session, undefined, { method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit` }));
     assert.match(err.message, /choose a vehicle/);
-    assert.equal(sim.renault.stats.kamereon, 0, 'nothing reached the cloud');
+    assert.equal(world.sim.renault.stats.kamereon, 0, 'nothing reached the cloud');
   });
 
   it('the provider refuses on its own too (defence in depth), without a call', async () => {
@@ -106,7 +89,7 @@ describe('raw requests (car-request) against the simulator', () => {
       session.connection.raw.request(vehicle, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/x/../../../../persons/p' }, { kind: 'explicit' }),
     );
     assert.equal(err.code, 'BAD_INPUT');
-    assert.equal(sim.renault.stats.kamereon, 0);
+    assert.equal(world.sim.renault.stats.kamereon, 0);
   });
 });
 
@@ -126,7 +109,7 @@ describe('raw request input (features)', () => {
   });
 
   it('checks a path against the prefixes and their placeholders', () => {
-    const prefixes = renaultRaw.paths;
+    const prefixes = RAW_PREFIXES;
     assert.deepEqual(placeholders(prefixes).sort(), ['{accountId}', '{personId}']);
     checkRawPath('/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/cockpit', [...prefixes, '/x/{vin}']);
     checkRawPath('/commerce/v1/persons/abc/notifications/kmr', prefixes);

@@ -1,50 +1,30 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { ChargingSettingsSchema, ManualClock, type ChargingChange } from '../../src/core';
-import { AccountSession } from '../../src/features/session';
+import { ChargingSettingsSchema, type ChargingChange } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
 import { readCharging, writeCharging } from '../../src/features/charging';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { removeDir, tempDir } from '../helpers';
-import { rejection, renaultSession } from '../renault-session';
-
-const ZE50 = 'VF1AG000862Z50001';
-const R5 = 'VF1R5E00125R50002';
-const AUSTRAL = 'VF1RHN00X27AU0003';
-const ZE40 = 'VF1AG000664Z40004';
-const SPRING = 'UU1DBG00X68SP0005';
-
+import { AUSTRAL, R5, SPRING, ZE40, ZE50, rejection, renaultWorldEach } from '../renault-session';
 
 describe('Renault charging settings against the simulator', () => {
-  let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
+  const world = renaultWorldEach({ renault: { quota: false, actionDelayMs: 1_000 } });
   let session: AccountSession;
 
   beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, actionDelayMs: 1_000 } });
-    dir = await tempDir();
-    session = renaultSession(sim, dir, { key: 'charging', clock });
+    session = world.session({ key: 'charging' });
     await session.vehicles();
-    sim.renault.resetStats();
+    world.sim.renault.resetStats();
   });
 
-  afterEach(async () => {
-    await session.close();
-    await sim.close();
-    await removeDir(dir);
-  });
-
-  const calls = (endpoint: string): number => sim.renault.stats.byEndpoint[endpoint] ?? 0;
-  const applied = (): Promise<void> => clock.advance(2_000);
+  const calls = (endpoint: string): number => world.sim.renault.stats.byEndpoint[endpoint] ?? 0;
+  const applied = (): Promise<void> => world.clock.advance(2_000);
 
   /** Writes `change` and expects BAD_INPUT or NOT_SUPPORTED matching `message`, with nothing sent. */
   async function refused(vin: string, change: ChargingChange, code: 'BAD_INPUT' | 'NOT_SUPPORTED', message: RegExp): Promise<void> {
-    const before = sim.renault.stats.kamereon;
+    const before = world.sim.renault.stats.kamereon;
     const err = await rejection(writeCharging(session, vin, change));
     assert.equal(err.code, code, err.message);
     assert.match(err.message, message);
-    assert.equal(sim.renault.stats.kamereon, before, 'nothing reached the cloud');
+    assert.equal(world.sim.renault.stats.kamereon, before, 'nothing reached the cloud');
   }
 
   describe('Zoe ZE50 (KCA charging-settings, charge-mode and hvac-schedule actions)', () => {
@@ -117,7 +97,7 @@ describe('Renault charging settings against the simulator', () => {
 
     it('never retries a write, and says what was already sent when a later part fails', async () => {
       await readCharging(session, ZE50, 'explicit');
-      sim.renault.injectFault({ kind: 'kamereon-proxy', path: 'actions/charge-mode' });
+      world.sim.renault.injectFault({ kind: 'kamereon-proxy', path: 'actions/charge-mode' });
       const err = await rejection(
         writeCharging(session, ZE50, { mode: 'scheduled', schedules: [{ id: 1, enabled: true, days: { sunday: { start: '01:00', durationMin: 300 } } }] }),
       );
@@ -246,10 +226,10 @@ describe('Renault charging settings against the simulator', () => {
     it('answers NOT_SUPPORTED without a call for the Spring and the Austral hybrid', async () => {
       for (const vin of [SPRING, AUSTRAL]) {
         await session.vehicle(vin);
-        const before = sim.renault.stats.kamereon;
+        const before = world.sim.renault.stats.kamereon;
         const err = await rejection(readCharging(session, vin, 'explicit'));
         assert.equal(err.code, 'NOT_SUPPORTED');
-        assert.equal(sim.renault.stats.kamereon, before);
+        assert.equal(world.sim.renault.stats.kamereon, before);
       }
       await refused(AUSTRAL, { mode: 'always' }, 'NOT_SUPPORTED', /charge mode/);
       const caps = session.connection.capabilities(await session.vehicle(SPRING));

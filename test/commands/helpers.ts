@@ -1,14 +1,4 @@
-import { HttpClient, ManualClock, TokenStore, type HttpRequest, type HttpResponse } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import type { Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-
-export const ZE50 = 'VF1AG000862Z50001';
-export const R5 = 'VF1R5E00125R50002';
-export const AUSTRAL = 'VF1RHN00X27AU0003';
-export const ZE40 = 'VF1AG000664Z40004';
-export const SPRING = 'UU1DBG00X68SP0005';
+import { HttpClient, type HttpRequest, type HttpResponse, type ManualClock } from '../../src/core';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,24 +13,6 @@ export class TrackedHttp extends HttpClient {
       this.inFlight--;
     }
   }
-}
-
-export function renaultSession(sim: Simulator, clock: ManualClock, dir: string, http: TrackedHttp, key = 'acc'): AccountSession {
-  const provider = getProvider('renault');
-  return new AccountSession({
-    key,
-    provider,
-    config: provider.resolveConfig({
-      provider: 'renault',
-      locale: 'fr_FR',
-      username: DEMO_RENAULT_USER,
-      password: DEMO_RENAULT_PASSWORD,
-      servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-    }),
-    store: new TokenStore(dir),
-    clock,
-    http,
-  });
 }
 
 /** Real I/O (the simulator's HTTP answers) gets a moment between clock steps. */

@@ -1,36 +1,18 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore, type StatusPart } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
+import { CarError, type StatusPart } from '../../src/core';
 import { StatusPoller } from '../../src/features/status';
-import { startSimulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
+import { renaultWorld } from '../renault-session';
 
 const ALL: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate', 'tires', 'messages', 'lock'];
 
 describe('Renault call budget over a simulated day', () => {
   it('never exceeds 60 Kamereon calls in any hour with many nodes polling fast and history reads, and Renault never says "quota"', async function () {
     this.timeout(120_000);
-    const clock = new ManualClock('2026-11-20T00:00:00Z');
     // The simulator enforces Renault's quota per account; the client's budget covers the whole sign-in.
-    const sim = await startSimulator({ port: 0, clock, renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 }, actionDelayMs: 1000 } });
-    const dir = await tempDir();
-    const provider = getProvider('renault');
-    const session = new AccountSession({
-      key: 'day',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
+    const world = await renaultWorld({ start: '2026-11-20T00:00:00Z', renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 }, actionDelayMs: 1000 } });
+    const { sim, clock } = world;
+    const session = world.session({ key: 'day' });
     // A flow of many nodes: every car, several nodes per car, all asking every minute.
     const wanted: [string, StatusPart[]][] = [];
     for (const vin of sim.renault.vins) wanted.push([vin, ALL], [vin, ['battery', 'charging']], [vin, ['position', 'mileage']]);
@@ -79,9 +61,7 @@ describe('Renault call budget over a simulated day', () => {
       assert.deepEqual(unexpected.map((e) => `${e.code} ${e.message}`), []);
     } finally {
       for (const p of pollers) p.stop();
-      await session.close();
-      await sim.close();
-      await removeDir(dir);
+      await world.close();
     }
   });
 });

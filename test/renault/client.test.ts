@@ -1,13 +1,9 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore, type StatusPart } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-
-const ZOE = 'VF1AG000862Z50001';
+import { CarError, type ManualClock, type StatusPart } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
+import { DEMO_RENAULT_PASSWORD } from '../../src/sim/renault';
+import { ZE50, renaultWorldEach } from '../renault-session';
 
 /** Resolves to the value or the error of p, advancing the manual clock while it is pending. */
 async function settle<T>(p: Promise<T>, clock: ManualClock): Promise<T | unknown> {
@@ -24,71 +20,31 @@ async function settle<T>(p: Promise<T>, clock: ManualClock): Promise<T | unknown
 const ALL_READS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
 
 describe('Renault client against the simulator', () => {
-  let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
-  const sessions: AccountSession[] = [];
+  const world = renaultWorldEach({ renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 }, actionDelayMs: 1000 } });
 
-  beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 }, actionDelayMs: 1000 } });
-    dir = await tempDir();
-  });
-
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
-
-  function session(password = DEMO_RENAULT_PASSWORD, key = 'acc1'): AccountSession {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key,
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
-    return s;
-  }
+  const session = (password = DEMO_RENAULT_PASSWORD): AccountSession => world.session({ password });
 
   it('signs in, lists the vehicles of every account with cars, and reads a status', async () => {
     const s = session();
     const vehicles = await s.vehicles();
     assert.ok(vehicles.length >= 4);
     assert.ok(vehicles.some((v) => v.brand === 'dacia'), 'the MYDACIA account is listed too');
-    const zoe = vehicles.find((v) => v.vin === ZOE);
+    const zoe = vehicles.find((v) => v.vin === ZE50);
     assert.equal(zoe?.modelCode, 'X102VE');
     assert.equal(zoe?.drivetrain, 'electric');
-    const status = await s.readStatus(ZOE, ALL_READS, { kind: 'explicit' });
-    assert.equal(status.vin, ZOE);
+    const status = await s.readStatus(ZE50, ALL_READS, { kind: 'explicit' });
+    assert.equal(status.vin, ZE50);
     assert.equal(status.provider, 'renault');
     assert.ok(status.battery?.socPercent !== undefined && status.battery.socPercent > 0);
     assert.equal(status.charging?.plug, 'plugged');
     assert.ok(status.mileageKm !== undefined && status.mileageKm > 1000);
     assert.ok(status.position && Math.abs(status.position.latitude - 48.85) < 1);
-    assert.equal(sim.renault.stats.logins, 1);
+    assert.equal(world.sim.renault.stats.logins, 1);
     assert.equal(status.fuel, undefined, 'an electric car has no fuel part, never 0 L');
   });
 
   it('lists only the cars of the chosen brand', async () => {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key: 'dacia-only',
-      provider,
-      config: { ...provider.resolveConfig({ provider: 'renault', username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl } }), brand: 'dacia' },
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
+    const s = world.session({ key: 'dacia-only', config: { brand: 'dacia' } });
     const vehicles = await s.vehicles();
     assert.ok(vehicles.length >= 1);
     assert.ok(vehicles.every((v) => v.brand === 'dacia'));
@@ -96,34 +52,34 @@ describe('Renault client against the simulator', () => {
 
   it('re-mints the JWT when it expires, without a new login', async () => {
     const s = session();
-    await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
-    const jwts = sim.renault.stats.getJwt;
-    await clock.advance(16 * 60_000);
-    await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
-    assert.equal(sim.renault.stats.getJwt, jwts + 1);
-    assert.equal(sim.renault.stats.logins, 1);
-    assert.equal(sim.renault.stats.rejected401, 0, 'refreshed before expiry, not after a 401');
+    await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
+    const jwts = world.sim.renault.stats.getJwt;
+    await world.clock.advance(16 * 60_000);
+    await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
+    assert.equal(world.sim.renault.stats.getJwt, jwts + 1);
+    assert.equal(world.sim.renault.stats.logins, 1);
+    assert.equal(world.sim.renault.stats.rejected401, 0, 'refreshed before expiry, not after a 401');
   });
 
   it('re-mints the JWT once after a 401 and retries the read', async () => {
     const s = session();
-    await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
-    const jwts = sim.renault.stats.getJwt;
-    sim.renault.injectFault({ kind: 'unauthorized', path: 'battery-status' });
-    const status = await s.readStatus(ZOE, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
+    await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
+    const jwts = world.sim.renault.stats.getJwt;
+    world.sim.renault.injectFault({ kind: 'unauthorized', path: 'battery-status' });
+    const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
     assert.ok(status.battery?.socPercent !== undefined);
-    assert.equal(sim.renault.stats.getJwt, jwts + 1);
-    assert.equal(sim.renault.stats.logins, 1);
+    assert.equal(world.sim.renault.stats.getJwt, jwts + 1);
+    assert.equal(world.sim.renault.stats.logins, 1);
   });
 
   it('survives a restart without signing in again', async () => {
-    await session().vehicles();
-    await sessions[0]?.close();
-    sessions.splice(0);
+    const first = session();
+    await first.vehicles();
+    await first.close();
     const again = session();
-    const status = await again.readStatus(ZOE, ['mileage'], { kind: 'explicit' });
+    const status = await again.readStatus(ZE50, ['mileage'], { kind: 'explicit' });
     assert.ok(status.mileageKm !== undefined);
-    assert.equal(sim.renault.stats.logins, 1);
+    assert.equal(world.sim.renault.stats.logins, 1);
   });
 
   it('stops after a wrong password: one attempt, then no more, also after a restart', async () => {
@@ -136,77 +92,62 @@ describe('Renault client against the simulator', () => {
     for (let i = 0; i < 5; i++) await assert.rejects(s.vehicles({ force: true }), { code: 'AUTH_FAILED' });
     assert.equal(s.state.phase, 'blocked');
     await s.close();
-    sessions.splice(0);
     await assert.rejects(session('wrong-password').vehicles(), { code: 'AUTH_FAILED' });
-    assert.equal(sim.renault.stats.logins, 1, 'exactly one login attempt in all');
+    assert.equal(world.sim.renault.stats.logins, 1, 'exactly one login attempt in all');
     // A corrected password is a new configuration: it is tried.
     await session(DEMO_RENAULT_PASSWORD).vehicles();
-    assert.equal(sim.renault.stats.logins, 2);
+    assert.equal(world.sim.renault.stats.logins, 2);
   });
 
   it('pauses the account on 429 overloaded and resumes after the pause', async () => {
     const s = session();
     await s.vehicles();
-    sim.renault.injectFault({ kind: 'overloaded', times: 1 });
-    const err = await s.readStatus(ZOE, ['battery'], { kind: 'explicit' }).catch((e: unknown) => e);
+    world.sim.renault.injectFault({ kind: 'overloaded', times: 1 });
+    const err = await s.readStatus(ZE50, ['battery'], { kind: 'explicit' }).catch((e: unknown) => e);
     assert.ok(err instanceof CarError);
     assert.equal(err.code, 'RATE_LIMITED');
-    assert.ok(err.retryAt !== undefined && err.retryAt >= clock.now() + 15 * 60_000 - 1);
-    const calls = sim.renault.stats.kamereon;
+    assert.ok(err.retryAt !== undefined && err.retryAt >= world.clock.now() + 15 * 60_000 - 1);
+    const calls = world.sim.renault.stats.kamereon;
     // While paused, nothing reaches the cloud.
-    await assert.rejects(s.readStatus(ZOE, ['battery'], { kind: 'explicit' }), { code: 'RATE_LIMITED' });
-    assert.equal(sim.renault.stats.kamereon, calls);
+    await assert.rejects(s.readStatus(ZE50, ['battery'], { kind: 'explicit' }), { code: 'RATE_LIMITED' });
+    assert.equal(world.sim.renault.stats.kamereon, calls);
     assert.equal(s.state.phase, 'rate_limited');
-    await clock.advance(15 * 60_000 + 1000);
-    const status = await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
+    await world.clock.advance(15 * 60_000 + 1000);
+    const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
     assert.ok(status.battery?.socPercent !== undefined);
   });
 
   it('never goes past the budget, and says when the next call fits', async () => {
-    const s = new AccountSession({
-      key: 'small',
-      provider: getProvider('renault'),
-      config: getProvider('renault').resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-      budget: { limit: 8, reserve: 0 },
-    });
-    sessions.push(s);
+    const s = world.session({ key: 'small', budget: { limit: 8, reserve: 0 } });
     await s.vehicles(); // person + 2 accounts = 3 calls (SFDC skipped)
-    await s.readStatus(ZOE, ALL_READS, { kind: 'explicit' }); // 4 calls
-    const before = sim.renault.stats.kamereon;
-    const err = await s.readStatus(ZOE, ALL_READS, { kind: 'explicit', maxAgeMs: 0 }).catch((e: unknown) => e);
+    await s.readStatus(ZE50, ALL_READS, { kind: 'explicit' }); // 4 calls
+    const before = world.sim.renault.stats.kamereon;
+    const err = await s.readStatus(ZE50, ALL_READS, { kind: 'explicit', maxAgeMs: 0 }).catch((e: unknown) => e);
     assert.ok(err instanceof CarError);
     assert.equal(err.code, 'RATE_LIMITED');
-    assert.ok(err.retryAt !== undefined && err.retryAt > clock.now());
-    assert.equal(sim.renault.stats.kamereon, before, 'a read that does not fit is not started');
+    assert.ok(err.retryAt !== undefined && err.retryAt > world.clock.now());
+    assert.equal(world.sim.renault.stats.kamereon, before, 'a read that does not fit is not started');
   });
 
   it('shares one read between callers that ask at the same time', async () => {
     const s = session();
     await s.vehicles();
-    const before = sim.renault.stats.kamereon;
-    await Promise.all(Array.from({ length: 10 }, () => s.readStatus(ZOE, ALL_READS, { kind: 'background', maxAgeMs: 60_000 })));
-    assert.equal(sim.renault.stats.kamereon - before, 4, 'battery, cockpit, location and hvac once');
+    const before = world.sim.renault.stats.kamereon;
+    await Promise.all(Array.from({ length: 10 }, () => s.readStatus(ZE50, ALL_READS, { kind: 'background', maxAgeMs: 60_000 })));
+    assert.equal(world.sim.renault.stats.kamereon - before, 4, 'battery, cockpit, location and hvac once');
   });
 
   it('turns an HTML 502 into UPSTREAM and keeps secrets out of the message', async () => {
     const s = session();
     await s.vehicles();
-    sim.renault.injectFault({ kind: 'bad-gateway', times: 10 });
-    const before = sim.renault.stats.kamereon;
+    world.sim.renault.injectFault({ kind: 'bad-gateway', times: 10 });
+    const before = world.sim.renault.stats.kamereon;
     // GETs are retried twice with backoff on the session's clock: move it while the read waits.
-    const err = await settle(s.readStatus(ZOE, ['mileage'], { kind: 'explicit' }), clock);
+    const err = await settle(s.readStatus(ZE50, ['mileage'], { kind: 'explicit' }), world.clock);
     assert.ok(err instanceof CarError);
     assert.equal(err.code, 'UPSTREAM');
     assert.match(err.message, /HTML/);
-    assert.equal(sim.renault.stats.kamereon - before, 3, 'one call and two retries');
+    assert.equal(world.sim.renault.stats.kamereon - before, 3, 'one call and two retries');
     const text = JSON.stringify({ m: err.message, s: err.stack, j: err.toJSON() });
     assert.ok(!/eyJ[\w-]+\.[\w-]+/.test(text), 'no JWT in the error');
   });

@@ -1,15 +1,12 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ChargingSettingsSchema, VehicleStatusSchema, type StatusFragment } from '../../src/core';
-import { mapRead } from '../../src/brands/renault';
 import { parseRenault } from '../../src/brands/renault/parse';
-import { mapEndpoint } from '../../src/brands/renault/reads';
-import type { ReadName } from '../../src/brands/renault/api';
-import { fixture, listFixtures, readFixture, readJsonFixture } from '../helpers';
+import { mapEndpoint, type ReadEndpointName } from '../../src/brands/renault/endpoints';
+import { allRenaultFixtures, endpointOf, listRenault, readRenault, readRenaultJson } from './fixtures';
 
-const DATA = 'renault/kamereon/vehicle_data';
+const DATA = 'kamereon/vehicle_data';
 const NOW = Date.parse('2026-11-20T08:00:00Z');
 
 /** A fragment must be a valid part of a VehicleStatus. */
@@ -23,63 +20,13 @@ function assertValidSettings(settings: unknown, what: string): void {
   assert.ok(parsed.success, parsed.success ? '' : `${what} ${JSON.stringify(parsed.error.issues)}`);
 }
 
-async function mapFixture(read: ReadName, file: string, modelCode?: string): Promise<StatusFragment> {
-  return mapRead(read, await readJsonFixture(DATA, file), modelCode);
+/** What a status read makes of a body (the model of mapEndpoint). */
+function mapRead(read: ReadEndpointName, body: unknown, modelCode?: string): StatusFragment {
+  return mapEndpoint(read, body, modelCode ? { modelCode } : {}).mapped as StatusFragment;
 }
 
-/** Every file under a fixture folder, relative to it. */
-async function walk(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const r = path.posix.join(rel, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(dir, r)));
-    else out.push(r);
-  }
-  return out.sort();
-}
-
-/** Documentation beside the recorded answers: not responses. */
-const NOT_RESPONSES = new Set(['LICENSE.rst', 'SOURCE.md']);
-
-/** The endpoint a recorded file is an answer of, from where it lies (the fixtures' own layout). */
-function endpointOf(rel: string): string | undefined {
-  const [dir, sub, file = ''] = rel.split('/');
-  const base = path.posix.basename(rel);
-  if (rel === 'config_sample.txt') return 'app-config';
-  if (dir === 'gigya') {
-    const name = base.split('.')[0] ?? '';
-    return name.startsWith('login') ? 'gigya-login' : name === 'get_account_info' ? 'gigya-account-info' : name === 'get_jwt' ? 'gigya-jwt' : undefined;
-  }
-  if (dir !== 'kamereon') return undefined;
-  if (sub === 'person.json') return 'person';
-  if (sub === 'person' && file.startsWith('notifications')) return 'notifications';
-  switch (sub) {
-    case 'error':
-      return 'error';
-    case 'vehicles':
-      return 'vehicles';
-    case 'vehicle_details':
-      return 'details';
-    case 'vehicle_gateway':
-      return 'car-adapter';
-    case 'vehicle_contract':
-      return 'contracts';
-    case 'vehicle_info':
-      return file.startsWith('alerts') ? 'alerts' : undefined;
-    case 'vehicle_action':
-    case 'vehicle_kcm_action':
-      return 'action';
-    case 'vehicle_kcm_data':
-      return file.startsWith('ev-settings') ? 'ev/settings' : file.startsWith('ev-soc-levels') ? 'ev/soc-levels' : undefined;
-    case 'vehicle_data': {
-      if (file === 'no_data.json') return 'battery-status';
-      // "charges-megane.json" → charges; "cockpit.zoe.json" → cockpit.
-      const name = file.split('.')[0] ?? '';
-      return name.startsWith('charges') ? 'charges' : name;
-    }
-    default:
-      return undefined;
-  }
+async function mapFixture(read: ReadEndpointName, file: string, modelCode?: string): Promise<StatusFragment> {
+  return mapRead(read, await readRenaultJson(DATA, file), modelCode);
 }
 
 const STATUS_ENDPOINTS = new Set(['battery-status', 'cockpit', 'location', 'hvac-status', 'lock-status', 'pressure', 'alerts']);
@@ -105,17 +52,16 @@ const GIGYA_ERRORS: Record<string, { code: string; upstream?: string }> = {
   'gigya/login_invalid.txt': { code: 'UPSTREAM' },
 };
 
-describe('Renault conformance: the whole of ../shared/fixtures/renault maps', () => {
-  it('parses every recorded answer to a model (and every error to its code), and fails on any it cannot place', async () => {
-    const root = fixture('renault');
-    const files = (await walk(root)).filter((f) => !NOT_RESPONSES.has(f));
+describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
+  it('parses every answer to a model (and every error to its code), and fails on any it cannot place', async () => {
+    const files = await allRenaultFixtures();
     assert.ok(files.length >= 90, `only ${files.length} fixture files found`);
     const seen = new Set<string>();
     for (const rel of files) {
       const endpoint = endpointOf(rel);
       assert.ok(endpoint, `no endpoint known for fixture ${rel}: teach endpointOf about it`);
       seen.add(endpoint);
-      const text = await fs.readFile(path.join(root, rel), 'utf8');
+      const text = await readRenault(rel);
       let model: unknown;
       try {
         model = parseRenault(endpoint, text, { now: NOW });
@@ -144,9 +90,9 @@ describe('Renault conformance: the whole of ../shared/fixtures/renault maps', ()
     }
   });
 
-  for (const read of ['battery-status', 'cockpit', 'location', 'hvac-status'] as ReadName[]) {
+  for (const read of ['battery-status', 'cockpit', 'location', 'hvac-status'] as ReadEndpointName[]) {
     it(`maps every ${read} fixture to something`, async () => {
-      const files = await listFixtures(DATA, new RegExp(`^${read}\\.`));
+      const files = await listRenault(DATA, new RegExp(`^${read}\\.`));
       assert.ok(files.length > 0, `no ${read} fixtures found`);
       for (const f of files) {
         const fragment = await mapFixture(read, f);
@@ -158,64 +104,64 @@ describe('Renault conformance: the whole of ../shared/fixtures/renault maps', ()
 
   it('reads state of charge, range, energy, plug and charge from battery-status', async () => {
     const charging = await mapFixture('battery-status', 'battery-status.2.json', 'X102VE');
-    assert.equal(charging.battery?.socPercent, 60);
-    assert.equal(charging.battery?.rangeKm, 141);
-    assert.equal(charging.battery?.temperatureC, 20);
-    assert.equal(charging.battery?.availableEnergyKwh, 31);
-    assert.equal(charging.battery?.updatedAt, '2020-01-12T21:40:16.000Z');
+    assert.equal(charging.battery?.socPercent, 42);
+    assert.equal(charging.battery?.rangeKm, 118);
+    assert.equal(charging.battery?.temperatureC, 14);
+    assert.equal(charging.battery?.availableEnergyKwh, 22);
+    assert.equal(charging.battery?.updatedAt, '2026-01-18T20:12:40.000Z');
     assert.equal(charging.charging?.plug, 'plugged');
     assert.equal(charging.charging?.state, 'charging');
-    assert.equal(charging.charging?.remainingMinutes, 145);
-    assert.equal(charging.charging?.powerKw, 27);
-    assert.equal(charging.charging?.endsAt, '2020-01-13T00:05:16.000Z');
-    assert.equal(charging.rangeKm, 141);
+    assert.equal(charging.charging?.remainingMinutes, 95);
+    assert.equal(charging.charging?.powerKw, 11);
+    assert.equal(charging.charging?.endsAt, '2026-01-18T21:47:40.000Z');
+    assert.equal(charging.rangeKm, 118);
 
     const parked = await mapFixture('battery-status', 'battery-status.1.json', 'X101VE');
-    assert.equal(parked.battery?.socPercent, 50);
-    assert.equal(parked.battery?.rangeKm, 128);
-    // "0 kWh available" at 50 % is the car not reporting: absent, never 0.
+    assert.equal(parked.battery?.socPercent, 64);
+    assert.equal(parked.battery?.rangeKm, 152);
+    // "0 kWh available" at 64 % is the car not reporting: absent, never 0.
     assert.equal(parked.battery?.availableEnergyKwh, undefined);
     assert.equal(parked.charging?.plug, 'unplugged');
     assert.equal(parked.charging?.state, 'not_charging', 'ZE40 says -1 when simply not charging');
     // +01:00 offset normalised to UTC.
-    assert.equal(parked.battery?.updatedAt, '2020-11-17T08:06:48.000Z');
+    assert.equal(parked.battery?.updatedAt, '2026-03-02T06:45:10.000Z');
 
     const r5 = await mapFixture('battery-status', 'battery-status.renault_5.json', 'R5E1VE');
-    assert.equal(r5.battery?.socPercent, 49);
-    assert.equal(r5.battery?.rangeKm, 169);
+    assert.equal(r5.battery?.socPercent, 73);
+    assert.equal(r5.battery?.rangeKm, 251);
     assert.equal(r5.charging?.state, 'not_charging');
     assert.equal(r5.charging?.remainingMinutes, undefined, 'no remaining time when not charging');
   });
 
   it('reads mileage and fuel from cockpit', async () => {
-    assert.equal((await mapFixture('cockpit', 'cockpit.zoe.json')).mileageKm, 49114.27);
+    assert.equal((await mapFixture('cockpit', 'cockpit.zoe.json')).mileageKm, 31877.42);
     const austral = await mapFixture('cockpit', 'cockpit.austral_XHN1SU.json');
-    assert.equal(austral.mileageKm, 2698);
-    assert.deepEqual(austral.fuel, { quantityLiters: 18, rangeKm: 348 });
+    assert.equal(austral.mileageKm, 8840);
+    assert.deepEqual(austral.fuel, { quantityLiters: 27, rangeKm: 512 });
   });
 
   it('reads the position from location', async () => {
     const loc = await mapFixture('location', 'location.1.json');
-    assert.deepEqual(loc.position, { latitude: 48.1234567, longitude: 11.1234567, updatedAt: '2020-02-18T16:58:38.000Z' });
+    assert.deepEqual(loc.position, { latitude: 45.7640123, longitude: 4.8356789, updatedAt: '2026-02-11T09:14:27.000Z' });
     assert.equal(loc.positionUnknown, false);
     const austral = await mapFixture('location', 'location.austral_XHN1SU.json');
-    assert.equal(austral.position?.latitude, 47.9434236511121);
-    assert.equal(austral.position?.longitude, 5.61293738888839);
+    assert.equal(austral.position?.latitude, 43.2961743011925);
+    assert.equal(austral.position?.longitude, 5.36978112340021);
   });
 
-  it('treats 91/181 as no fix, not as a position', () => {
-    const f = mapRead('location', { data: { id: 'X', attributes: { gpsLatitude: 91, gpsLongitude: 181, lastUpdateTime: '2026-09-07T10:00:00Z' } } });
+  it('treats 91/181 as no fix, not as a position', async () => {
+    const f = await mapFixture('location', 'location.no_fix.json');
     assert.equal(f.position, undefined);
     assert.equal(f.positionUnknown, true);
   });
 
   it('reads the climate from hvac-status', async () => {
     const zoe = await mapFixture('hvac-status', 'hvac-status.zoe.json');
-    assert.deepEqual(zoe.climate, { state: 'off', outsideTemperatureC: 8 });
+    assert.deepEqual(zoe.climate, { state: 'off', outsideTemperatureC: 4 });
     assert.equal((await mapFixture('hvac-status', 'hvac-status.zoe_50.json')).climate?.state, 'on');
     const r5 = await mapFixture('hvac-status', 'hvac-status.renault_5.json');
-    assert.equal(r5.climate?.insideTemperatureC, 15);
-    assert.equal(r5.climate?.updatedAt, '2025-03-24T18:57:22.000Z');
+    assert.equal(r5.climate?.insideTemperatureC, 18);
+    assert.equal(r5.climate?.updatedAt, '2026-04-10T16:11:42.000Z');
   });
 
   it('treats a read without attributes as empty, not as an error', async () => {
@@ -223,9 +169,9 @@ describe('Renault conformance: the whole of ../shared/fixtures/renault maps', ()
   });
 
   it('reads the lock and the doors from lock-status (driver side by locale)', async () => {
-    const body = await readJsonFixture(DATA, 'lock-status.1.json');
+    const body = await readRenaultJson(DATA, 'lock-status.1.json');
     const f = mapEndpoint('lock-status', body).mapped as StatusFragment;
-    assert.deepEqual(f.lock, { state: 'locked', updatedAt: '2022-02-02T13:51:13.000Z' });
+    assert.deepEqual(f.lock, { state: 'locked', updatedAt: '2026-02-20T17:05:31.000Z' });
     assert.deepEqual(f.doors, { frontLeft: 'closed', frontRight: 'closed', rearLeft: 'closed', rearRight: 'closed', trunk: 'closed', anyOpen: false });
     const open = { data: { id: 'X', attributes: { lockStatus: 'unlocked', doorStatusDriver: 'open', doorStatusPassenger: 'closed' } } };
     assert.equal((mapEndpoint('lock-status', open).mapped as StatusFragment).doors?.frontLeft, 'open');
@@ -236,92 +182,98 @@ describe('Renault conformance: the whole of ../shared/fixtures/renault maps', ()
   });
 
   it('reads the tyres from pressure in kPa (mbar / 10)', async () => {
-    const f = mapEndpoint('pressure', await readJsonFixture(DATA, 'pressure.json')).mapped as StatusFragment;
-    assert.deepEqual(f.tires?.frontLeft, { pressureKpa: 246, warning: 'ok' });
-    assert.equal(f.tires?.frontRight?.pressureKpa, 273);
-    assert.equal(f.tires?.rearLeft?.pressureKpa, 279);
-    assert.equal(f.tires?.rearRight?.pressureKpa, 279);
+    const f = mapEndpoint('pressure', await readRenaultJson(DATA, 'pressure.json')).mapped as StatusFragment;
+    assert.deepEqual(f.tires?.frontLeft, { pressureKpa: 238, warning: 'ok' });
+    assert.equal(f.tires?.frontRight?.pressureKpa, 241);
+    assert.equal(f.tires?.rearLeft?.pressureKpa, 250);
+    assert.equal(f.tires?.rearRight?.pressureKpa, 249);
   });
 
   it('reads the alerts as messages', async () => {
-    const f = mapEndpoint('alerts', await readJsonFixture('renault/kamereon/vehicle_info', 'alerts.json')).mapped as StatusFragment;
+    const f = mapEndpoint('alerts', await readRenaultJson('kamereon/vehicle_info', 'alerts.json')).mapped as StatusFragment;
     assert.equal(f.messages?.length, 1);
     assert.deepEqual(f.messages?.[0], {
       kind: 'alert',
-      code: 'crashairbagmalfunction',
+      code: 'brakepadwear',
       severity: 'high',
-      title: 'Defective airbag',
-      description: 'The airbag must be inspected',
+      title: 'Worn brake pads',
+      description: 'The brake pads must be replaced',
       status: 'archived',
     });
     // renault-api wraps bare arrays as {data: [...]}: the same list.
-    const wrapped = mapEndpoint('alerts', { data: await readJsonFixture('renault/kamereon/vehicle_info', 'alerts.json') }).mapped as StatusFragment;
+    const wrapped = mapEndpoint('alerts', { data: await readRenaultJson('kamereon/vehicle_info', 'alerts.json') }).mapped as StatusFragment;
     assert.equal(wrapped.messages?.length, 1);
   });
 
   it('reads the charge mode, schedules and target levels as charging settings', async () => {
-    assert.deepEqual(parseRenault('charge-mode', await readFixture(DATA, 'charge-mode.json')), { mode: 'always' });
-    const always = parseRenault('charging-settings', await readFixture(DATA, 'charging-settings.always.json')) as { mode: string; schedules: unknown[]; updatedAt: string };
+    assert.deepEqual(parseRenault('charge-mode', await readRenault(DATA, 'charge-mode.json')), { mode: 'always' });
+    const always = parseRenault('charging-settings', await readRenault(DATA, 'charging-settings.always.json')) as { mode: string; schedules: unknown[]; updatedAt: string };
     assert.equal(always.mode, 'always');
     assert.deepEqual(always.schedules, []);
-    assert.equal(always.updatedAt, '2026-03-10T12:30:00.000Z');
-    const single = parseRenault('charging-settings', await readFixture(DATA, 'charging-settings.single.json')) as { schedules: { id: number; enabled: boolean; days: Record<string, { start: string; durationMin: number }> }[]; timeZone: string };
+    assert.equal(always.updatedAt, '2026-05-21T18:40:00.000Z');
+    const single = parseRenault('charging-settings', await readRenault(DATA, 'charging-settings.single.json')) as { schedules: { id: number; enabled: boolean; days: Record<string, { start: string; durationMin: number }> }[]; timeZone: string };
     assert.equal(single.timeZone, 'UTC');
     assert.equal(single.schedules[0]?.enabled, true);
-    assert.deepEqual(single.schedules[0]?.days.tuesday, { start: '04:30', durationMin: 420 });
-    assert.deepEqual(single.schedules[0]?.days.monday, { start: '12:00', durationMin: 15 });
-    const calendar = parseRenault('charge-schedule', await readFixture(DATA, 'charge-schedule.single.json')) as { schedules: { enabled: boolean; days: Record<string, unknown> }[] };
-    assert.deepEqual(calendar.schedules[0]?.days.sunday, { start: '23:00', durationMin: 480 });
+    assert.deepEqual(single.schedules[0]?.days.tuesday, { start: '05:15', durationMin: 360 });
+    assert.deepEqual(single.schedules[0]?.days.friday, { start: '06:15', durationMin: 15 });
+    const calendar = parseRenault('charge-schedule', await readRenault(DATA, 'charge-schedule.single.json')) as { schedules: { enabled: boolean; days: Record<string, unknown> }[] };
+    assert.deepEqual(calendar.schedules[0]?.days.sunday, { start: '22:30', durationMin: 450 });
     assert.equal(calendar.schedules[0]?.enabled, false);
-    const soc = parseRenault('ev/soc-levels', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-soc-levels.json'));
-    assert.deepEqual(soc, { targetSocPercent: 80, minSocPercent: 20, updatedAt: '2025-04-18T06:51:09.000Z' });
-    assert.deepEqual(parseRenault('soc-levels', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-soc-levels.json')), soc, 'the alias names the same endpoint');
-    const ev = parseRenault('ev/settings', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-settings.single.json')) as { mode: string; departureTimers: unknown[] };
+    const soc = parseRenault('ev/soc-levels', await readRenault('kamereon/vehicle_kcm_data', 'ev-soc-levels.json'));
+    assert.deepEqual(soc, { targetSocPercent: 85, minSocPercent: 25, updatedAt: '2026-03-06T17:40:05.000Z' });
+    assert.deepEqual(parseRenault('soc-levels', await readRenault('kamereon/vehicle_kcm_data', 'ev-soc-levels.json')), soc, 'the alias names the same endpoint');
+    const ev = parseRenault('ev/settings', await readRenault('kamereon/vehicle_kcm_data', 'ev-settings.single.json')) as { mode: string; departureTimers: unknown[] };
     assert.equal(ev.mode, 'scheduled');
     assert.deepEqual(ev.departureTimers, [
-      { id: 1, enabled: true, time: '02:00', days: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], action: 'charge_and_climate' },
+      { id: 1, enabled: true, time: '06:30', days: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'], action: 'charge_and_climate' },
     ]);
-    const inactive = parseRenault('ev/settings', await readFixture('renault/kamereon/vehicle_kcm_data', 'ev-settings.single.inactive.json')) as { departureTimers: { enabled: boolean }[] };
+    const inactive = parseRenault('ev/settings', await readRenault('kamereon/vehicle_kcm_data', 'ev-settings.single.inactive.json')) as { departureTimers: { enabled: boolean }[] };
     assert.equal(inactive.departureTimers[0]?.enabled, false);
-    const hvac = parseRenault('hvac-settings', await readFixture(DATA, 'hvac-settings.json')) as { departureTimers: unknown[] };
-    assert.deepEqual(hvac.departureTimers, [{ id: 2, enabled: true, time: '15:15', days: ['wednesday', 'friday'], action: 'climate' }]);
+    const hvac = parseRenault('hvac-settings', await readRenault(DATA, 'hvac-settings.json')) as { departureTimers: unknown[] };
+    assert.deepEqual(hvac.departureTimers, [{ id: 2, enabled: true, time: '06:30', days: ['thursday', 'saturday'], action: 'climate' }]);
+    const dayTimes = parseRenault('hvac-settings', await readRenault(DATA, 'hvac-settings.day_times.json')) as { departureTimers: unknown[] };
+    assert.deepEqual(dayTimes.departureTimers, [{ id: 1, enabled: true, time: '07:00', days: ['monday', 'tuesday', 'friday'], dayTimes: { friday: '08:15' }, action: 'climate' }], 'one timer per slot, a day of its own in dayTimes');
+    const mixed = parseRenault('charge-schedule', await readRenault(DATA, 'charge-schedule.mixed.json')) as { schedules: { enabled: boolean; days: Record<string, unknown> }[] };
+    assert.equal(mixed.schedules[0]?.enabled, true);
+    assert.deepEqual(Object.keys(mixed.schedules[0]?.days ?? {}), ['monday', 'tuesday', 'wednesday', 'thursday', 'saturday', 'sunday'], 'the 10-minute Friday is left out, not the schedule');
+    assert.deepEqual(parseRenault('charge-mode', await readRenault(DATA, 'charge-mode.schedule_mode.json')), { mode: 'scheduled' });
     // What settings say about the status: the mode and the target, nothing half-made.
-    assert.deepEqual(mapEndpoint('ev/soc-levels', await readJsonFixture('renault/kamereon/vehicle_kcm_data', 'ev-soc-levels.json')).status, { charging: { targetSocPercent: 80 } });
+    assert.deepEqual(mapEndpoint('ev/soc-levels', await readRenaultJson('kamereon/vehicle_kcm_data', 'ev-soc-levels.json')).status, { charging: { targetSocPercent: 85 } });
   });
 
   it('reads the history endpoints leniently (charges, charge-history, hvac-sessions)', async () => {
-    const charges = parseRenault('charges', await readFixture(DATA, 'charges.json')) as { charges: { chargeDuration: number; chargeStartBatteryLevel: number }[] };
-    assert.equal(charges.charges[0]?.chargeDuration, 479);
-    assert.equal(charges.charges[0]?.chargeStartBatteryLevel, 15);
-    const megane = parseRenault('charges', await readFixture(DATA, 'charges-megane.json')) as { charges: { chargeEnergyRecovered: number }[] };
+    const charges = parseRenault('charges', await readRenault(DATA, 'charges.json')) as { charges: { chargeDuration: number; chargeStartBatteryLevel: number }[] };
+    assert.equal(charges.charges[0]?.chargeDuration, 408);
+    assert.equal(charges.charges[0]?.chargeStartBatteryLevel, 22);
+    const megane = parseRenault('charges', await readRenault(DATA, 'charges-megane.json')) as { charges: { chargeEnergyRecovered: number }[] };
     assert.equal(megane.charges.length, 2);
-    assert.equal(megane.charges[1]?.chargeEnergyRecovered, 9.200001);
-    const history = parseRenault('charge-history', await readFixture(DATA, 'charge-history.day.json')) as { chargeSummaries: { day: string; totalChargesNumber: number }[] };
-    assert.deepEqual(history.chargeSummaries.map((s) => [s.day, s.totalChargesNumber]), [['20201208', 2], ['20201205', 1]]);
-    assert.deepEqual(parseRenault('hvac-sessions', await readFixture(DATA, 'hvac-sessions.json')), {});
+    assert.equal(megane.charges[1]?.chargeEnergyRecovered, 11.700001);
+    const history = parseRenault('charge-history', await readRenault(DATA, 'charge-history.day.json')) as { chargeSummaries: { day: string; totalChargesNumber: number }[] };
+    assert.deepEqual(history.chargeSummaries.map((s) => [s.day, s.totalChargesNumber]), [['20260112', 2], ['20260109', 1]]);
+    assert.deepEqual(parseRenault('hvac-sessions', await readRenault(DATA, 'hvac-sessions.json')), {});
   });
 
   it('reads res-state, the car-adapter root, details and contracts', async () => {
-    assert.deepEqual(parseRenault('res-state', await readFixture(DATA, 'res-state.1.json')), { code: '10', details: 'Stopped, ready for RES' });
-    const ze40 = parseRenault('car-adapter', await readFixture('renault/kamereon/vehicle_gateway', 'zoe_40.1.json')) as { modelCode: string; gateway: string; powerInWatts: boolean; privacyMode: boolean };
+    assert.deepEqual(parseRenault('res-state', await readRenault(DATA, 'res-state.1.json')), { code: '10', details: 'Stopped, ready for RES' });
+    const ze40 = parseRenault('car-adapter', await readRenault('kamereon/vehicle_gateway', 'zoe_40.1.json')) as { modelCode: string; gateway: string; powerInWatts: boolean; privacyMode: boolean };
     assert.deepEqual([ze40.modelCode, ze40.gateway, ze40.powerInWatts, ze40.privacyMode], ['X101VE', 'GDC', true, false]);
-    const ze50 = parseRenault('car-adapter', await readFixture('renault/kamereon/vehicle_gateway', 'zoe_50.1.json')) as { powerInWatts: boolean };
+    const ze50 = parseRenault('car-adapter', await readRenault('kamereon/vehicle_gateway', 'zoe_50.1.json')) as { powerInWatts: boolean };
     assert.equal(ze50.powerInWatts, false);
-    const master = parseRenault('details', await readFixture('renault/kamereon/vehicle_details', 'master_iv.1.json')) as { vin: string; modelCode: string; drivetrain: string };
-    assert.deepEqual([master.vin, master.modelCode, master.drivetrain], ['VF1AAAAA555123456', 'XDD1VE', 'electric']);
-    const contracts = parseRenault('contracts', await readFixture('renault/kamereon/vehicle_contract', 'fr_FR.1.json'), { now: NOW }) as { code: string; type: string; active: boolean }[];
+    const master = parseRenault('details', await readRenault('kamereon/vehicle_details', 'master_iv.1.json')) as { vin: string; modelCode: string; drivetrain: string };
+    assert.deepEqual([master.vin, master.modelCode, master.drivetrain], ['VF1TESTMASTR00010', 'XDD1VE', 'electric']);
+    const contracts = parseRenault('contracts', await readRenault('kamereon/vehicle_contract', 'fr_FR.1.json'), { now: NOW }) as { code: string; type: string; active: boolean }[];
     assert.equal(contracts.length, 8);
     const connected = contracts.find((c) => c.code === 'ZECONNECTP');
     assert.equal(connected?.type, 'CONNECTED_SERVICES');
-    assert.equal(connected?.active, false, 'ended in 2021');
+    assert.equal(connected?.active, false, 'ended in 2022');
     assert.equal(contracts.find((c) => c.code === 'CorrosionWarranty')?.active, true);
   });
 
   it('maps every vehicle list to vehicles with VIN, brand, model code and drivetrain', async () => {
-    const files = await listFixtures('renault/kamereon/vehicles', /\.json$/);
+    const files = await listRenault('kamereon/vehicles', /\.json$/);
     assert.ok(files.length >= 10);
     for (const f of files) {
-      const vehicles = parseRenault('vehicles', await readFixture('renault/kamereon/vehicles', f)) as { vin: string; brand?: string; modelCode?: string; drivetrain: string }[];
+      const vehicles = parseRenault('vehicles', await readRenault('kamereon/vehicles', f)) as { vin: string; brand?: string; modelCode?: string; drivetrain: string }[];
       assert.ok(vehicles.length >= 1, f);
       for (const v of vehicles) {
         assert.match(v.vin, /^[A-Z0-9]{16,17}$/, f);
@@ -329,27 +281,27 @@ describe('Renault conformance: the whole of ../shared/fixtures/renault maps', ()
         assert.ok(v.modelCode, `${f}: model code`);
       }
     }
-    const spring = parseRenault('vehicles', await readFixture('renault/kamereon/vehicles', 'spring.1.json')) as { brand: string; modelCode: string; drivetrain: string }[];
+    const spring = parseRenault('vehicles', await readRenault('kamereon/vehicles', 'spring.1.json')) as { brand: string; modelCode: string; drivetrain: string }[];
     assert.deepEqual([spring[0]?.brand, spring[0]?.modelCode, spring[0]?.drivetrain], ['dacia', 'XBG1VE', 'electric']);
-    const captur = parseRenault('vehicles', await readFixture('renault/kamereon/vehicles', 'captur_ii.2.json')) as { drivetrain: string }[];
+    const captur = parseRenault('vehicles', await readRenault('kamereon/vehicles', 'captur_ii.2.json')) as { drivetrain: string }[];
     assert.equal(captur[0]?.drivetrain, 'plugin_hybrid');
   });
 
   it('lists the accounts of a person, saying which can hold cars', async () => {
-    const person = parseRenault('person', await readFixture('renault/kamereon/person.json')) as { personId: string; accounts: { accountId: string; type: string; holdsCars: boolean }[] };
-    assert.equal(person.personId, 'person-id-1');
+    const person = parseRenault('person', await readRenault('kamereon/person.json')) as { personId: string; accounts: { accountId: string; type: string; holdsCars: boolean }[] };
+    assert.equal(person.personId, 'person-test-1');
     assert.ok(person.accounts.some((a) => a.type === 'MYRENAULT' && a.holdsCars));
     assert.ok(person.accounts.filter((a) => a.type === 'SFDC').every((a) => !a.holdsCars));
   });
 
   it('reads action echoes and notifications (the ids command tracking needs)', async () => {
-    const echo = parseRenault('action', await readFixture('renault/kamereon/vehicle_action', 'hvac-start.start.json')) as { actionId: string; type: string };
-    assert.deepEqual([echo.actionId, echo.type], ['guid', 'HvacStart']);
-    const kcm = parseRenault('action', await readFixture('renault/kamereon/vehicle_kcm_action', 'ev-soc-levels.json')) as { actionId: string; status: string };
-    assert.deepEqual([kcm.actionId, kcm.status], ['commandId-1234', 'CREATED']);
-    const notes = parseRenault('notifications', await readFixture('renault/kamereon/person', 'notifications.1.json')) as { at: string; status?: string }[];
+    const echo = parseRenault('action', await readRenault('kamereon/vehicle_action', 'hvac-start.start.json')) as { actionId: string; type: string };
+    assert.deepEqual([echo.actionId, echo.type], ['9c4e2a71-5b3d-4f08-a6e1-0d2c7b8f3e15', 'HvacStart']);
+    const kcm = parseRenault('action', await readRenault('kamereon/vehicle_kcm_action', 'ev-soc-levels.json')) as { actionId: string; status: string };
+    assert.deepEqual([kcm.actionId, kcm.status], ['cmd-5f2e9a0b', 'CREATED']);
+    const notes = parseRenault('notifications', await readRenault('kamereon/person', 'notifications.1.json')) as { at: string; status?: string }[];
     assert.equal(notes[0]?.status, 'CREATED');
-    assert.equal(notes[0]?.at, '2022-02-01T19:01:51.622Z', 'a time without zone is UTC');
+    assert.equal(notes[0]?.at, '2026-05-04T06:12:33.104Z', 'a time without zone is UTC');
   });
 
   it('survives shapes it was not written against: nulls, strings for numbers, new fields, broken items', () => {

@@ -1,68 +1,28 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore, VehicleStatusSchema, type Vehicle } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-
-const ZOE = 'VF1AG000862Z50001';
-const R5 = 'VF1R5E00125R50002';
-const AUSTRAL = 'VF1RHN00X27AU0003';
-const ZE40 = 'VF1AG000664Z40004';
-const SPRING = 'UU1DBG00X68SP0005';
+import { CarError, VehicleStatusSchema, type Vehicle } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
+import { AUSTRAL, R5, SPRING, ZE40, ZE50, renaultWorld, renaultWorldEach } from '../renault-session';
 
 describe('Renault reads against the simulator', () => {
-  let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
-  const sessions: AccountSession[] = [];
+  const world = renaultWorldEach();
 
-  beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
+  const session = (locale = 'fr_FR'): AccountSession => world.session({ locale });
 
-  function session(locale = 'fr_FR'): AccountSession {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key: `acc-${sessions.length}`,
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale,
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
-    return s;
-  }
-
-  const calls = (name: string): number => sim.renault.stats.byEndpoint[name] ?? 0;
+  const calls = (name: string): number => world.sim.renault.stats.byEndpoint[name] ?? 0;
 
   it('lists every car of every account of the person (MYRENAULT and MYDACIA), never asks the CRM account', async () => {
     const s = session();
     const vehicles = await s.vehicles();
-    assert.deepEqual(vehicles.map((v) => v.vin).sort(), [AUSTRAL, SPRING, ZE40, ZOE, R5].sort());
-    assert.equal(vehicles.find((v) => v.vin === SPRING)?.accountId, sim.renault.accountIds.myDacia);
-    assert.equal(vehicles.find((v) => v.vin === ZOE)?.accountId, sim.renault.accountIds.myRenault);
+    assert.deepEqual(vehicles.map((v) => v.vin).sort(), [AUSTRAL, SPRING, ZE40, ZE50, R5].sort());
+    assert.equal(vehicles.find((v) => v.vin === SPRING)?.accountId, world.sim.renault.accountIds.myDacia);
+    assert.equal(vehicles.find((v) => v.vin === ZE50)?.accountId, world.sim.renault.accountIds.myRenault);
     assert.equal(calls('vehicles'), 2, 'two accounts with cars asked, SFDC skipped');
   });
 
   it('maps tyres, and alerts into the status where the model has them, and lists what it lacks', async () => {
     const s = session();
-    const zoe = await s.readStatus(ZOE, ['tires', 'lock', 'doors', 'windows', 'battery'], { kind: 'explicit' });
+    const zoe = await s.readStatus(ZE50, ['tires', 'lock', 'doors', 'windows', 'battery'], { kind: 'explicit' });
     assert.ok(VehicleStatusSchema.safeParse(zoe).success);
     assert.ok(zoe.tires?.frontLeft?.pressureKpa !== undefined && zoe.tires.frontLeft.pressureKpa > 150 && zoe.tires.frontLeft.pressureKpa < 400, 'kPa, not mbar');
     assert.equal(calls('pressure'), 1);
@@ -72,44 +32,44 @@ describe('Renault reads against the simulator', () => {
     assert.equal(r5.messages?.[0]?.kind, 'alert');
     assert.equal(r5.messages?.[0]?.code, 'tyrepressurelow');
     assert.equal(r5.messages?.[0]?.severity, 'medium');
-    const cost = s.connection.status.cost(await s.vehicle(ZOE), ['battery', 'charging', 'mileage', 'position', 'climate', 'tires', 'lock', 'messages']);
+    const cost = s.connection.status.cost(await s.vehicle(ZE50), ['battery', 'charging', 'mileage', 'position', 'climate', 'tires', 'lock', 'messages']);
     assert.equal(cost, 6, 'battery-status, cockpit, location, hvac-status, pressure, and alerts (undocumented for the ZE50: tried); never lock-status');
     // Undocumented for the model: tried once, then remembered as missing.
     const alerts = calls('alerts');
-    const first = await s.readStatus(ZOE, ['messages', 'battery'], { kind: 'explicit' });
+    const first = await s.readStatus(ZE50, ['messages', 'battery'], { kind: 'explicit' });
     assert.equal(first.missing?.[0]?.part, 'messages');
     assert.equal(calls('alerts'), alerts + 1);
-    await s.readStatus(ZOE, ['messages', 'battery'], { kind: 'explicit', maxAgeMs: 0 });
+    await s.readStatus(ZE50, ['messages', 'battery'], { kind: 'explicit', maxAgeMs: 0 });
     assert.equal(calls('alerts'), alerts + 1, 'not asked again');
   });
 
   it('reads every named endpoint of the spec, and answers NOT_SUPPORTED without a call where the model lacks it', async () => {
     const s = session();
     await s.vehicles();
-    const before = sim.renault.stats.kamereon;
+    const before = world.sim.renault.stats.kamereon;
     for (const name of ['charge-mode', 'ev/soc-levels', 'lock-status', 'res-state', 'charge-schedule']) {
-      await assert.rejects(s.readEndpoint(ZOE, name), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED' && /not available for this ZOE \(X102VE\)/.test(e.message), name);
+      await assert.rejects(s.readEndpoint(ZE50, name), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED' && /not available for this ZOE \(X102VE\)/.test(e.message), name);
     }
-    assert.equal(sim.renault.stats.kamereon, before, 'nothing was called');
-    const settings = await s.readEndpoint(ZOE, 'charging-settings');
+    assert.equal(world.sim.renault.stats.kamereon, before, 'nothing was called');
+    const settings = await s.readEndpoint(ZE50, 'charging-settings');
     assert.equal(settings.calledEndpoint, 'charging-settings');
     assert.ok(['always', 'scheduled'].includes((settings.mapped as { mode: string }).mode));
     assert.ok((settings.raw as { data: { attributes: unknown } }).data.attributes, 'the raw body is there for whoever asks');
-    const hvac = await s.readEndpoint(ZOE, 'hvac-settings');
+    const hvac = await s.readEndpoint(ZE50, 'hvac-settings');
     assert.ok(Array.isArray((hvac.mapped as { departureTimers: unknown[] }).departureTimers));
     const ze40 = await s.readEndpoint(ZE40, 'charge-mode');
     assert.equal((ze40.mapped as { mode: string }).mode, 'scheduled', 'the ZE40 says schedule_mode');
-    const car = (await s.readEndpoint(ZOE, 'car-adapter')).mapped as { modelCode: string; privacyMode: boolean };
+    const car = (await s.readEndpoint(ZE50, 'car-adapter')).mapped as { modelCode: string; privacyMode: boolean };
     assert.deepEqual([car.modelCode, car.privacyMode], ['X102VE', false]);
-    const details = (await s.readEndpoint(ZOE, 'details')).mapped as Vehicle;
-    assert.equal(details.vin, ZOE);
-    const contracts = (await s.readEndpoint(ZOE, 'contracts')).mapped as { type: string; active: boolean }[];
+    const details = (await s.readEndpoint(ZE50, 'details')).mapped as Vehicle;
+    assert.equal(details.vin, ZE50);
+    const contracts = (await s.readEndpoint(ZE50, 'contracts')).mapped as { type: string; active: boolean }[];
     assert.ok(contracts.some((c) => c.type === 'CONNECTED_SERVICES' && c.active));
     const soc = await s.readEndpoint(R5, 'soc-levels');
     assert.equal(soc.endpoint, 'ev/soc-levels');
     assert.equal((soc.mapped as { targetSocPercent: number }).targetSocPercent, 80);
-    await assert.rejects(s.readEndpoint(ZOE, 'battery'), { code: 'BAD_INPUT', message: /allowed: battery-status, cockpit/ });
-    await assert.rejects(s.readEndpoint(ZOE, 'cockpit', { start: '20260101' }), { code: 'BAD_INPUT', message: /cockpit takes no parameters/ });
+    await assert.rejects(s.readEndpoint(ZE50, 'battery'), { code: 'BAD_INPUT', message: /allowed: battery-status, cockpit/ });
+    await assert.rejects(s.readEndpoint(ZE50, 'cockpit', { start: '20260101' }), { code: 'BAD_INPUT', message: /cockpit takes no parameters/ });
   });
 
   it('reads the charge schedule of a KCM car from ev/settings, as the model takes it', async () => {
@@ -133,32 +93,32 @@ describe('Renault reads against the simulator', () => {
 
   it('reads history at most hourly per car: the same dates from the cache, other dates in the background refused', async () => {
     const s = session();
-    const sim0 = sim.renault.car(ZOE);
+    const sim0 = world.sim.renault.car(ZE50);
     assert.ok(sim0.chargeCount >= 0);
-    const first = await s.readEndpoint(ZOE, 'charges', { start: '2026-11-01', end: '20261120' }, { kind: 'background' });
+    const first = await s.readEndpoint(ZE50, 'charges', { start: '2026-11-01', end: '20261120' }, { kind: 'background' });
     assert.equal(calls('charges'), 1);
     assert.ok(Array.isArray((first.mapped as { charges?: unknown[] }).charges ?? []));
-    await clock.advance(10 * 60_000);
-    const again = await s.readEndpoint(ZOE, 'charges', { start: '20261101', end: '2026-11-20' }, { kind: 'background' });
+    await world.clock.advance(10 * 60_000);
+    const again = await s.readEndpoint(ZE50, 'charges', { start: '20261101', end: '2026-11-20' }, { kind: 'background' });
     assert.equal(calls('charges'), 1, 'served from the hourly cache');
     assert.equal(again.readAt, first.readAt);
-    const err = await s.readEndpoint(ZOE, 'charges', { start: '20261001', end: '20261120' }, { kind: 'background' }).catch((e: unknown) => e);
+    const err = await s.readEndpoint(ZE50, 'charges', { start: '20261001', end: '20261120' }, { kind: 'background' }).catch((e: unknown) => e);
     assert.ok(err instanceof CarError && err.code === 'RATE_LIMITED');
     assert.equal(err.retryAt, first.readAt + 3_600_000);
-    await s.readEndpoint(ZOE, 'charges', { start: '20261001', end: '20261120' }, { kind: 'explicit' });
+    await s.readEndpoint(ZE50, 'charges', { start: '20261001', end: '20261120' }, { kind: 'explicit' });
     assert.equal(calls('charges'), 2, 'an explicit request for other dates is read');
-    await clock.advance(61 * 60_000);
-    await s.readEndpoint(ZOE, 'charges', { start: '20261101', end: '20261120' }, { kind: 'background' });
+    await world.clock.advance(61 * 60_000);
+    await s.readEndpoint(ZE50, 'charges', { start: '20261101', end: '20261120' }, { kind: 'background' });
     assert.equal(calls('charges'), 3, 'after the hour, read again');
-    const history = await s.readEndpoint(ZOE, 'charge-history', { type: 'month', start: '202601', end: '202611' });
+    const history = await s.readEndpoint(ZE50, 'charge-history', { type: 'month', start: '202601', end: '202611' });
     assert.equal(history.calledEndpoint, 'charge-history');
-    await assert.rejects(s.readEndpoint(ZOE, 'charge-history', { type: 'week' }), { code: 'BAD_INPUT', message: /type must be day or month/ });
-    await assert.rejects(s.readEndpoint(ZOE, 'charges', { start: 'yesterday' }), { code: 'BAD_INPUT', message: /start must be a date/ });
+    await assert.rejects(s.readEndpoint(ZE50, 'charge-history', { type: 'week' }), { code: 'BAD_INPUT', message: /type must be day or month/ });
+    await assert.rejects(s.readEndpoint(ZE50, 'charges', { start: 'yesterday' }), { code: 'BAD_INPUT', message: /start must be a date/ });
   });
 
   it('tries the endpoints of an unknown model once and remembers what it lacks', async () => {
     const s = session();
-    const zoe = await s.vehicle(ZOE);
+    const zoe = await s.vehicle(ZE50);
     const unknown: Vehicle = { ...zoe, modelCode: 'ZZ9NEW', model: 'NEW CAR' };
     const read = (name: string) => s.connection.raw.readEndpoint(unknown, name, {}, { kind: 'explicit' });
     await assert.rejects(read('lock-status'), { code: 'NOT_SUPPORTED' });
@@ -166,26 +126,29 @@ describe('Renault reads against the simulator', () => {
     await assert.rejects(read('lock-status'), { code: 'NOT_SUPPORTED' });
     assert.equal(calls('lock-status'), 1, 'remembered: not asked again');
     // Privacy mode may be switched off again: not remembered.
-    sim.renault.car(ZOE).privacy = true;
+    world.sim.renault.car(ZE50).privacy = true;
     await assert.rejects(read('cockpit'), { code: 'NOT_SUPPORTED', message: /privacy mode is on/ });
-    sim.renault.car(ZOE).privacy = false;
+    world.sim.renault.car(ZE50).privacy = false;
     const cockpit = await read('cockpit');
     assert.ok((cockpit.mapped as { mileageKm: number }).mileageKm > 1000);
   });
 
   it('maps lock and doors from lock-status when a car answers it', async () => {
-    await sim.close();
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false, capabilityOverrides: { X102VE: { 'lock-status': 'ok' } } } });
-    const s = session('en_GB');
-    const zoe = await s.vehicle(ZOE);
-    sim.renault.car(ZOE).locked = true;
-    // Every known model lacks lock-status; a model the grid does not know is tried.
-    const unknown: Vehicle = { ...zoe, modelCode: 'ZZ9NEW' };
-    const r = await s.connection.raw.readEndpoint(unknown, 'lock-status', {}, { kind: 'explicit' });
-    const mapped = r.mapped as { lock: { state: string }; doors: { frontRight: string; anyOpen: boolean } };
-    assert.equal(mapped.lock.state, 'locked');
-    assert.equal(mapped.doors.frontRight, 'closed');
-    assert.equal(mapped.doors.anyOpen, false);
-    assert.deepEqual(r.status, r.mapped, 'a whole status part');
+    const answering = await renaultWorld({ renault: { quota: false, capabilityOverrides: { X102VE: { 'lock-status': 'ok' } } } });
+    try {
+      const s = answering.session({ locale: 'en_GB' });
+      const zoe = await s.vehicle(ZE50);
+      answering.sim.renault.car(ZE50).locked = true;
+      // Every known model lacks lock-status; a model the grid does not know is tried.
+      const unknown: Vehicle = { ...zoe, modelCode: 'ZZ9NEW' };
+      const r = await s.connection.raw.readEndpoint(unknown, 'lock-status', {}, { kind: 'explicit' });
+      const mapped = r.mapped as { lock: { state: string }; doors: { frontRight: string; anyOpen: boolean } };
+      assert.equal(mapped.lock.state, 'locked');
+      assert.equal(mapped.doors.frontRight, 'closed');
+      assert.equal(mapped.doors.anyOpen, false);
+      assert.deepEqual(r.status, r.mapped, 'a whole status part');
+    } finally {
+      await answering.close();
+    }
   });
 });

@@ -1,61 +1,29 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CarError, ManualClock, TokenStore, type Logger } from '../../src/core';
-import { getProvider } from '../../src/brands';
+import { CarError, type Logger } from '../../src/core';
 import { emailsOf, maskEmail } from '../../src/brands/renault/tfa';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
+import type { AccountSession } from '../../src/features/session';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-
-const ZOE = 'VF1AG000862Z50001';
+import { ZE50, renaultWorldEach } from '../renault-session';
 
 describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => {
-  let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
+  const world = renaultWorldEach();
   let lines: string[];
-  const sessions: AccountSession[] = [];
 
-  beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
-    sim.renault.setTfa(DEMO_RENAULT_USER, true);
-    dir = await tempDir();
+  beforeEach(() => {
+    world.sim.renault.setTfa(DEMO_RENAULT_USER, true);
     lines = [];
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
   });
 
   function session(): AccountSession {
-    const provider = getProvider('renault');
     const log: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
-    const s = new AccountSession({
-      key: 'tfa',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        username: DEMO_RENAULT_USER,
-        password: DEMO_RENAULT_PASSWORD,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-      log,
-    });
-    sessions.push(s);
-    return s;
+    return world.session({ key: 'tfa', log });
   }
 
-  async function restart(): Promise<AccountSession> {
-    const old = sessions.pop();
-    await old?.close();
+  async function restart(old: AccountSession): Promise<AccountSession> {
+    await old.close();
     return session();
   }
 
@@ -68,17 +36,17 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     assert.equal(s.state.phase, 'tfa_required');
     assert.deepEqual(s.state.challenge, { kind: 'code', hint: 'd***@example.com' });
     assert.ok(s.awaitingCode);
-    const code = sim.renault.lastTfaCode;
+    const code = world.sim.renault.lastTfaCode;
     assert.ok(code && /^\d{6}$/.test(code));
-    assert.equal(sim.renault.stats.logins, 1);
+    assert.equal(world.sim.renault.stats.logins, 1);
 
     // Nodes asking meanwhile neither log in again nor send another e-mail.
-    for (let i = 0; i < 3; i++) await assert.rejects(s.readStatus(ZOE, ['battery']), { code: 'TFA_REQUIRED' });
-    assert.equal(sim.renault.stats.logins, 1);
-    assert.equal(sim.renault.lastTfaCode, code);
+    for (let i = 0; i < 3; i++) await assert.rejects(s.readStatus(ZE50, ['battery']), { code: 'TFA_REQUIRED' });
+    assert.equal(world.sim.renault.stats.logins, 1);
+    assert.equal(world.sim.renault.lastTfaCode, code);
 
     // A restart while the code is on its way keeps the flow: the same code still works.
-    s = await restart();
+    s = await restart(s);
     await s.load();
     assert.equal(s.state.phase, 'tfa_required');
     assert.ok(s.awaitingCode);
@@ -94,15 +62,15 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     const state = await s.submitCode(` ${code} `);
     assert.equal(state.phase, 'ready');
     assert.equal(s.awaitingCode, false);
-    assert.equal(sim.renault.stats.logins, 2, 'one login after the code');
-    const status = await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
+    assert.equal(world.sim.renault.stats.logins, 2, 'one login after the code');
+    const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
     assert.ok(status.battery?.socPercent !== undefined);
 
     // A restart needs no new code and no new login: the login token is kept.
-    s = await restart();
-    await s.readStatus(ZOE, ['mileage'], { kind: 'explicit' });
-    assert.equal(sim.renault.stats.logins, 2);
-    const file = await fs.readFile(path.join(dir, 'tfa.json'), 'utf8');
+    s = await restart(s);
+    await s.readStatus(ZE50, ['mileage'], { kind: 'explicit' });
+    assert.equal(world.sim.renault.stats.logins, 2);
+    const file = await fs.readFile(path.join(world.dir, 'tfa.json'), 'utf8');
     assert.ok(!file.includes('"pending"'), 'the finished challenge is gone from the store');
 
     // The code is a secret: never in a log line.
@@ -116,7 +84,7 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
   it('ends the flow after too many wrong codes; "Sign in again" sends a new code', async () => {
     const s = session();
     await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
-    const code = sim.renault.lastTfaCode ?? '';
+    const code = world.sim.renault.lastTfaCode ?? '';
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) await assert.rejects(s.submitCode(wrong), { code: 'BAD_INPUT' });
     await assert.rejects(s.submitCode(code), { code: 'TFA_REQUIRED', message: /ended the two-factor sign-in.*Sign in again/ });
@@ -124,8 +92,8 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     await assert.rejects(s.submitCode(code), { code: 'BAD_INPUT', message: /no sign-in code is awaited/ });
     await s.unblock();
     await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
-    assert.notEqual(sim.renault.lastTfaCode, undefined);
-    const fresh = sim.renault.lastTfaCode ?? '';
+    assert.notEqual(world.sim.renault.lastTfaCode, undefined);
+    const fresh = world.sim.renault.lastTfaCode ?? '';
     assert.equal((await s.submitCode(fresh)).phase, 'ready');
     assert.ok((await s.vehicles()).length >= 4);
   });
@@ -133,10 +101,10 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
   it('refuses an answer that cannot be a code without calling Renault', async () => {
     const s = session();
     await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
-    const other = sim.renault.stats.gigyaOther;
+    const other = world.sim.renault.stats.gigyaOther;
     await assert.rejects(s.submitCode('12 34'), { code: 'BAD_INPUT', message: /code: type the code/ });
     await assert.rejects(s.submitCode(''), { code: 'BAD_INPUT' });
-    assert.equal(sim.renault.stats.gigyaOther, other);
+    assert.equal(world.sim.renault.stats.gigyaOther, other);
   });
 
   it('reads the e-mail list in either shape Gigya uses, and masks plain addresses', () => {

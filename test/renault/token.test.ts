@@ -1,14 +1,11 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ManualClock, TokenStore } from '../../src/core';
+import { CarError } from '../../src/core';
 import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
+import type { AccountSession } from '../../src/features/session';
+import type { Simulator } from '../../src/sim';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-
-const ZOE = 'VF1AG000862Z50001';
-const SPRING = 'UU1DBG00X68SP0005';
+import { SPRING, ZE50, renaultWorldEach } from '../renault-session';
 
 /** A JWT as the MyRenault app holds it, minted by the simulator's Gigya for `seconds`. */
 async function mintJwt(sim: Simulator, seconds: number): Promise<string> {
@@ -23,83 +20,53 @@ async function mintJwt(sim: Simulator, seconds: number): Promise<string> {
 }
 
 describe('Renault token sign-in (a pasted JWT, as myRenaultLC offers)', () => {
-  let sim: Simulator;
-  let clock: ManualClock;
-  let dir: string;
-  const sessions: AccountSession[] = [];
+  const world = renaultWorldEach();
 
-  beforeEach(async () => {
-    clock = new ManualClock('2026-11-20T08:00:00Z');
-    sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) await s.close();
-    await sim.close();
-    await removeDir(dir);
-  });
-
-  function session(jwt: string, accountId: string): AccountSession {
-    const provider = getProvider('renault');
-    const s = new AccountSession({
-      key: 'token',
-      provider,
-      config: provider.resolveConfig({
-        provider: 'renault',
-        locale: 'fr_FR',
-        authMode: 'token',
-        accessToken: jwt,
-        accountId,
-        servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-      }),
-      store: new TokenStore(dir),
-      clock,
-    });
-    sessions.push(s);
-    return s;
-  }
+  /** A token sign-in: the pasted JWT and its account, no user name or password. */
+  const session = (jwt: string, accountId: string): AccountSession =>
+    world.session({ key: 'token', config: { authMode: 'token', accessToken: jwt, accountId, username: undefined, password: undefined } });
 
   it('uses the pasted token for its account until it expires, then says so and never tries a password', async () => {
-    const jwt = await mintJwt(sim, 3600);
-    const logins = sim.renault.stats.logins;
-    const jwts = sim.renault.stats.getJwt;
-    const s = session(jwt, sim.renault.accountIds.myRenault);
+    const jwt = await mintJwt(world.sim, 3600);
+    const logins = world.sim.renault.stats.logins;
+    const jwts = world.sim.renault.stats.getJwt;
+    const s = session(jwt, world.sim.renault.accountIds.myRenault);
     const vehicles = await s.vehicles();
-    assert.ok(vehicles.some((v) => v.vin === ZOE));
+    assert.ok(vehicles.some((v) => v.vin === ZE50));
     assert.ok(!vehicles.some((v) => v.vin === SPRING), 'only the named account');
-    assert.equal(sim.renault.stats.byEndpoint.persons ?? 0, 0, 'the person is not needed');
-    const status = await s.readStatus(ZOE, ['battery'], { kind: 'explicit' });
+    assert.equal(world.sim.renault.stats.byEndpoint.persons ?? 0, 0, 'the person is not needed');
+    const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
     assert.ok(status.battery?.socPercent !== undefined);
 
-    await clock.advance(3600_000);
-    const err = await s.readStatus(ZOE, ['battery'], { kind: 'explicit', maxAgeMs: 0 }).catch((e: unknown) => e);
+    await world.clock.advance(3600_000);
+    const err = await s.readStatus(ZE50, ['battery'], { kind: 'explicit', maxAgeMs: 0 }).catch((e: unknown) => e);
     assert.ok(err instanceof CarError);
     assert.equal(err.code, 'AUTH_FAILED');
     assert.match(err.message, /pasted token expire[sd] at 2026-11-20T09:00:00Z; paste a new one/);
     assert.ok(!err.message.includes(jwt.slice(0, 20)));
     assert.equal(s.state.phase, 'blocked');
-    await assert.rejects(s.readStatus(ZOE, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED' });
-    assert.equal(sim.renault.stats.logins, logins, 'no password sign-in, ever');
-    assert.equal(sim.renault.stats.getJwt, jwts, 'no refresh either');
+    await assert.rejects(s.readStatus(ZE50, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED' });
+    assert.equal(world.sim.renault.stats.logins, logins, 'no password sign-in, ever');
+    assert.equal(world.sim.renault.stats.getJwt, jwts, 'no refresh either');
 
     // After a restart it stays stopped, without a call.
-    await sessions.pop()?.close();
-    const calls = sim.renault.stats.kamereon;
-    const again = session(jwt, sim.renault.accountIds.myRenault);
-    await assert.rejects(again.readStatus(ZOE, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED', message: /expired/ });
-    assert.equal(sim.renault.stats.kamereon, calls);
+    await s.close();
+    const calls = world.sim.renault.stats.kamereon;
+    const again = session(jwt, world.sim.renault.accountIds.myRenault);
+    await assert.rejects(again.readStatus(ZE50, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED', message: /expired/ });
+    assert.equal(world.sim.renault.stats.kamereon, calls);
 
     // A new token is a new configuration: it is used.
-    await sessions.pop()?.close();
-    const fresh = session(await mintJwt(sim, 3600), sim.renault.accountIds.myRenault);
-    assert.ok((await fresh.readStatus(ZOE, ['mileage'], { kind: 'explicit' })).mileageKm !== undefined);
+    await again.close();
+    const fresh = session(await mintJwt(world.sim, 3600), world.sim.renault.accountIds.myRenault);
+    assert.ok((await fresh.readStatus(ZE50, ['mileage'], { kind: 'explicit' })).mileageKm !== undefined);
   });
 
   it('says so when Renault refuses a pasted token that has not expired', async () => {
-    const s = session(await mintJwt(sim, 3600), sim.renault.accountIds.myRenault);
+    const s = session(await mintJwt(world.sim, 3600), world.sim.renault.accountIds.myRenault);
     await s.vehicles();
-    sim.renault.injectFault({ kind: 'unauthorized', path: 'battery-status', times: 2 });
-    await assert.rejects(s.readStatus(ZOE, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED', message: /refused the pasted token.*paste a new one/ });
+    world.sim.renault.injectFault({ kind: 'unauthorized', path: 'battery-status', times: 2 });
+    await assert.rejects(s.readStatus(ZE50, ['battery'], { kind: 'explicit' }), { code: 'AUTH_FAILED', message: /refused the pasted token.*paste a new one/ });
     assert.equal(s.state.phase, 'blocked');
   });
 

@@ -1,29 +1,23 @@
-import { describe, it, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ChargeSessionSchema, type ChargeSession } from '../../src/core';
-import { renaultHistory } from '../../src/brands/renault/history';
-import type { ProviderContext } from '../../src/brands';
-import type { AccountSession } from '../../src/features/session';
-import type { RenaultSession } from '../../src/brands/renault';
-
-/** Runs a brand function with the session's token (TODO: the Renault connection will offer charge counts). */
-function withToken<T>(session: AccountSession, fn: (auth: RenaultSession, ctx: ProviderContext) => Promise<T>): Promise<T> {
-  const s = session as unknown as { call(f: (auth: unknown) => Promise<T>): Promise<T>; context(): ProviderContext };
-  return s.call((auth) => fn(auth as RenaultSession, s.context()));
-}
+import { CarError, ChargeSessionSchema, type ChargeSession, type Vehicle } from '../../src/core';
+import { RenaultConnection } from '../../src/brands/renault';
+import type { ChargeCount } from '../../src/brands/renault/history';
 import { documentedUnit, inferUnit, mapChargeHistory, mapCharges } from '../../src/brands/renault/history-map';
-import { ChargeHistorySchema, ChargesSchema } from '../../src/brands/renault/history-schemas';
-import { listFixtures, readJsonFixture, removeDir, tempDir } from '../helpers';
-import { AUSTRAL, R5, simWorld, settle, ZE40, ZOE, type SimWorld } from './sim-history';
+import { ChargeHistorySchema, ChargesSchema } from '../../src/brands/renault/schemas';
+import type { AccountSession } from '../../src/features/session';
+import { AUSTRAL, R5, ZE40, ZE50, renaultWorldEach } from '../renault-session';
+import { listRenault, readRenaultJson } from '../renault/fixtures';
+import { settle } from './sim-history';
 
-const DIR = 'renault/kamereon/vehicle_data';
+const DIR = 'kamereon/vehicle_data';
 
 describe('Renault charges and charge-history, over the recorded responses', () => {
   it('maps every charges*.json fixture to valid sessions whose durations agree with their dates', async () => {
-    const files = await listFixtures(DIR, /^charges.*\.json$/);
+    const files = await listRenault(DIR, /^charges.*\.json$/);
     assert.ok(files.length >= 2, `charges fixtures found: ${files.join(', ')}`);
     for (const f of files) {
-      const parsed = ChargesSchema.safeParse(await readJsonFixture(DIR, f));
+      const parsed = ChargesSchema.safeParse(await readRenaultJson(DIR, f));
       assert.ok(parsed.success, f);
       const unit = inferUnit(parsed.data);
       assert.ok(unit, `${f}: the unit is judged from the dates`);
@@ -41,30 +35,30 @@ describe('Renault charges and charge-history, over the recorded responses', () =
   });
 
   it('reads the ZE40 session of charges.json (minutes, levels, no energy)', async () => {
-    const parsed = ChargesSchema.parse(await readJsonFixture(DIR, 'charges.json'));
+    const parsed = ChargesSchema.parse(await readRenaultJson(DIR, 'charges.json'));
     assert.equal(inferUnit(parsed), 'minutes');
     assert.deepEqual(mapCharges(parsed, 'VF1', 'minutes'), [
       {
         vin: 'VF1',
         source: 'native',
-        startAt: '2020-11-11T00:31:03.000Z',
-        endAt: '2020-11-11T08:30:17.000Z',
-        durationMin: 479.2,
-        socFromPercent: 15,
-        socToPercent: 74,
+        startAt: '2026-01-09T22:14:50.000Z',
+        endAt: '2026-01-10T05:02:26.000Z',
+        durationMin: 407.6,
+        socFromPercent: 22,
+        socToPercent: 81,
         status: 'ok',
       },
     ]);
   });
 
   it('reads the energy and the average power of charges-megane.json', async () => {
-    const parsed = ChargesSchema.parse(await readJsonFixture(DIR, 'charges-megane.json'));
+    const parsed = ChargesSchema.parse(await readRenaultJson(DIR, 'charges-megane.json'));
     const [a, b] = mapCharges(parsed, 'VF1', inferUnit(parsed) ?? 'seconds');
-    assert.equal(a?.energyKwh, 4.1);
-    assert.equal(a?.durationMin, 96.9);
-    assert.equal(a?.averagePowerKw, 2.5);
-    assert.equal(b?.energyKwh, 9.2);
-    assert.equal(b?.socToPercent, 64);
+    assert.equal(a?.energyKwh, 5.3);
+    assert.equal(a?.durationMin, 97.8);
+    assert.equal(a?.averagePowerKw, 3.3);
+    assert.equal(b?.energyKwh, 11.7);
+    assert.equal(b?.socToPercent, 71);
   });
 
   it('takes seconds for a ZE50-style answer and counts from charge-history.day.json', async () => {
@@ -78,40 +72,45 @@ describe('Renault charges and charge-history, over the recorded responses', () =
     assert.equal(documentedUnit('X101VE'), 'minutes');
     assert.equal(documentedUnit('X102VE'), 'seconds');
 
-    const history = ChargeHistorySchema.parse(await readJsonFixture(DIR, 'charge-history.day.json'));
+    const history = ChargeHistorySchema.parse(await readRenaultJson(DIR, 'charge-history.day.json'));
     assert.deepEqual(mapChargeHistory(history, 'day', 'minutes'), [
-      { period: '2020-12-05', count: 1, durationMin: 657, errors: 0 },
-      { period: '2020-12-08', count: 2, durationMin: 495, errors: 0 },
+      { period: '2026-01-09', count: 1, durationMin: 408, errors: 0 },
+      { period: '2026-01-12', count: 2, durationMin: 380, errors: 0 },
     ]);
+    const months = ChargeHistorySchema.parse(await readRenaultJson(DIR, 'charge-history.month.json'));
+    assert.deepEqual(mapChargeHistory(months, 'month', 'minutes'), [{ period: '2026-01', count: 9, durationMin: 2950, errors: 1 }]);
     assert.deepEqual(mapChargeHistory(ChargeHistorySchema.parse({ data: { attributes: {} } }), 'day', 'minutes'), [], 'no chargeSummaries: no charges');
   });
 });
 
 describe('Renault charging sessions against the simulator', function () {
   this.timeout(30_000);
-  let dir: string;
-  let w: SimWorld;
   const NOW = '2026-11-20T08:00:00Z';
+  const world = renaultWorldEach({ start: NOW });
+  let session: AccountSession;
 
-  beforeEach(async () => {
-    dir = await tempDir('cc-rh-');
-    w = await simWorld(dir, NOW);
-  });
-  afterEach(async () => {
-    await w.close();
-    await removeDir(dir);
+  beforeEach(() => {
+    // The quota out of the way: these tests count calls themselves.
+    session = world.session({ key: 'trips', budget: { limit: 10_000, reserve: 1 } });
   });
 
-  async function sessions(vin: string, from: string, to: string): Promise<ChargeSession[]> {
-    const vehicle = await settle(w.session.vehicle(vin), w.clock);
-    return settle(w.session.facet('history', 'list charging sessions').chargeSessions(vehicle, from, to, { kind: 'explicit' }), w.clock);
+  /** Charge counts through the Renault connection's history facet. */
+  function chargeCounts(vehicle: Vehicle, from: string, to: string): Promise<ChargeCount[]> {
+    const connection = session.connection;
+    assert.ok(connection instanceof RenaultConnection);
+    return settle(connection.history.chargeCounts(vehicle, 'day', from, to, { kind: 'explicit' }), world.clock);
   }
-  const calls = (): number => w.sim.renault.stats.byEndpoint.charges ?? 0;
+
+  async function chargeSessions(vin: string, from: string, to: string): Promise<ChargeSession[]> {
+    const vehicle = await settle(session.vehicle(vin), world.clock);
+    return settle(session.facet('history', 'list charging sessions').chargeSessions(vehicle, from, to, { kind: 'explicit' }), world.clock);
+  }
+  const calls = (): number => world.sim.renault.stats.byEndpoint.charges ?? 0;
 
   it('lists the Renault 5 history as native sessions, once per hour', async () => {
-    const list = await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    const list = await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);
     assert.ok(list.length > 3, `sessions: ${list.length}`);
-    assert.equal(list.length, w.sim.renault.car(R5).chargeCount, 'every session the car recorded in the window');
+    assert.equal(list.length, world.sim.renault.car(R5).chargeCount, 'every session the car recorded in the window');
     for (const s of list) {
       assert.ok(ChargeSessionSchema.safeParse(s).success);
       assert.equal(s.source, 'native');
@@ -120,27 +119,24 @@ describe('Renault charging sessions against the simulator', function () {
       assert.ok(s.averagePowerKw !== undefined && s.averagePowerKw > 4 && s.averagePowerKw < 8, `power ${s.averagePowerKw}`);
     }
     assert.equal(calls(), 1);
-    const narrower = await sessions(R5, '2026-11-01T00:00:00Z', NOW);
+    const narrower = await chargeSessions(R5, '2026-11-01T00:00:00Z', NOW);
     assert.equal(calls(), 1, 'a window inside the cached one within the hour: no call');
     assert.ok(narrower.every((s) => Date.parse(s.startAt) >= Date.parse('2026-11-01T00:00:00Z')));
-    await sessions(R5, '2026-09-01T00:00:00Z', NOW);
+    await chargeSessions(R5, '2026-09-01T00:00:00Z', NOW);
     assert.equal(calls(), 2, 'a wider window: one call');
-    await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);
     assert.equal(calls(), 2, 'the widened cache answers the first window too');
-    await w.clock.advance(3_600_000);
-    await sessions(R5, '2026-10-15T00:00:00Z', NOW);
+    await world.clock.advance(3_600_000);
+    await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);
     assert.equal(calls(), 3, 'an hour later: a fresh call');
   });
 
   it('learns seconds from the ZE50 and minutes from the ZE40, and their charge-history agrees', async () => {
-    for (const vin of [ZOE, ZE40]) {
-      const list = await sessions(vin, '2026-10-15T00:00:00Z', NOW);
+    for (const vin of [ZE50, ZE40]) {
+      const list = await chargeSessions(vin, '2026-10-15T00:00:00Z', NOW);
       assert.ok(list.length > 0, vin);
-      const vehicle = await w.session.vehicle(vin);
-      const counts = await settle(
-        withToken(w.session, (auth, ctx) => renaultHistory.chargeCounts(ctx, auth, vehicle, 'day', '2026-10-15T00:00:00Z', NOW, { kind: 'explicit' })),
-        w.clock,
-      );
+      const vehicle = await session.vehicle(vin);
+      const counts = await chargeCounts(vehicle, '2026-10-15T00:00:00Z', NOW);
       assert.equal(counts.reduce((n, c) => n + c.count, 0), list.length, vin);
       for (const c of counts) {
         const sameDay = list.filter((s) => s.startAt.slice(0, 10) === c.period);
@@ -151,17 +147,15 @@ describe('Renault charging sessions against the simulator', function () {
   });
 
   it('answers NOT_SUPPORTED without a call where the car keeps no sessions, BAD_INPUT for a bad window', async () => {
-    await assert.rejects(sessions(AUSTRAL, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
+    await assert.rejects(chargeSessions(AUSTRAL, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
     assert.equal(calls(), 0);
-    const r5 = await w.session.vehicle(R5);
-    await assert.rejects(
-      settle(withToken(w.session, (auth, ctx) => renaultHistory.chargeCounts(ctx, auth, r5, 'day', '2026-10-15T00:00:00Z', NOW, { kind: 'explicit' })), w.clock),
-      (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED',
-    );
-    await assert.rejects(sessions(R5, 'last week', NOW), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /from must be an ISO-8601 time/.test(e.message));
-    await assert.rejects(sessions(R5, NOW, '2026-01-01T00:00:00Z'), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT');
+    const r5 = await session.vehicle(R5);
+    await assert.rejects(chargeCounts(r5, '2026-10-15T00:00:00Z', NOW), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED');
+    assert.equal(world.sim.renault.stats.byEndpoint['charge-history'] ?? 0, 0, 'the R5 keeps no charge history: not asked');
+    await assert.rejects(chargeSessions(R5, 'last week', NOW), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /from must be an ISO-8601 time/.test(e.message));
+    await assert.rejects(chargeSessions(R5, NOW, '2026-01-01T00:00:00Z'), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT');
     assert.equal(calls(), 0);
-    assert.equal(w.session.connection.capabilities(r5).nativeChargeSessions, true);
-    assert.equal(w.session.connection.capabilities(await w.session.vehicle(AUSTRAL)).nativeChargeSessions, false);
+    assert.equal(session.connection.capabilities(r5).nativeChargeSessions, true);
+    assert.equal(session.connection.capabilities(await session.vehicle(AUSTRAL)).nativeChargeSessions, false);
   });
 });

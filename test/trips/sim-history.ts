@@ -1,14 +1,9 @@
-import { ManualClock, TokenStore, type VehicleStatus } from '../../src/core';
-import { getProvider } from '../../src/brands';
-import { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import type { ManualClock, VehicleStatus } from '../../src/core';
+import type { AccountSession } from '../../src/features/session';
+import type { Simulator } from '../../src/sim';
+import { renaultWorld } from '../renault-session';
 
-export const R5 = 'VF1R5E00125R50002';
-export const ZOE = 'VF1AG000862Z50001';
-export const ZE40 = 'VF1AG000664Z40004';
-export const AUSTRAL = 'VF1RHN00X27AU0003';
-export const SPRING = 'UU1DBG00X68SP0005';
+export { R5 } from '../renault-session';
 
 export interface SimWorld {
   sim: Simulator;
@@ -19,32 +14,9 @@ export interface SimWorld {
 
 /** A simulator on a manual clock and a signed-in session on it, with the quota out of the way. */
 export async function simWorld(dir: string, start = '2026-11-20T06:00:00Z'): Promise<SimWorld> {
-  const clock = new ManualClock(start);
-  const sim = await startSimulator({ port: 0, clock, renault: { quota: false } });
-  const provider = getProvider('renault');
-  const session = new AccountSession({
-    key: 'trips',
-    provider,
-    config: provider.resolveConfig({
-      provider: 'renault',
-      locale: 'fr_FR',
-      username: DEMO_RENAULT_USER,
-      password: DEMO_RENAULT_PASSWORD,
-      servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-    }),
-    store: new TokenStore(dir),
-    clock,
-    budget: { limit: 10_000, reserve: 1 },
-  });
-  return {
-    sim,
-    clock,
-    session,
-    async close() {
-      await session.close();
-      await sim.close();
-    },
-  };
+  const world = await renaultWorld({ start, dir });
+  const session = world.session({ key: 'trips', budget: { limit: 10_000, reserve: 1 } });
+  return { sim: world.sim, clock: world.clock, session, close: () => world.close() };
 }
 
 /** Resolves p while moving the manual clock a little, for calls that wait on timers. */

@@ -1,5 +1,6 @@
 import { CarError, TokenRejectedError, parseJsonBody, type CallKind, type HttpMethod, type HttpResponse } from '../../core';
 import type { ProviderContext } from '../provider';
+import { API_ROOT, endpointMethod, endpointPath, type EndpointName, type PathIds } from './endpoints';
 import { KamereonErrorSchema } from './schemas';
 
 /** Kamereon defaults (spec §1). The keys are the MyRenault app's public ids; users can override them. */
@@ -19,89 +20,16 @@ export const LOCALES = [
   'fr_LU', 'hr_HR', 'hu_HU', 'it_IT', 'it_CH', 'nl_NL', 'nl_BE', 'no_NO', 'pl_PL', 'pt_PT', 'ro_RO', 'ru_RU', 'sk_SK', 'sl_SI', 'sv_SE',
 ] as const;
 
-/** Read endpoints: path under the account root, with the adapter version renault-api uses today. */
-export const READS = {
-  'battery-status': 'kca/car-adapter/v2/cars/{vin}/battery-status',
-  cockpit: 'kca/car-adapter/v1/cars/{vin}/cockpit',
-  location: 'kca/car-adapter/v1/cars/{vin}/location',
-  'hvac-status': 'kca/car-adapter/v1/cars/{vin}/hvac-status',
-} as const;
-export type ReadName = keyof typeof READS;
-
-const KCA = '/accounts/{accountId}/kamereon/kca/car-adapter';
-const KCM = '/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}';
-
-/** Query parameters an endpoint takes: a date range, a history range with its type, or the contracts' fixed set. */
-export type EndpointParams = 'none' | 'dates' | 'history' | 'contracts';
-
-export interface ReadEndpointDef {
-  /** Path after {kamereon}/commerce/v1, with {accountId} and {vin}. */
-  path: string;
-  /** Row of the per-model grid (capabilities.ts, spec §6.3); absent = every model has it. */
-  capability?: string;
-  params: EndpointParams;
-  /** History reads (charges, sessions): at most hourly per vehicle (spec §8). */
-  history?: boolean;
-}
-
-/**
- * Every vehicle read of spec §4–§5 by its spec name, with the adapter version renault-api
- * uses today. READS above is the status subset other modules import.
- */
-export const READ_ENDPOINTS = {
-  'battery-status': { path: `${KCA}/v2/cars/{vin}/battery-status`, capability: 'battery-status', params: 'none' },
-  cockpit: { path: `${KCA}/v1/cars/{vin}/cockpit`, capability: 'cockpit', params: 'none' },
-  location: { path: `${KCA}/v1/cars/{vin}/location`, capability: 'location', params: 'none' },
-  'hvac-status': { path: `${KCA}/v1/cars/{vin}/hvac-status`, capability: 'hvac-status', params: 'none' },
-  'hvac-settings': { path: `${KCA}/v1/cars/{vin}/hvac-settings`, capability: 'hvac-settings', params: 'none' },
-  'charge-mode': { path: `${KCA}/v1/cars/{vin}/charge-mode`, capability: 'charge-mode', params: 'none' },
-  'charging-settings': { path: `${KCA}/v1/cars/{vin}/charging-settings`, capability: 'charging-settings', params: 'none' },
-  'charge-schedule': { path: `${KCA}/v1/cars/{vin}/charge-schedule`, capability: 'charge-schedule', params: 'none' },
-  charges: { path: `${KCA}/v1/cars/{vin}/charges`, capability: 'charges', params: 'dates', history: true },
-  'charge-history': { path: `${KCA}/v1/cars/{vin}/charge-history`, capability: 'charge-history', params: 'history', history: true },
-  'hvac-sessions': { path: `${KCA}/v1/cars/{vin}/hvac-sessions`, capability: 'hvac-sessions', params: 'dates', history: true },
-  'hvac-history': { path: `${KCA}/v1/cars/{vin}/hvac-history`, capability: 'hvac-history', params: 'history', history: true },
-  'lock-status': { path: `${KCA}/v1/cars/{vin}/lock-status`, capability: 'lock-status', params: 'none' },
-  'res-state': { path: `${KCA}/v1/cars/{vin}/res-state`, capability: 'res-state', params: 'none' },
-  pressure: { path: `${KCA}/v1/cars/{vin}/pressure`, capability: 'pressure', params: 'none' },
-  'notification-settings': { path: `${KCA}/v1/cars/{vin}/notification-settings`, capability: 'notification-settings', params: 'none' },
-  alerts: { path: '/accounts/{accountId}/kamereon/vehicles/{vin}/alerts', capability: 'alerts', params: 'none' },
-  'ev/settings': { path: `${KCM}/ev/settings`, params: 'none' },
-  'ev/soc-levels': { path: `${KCM}/ev/soc-levels`, capability: 'soc-levels', params: 'none' },
-  'car-adapter': { path: `${KCA}/v2/cars/{vin}`, params: 'none' },
-  details: { path: '/accounts/{accountId}/vehicles/{vin}/details', params: 'none' },
-  contracts: { path: '/accounts/{accountId}/vehicles/{vin}/contracts', params: 'contracts' },
-} as const satisfies Record<string, ReadEndpointDef>;
-export type ReadEndpointName = keyof typeof READ_ENDPOINTS;
-/** The same table, typed for lookups by any name. */
-export const ENDPOINT_DEFS: Readonly<Record<ReadEndpointName, ReadEndpointDef>> = READ_ENDPOINTS;
-export const READ_ENDPOINT_NAMES = Object.keys(READ_ENDPOINTS) as ReadEndpointName[];
-
-/** Other names users meet for the same endpoints (renault-api keys, fixture file names). */
-export const ENDPOINT_ALIASES: Readonly<Record<string, ReadEndpointName>> = {
-  'soc-levels': 'ev/soc-levels',
-  'ev-soc-levels': 'ev/soc-levels',
-  'ev-settings': 'ev/settings',
-  'vehicle-details': 'details',
-  gateway: 'car-adapter',
-  'vehicle-contracts': 'contracts',
-};
-
-/** The endpoint of a name or alias; undefined when unknown. */
-export function endpointByName(name: string): ReadEndpointName | undefined {
-  const n = name.trim().toLowerCase();
-  if ((READ_ENDPOINT_NAMES as string[]).includes(n)) return n as ReadEndpointName;
-  return ENDPOINT_ALIASES[n];
-}
-
 export interface KamereonAuth {
   jwt: string;
 }
 
 export interface KamereonCall {
   method: HttpMethod;
-  /** Path after {kamereon}/commerce/v1. */
+  /** Path below the API root ({kamereon}/commerce/v1). */
   path: string;
+  /** The endpoint's name, for messages; without it the path's last segment. */
+  name?: string;
   query?: Record<string, string | undefined>;
   body?: unknown;
   kind: CallKind;
@@ -114,10 +42,10 @@ export interface KamereonCall {
  */
 export async function kamereon(ctx: ProviderContext, auth: KamereonAuth, call: KamereonCall): Promise<unknown> {
   const base = ctx.config.servers.kamereon ?? '';
-  const where = `Renault ${call.method} ${describePath(call.path)}`;
+  const where = `Renault ${call.method} ${call.name ?? describePath(call.path)}`;
   const res = await ctx.http.request({
     method: call.method,
-    url: `${base.replace(/\/$/, '')}/commerce/v1${call.path}`,
+    url: `${base.replace(/\/$/, '')}${API_ROOT}${call.path}`,
     query: { country: country(ctx.config.locale), ...call.query },
     headers: { apikey: ctx.config.keys.kamereonApiKey ?? '', 'x-gigya-id_token': auth.jwt },
     contentType: 'application/vnd.api+json',
@@ -131,6 +59,11 @@ export async function kamereon(ctx: ProviderContext, auth: KamereonAuth, call: K
     return body;
   }
   throw mapKamereonError(ctx, res, where);
+}
+
+/** One call of a named endpoint of the table (endpoints.ts), its placeholders filled from ids; errors name the endpoint. */
+export function callEndpoint(ctx: ProviderContext, auth: KamereonAuth, name: EndpointName, ids: PathIds, call: Omit<KamereonCall, 'method' | 'path' | 'name'>): Promise<unknown> {
+  return kamereon(ctx, auth, { method: endpointMethod(name), path: endpointPath(name, ids), name, ...call });
 }
 
 /** The country parameter is the locale's last two letters (spec §1.4). */

@@ -19,6 +19,8 @@ export const RenaultAuthStateSchema = z.object({
   jwtExpiresAt: z.number().optional(),
 });
 export type RenaultAuthState = z.infer<typeof RenaultAuthStateSchema>;
+/** The auth state with a JWT: what Kamereon calls are made with. */
+export type RenaultSession = RenaultAuthState & { jwt: string };
 
 /** Lifetime asked of getJWT, as renault-api does; the session re-mints a minute early. */
 export const JWT_LIFETIME_S = 900;

@@ -1,8 +1,8 @@
 /**
  * Which endpoint each Renault model takes, from renault-api's model table (spec §6.3,
  * snapshot 2026-07-23). Marks: ok = the default endpoint works; no = not available;
- * kcm = kcm/v1 charge/start or charge/schedule; kcm-s = kcm/v1 ev/settings;
- * kcm-pr = kcm/v1 charge/pause-resume; stop = hvac stop uses action "stop";
+ * kcm = the KCM charge start or charge schedule; kcm-s = KCM ev/settings;
+ * kcm-pr = KCM charge pause-resume; stop = hvac stop uses action "stop";
  * '.' = not documented (try the default and remember failures).
  * Kept as the spec's grid so that updating it from the spec is a copy, not a translation.
  */

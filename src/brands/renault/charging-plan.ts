@@ -5,21 +5,11 @@
  */
 import type { Vehicle } from '../../core';
 import { endpointMark } from './capabilities';
+import type { ActionName, ReadEndpointName } from './endpoints';
 
-/** Paths under /accounts/{accountId}/kamereon/ (spec §5, §6). */
-export const CHARGING_PATHS = {
-  'charge-mode': 'kca/car-adapter/v1/cars/{vin}/charge-mode',
-  'charging-settings': 'kca/car-adapter/v1/cars/{vin}/charging-settings',
-  'charge-schedule': 'kca/car-adapter/v1/cars/{vin}/charge-schedule',
-  'hvac-settings': 'kca/car-adapter/v1/cars/{vin}/hvac-settings',
-  'ev/settings': 'kcm/v1/vehicles/{vin}/ev/settings',
-  'ev/soc-levels': 'kcm/v1/vehicles/{vin}/ev/soc-levels',
-  'actions/charge-mode': 'kca/car-adapter/v1/cars/{vin}/actions/charge-mode',
-  'actions/charge-schedule': 'kca/car-adapter/v2/cars/{vin}/actions/charge-schedule',
-  'actions/hvac-schedule': 'kca/car-adapter/v2/cars/{vin}/actions/hvac-schedule',
-  'kcm/charge/schedule': 'kcm/v1/vehicles/{vin}/charge/schedule',
-} as const;
-export type ChargingEndpoint = keyof typeof CHARGING_PATHS;
+/** The reads and actions of the charging settings (endpoints.ts names). */
+export type ChargingEndpoint = Extract<ReadEndpointName, 'charge-mode' | 'charging-settings' | 'charge-schedule' | 'hvac-settings' | 'ev/settings' | 'ev/soc-levels'> | ChargingAction;
+type ChargingAction = Extract<ActionName, 'actions/charge-mode' | 'actions/charge-schedule' | 'actions/hvac-schedule' | 'actions/kcm-charge-schedule' | 'actions/ev-settings' | 'actions/soc-levels'>;
 
 export interface Source<E extends ChargingEndpoint = ChargingEndpoint> {
   endpoint: E;
@@ -32,10 +22,10 @@ export interface ChargingPlan {
   mode?: Source<'charge-mode' | 'charging-settings' | 'ev/settings'>;
   levels?: Source<'ev/soc-levels'>;
   timers?: Source<'hvac-settings' | 'ev/settings'>;
-  writeMode?: Source<'actions/charge-mode' | 'ev/settings'>;
-  writeSchedules?: Source<'actions/charge-schedule' | 'kcm/charge/schedule'>;
-  writeTimers?: Source<'actions/hvac-schedule' | 'ev/settings'>;
-  writeLevels?: Source<'ev/soc-levels'>;
+  writeMode?: Source<'actions/charge-mode' | 'actions/ev-settings'>;
+  writeSchedules?: Source<'actions/charge-schedule' | 'actions/kcm-charge-schedule'>;
+  writeTimers?: Source<'actions/hvac-schedule' | 'actions/ev-settings'>;
+  writeLevels?: Source<'actions/soc-levels'>;
   /** Charge schedules the model keeps: the ZE40 one, the others five (spec §6.1). */
   maxSchedules: number;
   /** The model sets charging by departure programs (KCM ev/settings), not by windows. */
@@ -65,8 +55,8 @@ export function chargingPlan(vehicle: Vehicle): ChargingPlan {
     plan.programs = true;
     plan.mode = { endpoint: 'ev/settings', sure: true };
     plan.timers = { endpoint: 'ev/settings', sure: true };
-    plan.writeMode = { endpoint: 'ev/settings', sure: true };
-    plan.writeTimers = { endpoint: 'ev/settings', sure: true };
+    plan.writeMode = { endpoint: 'actions/ev-settings', sure: true };
+    plan.writeTimers = { endpoint: 'actions/ev-settings', sure: true };
   } else {
     if (schedule === 'ok') plan.schedules = { endpoint: 'charge-schedule', sure: true };
     else if (settings !== 'no') plan.schedules = { endpoint: 'charging-settings', sure: settings === 'ok' };
@@ -84,7 +74,7 @@ export function chargingPlan(vehicle: Vehicle): ChargingPlan {
     const setSchedule = mark('actions/charge-set-schedule');
     // Without a way to read the other schedules, writing one would clear them (unless there is only one).
     if (setSchedule !== 'no' && (plan.schedules || maxSchedules === 1)) {
-      plan.writeSchedules = setSchedule === 'kcm' ? { endpoint: 'kcm/charge/schedule', sure: true } : { endpoint: 'actions/charge-schedule', sure: setSchedule === 'ok' };
+      plan.writeSchedules = setSchedule === 'kcm' ? { endpoint: 'actions/kcm-charge-schedule', sure: true } : { endpoint: 'actions/charge-schedule', sure: setSchedule === 'ok' };
     }
 
     const setHvac = mark('actions/hvac-set-schedule');
@@ -92,7 +82,7 @@ export function chargingPlan(vehicle: Vehicle): ChargingPlan {
   }
   if (levels !== 'no') {
     plan.levels = { endpoint: 'ev/soc-levels', sure: levels === 'ok' };
-    plan.writeLevels = { endpoint: 'ev/soc-levels', sure: levels === 'ok' };
+    plan.writeLevels = { endpoint: 'actions/soc-levels', sure: levels === 'ok' };
   }
   return plan;
 }

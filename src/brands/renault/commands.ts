@@ -1,12 +1,10 @@
 import { COMMANDS, CarError, type CommandInput, type CommandName, type Vehicle } from '../../core';
-import type { CallOptions, CommandProgress, CommandTicket, ProviderContext } from '../provider';
-import { kamereon } from './api';
-import type { RenaultAuthState } from './auth';
+import type { CallOptions, CommandTicket, ProviderContext } from '../provider';
+import { callEndpoint, type KamereonAuth } from './api';
 import { endpointMark, isAvailable } from './capabilities';
-import { ActionEchoSchema, EvSettingsSchema } from './commands-schemas';
-import { confirmationOf, lookAt, nextIntervalMs, type Confirmation } from './commands-track';
-
-type RenaultSession = RenaultAuthState & { jwt: string };
+import { confirmationOf } from './commands-track';
+import { actionBody, idsOf, type ActionName } from './endpoints';
+import { ActionEchoSchema, EvSettingsSchema } from './schemas';
 
 /** One way of carrying out a command on Renault's cloud (spec §6.1, §6.2). */
 type Action =
@@ -95,32 +93,28 @@ function renaultTime(iso: string): string {
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function jsonApi(type: string, attributes?: Record<string, unknown>): unknown {
-  return { data: attributes ? { type, attributes } : { type } };
-}
-
-/** Path and body of an action (paths below /commerce/v1). */
-function request(action: Action, input: CommandInput, kca: string, kcm: string): { path: string; body: unknown; label: string } {
+/** The endpoint, the attributes of its JSON:API body, and the label (for the ticket) of an action. */
+function request(action: Action, input: CommandInput): { endpoint: ActionName; label: string; attributes?: Record<string, unknown> } {
   const at = input.startAt ? { startDateTime: renaultTime(input.startAt) } : {};
   switch (action.kind) {
     case 'hvac-start':
-      return { path: `${kca}/actions/hvac-start`, label: 'hvac-start', body: jsonApi('HvacStart', { action: 'start', targetTemperature: input.temperatureC ?? 21, ...at }) };
+      return { endpoint: 'actions/hvac-start', label: 'hvac-start', attributes: { action: 'start', targetTemperature: input.temperatureC ?? 21, ...at } };
     case 'hvac-stop':
-      return { path: `${kca}/actions/hvac-start`, label: `hvac-start ${action.action}`, body: jsonApi('HvacStart', { action: action.action }) };
+      return { endpoint: 'actions/hvac-start', label: `hvac-start ${action.action}`, attributes: { action: action.action } };
     case 'kca-charge':
-      return { path: `${kca}/actions/charging-start`, label: `charging-start ${action.action}`, body: jsonApi('ChargingStart', { action: action.action }) };
+      return { endpoint: 'actions/charging-start', label: `charging-start ${action.action}`, attributes: { action: action.action } };
     case 'kcm-charge-start':
-      return { path: `${kcm}/charge/start`, label: 'kcm charge/start', body: jsonApi('ChargingStart', { action: 'start', ...at }) };
+      return { endpoint: 'actions/kcm-charge-start', label: 'kcm charge/start', attributes: { action: 'start', ...at } };
     case 'kcm-pause-resume':
-      return { path: `${kcm}/charge/pause-resume`, label: `kcm charge/pause-resume ${action.action}`, body: jsonApi('ChargePauseResume', { action: action.action }) };
+      return { endpoint: 'actions/kcm-pause-resume', label: `kcm charge/pause-resume ${action.action}`, attributes: { action: action.action } };
     case 'horn-lights':
-      return { path: `${kca}/actions/horn-lights`, label: `horn-lights ${action.target}`, body: jsonApi('HornLights', { action: 'start', target: action.target }) };
+      return { endpoint: 'actions/horn-lights', label: `horn-lights ${action.target}`, attributes: { action: 'start', target: action.target } };
     case 'refresh-location':
-      return { path: `${kca}/actions/refresh-location`, label: 'refresh-location', body: jsonApi('RefreshLocation') };
+      return { endpoint: 'actions/refresh-location', label: 'refresh-location' };
     case 'refresh-battery-status':
-      return { path: `${kca}/actions/refresh-battery-status`, label: 'refresh-battery-status', body: jsonApi('RefreshBatteryStatus') };
+      return { endpoint: 'actions/refresh-battery-status', label: 'refresh-battery-status' };
     case 'kcm-ev-settings':
-      return { path: `${kcm}/ev/settings`, label: 'kcm ev/settings', body: undefined }; // body built from the current settings
+      return { endpoint: 'actions/ev-settings', label: 'kcm ev/settings' }; // the current settings, posted back
   }
 }
 
@@ -129,53 +123,44 @@ function takesStartAt(action: Action): boolean {
   return action.kind === 'hvac-start' || action.kind === 'kcm-charge-start';
 }
 
-/** Renault commands: which a model takes (spec §6.3) and how they are sent and confirmed. */
-export const renaultCommands = {
-  commandsFor(vehicle: Vehicle): CommandName[] {
-    return COMMANDS.filter((c) => typeof actionFor(vehicle, c) !== 'string');
-  },
+/** Charge now on KCM-settings cars = every program off, the settings posted back whole (spec §6.2). */
+async function allProgramsOff(ctx: ProviderContext, auth: KamereonAuth, vehicle: Vehicle, opts: CallOptions): Promise<unknown> {
+  const current = await callEndpoint(ctx, auth, 'ev/settings', idsOf(vehicle), { kind: opts.kind });
+  if (!EvSettingsSchema.safeParse(current).success) throw new CarError('UPSTREAM', 'Renault ev/settings: unexpected answer; nothing was sent');
+  const whole = current as Record<string, unknown>;
+  const programs: unknown[] = Array.isArray(whole.programs) ? whole.programs : [];
+  return { ...whole, programs: programs.map((p) => (typeof p === 'object' && p !== null ? { ...p, programActivationStatus: false } : p)) };
+}
 
-  /** Sends once (kamereon() never retries a POST). Refuses without any call what the model does not take. */
-  async send(ctx: ProviderContext, auth: RenaultSession, vehicle: Vehicle, input: CommandInput, opts: CallOptions): Promise<CommandTicket> {
-    const action = actionFor(vehicle, input.command);
-    if (typeof action === 'string') throw new CarError('NOT_SUPPORTED', `${input.command} is not available: ${action}`, { transient: false });
-    if (!vehicle.accountId) throw new CarError('BAD_INPUT', `vehicle ${vehicle.vin} has no Renault account id`);
-    if (input.startAt !== undefined) {
-      if (!takesStartAt(action)) {
-        throw new CarError('BAD_INPUT', `startAt is not possible for ${input.command} on the ${carName(vehicle)}: only climate_start and the KCM charge start take a start time`);
-      }
-      if (Date.parse(input.startAt) <= ctx.clock.now()) throw new CarError('BAD_INPUT', `startAt must be in the future (got ${input.startAt})`);
+/** The commands a model takes (spec §6.3). */
+export function commandsFor(vehicle: Vehicle): CommandName[] {
+  return COMMANDS.filter((c) => typeof actionFor(vehicle, c) !== 'string');
+}
+
+/**
+ * Sends a command once (kamereon() never retries a POST). Refuses without any call what the
+ * model does not take.
+ */
+export async function sendCommand(ctx: ProviderContext, auth: KamereonAuth, vehicle: Vehicle, input: CommandInput, opts: CallOptions): Promise<CommandTicket> {
+  const action = actionFor(vehicle, input.command);
+  if (typeof action === 'string') throw new CarError('NOT_SUPPORTED', `${input.command} is not available: ${action}`, { transient: false });
+  if (input.startAt !== undefined) {
+    if (!takesStartAt(action)) {
+      throw new CarError('BAD_INPUT', `startAt is not possible for ${input.command} on the ${carName(vehicle)}: only climate_start and the KCM charge start take a start time`);
     }
-    const vin = encodeURIComponent(vehicle.vin);
-    const root = `/accounts/${encodeURIComponent(vehicle.accountId)}/kamereon`;
-    const req = request(action, input, `${root}/kca/car-adapter/v1/cars/${vin}`, `${root}/kcm/v1/vehicles/${vin}`);
-    let body = req.body;
-    if (action.kind === 'kcm-ev-settings') {
-      // Charge now on KCM-settings cars = every program off, posted back whole (spec §6.2).
-      const current = EvSettingsSchema.safeParse(await kamereon(ctx, auth, { method: 'GET', path: req.path, kind: opts.kind }));
-      if (!current.success) throw new CarError('UPSTREAM', 'Renault ev/settings: unexpected answer; nothing was sent');
-      body = { ...current.data, programs: current.data.programs.map((p) => ({ ...p, programActivationStatus: false })) };
-    }
-    const echo = await kamereon(ctx, auth, { method: 'POST', path: req.path, body, kind: opts.kind });
-    const acceptedAt = ctx.clock.now();
-    const parsed = ActionEchoSchema.safeParse(echo);
-    // The JSON:API echo's id is the notification id (spec §3, §4.7); ev/settings answers without one.
-    const actionId = parsed.success ? parsed.data.data.id : undefined;
-    const confirm: Confirmation | undefined = confirmationOf(input.command, action.kind, vehicle, input.startAt !== undefined);
-    return {
-      command: input.command,
-      ...(actionId ? { actionId } : {}),
-      acceptedAt,
-      track: { endpoint: req.label, ...(confirm ? { confirm } : {}), ...(input.startAt ? { startAt: input.startAt } : {}) },
-    };
-  },
-
-  /** One look, one call at most: the notification feed or a re-read of the state the command changes. */
-  track(ctx: ProviderContext, auth: RenaultSession, vehicle: Vehicle, ticket: CommandTicket, opts: CallOptions): Promise<CommandProgress> {
-    return lookAt(ctx, auth, vehicle, ticket, opts);
-  },
-
-  trackIntervalMs(ticket: CommandTicket): number {
-    return nextIntervalMs(ticket);
-  },
-};
+    if (Date.parse(input.startAt) <= ctx.clock.now()) throw new CarError('BAD_INPUT', `startAt must be in the future (got ${input.startAt})`);
+  }
+  const req = request(action, input);
+  const body = action.kind === 'kcm-ev-settings' ? await allProgramsOff(ctx, auth, vehicle, opts) : actionBody(req.endpoint, req.attributes);
+  const echo = await callEndpoint(ctx, auth, req.endpoint, idsOf(vehicle), { body, kind: opts.kind });
+  const acceptedAt = ctx.clock.now();
+  // The JSON:API echo's id is the notification id (spec §3, §4.7); ev/settings answers without one.
+  const actionId = ActionEchoSchema.safeParse(echo).data?.data?.id;
+  const confirm = confirmationOf(input.command, action.kind, vehicle, input.startAt !== undefined);
+  return {
+    command: input.command,
+    ...(actionId ? { actionId } : {}),
+    acceptedAt,
+    track: { endpoint: req.label, ...(confirm ? { confirm } : {}), ...(input.startAt ? { startAt: input.startAt } : {}) },
+  };
+}

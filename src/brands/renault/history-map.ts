@@ -1,5 +1,6 @@
 import { ChargeSessionSchema, toIsoUtc, type ChargeSession } from '../../core';
-import type { RawChargeHistory, RawCharges } from './history-schemas';
+import { percent } from './map';
+import type { RawChargeHistory, RawCharges } from './schemas';
 
 /** How chargeDuration / totalChargesDuration count: the spec and the fixtures disagree per model. */
 export type DurationUnit = 'minutes' | 'seconds';
@@ -33,7 +34,7 @@ export function inferUnit(raw: RawCharges): DurationUnit | undefined {
   let minutes = 0;
   let seconds = 0;
   for (const c of raw.data.attributes?.charges ?? []) {
-    if (!c || c.chargeDuration === undefined || c.chargeDuration <= 0) continue;
+    if (c.chargeDuration === undefined || c.chargeDuration <= 0) continue;
     const start = toIsoUtc(c.chargeStartDate);
     const end = toIsoUtc(c.chargeEndDate);
     if (!start || !end) continue;
@@ -51,13 +52,10 @@ function toMinutes(value: number, unit: DurationUnit): number {
   return unit === 'seconds' ? value / 60 : value;
 }
 
-const percent = (v: number | undefined): number | undefined => (v !== undefined && v >= 0 && v <= 100 ? v : undefined);
-
 /** charges -> ChargeSession (source native). Entries without a usable start date are skipped. */
 export function mapCharges(raw: RawCharges, vin: string, unit: DurationUnit): ChargeSession[] {
   const out: ChargeSession[] = [];
   for (const c of raw.data.attributes?.charges ?? []) {
-    if (!c) continue;
     const startAt = toIsoUtc(c.chargeStartDate);
     if (!startAt) continue;
     const start = Date.parse(startAt);
@@ -97,7 +95,6 @@ export function mapCharges(raw: RawCharges, vin: string, unit: DurationUnit): Ch
 export function mapChargeHistory(raw: RawChargeHistory, type: 'day' | 'month', unit: DurationUnit): ChargeCount[] {
   const out: ChargeCount[] = [];
   for (const s of raw.data.attributes?.chargeSummaries ?? []) {
-    if (!s) continue;
     const key = (type === 'day' ? s.day : s.month) ?? s.day ?? s.month;
     const m = key ? /^(\d{4})-?(\d{2})(?:-?(\d{2}))?$/.exec(key) : null;
     if (!m || s.totalChargesNumber === undefined || s.totalChargesNumber < 0) continue;

@@ -1,34 +1,16 @@
-import {
-  ChargeScheduleSchema as CoreChargeScheduleSchema,
-  DepartureTimerSchema,
-  WEEKDAYS,
-  toIsoUtc,
-  type Brand,
-  type ChargeSchedule,
-  type ChargingSettings,
-  type StatusFragment,
-  type Vehicle,
-  type VehicleMessage,
-  type Weekday,
-} from '../../core';
+import { toIsoUtc, type Brand, type StatusFragment, type Vehicle, type VehicleMessage } from '../../core';
 import { CHARGING_STATES, OPENING_STATES, PLUG_STATES } from '../../core/model';
 import type {
   RawAlert,
   RawBatteryStatus,
   RawCarAdapter,
-  RawChargeMode,
-  RawChargeSchedule,
-  RawChargingSettings,
   RawCockpit,
   RawContract,
-  RawEvSettings,
-  RawHvacSettings,
   RawHvacStatus,
   RawLocation,
   RawLockStatus,
   RawPressure,
   RawResState,
-  RawSocLevels,
   RawVehicleDetails,
   RawVehicles,
 } from './schemas';
@@ -81,7 +63,7 @@ export function mapChargingStatus(value: number | undefined, modelCode?: string)
 }
 
 const positive = (v: number | undefined): number | undefined => (v !== undefined && v > 0 ? v : undefined);
-const percent = (v: number | undefined): number | undefined => (v !== undefined && v >= 0 && v <= 100 ? v : undefined);
+export const percent = (v: number | undefined): number | undefined => (v !== undefined && v >= 0 && v <= 100 ? v : undefined);
 const nonNegative = (v: number | undefined): number | undefined => (v !== undefined && v >= 0 ? v : undefined);
 
 export function mapBatteryStatus(raw: RawBatteryStatus, modelCode?: string): StatusFragment {
@@ -302,154 +284,6 @@ export function mapAlerts(list: RawAlert[]): StatusFragment {
   };
 }
 
-// ---- Charging and climate settings --------------------------------------------------------
-
-/** What settings endpoints say, in the shape of the core's ChargingSettings (without the VIN). */
-export type SettingsFragment = Partial<Omit<ChargingSettings, 'vin'>>;
-
-/** Renault's charge modes, old and new spellings (spec §5 and §5.1). */
-export function mapChargeModeValue(v: string | undefined): ChargingSettings['mode'] | undefined {
-  switch ((v ?? '').toLowerCase()) {
-    case 'always':
-    case 'always_charging':
-      return 'always';
-    case 'scheduled':
-    case 'schedule_mode':
-      return 'scheduled';
-    case 'delayed':
-      return 'delayed';
-    default:
-      return undefined;
-  }
-}
-
-/** "T22:30Z", "22:30", "2230" → "22:30"; anything else → undefined. */
-export function hhmm(v: string | undefined): string | undefined {
-  if (!v) return undefined;
-  const m = /^T?(\d{1,2}):?(\d{2})(?::\d{2})?Z?$/.exec(v.trim());
-  if (!m) return undefined;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (h > 23 || min > 59) return undefined;
-  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
-}
-
-function scheduleOf(id: number, enabled: boolean, days: Partial<Record<Weekday, { start: string | undefined; durationMin: number | undefined } | null>>): ChargeSchedule | undefined {
-  const out: Record<string, { start: string; durationMin: number }> = {};
-  for (const d of WEEKDAYS) {
-    const e = days[d];
-    if (!e || e.start === undefined || e.durationMin === undefined) continue;
-    out[d] = { start: e.start, durationMin: Math.round(e.durationMin) };
-  }
-  const parsed = CoreChargeScheduleSchema.safeParse({ id, enabled, days: out });
-  return parsed.success ? parsed.data : undefined;
-}
-
-export function mapChargeMode(raw: RawChargeMode): SettingsFragment {
-  const mode = mapChargeModeValue(raw.data.attributes?.chargeMode);
-  return mode ? { mode } : {};
-}
-
-/** charging-settings (spec §5): mode and up to 5 weekly schedules, times in UTC. */
-export function mapChargingSettings(raw: RawChargingSettings): SettingsFragment {
-  const a = raw.data.attributes;
-  if (!a) return {};
-  const schedules: ChargeSchedule[] = [];
-  for (const s of a.schedules) {
-    const days: Partial<Record<Weekday, { start: string | undefined; durationMin: number | undefined } | null>> = {};
-    for (const d of WEEKDAYS) {
-      const e = s[d];
-      if (e) days[d] = { start: hhmm(e.startTime), durationMin: e.duration };
-    }
-    const sched = scheduleOf(s.id ?? schedules.length + 1, s.activated ?? false, days);
-    if (sched) schedules.push(sched);
-  }
-  return dropUndefined({
-    mode: mapChargeModeValue(a.mode),
-    timeZone: 'UTC',
-    schedules,
-    updatedAt: toIsoUtc(a.dateTime),
-  });
-}
-
-/** charge-schedule (spec §5, ZE40 calendar): one schedule per distinct slot set, "HHMM" times. */
-export function mapChargeSchedule(raw: RawChargeSchedule): SettingsFragment {
-  const cal = raw.data.attributes?.calendar;
-  if (!cal) return {};
-  // The calendar lists slots per day; slot n of every day forms schedule n.
-  const width = Math.max(0, ...WEEKDAYS.map((d) => cal[d].length));
-  const schedules: ChargeSchedule[] = [];
-  for (let i = 0; i < width; i++) {
-    const days: Partial<Record<Weekday, { start: string | undefined; durationMin: number | undefined }>> = {};
-    let enabled = false;
-    for (const d of WEEKDAYS) {
-      const e = cal[d][i];
-      if (!e) continue;
-      days[d] = { start: hhmm(e.startTime), durationMin: e.duration };
-      enabled ||= e.activationState === true;
-    }
-    const sched = scheduleOf(i + 1, enabled, days);
-    if (sched) schedules.push(sched);
-  }
-  return { schedules };
-}
-
-export function mapSocLevels(raw: RawSocLevels): SettingsFragment {
-  return dropUndefined({
-    targetSocPercent: percent(raw.socTarget),
-    minSocPercent: percent(raw.socMin),
-    updatedAt: toIsoUtc(raw.lastEnergyUpdateTimestamp),
-  });
-}
-
-const PROGRAM_ACTION: Record<string, 'charge' | 'climate' | 'charge_and_climate'> = {
-  CHARGE: 'charge',
-  PRECONDITIONING: 'climate',
-  CHARGE_AND_PRECONDITIONING: 'charge_and_climate',
-};
-
-/** KCM ev/settings (spec §5): the charge mode and the departure programs. */
-export function mapEvSettings(raw: RawEvSettings): SettingsFragment {
-  const timers: NonNullable<ChargingSettings['departureTimers']> = [];
-  raw.programs.forEach((p, i) => {
-    const days = WEEKDAYS.filter((d) => p[`programActivation${d[0]?.toUpperCase()}${d.slice(1)}` as keyof typeof p] === true);
-    const t = DepartureTimerSchema.safeParse(
-      dropUndefined({
-        id: i + 1,
-        enabled: p.programActivationStatus ?? false,
-        time: hhmm(p.programDepartureTime),
-        days,
-        action: PROGRAM_ACTION[(p.programType ?? '').toUpperCase()],
-      }),
-    );
-    if (t.success) timers.push(t.data);
-  });
-  return dropUndefined({
-    mode: mapChargeModeValue(raw.chargeModeRq),
-    departureTimers: timers,
-    updatedAt: toIsoUtc(raw.lastSettingsUpdateTimestamp),
-  });
-}
-
-/** hvac-settings (spec §5): the climate's ready-at schedules as departure timers, times in UTC. */
-export function mapHvacSettings(raw: RawHvacSettings): { mode?: string; timeZone: 'UTC'; departureTimers: NonNullable<ChargingSettings['departureTimers']>; updatedAt?: string } {
-  const a = raw.data.attributes;
-  const timers: NonNullable<ChargingSettings['departureTimers']> = [];
-  for (const s of a?.schedules ?? []) {
-    // A schedule may hold a different time per day: one timer per distinct time, same id.
-    const byTime = new Map<string, Weekday[]>();
-    for (const d of WEEKDAYS) {
-      const t = hhmm(s[d]?.readyAtTime);
-      if (t) byTime.set(t, [...(byTime.get(t) ?? []), d]);
-    }
-    for (const [time, days] of byTime) {
-      const t = DepartureTimerSchema.safeParse({ id: s.id ?? timers.length + 1, enabled: s.activated ?? false, time, days, action: 'climate' });
-      if (t.success) timers.push(t.data);
-    }
-  }
-  return dropUndefined({ mode: a?.mode, timeZone: 'UTC' as const, departureTimers: timers, updatedAt: toIsoUtc(a?.dateTime) });
-}
-
 // ---- Other reads --------------------------------------------------------------------------
 
 /** res-state (spec §5): the remote engine start state, as Renault words it. */
@@ -458,7 +292,7 @@ export function mapResState(raw: RawResState): { code?: string; details?: string
   return a ? dropUndefined({ code: a.code, details: a.details }) : {};
 }
 
-/** The car-adapter root (spec §4.4): what the gateway says about the car. */
+/** The gateway root (spec §4.4): what the car's gateway says about the car. */
 export function mapCarAdapter(raw: RawCarAdapter) {
   const a = raw.data.attributes;
   if (!a) return {};

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CarError, toIsoUtc, type HttpResponse } from '../../core';
-import { ENDPOINT_ALIASES, READ_ENDPOINT_NAMES, endpointByName, mapKamereonError } from './api';
+import { mapKamereonError } from './api';
 import { parseGigya } from './auth';
-import { mapEvSettings, mapVehicles } from './map';
-import { mapEndpoint } from './reads';
-import { EvSettingsSchema, GigyaAccountInfoSchema, GigyaJwtSchema, GigyaLoginSchema, NotificationsSchema, PersonSchema, VehiclesSchema, str } from './schemas';
+import { mapEvSettings } from './charging-map';
+import { ACCOUNT_ENDPOINTS, ENDPOINT_ALIASES, READ_ENDPOINT_NAMES, endpointByName, mapEndpoint } from './endpoints';
+import { mapVehicles } from './map';
+import { ActionEchoSchema, EvSettingsSchema, GigyaAccountInfoSchema, GigyaJwtSchema, GigyaLoginSchema, str } from './schemas';
 
 const GIGYA = ['gigya-login', 'gigya-account-info', 'gigya-jwt'] as const;
 const OTHERS = ['vehicles', 'person', 'notifications', 'action', 'app-config', 'error'] as const;
@@ -64,15 +65,12 @@ function gigyaModel(endpoint: (typeof GIGYA)[number], body: unknown): unknown {
   }
 }
 
-const EchoSchema = z.object({ data: z.object({ type: str, id: str, attributes: z.record(z.string(), z.unknown()).optional().catch(undefined) }).loose() }).loose();
-const KcmCommandSchema = z.object({ commandId: z.string(), type: str, status: str }).loose();
-
 /** An action's answer (spec §6): JSON:API echo, KCM command, or the ev/settings object posted back. */
 function actionModel(body: unknown): unknown {
-  const echo = EchoSchema.safeParse(body);
-  if (echo.success) return { actionId: echo.data.data.id, type: echo.data.data.type, attributes: echo.data.data.attributes ?? {} };
-  const kcm = KcmCommandSchema.safeParse(body);
-  if (kcm.success) return { actionId: kcm.data.commandId, type: kcm.data.type, status: kcm.data.status };
+  const answer = ActionEchoSchema.safeParse(body);
+  const echo = answer.data?.data;
+  if (echo) return { actionId: echo.id, type: echo.type, attributes: echo.attributes ?? {} };
+  if (answer.data?.commandId !== undefined) return { actionId: answer.data.commandId, type: answer.data.type, status: answer.data.status };
   if (isRecord(body) && ('chargeModeRq' in body || 'programs' in body)) {
     const ev = EvSettingsSchema.safeParse(body);
     if (ev.success) return { type: 'ev/settings', settings: mapEvSettings(ev.data) };
@@ -122,12 +120,12 @@ export function parseRenault(endpoint: string, text: string, options: ParseOptio
   if (read) return mapEndpoint(read, body, { ...(options.modelCode ? { modelCode: options.modelCode } : {}), now: options.now ?? Date.now() }).mapped;
   switch (endpoint) {
     case 'vehicles': {
-      const p = VehiclesSchema.safeParse(body);
+      const p = ACCOUNT_ENDPOINTS.vehicles.schema.safeParse(body);
       if (!p.success || !isRecord(body) || !Array.isArray(body.vehicleLinks)) throw new CarError('UPSTREAM', `${where}: the answer is not a vehicles response (no vehicleLinks)`);
       return mapVehicles(p.data, p.data.accountId ?? '');
     }
     case 'person': {
-      const p = PersonSchema.safeParse(body);
+      const p = ACCOUNT_ENDPOINTS.person.schema.safeParse(body);
       if (!p.success || !isRecord(body) || !Array.isArray(body.accounts)) throw new CarError('UPSTREAM', `${where}: the answer is not a person response (no accounts)`);
       return {
         personId: p.data.personId,
@@ -135,7 +133,7 @@ export function parseRenault(endpoint: string, text: string, options: ParseOptio
       };
     }
     case 'notifications': {
-      const p = NotificationsSchema.safeParse(body);
+      const p = ACCOUNT_ENDPOINTS.notifications.schema.safeParse(body);
       if (!p.success) throw new CarError('UPSTREAM', `${where}: the answer is not a list of notifications`);
       return p.data.map((n) => ({
         notificationId: n.notificationId,

@@ -1,17 +1,8 @@
 import { CarError, type Vehicle } from '../../core';
 import type { CallOptions, ProviderContext, RawRequest, RawResponse } from '../provider';
 import { kamereon } from './api';
-import type { RenaultAuthState } from './auth';
-
-type RenaultSession = RenaultAuthState & { jwt: string };
-
-/**
- * Where a raw request may go: the account's own Kamereon tree (KCA, KCM, alerts), its vehicle
- * list, details and contracts, and the person's own document and notifications (spec §3, §4).
- * A prefix ending in "/" needs something after it; otherwise the path is the prefix itself
- * or goes below it.
- */
-const RAW_PATHS = ['/commerce/v1/accounts/{accountId}/kamereon/', '/commerce/v1/accounts/{accountId}/vehicles', '/commerce/v1/persons/{personId}'] as const;
+import type { RenaultSession } from './auth';
+import { API_ROOT, RAW_PREFIXES } from './endpoints';
 
 const PLACEHOLDERS = ['{accountId}', '{vin}', '{personId}'] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -20,12 +11,12 @@ function bad(message: string): CarError {
   return new CarError('BAD_INPUT', message, { transient: false });
 }
 
-const ALLOWED_TEXT = `allowed: paths under ${RAW_PATHS.join(', ')} (placeholders ${PLACEHOLDERS.join(', ')} are filled in)`;
+const ALLOWED_TEXT = `allowed: paths under ${RAW_PREFIXES.join(', ')} (placeholders ${PLACEHOLDERS.join(', ')} are filled in)`;
 
 /** The path's segments, decoded, with placeholders filled in; throws BAD_INPUT for anything suspicious. */
 function segmentsOf(path: string, values: Partial<Record<Placeholder, string>>): string[] {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
-    throw bad(`path: give a path such as /commerce/v1/persons/{personId}, not a URL; requests only go to the account's own Renault server`);
+    throw bad(`path: give a path such as ${RAW_PREFIXES[2]}, not a URL; requests only go to the account's own Renault server`);
   }
   if (!path.startsWith('/')) throw bad(`path must start with "/" (${ALLOWED_TEXT})`);
   // eslint-disable-next-line no-control-regex
@@ -69,52 +60,49 @@ function checkVin(segs: readonly string[], vehicle: Vehicle | undefined): void {
   });
 }
 
-/** Raw Kamereon requests with the managed token, only under the account's own paths. */
-export const renaultRaw = {
-  paths: RAW_PATHS as readonly string[],
+/**
+ * A raw Kamereon request with the managed token, only under the account's own paths: checks
+ * method, path and body before any call (BAD_INPUT), fills in the placeholders, and sends the
+ * request once through the account's budget. A POST may act on the car; like every non-GET it
+ * is never retried.
+ */
+export async function rawRequest(ctx: ProviderContext, auth: RenaultSession, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse> {
+  if (req.method !== 'GET' && req.method !== 'POST') throw bad(`method: Renault's API takes GET or POST (got "${String(req.method)}")`);
+  if (typeof req.path !== 'string' || req.path === '') throw bad(`path is missing (${ALLOWED_TEXT})`);
+  const values: Partial<Record<Placeholder, string>> = { '{personId}': auth.personId };
+  if (vehicle) {
+    values['{vin}'] = vehicle.vin;
+    if (vehicle.accountId) values['{accountId}'] = vehicle.accountId;
+  }
+  const segs = segmentsOf(req.path, values);
+  const allowed = RAW_PREFIXES.some((p) => {
+    try {
+      return startsWith(segs, segmentsOf(p, values), p.endsWith('/'));
+    } catch {
+      return false; // a prefix whose placeholder cannot be filled (no vehicle) allows nothing
+    }
+  });
+  if (!allowed) throw bad(`path is outside this account's API (${ALLOWED_TEXT})`);
+  checkVin(segs, vehicle);
 
-  /**
-   * Checks method, path and body before any call (BAD_INPUT), fills in the placeholders, and
-   * sends the request once through the account's budget. A POST may act on the car; like
-   * every non-GET it is never retried.
-   */
-  async request(ctx: ProviderContext, auth: RenaultSession, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse> {
-    if (req.method !== 'GET' && req.method !== 'POST') throw bad(`method: Renault's API takes GET or POST (got "${String(req.method)}")`);
-    if (typeof req.path !== 'string' || req.path === '') throw bad(`path is missing (${ALLOWED_TEXT})`);
-    const values: Partial<Record<Placeholder, string>> = { '{personId}': auth.personId };
-    if (vehicle) {
-      values['{vin}'] = vehicle.vin;
-      if (vehicle.accountId) values['{accountId}'] = vehicle.accountId;
-    }
-    const segs = segmentsOf(req.path, values);
-    const allowed = RAW_PATHS.some((p) => {
-      try {
-        return startsWith(segs, segmentsOf(p, values), p.endsWith('/'));
-      } catch {
-        return false; // a prefix whose placeholder cannot be filled (no vehicle) allows nothing
-      }
-    });
-    if (!allowed) throw bad(`path is outside this account's API (${ALLOWED_TEXT})`);
-    checkVin(segs, vehicle);
-
-    if (req.method === 'GET' && req.body !== undefined) throw bad('body: a GET takes no body');
-    if (req.method === 'POST' && (req.body === null || typeof req.body !== 'object')) {
-      throw bad('body: a POST needs a JSON object (or array) as its body, e.g. {"data":{"type":"RefreshLocation"}}');
-    }
-    const query: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.query ?? {})) {
-      if (typeof v !== 'string') throw bad(`query.${k}: must be a string`);
-      query[k] = v;
-    }
-    const path = '/' + segs.slice(2).map(encodeURIComponent).join('/');
-    const body = await kamereon(ctx, auth, {
-      method: req.method,
-      path,
-      ...(Object.keys(query).length ? { query } : {}),
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      kind: opts.kind,
-    });
-    // kamereon() answers only 2xx; everything else is a CarError carrying the status.
-    return { status: 200, body };
-  },
-};
+  if (req.method === 'GET' && req.body !== undefined) throw bad('body: a GET takes no body');
+  if (req.method === 'POST' && (req.body === null || typeof req.body !== 'object')) {
+    throw bad('body: a POST needs a JSON object (or array) as its body, e.g. {"data":{"type":"RefreshLocation"}}');
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query ?? {})) {
+    if (typeof v !== 'string') throw bad(`query.${k}: must be a string`);
+    query[k] = v;
+  }
+  // The path below the API root: kamereon() puts the root back.
+  const path = '/' + segs.slice(API_ROOT.split('/').length - 1).map(encodeURIComponent).join('/');
+  const body = await kamereon(ctx, auth, {
+    method: req.method,
+    path,
+    ...(Object.keys(query).length ? { query } : {}),
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    kind: opts.kind,
+  });
+  // kamereon() answers only 2xx; everything else is a CarError carrying the status.
+  return { status: 200, body };
+}

@@ -1,127 +1,10 @@
-import type { z } from 'zod';
-import { CarError, TokenRejectedError, type CallBudget, type StatusFragment, type StatusPart, type Vehicle } from '../../core';
-import type { CallOptions, EndpointRead, ProviderContext, StatusPatch, StatusRead } from '../provider';
-import { ENDPOINT_DEFS, READ_ENDPOINT_NAMES, endpointByName, kamereon, permanentlyUnsupported, type ReadEndpointName } from './api';
+import { CarError, TokenRejectedError, type StatusFragment, type StatusPart, type Vehicle } from '../../core';
+import type { CallOptions, EndpointRead, ProviderContext, StatusRead } from '../provider';
+import { callEndpoint, permanentlyUnsupported, type KamereonAuth } from './api';
 import { readRoute } from './capabilities';
-import {
-  combineRange,
-  dropUndefined,
-  mapAlerts,
-  mapBatteryStatus,
-  mapCarAdapter,
-  mapChargeMode,
-  mapChargeSchedule,
-  mapChargingSettings,
-  mapCockpit,
-  mapContracts,
-  mapEvSettings,
-  mapHvacSettings,
-  mapHvacStatus,
-  mapLocation,
-  mapLockStatus,
-  mapPressure,
-  mapResState,
-  mapSocLevels,
-  mapVehicleDetails,
-  type SettingsFragment,
-} from './map';
-import {
-  AlertsSchema,
-  BatteryStatusSchema,
-  CarAdapterSchema,
-  ChargeHistorySchema,
-  ChargeModeSchema,
-  ChargeScheduleSchema,
-  ChargesSchema,
-  ChargingSettingsSchema,
-  CockpitSchema,
-  ContractsSchema,
-  EvSettingsSchema,
-  HvacHistorySchema,
-  HvacSessionsSchema,
-  HvacSettingsSchema,
-  HvacStatusSchema,
-  LocationSchema,
-  LockStatusSchema,
-  NotificationSettingsSchema,
-  PressureSchema,
-  ResStateSchema,
-  SocLevelsSchema,
-  VehicleDetailsSchema,
-} from './schemas';
-
-/** What the mappers may need beyond the body. */
-export interface MapOptions {
-  modelCode?: string;
-  /** Right-hand drive: the driver's door is the front right (UK, Ireland). */
-  rightHandDrive?: boolean;
-  /** Epoch ms "now", for contracts that ended. */
-  now?: number;
-}
-
-/** What one endpoint's body becomes: the mapped model and, where it has a place, a status patch. */
-export interface MappedEndpoint {
-  mapped: unknown;
-  status?: StatusPatch;
-}
-
-interface Mapper {
-  schema: z.ZodTypeAny;
-  map(parsed: unknown, options: MapOptions): MappedEndpoint;
-}
-
-function mapper<T extends z.ZodTypeAny>(schema: T, map: (parsed: z.infer<T>, options: MapOptions) => MappedEndpoint): Mapper {
-  return { schema, map: (parsed, options) => map(parsed as z.infer<T>, options) };
-}
-
-/** A status fragment is both the model and the status change. */
-const status = (f: StatusFragment): MappedEndpoint => ({ mapped: f, status: f });
-
-/** Charging settings become the model; their mode and target also land in the status. */
-function settings(f: SettingsFragment): MappedEndpoint {
-  const charging = dropUndefined({ mode: f.mode, targetSocPercent: f.targetSocPercent });
-  return Object.keys(charging).length ? { mapped: f, status: { charging } } : { mapped: f };
-}
-
-/** History and opaque reads: the lenient parse of the attributes, no status. */
-const attributes = (p: { data: { attributes?: unknown } }): MappedEndpoint => ({ mapped: p.data.attributes ?? {} });
-
-const MAPPERS: Record<ReadEndpointName, Mapper> = {
-  'battery-status': mapper(BatteryStatusSchema, (p, o) => status(mapBatteryStatus(p, o.modelCode))),
-  cockpit: mapper(CockpitSchema, (p) => status(mapCockpit(p))),
-  location: mapper(LocationSchema, (p) => status(mapLocation(p))),
-  'hvac-status': mapper(HvacStatusSchema, (p) => status(mapHvacStatus(p))),
-  'hvac-settings': mapper(HvacSettingsSchema, (p) => ({ mapped: mapHvacSettings(p) })),
-  'charge-mode': mapper(ChargeModeSchema, (p) => settings(mapChargeMode(p))),
-  'charging-settings': mapper(ChargingSettingsSchema, (p) => settings(mapChargingSettings(p))),
-  'charge-schedule': mapper(ChargeScheduleSchema, (p) => settings(mapChargeSchedule(p))),
-  charges: mapper(ChargesSchema, attributes),
-  'charge-history': mapper(ChargeHistorySchema, attributes),
-  'hvac-sessions': mapper(HvacSessionsSchema, attributes),
-  'hvac-history': mapper(HvacHistorySchema, attributes),
-  'lock-status': mapper(LockStatusSchema, (p, o) => status(mapLockStatus(p, o.rightHandDrive ? { rightHandDrive: true } : {}))),
-  'res-state': mapper(ResStateSchema, (p) => ({ mapped: mapResState(p) })),
-  pressure: mapper(PressureSchema, (p) => status(mapPressure(p))),
-  'notification-settings': mapper(NotificationSettingsSchema, attributes),
-  alerts: mapper(AlertsSchema, (p) => status(mapAlerts(p))),
-  'ev/settings': mapper(EvSettingsSchema, (p) => settings(mapEvSettings(p))),
-  'ev/soc-levels': mapper(SocLevelsSchema, (p) => settings(mapSocLevels(p))),
-  'car-adapter': mapper(CarAdapterSchema, (p) => ({ mapped: mapCarAdapter(p) })),
-  details: mapper(VehicleDetailsSchema, (p) => ({ mapped: mapVehicleDetails(p) })),
-  contracts: mapper(ContractsSchema, (p, o) => ({ mapped: mapContracts(p, o.now ?? Date.now()) })),
-};
-
-/**
- * Maps one raw body of a named endpoint. Throws UPSTREAM when the body is not that
- * endpoint's answer at all (no `data` object, not a list); fields it does not know, nulls
- * and numbers sent as strings are tolerated.
- */
-export function mapEndpoint(name: ReadEndpointName, body: unknown, options: MapOptions = {}): MappedEndpoint {
-  const m = MAPPERS[name];
-  const parsed = m.schema.safeParse(body);
-  if (!parsed.success) throw new CarError('UPSTREAM', `Renault ${name}: the answer is not a ${name} response`);
-  return m.map(parsed.data, options);
-}
+import { READS, READ_ENDPOINT_NAMES, endpointByName, idsOf, mapEndpoint, type ReadEndpointName } from './endpoints';
+import { ymd } from './history-map';
+import { combineRange } from './map';
 
 /** openHAB's "not implemented" answer, sent with HTTP 200 (spec §7, UNCERTAIN). */
 function isNotImplementedAnswer(body: unknown): boolean {
@@ -130,42 +13,10 @@ function isNotImplementedAnswer(body: unknown): boolean {
   return keys.length === 1 && keys[0] === 'message' && typeof (body as { message: unknown }).message === 'string';
 }
 
-// ---- Per-account memory (history cache, endpoints a car lacks) --------------------------
-
 const HISTORY_TTL_MS = 3_600_000;
-
-interface AccountMemory {
-  /** History reads by vin|endpoint: the last read, its params, when. */
-  history: Map<string, { sig: string; read: EndpointRead }[]>;
-  /** Endpoints a vehicle answered NOT_SUPPORTED for, permanently: vin|endpoint. */
-  unsupported: Map<string, CarError>;
-  /** Endpoints that answered at least once: vin|endpoint. */
-  worked: Set<string>;
-}
-
-// Keyed by the account's budget: the provider is shared, each session has its own budget,
-// and the memory goes with the session (a redeploy starts afresh).
-const memories = new WeakMap<CallBudget, AccountMemory>();
-
-function memory(ctx: ProviderContext): AccountMemory {
-  let m = memories.get(ctx.budget);
-  if (!m) memories.set(ctx.budget, (m = { history: new Map(), unsupported: new Map(), worked: new Set() }));
-  return m;
-}
-
-/** Records a failure; a permanent NOT_SUPPORTED is not asked again. */
-function remember(ctx: ProviderContext, key: string, err: CarError): void {
-  const m = memory(ctx);
-  if (permanentlyUnsupported(err, m.worked.has(key))) m.unsupported.set(key, err);
-}
-
-// ---- Query parameters ----------------------------------------------------------------------
-
 const DAY_MS = 86_400_000;
 
-function ymd(t: number): string {
-  return new Date(t).toISOString().slice(0, 10).replace(/-/g, '');
-}
+// ---- Query parameters ----------------------------------------------------------------------
 
 /** YYYYMMDD, YYYY-MM-DD or an ISO time → YYYYMMDD (UTC); month precision → YYYYMM. */
 function dateParam(name: string, value: string, month: boolean): string {
@@ -183,7 +34,7 @@ function dateParam(name: string, value: string, month: boolean): string {
 
 /** The query of a read: validated params with defaults (the last 30 days; 12 months by month). */
 export function endpointQuery(name: ReadEndpointName, params: Record<string, string>, ctx: { now: number; locale: string; brand?: string }): Record<string, string> {
-  const kind = ENDPOINT_DEFS[name].params;
+  const kind = READS[name].params;
   const allowed = kind === 'dates' ? ['start', 'end'] : kind === 'history' ? ['type', 'start', 'end'] : [];
   const extra = Object.keys(params).filter((k) => !allowed.includes(k));
   if (extra.length) {
@@ -215,11 +66,6 @@ export function endpointQuery(name: ReadEndpointName, params: Record<string, str
   return out;
 }
 
-function path(name: ReadEndpointName, vehicle: Vehicle): string {
-  if (!vehicle.accountId) throw new CarError('BAD_INPUT', `vehicle ${vehicle.vin} has no Renault account id`);
-  return ENDPOINT_DEFS[name].path.replace('{accountId}', encodeURIComponent(vehicle.accountId)).replace('{vin}', encodeURIComponent(vehicle.vin));
-}
-
 /** UK and Irish cars are right-hand drive (the driver's door is the front right). */
 export function isRightHandDrive(locale: string): boolean {
   return locale === 'en_GB' || locale === 'en_IE';
@@ -229,60 +75,6 @@ function notSupported(name: string, vehicle: Vehicle): CarError {
   return new CarError('NOT_SUPPORTED', `Renault ${name} is not available for this ${vehicle.model ?? 'car'}${vehicle.modelCode ? ` (${vehicle.modelCode})` : ''}`, {
     transient: false,
   });
-}
-
-/**
- * Reads one named endpoint for a vehicle: the model's own endpoint and version (capabilities),
- * NOT_SUPPORTED without a call where the model lacks it or answered so before, history reads
- * at most hourly per vehicle (a background read with other dates within the hour is refused
- * with RATE_LIMITED naming when it fits; the same dates are served from the cache).
- */
-export async function readEndpoint(
-  ctx: ProviderContext,
-  auth: { jwt: string },
-  vehicle: Vehicle,
-  requested: string,
-  params: Record<string, string>,
-  opts: CallOptions,
-): Promise<EndpointRead> {
-  const name = endpointByName(requested);
-  if (!name) throw new CarError('BAD_INPUT', `endpoint "${requested}" is not a Renault read; allowed: ${READ_ENDPOINT_NAMES.join(', ')}`);
-  const def = ENDPOINT_DEFS[name];
-  const route = readRoute(vehicle.modelCode, name, def.capability);
-  if (!route) throw notSupported(name, vehicle);
-  const called = endpointByName(route.call) ?? name;
-  const calledDef = ENDPOINT_DEFS[called];
-  const key = `${vehicle.vin}|${called}`;
-  const mem = memory(ctx);
-  const known = mem.unsupported.get(key);
-  if (known) throw known;
-  const now = ctx.clock.now();
-  const query = endpointQuery(called, called === name ? params : {}, { now, locale: ctx.config.locale, ...(vehicle.brand ? { brand: vehicle.brand } : {}) });
-  const sig = JSON.stringify(query);
-  if (calledDef.history) {
-    const recent = (mem.history.get(key) ?? []).filter((h) => now - h.read.readAt < HISTORY_TTL_MS);
-    mem.history.set(key, recent);
-    const hit = recent.find((h) => h.sig === sig);
-    if (hit) return { ...hit.read, endpoint: name };
-    const first = recent[0];
-    if (first && opts.kind === 'background') {
-      const at = first.read.readAt + HISTORY_TTL_MS;
-      throw new CarError('RATE_LIMITED', `Renault ${name} of a car is read at most hourly; the next read with other dates fits at ${new Date(at).toISOString()}`, { retryAt: at });
-    }
-  }
-  let raw: unknown;
-  try {
-    raw = await kamereon(ctx, auth, { method: 'GET', path: path(called, vehicle), query, kind: opts.kind });
-    if (isNotImplementedAnswer(raw)) throw new CarError('NOT_SUPPORTED', `Renault ${called}: the server says this is not implemented for this car`, { transient: false });
-  } catch (e) {
-    if (e instanceof CarError) remember(ctx, key, e);
-    throw e;
-  }
-  mem.worked.add(key);
-  const out = mapEndpoint(called, raw, { ...(vehicle.modelCode ? { modelCode: vehicle.modelCode } : {}), rightHandDrive: isRightHandDrive(ctx.config.locale), now });
-  const read: EndpointRead = { endpoint: name, calledEndpoint: called, raw, mapped: out.mapped, ...(out.status ? { status: out.status } : {}), readAt: now };
-  if (calledDef.history) mem.history.get(key)?.push({ sig, read });
-  return read;
 }
 
 // ---- Status reads ---------------------------------------------------------------------------
@@ -307,7 +99,7 @@ export function statusReads(vehicle: Vehicle, parts: StatusPart[]): ReadEndpoint
   const reads = new Set<ReadEndpointName>();
   for (const part of parts) {
     const read = ENDPOINT_OF_PART[part];
-    if (!read || !readRoute(vehicle.modelCode, read, ENDPOINT_DEFS[read].capability)) continue;
+    if (!read || !readRoute(vehicle.modelCode, read, READS[read].capability)) continue;
     if (read === 'battery-status' && vehicle.drivetrain === 'combustion') continue;
     if (part === 'fuel' && vehicle.drivetrain === 'electric') continue;
     reads.add(read);
@@ -315,47 +107,120 @@ export function statusReads(vehicle: Vehicle, parts: StatusPart[]): ReadEndpoint
   return [...reads];
 }
 
-/** A status read: every endpoint the parts need, each mapped; what fails is listed, not fatal. */
-export async function readStatusParts(ctx: ProviderContext, auth: { jwt: string }, vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead> {
-  const reads = statusReads(vehicle, parts);
-  const raw: Record<string, unknown> = {};
-  const fragments: StatusFragment[] = [];
-  const failures: { read: ReadEndpointName; error: CarError }[] = [];
-  for (const read of reads) {
+/** How lasting a NOT_SUPPORTED is for the session (see StatusRead.missing). */
+function permanence(err: CarError): StatusRead['missing'][number]['permanent'] {
+  if (err.code !== 'NOT_SUPPORTED' || err.upstreamCode === 'err.func.privacy.on') return false;
+  return err.upstreamCode === 'err.func.403' ? 'if-never-worked' : true;
+}
+
+/**
+ * The named reads of one account, with what it remembers: history answers (an hour), the
+ * endpoints a car lacks, and those that answered once. Owned by the account's connection.
+ */
+export class EndpointReader {
+  /** History reads by vin|endpoint: the last reads, their query, when. */
+  private readonly history = new Map<string, { sig: string; read: EndpointRead }[]>();
+  /** Endpoints a vehicle answered NOT_SUPPORTED for, permanently: vin|endpoint. */
+  private readonly unsupported = new Map<string, CarError>();
+  /** Endpoints that answered at least once: vin|endpoint. */
+  private readonly worked = new Set<string>();
+
+  constructor(private readonly ctx: ProviderContext) {}
+
+  /**
+   * Reads one named endpoint for a vehicle: the model's own endpoint and version (capabilities),
+   * NOT_SUPPORTED without a call where the model lacks it or answered so before, history reads
+   * at most hourly per vehicle (a background read with other dates within the hour is refused
+   * with RATE_LIMITED naming when it fits; the same dates are served from the cache).
+   */
+  async read(auth: KamereonAuth, vehicle: Vehicle, requested: string, params: Record<string, string>, opts: CallOptions): Promise<EndpointRead> {
+    const ctx = this.ctx;
+    const name = endpointByName(requested);
+    if (!name) throw new CarError('BAD_INPUT', `endpoint "${requested}" is not a Renault read; allowed: ${READ_ENDPOINT_NAMES.join(', ')}`);
+    const route = readRoute(vehicle.modelCode, name, READS[name].capability);
+    if (!route) throw notSupported(name, vehicle);
+    const called = endpointByName(route.call) ?? name;
+    const key = `${vehicle.vin}|${called}`;
+    const known = this.unsupported.get(key);
+    if (known) throw known;
+    const now = ctx.clock.now();
+    const query = endpointQuery(called, called === name ? params : {}, { now, locale: ctx.config.locale, ...(vehicle.brand ? { brand: vehicle.brand } : {}) });
+    const sig = JSON.stringify(query);
+    const history = READS[called].history === true;
+    if (history) {
+      const recent = (this.history.get(key) ?? []).filter((h) => now - h.read.readAt < HISTORY_TTL_MS);
+      this.history.set(key, recent);
+      const hit = recent.find((h) => h.sig === sig);
+      if (hit) return { ...hit.read, endpoint: name };
+      const first = recent[0];
+      if (first && opts.kind === 'background') {
+        const at = first.read.readAt + HISTORY_TTL_MS;
+        throw new CarError('RATE_LIMITED', `Renault ${name} of a car is read at most hourly; the next read with other dates fits at ${new Date(at).toISOString()}`, { retryAt: at });
+      }
+    }
+    let raw: unknown;
     try {
-      const r = await readEndpoint(ctx, auth, vehicle, read, {}, opts);
-      raw[read] = r.raw;
-      fragments.push(r.mapped as StatusFragment);
+      raw = await callEndpoint(ctx, auth, called, idsOf(vehicle), { query, kind: opts.kind });
+      if (isNotImplementedAnswer(raw)) throw new CarError('NOT_SUPPORTED', `Renault ${called}: the server says this is not implemented for this car`, { transient: false });
     } catch (e) {
-      // Auth, quota and budget stop the whole read; a part the car lacks does not.
-      if (e instanceof TokenRejectedError || !(e instanceof CarError) || ['RATE_LIMITED', 'QUOTA_EXCEEDED', 'AUTH_FAILED', 'TFA_REQUIRED'].includes(e.code)) throw e;
-      failures.push({ read, error: e });
+      // A permanent NOT_SUPPORTED is not asked again.
+      if (e instanceof CarError && permanentlyUnsupported(e, this.worked.has(key))) this.unsupported.set(key, e);
+      throw e;
     }
+    this.worked.add(key);
+    const out = mapEndpoint(called, raw, { ...(vehicle.modelCode ? { modelCode: vehicle.modelCode } : {}), rightHandDrive: isRightHandDrive(ctx.config.locale), now });
+    const read: EndpointRead = { endpoint: name, calledEndpoint: called, raw, mapped: out.mapped, ...(out.status ? { status: out.status } : {}), readAt: now };
+    if (history) this.history.get(key)?.push({ sig, read });
+    return read;
   }
-  const permanent = (err: CarError): StatusRead['missing'][number]['permanent'] =>
-    err.code !== 'NOT_SUPPORTED' ? false : err.upstreamCode === 'err.func.privacy.on' ? false : err.upstreamCode === 'err.func.403' ? 'if-never-worked' : true;
-  // Everything failed for a reason that may pass: that is an error, not an empty status.
-  if (reads.length > 0 && failures.length === reads.length && failures[0] && !failures.every((f) => permanent(f.error) === true)) throw failures[0].error;
-  const status: StatusFragment = {};
-  for (const f of fragments) {
-    for (const [k, v] of Object.entries(f)) {
-      const prev = (status as Record<string, unknown>)[k];
-      // Merge objects (battery from battery-status and cockpit), replace the rest.
-      (status as Record<string, unknown>)[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v) ? { ...prev, ...v } : v;
+
+  /** A status read: every endpoint the parts need, each mapped; what fails is listed, not fatal. */
+  async status(auth: KamereonAuth, vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead> {
+    const reads = statusReads(vehicle, parts);
+    const raw: Record<string, unknown> = {};
+    const fragments: StatusFragment[] = [];
+    const failures: { read: ReadEndpointName; error: CarError }[] = [];
+    for (const read of reads) {
+      try {
+        const r = await this.read(auth, vehicle, read, {}, opts);
+        raw[read] = r.raw;
+        fragments.push(r.mapped as StatusFragment);
+      } catch (e) {
+        // Auth, quota and budget stop the whole read; a part the car lacks does not.
+        if (e instanceof TokenRejectedError || !(e instanceof CarError) || ['RATE_LIMITED', 'QUOTA_EXCEEDED', 'AUTH_FAILED', 'TFA_REQUIRED'].includes(e.code)) throw e;
+        failures.push({ read, error: e });
+      }
     }
-  }
-  // Electric cars answer cockpit with fuel 0 L / 0 km: not a tank, so not reported.
-  if (vehicle.drivetrain === 'electric') delete status.fuel;
-  const range = combineRange(status);
-  if (range !== undefined) status.rangeKm = range;
-  const missing: StatusRead['missing'] = [];
-  for (const part of parts) {
-    const read = ENDPOINT_OF_PART[part];
-    const failed = failures.find((f) => f.read === read);
-    if (failed) missing.push({ part, code: failed.error.code, message: failed.error.message, permanent: permanent(failed.error) });
-    else if (!read || !reads.includes(read)) {
-      missing.push({ part, code: 'NOT_SUPPORTED', message: `${part} is not available for this ${vehicle.model ?? 'car'}`, permanent: true });
+    // Everything failed for a reason that may pass: that is an error, not an empty status.
+    if (reads.length > 0 && failures.length === reads.length && failures[0] && !failures.every((f) => permanence(f.error) === true)) throw failures[0].error;
+    const status: StatusFragment = {};
+    for (const f of fragments) {
+      for (const [k, v] of Object.entries(f)) {
+        const prev = (status as Record<string, unknown>)[k];
+        // Merge objects (battery from battery-status and cockpit), replace the rest.
+        (status as Record<string, unknown>)[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && v && typeof v === 'object' && !Array.isArray(v) ? { ...prev, ...v } : v;
+      }
     }
+    // Electric cars answer cockpit with fuel 0 L / 0 km: not a tank, so not reported.
+    if (vehicle.drivetrain === 'electric') delete status.fuel;
+    const range = combineRange(status);
+    if (range !== undefined) status.rangeKm = range;
+    const missing: StatusRead['missing'] = [];
+    for (const part of parts) {
+      const read = ENDPOINT_OF_PART[part];
+      const failed = failures.find((f) => f.read === read);
+      if (failed) missing.push({ part, code: failed.error.code, message: failed.error.message, permanent: permanence(failed.error) });
+      else if (!read || !reads.includes(read)) {
+        missing.push({ part, code: 'NOT_SUPPORTED', message: `${part} is not available for this ${vehicle.model ?? 'car'}`, permanent: true });
+      }
+    }
+    return { status, raw, missing };
   }
-  return { status, raw, missing };
+
+  /** Forgets everything (the account closed). */
+  clear(): void {
+    this.history.clear();
+    this.unsupported.clear();
+    this.worked.clear();
+  }
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Raw Renault responses, parsed leniently: unknown fields are kept, and a field of an
- * unexpected type becomes absent instead of failing the whole answer.
+ * Raw Renault bodies, one schema per body, parsed leniently: unknown fields are kept, and a
+ * field of an unexpected type becomes absent instead of failing the whole answer. Strictness
+ * where a value is needed (an id to post back) is the caller's: it checks what it needs.
  */
 
 /** A number, or a numeric string; anything else (null, objects) is treated as absent. */
@@ -25,22 +26,35 @@ export const bool = z
   .optional()
   .catch(undefined);
 
+type Fields<S extends string, N extends string, B extends string> = { [K in S]: typeof str } & { [K in N]: typeof num } & { [K in B]: typeof bool };
+
+/** A loose object of lenient fields, named by kind (strings, numbers, booleans), each optional. */
+export function fields<const S extends string = never, const N extends string = never, const B extends string = never>(f: {
+  str?: readonly S[];
+  num?: readonly N[];
+  bool?: readonly B[];
+}) {
+  const shape: Record<string, z.ZodTypeAny> = {};
+  for (const k of f.str ?? []) shape[k] = str;
+  for (const k of f.num ?? []) shape[k] = num;
+  for (const k of f.bool ?? []) shape[k] = bool;
+  return z.object(shape as Fields<S, N, B>).loose();
+}
+
 /**
  * An array whose items are parsed one by one: an item that does not fit is dropped instead
  * of failing the whole answer; null or a non-array is treated as empty.
  */
 export function lenientArray<T extends z.ZodTypeAny>(item: T) {
-  return z
-    .unknown()
-    .transform((v): z.infer<T>[] => {
-      if (!Array.isArray(v)) return [];
-      const out: z.infer<T>[] = [];
-      for (const x of v) {
-        const p = item.safeParse(x);
-        if (p.success) out.push(p.data as z.infer<T>);
-      }
-      return out;
-    });
+  return z.unknown().transform((v): z.infer<T>[] => {
+    if (!Array.isArray(v)) return [];
+    const out: z.infer<T>[] = [];
+    for (const x of v) {
+      const p = item.safeParse(x);
+      if (p.success) out.push(p.data as z.infer<T>);
+    }
+    return out;
+  });
 }
 
 /** An object that is optional: null, a string or an array where an object belongs is absent. */
@@ -48,293 +62,44 @@ function optObject<T extends z.ZodTypeAny>(schema: T) {
   return schema.optional().catch(undefined);
 }
 
+const DAY_KEYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+type DayKey = (typeof DAY_KEYS)[number];
+
+/** An object with one entry per weekday, each of the given schema. */
+function byDay<T extends z.ZodTypeAny>(day: T): Record<DayKey, T> {
+  return Object.fromEntries(DAY_KEYS.map((d) => [d, day])) as Record<DayKey, T>;
+}
+
 // ---- Gigya -------------------------------------------------------------------------------
 
-export const GigyaBaseSchema = z
-  .object({
-    errorCode: z.coerce.number().default(0),
-    statusCode: num,
-    errorMessage: str,
-    errorDetails: str,
-    regToken: str,
-  })
-  .loose();
+export const GigyaBaseSchema = fields({ str: ['errorMessage', 'errorDetails', 'regToken'], num: ['statusCode'] }).extend({ errorCode: z.coerce.number().default(0) });
 
 export const GigyaLoginSchema = GigyaBaseSchema.extend({
   sessionInfo: z.object({ cookieValue: z.string().min(1) }).loose().optional(),
-  data: z.object({ personId: str }).loose().optional(),
+  data: fields({ str: ['personId'] }).optional(),
 });
 
-export const GigyaAccountInfoSchema = GigyaBaseSchema.extend({
-  data: z.object({ personId: str, gigyaDataCenter: str }).loose().optional(),
-});
+export const GigyaAccountInfoSchema = GigyaBaseSchema.extend({ data: fields({ str: ['personId', 'gigyaDataCenter'] }).optional() });
 
 export const GigyaJwtSchema = GigyaBaseSchema.extend({ id_token: str });
 
 // ---- Kamereon envelopes -----------------------------------------------------------------
 
-export const KamereonErrorSchema = z
-  .object({
-    type: str,
-    messages: z.array(z.object({ code: z.unknown(), message: z.unknown() }).loose()).optional().catch(undefined),
-    errors: z.array(z.object({ errorCode: z.unknown(), errorMessage: z.unknown() }).loose()).optional().catch(undefined),
-    error_reference: str,
-    // The non-Kamereon body of a wrong API key.
-    error: str,
-    error_description: str,
-  })
-  .loose();
+export const KamereonErrorSchema = fields({ str: ['type', 'error_reference', 'error', 'error_description'] }).extend({
+  // `error`/`error_description`: the non-Kamereon body of a wrong API key.
+  messages: z.array(z.object({ code: z.unknown(), message: z.unknown() }).loose()).optional().catch(undefined),
+  errors: z.array(z.object({ errorCode: z.unknown(), errorMessage: z.unknown() }).loose()).optional().catch(undefined),
+});
 
 /** `{data: {type, id, attributes}}`; attributes may be missing (no data yet). */
 export function kcaData<T extends z.ZodTypeAny>(attributes: T) {
   return z
     .object({
-      data: z
-        .object({
-          type: str,
-          id: str,
-          // null, an array or a wrong type counts as "no data yet", like a missing one.
-          attributes: attributes.optional().catch(undefined),
-        })
-        .loose(),
+      // null, an array or a wrong type counts as "no data yet", like a missing one.
+      data: fields({ str: ['type', 'id'] }).extend({ attributes: optObject(attributes) }),
     })
     .loose();
 }
-
-// ---- Discovery --------------------------------------------------------------------------
-
-export const PersonSchema = z
-  .object({
-    personId: str,
-    accounts: z
-      .array(
-        z
-          .object({
-            accountId: z.string(),
-            accountType: str,
-            accountStatus: str,
-            country: str,
-          })
-          .loose(),
-      )
-      .default([]),
-  })
-  .loose();
-
-export const VehicleDetailsSchema = z
-  .object({
-    vin: str,
-    registrationNumber: str,
-    brand: z.object({ label: str }).loose().optional().catch(undefined),
-    model: z.object({ code: str, label: str, group: str }).loose().optional().catch(undefined),
-    energy: z.object({ code: str }).loose().optional().catch(undefined),
-    engineEnergyType: str,
-    connectivityTechnology: str,
-  })
-  .loose();
-export type RawVehicleDetails = z.infer<typeof VehicleDetailsSchema>;
-
-export const VehiclesSchema = z
-  .object({
-    accountId: str,
-    country: str,
-    vehicleLinks: z
-      .array(
-        z
-          .object({
-            vin: z.string(),
-            brand: str,
-            status: str,
-            vehicleDetails: VehicleDetailsSchema.optional().catch(undefined),
-          })
-          .loose(),
-      )
-      .default([])
-      // One damaged link (a VIN missing) must not hide the other cars.
-      .catch([]),
-  })
-  .loose();
-export type RawVehicles = z.infer<typeof VehiclesSchema>;
-
-// ---- Reads ------------------------------------------------------------------------------
-
-export const BatteryStatusSchema = kcaData(
-  z
-    .object({
-      timestamp: str,
-      batteryLevel: num,
-      batteryAutonomy: num,
-      batteryTemperature: num,
-      batteryCapacity: num,
-      batteryAvailableEnergy: num,
-      plugStatus: num,
-      chargingStatus: num,
-      chargingRemainingTime: num,
-      chargingInstantaneousPower: num,
-    })
-    .loose(),
-);
-export type RawBatteryStatus = z.infer<typeof BatteryStatusSchema>;
-
-export const CockpitSchema = kcaData(
-  z.object({ totalMileage: num, fuelAutonomy: num, fuelQuantity: num, timestamp: str }).loose(),
-);
-export type RawCockpit = z.infer<typeof CockpitSchema>;
-
-export const LocationSchema = kcaData(
-  z.object({ gpsLatitude: num, gpsLongitude: num, gpsDirection: num, lastUpdateTime: str }).loose(),
-);
-export type RawLocation = z.infer<typeof LocationSchema>;
-
-export const HvacStatusSchema = kcaData(
-  z
-    .object({
-      hvacStatus: str,
-      externalTemperature: num,
-      internalTemperature: num,
-      socThreshold: num,
-      nextHvacStartDate: str,
-      lastUpdateTime: str,
-    })
-    .loose(),
-);
-export type RawHvacStatus = z.infer<typeof HvacStatusSchema>;
-
-// ---- More KCA reads (spec §5) -------------------------------------------------------------
-
-const DAY_KEYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-
-/** `{id, activated, monday: {...}, ...}`: one schedule, the day entries of a given shape. */
-function weekSchedule<T extends z.ZodTypeAny>(day: T) {
-  const days = Object.fromEntries(DAY_KEYS.map((d) => [d, optObject(day.nullable())])) as Record<(typeof DAY_KEYS)[number], z.ZodCatch<z.ZodOptional<z.ZodNullable<T>>>>;
-  return z.object({ id: num, activated: bool, ...days }).loose();
-}
-
-export const HvacSettingsSchema = kcaData(
-  z
-    .object({
-      mode: str,
-      dateTime: str,
-      schedules: lenientArray(weekSchedule(z.object({ readyAtTime: str }).loose())),
-    })
-    .loose(),
-);
-export type RawHvacSettings = z.infer<typeof HvacSettingsSchema>;
-
-export const ChargeModeSchema = kcaData(z.object({ chargeMode: str }).loose());
-export type RawChargeMode = z.infer<typeof ChargeModeSchema>;
-
-export const ChargingSettingsSchema = kcaData(
-  z
-    .object({
-      mode: str,
-      dateTime: str,
-      startDateTime: str,
-      delay: num,
-      schedules: lenientArray(weekSchedule(z.object({ startTime: str, duration: num }).loose())),
-    })
-    .loose(),
-);
-export type RawChargingSettings = z.infer<typeof ChargingSettingsSchema>;
-
-const CalendarEntrySchema = z.object({ startTime: str, duration: num, activationState: bool }).loose();
-export const ChargeScheduleSchema = kcaData(
-  z
-    .object({
-      calendar: optObject(
-        z.object(Object.fromEntries(DAY_KEYS.map((d) => [d, lenientArray(CalendarEntrySchema)])) as Record<(typeof DAY_KEYS)[number], ReturnType<typeof lenientArray<typeof CalendarEntrySchema>>>).loose(),
-      ),
-    })
-    .loose(),
-);
-export type RawChargeSchedule = z.infer<typeof ChargeScheduleSchema>;
-
-export const ChargeRecordSchema = z
-  .object({
-    chargeStartDate: str,
-    chargeEndDate: str,
-    chargeDuration: num,
-    chargeStartBatteryLevel: num,
-    chargeEndBatteryLevel: num,
-    chargeBatteryLevelRecovered: num,
-    chargeEnergyRecovered: num,
-    chargePower: str,
-    chargeStartInstantaneousPower: num,
-    chargeEndStatus: str,
-  })
-  .loose();
-export const ChargesSchema = kcaData(z.object({ charges: lenientArray(ChargeRecordSchema) }).loose());
-export type RawCharges = z.infer<typeof ChargesSchema>;
-
-export const ChargeSummarySchema = z
-  .object({ day: str, month: str, totalChargesNumber: num, totalChargesDuration: num, totalChargesErrors: num })
-  .loose();
-// chargeSummaries is absent when there were no charges (myRenaultLC changelog).
-export const ChargeHistorySchema = kcaData(z.object({ chargeSummaries: lenientArray(ChargeSummarySchema) }).loose());
-export type RawChargeHistory = z.infer<typeof ChargeHistorySchema>;
-
-// Shapes of hvac-sessions / hvac-history are UNCERTAIN (fixtures are empty): pyze's names, kept loose.
-export const HvacSessionsSchema = kcaData(z.object({ hvacSessions: lenientArray(z.object({}).loose()) }).loose());
-export const HvacHistorySchema = kcaData(z.object({ hvacSessionsSummaries: lenientArray(z.object({}).loose()) }).loose());
-
-export const LockStatusSchema = kcaData(
-  z
-    .object({
-      lockStatus: str,
-      doorStatusRearLeft: str,
-      doorStatusRearRight: str,
-      doorStatusDriver: str,
-      doorStatusPassenger: str,
-      hatchStatus: str,
-      lastUpdateTime: str,
-    })
-    .loose(),
-);
-export type RawLockStatus = z.infer<typeof LockStatusSchema>;
-
-export const ResStateSchema = kcaData(z.object({ details: str, code: str }).loose());
-export type RawResState = z.infer<typeof ResStateSchema>;
-
-export const PressureSchema = kcaData(
-  z
-    .object({
-      flPressure: num,
-      frPressure: num,
-      rlPressure: num,
-      rrPressure: num,
-      flStatus: num,
-      frStatus: num,
-      rlStatus: num,
-      rrStatus: num,
-      lastUpdateTime: str,
-    })
-    .loose(),
-);
-export type RawPressure = z.infer<typeof PressureSchema>;
-
-export const NotificationSettingsSchema = kcaData(z.object({}).loose());
-
-export const CarAdapterSchema = kcaData(
-  z
-    .object({
-      vin: str,
-      brand: str,
-      canGeneration: str,
-      carGateway: str,
-      energy: str,
-      modelCode: str,
-      modelCodeDetail: str,
-      modelName: str,
-      tcuCode: str,
-      privacyMode: str,
-      privacyModeUpdateDate: str,
-      svtFlag: bool,
-    })
-    .loose(),
-);
-export type RawCarAdapter = z.infer<typeof CarAdapterSchema>;
-
-// ---- Bare arrays (alerts, contracts, notifications) ----------------------------------------
 
 /** A bare array, or renault-api's wrapping of it ({data: [...]} / {contractList: [...]}). */
 function listBody<T extends z.ZodTypeAny>(item: T, wrapKeys: string[]) {
@@ -349,89 +114,163 @@ function listBody<T extends z.ZodTypeAny>(item: T, wrapKeys: string[]) {
     });
 }
 
-export const AlertSchema = z
-  .object({
-    id: str,
-    alertType: str,
-    alertCode: str,
-    criticity: num,
-    criticityName: str,
-    priority: num,
-    status: num,
-    closureReason: str,
-    mileage: num,
-    mileageUnit: str,
-    nextDate: str,
-    nextMileage: num,
-    function: str,
-    shortDescription: str,
-    longDescription: str,
-    alertCodeTitle: str,
-    alertCodeDescription: str,
-    creationDateTime: str,
-    lastUpdateDateTime: str,
-  })
-  .loose();
-export const AlertsSchema = listBody(AlertSchema, ['data', 'alerts']);
-export type RawAlert = z.infer<typeof AlertSchema>;
+/**
+ * What an accepted action answers: the JSON:API echo `{data: {type, id, attributes}}` (KCA
+ * and some KCM actions), or a KCM command `{commandId, type, status}` (soc-levels).
+ */
+export const ActionEchoSchema = fields({ str: ['commandId', 'type', 'status'] }).extend({
+  data: optObject(fields({ str: ['type', 'id'] }).extend({ attributes: optObject(z.record(z.string(), z.unknown())) })),
+});
 
-export const ContractSchema = z
-  .object({
-    type: str,
-    contractId: str,
-    code: str,
-    group: str,
-    durationMonths: num,
-    startDate: str,
-    endDate: str,
-    status: str,
-    statusLabel: str,
-    description: str,
-  })
-  .loose();
+/** The id an action's answer carries: the echo's data.id, or KCM's commandId. */
+export function actionIdOf(body: unknown): string | undefined {
+  const p = ActionEchoSchema.safeParse(body);
+  return p.success ? (p.data.data?.id ?? p.data.commandId) : undefined;
+}
+
+// ---- Discovery --------------------------------------------------------------------------
+
+export const PersonSchema = fields({ str: ['personId'] }).extend({
+  accounts: z.array(fields({ str: ['accountType', 'accountStatus', 'country'] }).extend({ accountId: z.string() })).default([]),
+});
+
+const Label = optObject(fields({ str: ['code', 'label', 'group'] }));
+export const VehicleDetailsSchema = fields({ str: ['vin', 'registrationNumber', 'engineEnergyType', 'connectivityTechnology'] }).extend({ brand: Label, model: Label, energy: Label });
+export type RawVehicleDetails = z.infer<typeof VehicleDetailsSchema>;
+
+export const VehiclesSchema = fields({ str: ['accountId', 'country'] }).extend({
+  vehicleLinks: z
+    .array(fields({ str: ['brand', 'status'] }).extend({ vin: z.string(), vehicleDetails: optObject(VehicleDetailsSchema) }))
+    .default([])
+    // One damaged link (a VIN missing) must not hide the other cars.
+    .catch([]),
+});
+export type RawVehicles = z.infer<typeof VehiclesSchema>;
+
+export const CarAdapterSchema = kcaData(
+  fields({
+    str: ['vin', 'brand', 'canGeneration', 'carGateway', 'energy', 'modelCode', 'modelCodeDetail', 'modelName', 'tcuCode', 'privacyMode', 'privacyModeUpdateDate'],
+    bool: ['svtFlag'],
+  }),
+);
+export type RawCarAdapter = z.infer<typeof CarAdapterSchema>;
+
+export const ContractSchema = fields({
+  str: ['type', 'contractId', 'code', 'group', 'startDate', 'endDate', 'status', 'statusLabel', 'description'],
+  num: ['durationMonths'],
+});
 export const ContractsSchema = listBody(ContractSchema, ['contractList', 'data']);
 export type RawContract = z.infer<typeof ContractSchema>;
 
-export const NotificationSchema = z
-  .object({
-    notificationId: str,
-    notifDate: str,
-    vin: str,
-    actionType: str,
-    commandType: str,
-    commandResponse: optObject(z.object({ status: str }).loose()),
-  })
-  .loose();
-export const NotificationsSchema = listBody(NotificationSchema, ['data']);
+// ---- Status reads ---------------------------------------------------------------------------
 
-// ---- KCM reads (plain JSON) ---------------------------------------------------------------
+export const BatteryStatusSchema = kcaData(
+  fields({
+    str: ['timestamp'],
+    num: ['batteryLevel', 'batteryAutonomy', 'batteryTemperature', 'batteryCapacity', 'batteryAvailableEnergy', 'plugStatus', 'chargingStatus', 'chargingRemainingTime', 'chargingInstantaneousPower'],
+  }),
+);
+export type RawBatteryStatus = z.infer<typeof BatteryStatusSchema>;
 
-export const SocLevelsSchema = z.object({ lastEnergyUpdateTimestamp: str, socMin: num, socTarget: num }).loose();
+export const CockpitSchema = kcaData(fields({ str: ['timestamp'], num: ['totalMileage', 'fuelAutonomy', 'fuelQuantity'] }));
+export type RawCockpit = z.infer<typeof CockpitSchema>;
+
+export const LocationSchema = kcaData(fields({ str: ['lastUpdateTime'], num: ['gpsLatitude', 'gpsLongitude', 'gpsDirection'] }));
+export type RawLocation = z.infer<typeof LocationSchema>;
+
+export const HvacStatusSchema = kcaData(fields({ str: ['hvacStatus', 'nextHvacStartDate', 'lastUpdateTime'], num: ['externalTemperature', 'internalTemperature', 'socThreshold'] }));
+export type RawHvacStatus = z.infer<typeof HvacStatusSchema>;
+
+export const LockStatusSchema = kcaData(
+  fields({ str: ['lockStatus', 'doorStatusRearLeft', 'doorStatusRearRight', 'doorStatusDriver', 'doorStatusPassenger', 'hatchStatus', 'lastUpdateTime'] }),
+);
+export type RawLockStatus = z.infer<typeof LockStatusSchema>;
+
+export const PressureSchema = kcaData(
+  fields({ str: ['lastUpdateTime'], num: ['flPressure', 'frPressure', 'rlPressure', 'rrPressure', 'flStatus', 'frStatus', 'rlStatus', 'rrStatus'] }),
+);
+export type RawPressure = z.infer<typeof PressureSchema>;
+
+export const ResStateSchema = kcaData(fields({ str: ['details', 'code'] }));
+export type RawResState = z.infer<typeof ResStateSchema>;
+
+export const AlertSchema = fields({
+  str: [
+    'id', 'alertType', 'alertCode', 'criticityName', 'closureReason', 'mileageUnit', 'nextDate', 'function', 'shortDescription', 'longDescription',
+    'alertCodeTitle', 'alertCodeDescription', 'creationDateTime', 'lastUpdateDateTime',
+  ],
+  num: ['criticity', 'priority', 'status', 'mileage', 'nextMileage'],
+});
+export const AlertsSchema = listBody(AlertSchema, ['data', 'alerts']);
+export type RawAlert = z.infer<typeof AlertSchema>;
+
+// ---- Charging and climate settings (spec §5, §6) -------------------------------------------
+
+/** `{id, activated, monday: {...}, ...}`: one weekly slot of charging-settings or hvac-settings. */
+function weekSchedule<T extends z.ZodTypeAny>(day: T) {
+  return fields({ num: ['id'], bool: ['activated'] }).extend(byDay(optObject(day.nullable())));
+}
+
+export const ChargeModeSchema = kcaData(fields({ str: ['chargeMode'] }));
+export type RawChargeMode = z.infer<typeof ChargeModeSchema>;
+
+export const ChargeSlotSchema = weekSchedule(fields({ str: ['startTime'], num: ['duration'] }));
+export type RawChargeSlot = z.infer<typeof ChargeSlotSchema>;
+export const ChargingSettingsSchema = kcaData(fields({ str: ['mode', 'dateTime', 'startDateTime'], num: ['delay'] }).extend({ schedules: lenientArray(ChargeSlotSchema) }));
+export type RawChargingSettings = z.infer<typeof ChargingSettingsSchema>;
+
+/** ZE40's calendar: per day a list of "HHMM" windows; window n of every day is schedule n. */
+const CalendarEntrySchema = fields({ str: ['startTime'], num: ['duration'], bool: ['activationState'] });
+export const ChargeScheduleSchema = kcaData(fields({}).extend({ calendar: optObject(z.object(byDay(lenientArray(CalendarEntrySchema))).loose()) }));
+export type RawChargeSchedule = z.infer<typeof ChargeScheduleSchema>;
+export type RawCalendar = NonNullable<NonNullable<RawChargeSchedule['data']['attributes']>['calendar']>;
+
+export const HvacSlotSchema = weekSchedule(fields({ str: ['readyAtTime'] }));
+export type RawHvacSlot = z.infer<typeof HvacSlotSchema>;
+export const HvacSettingsSchema = kcaData(fields({ str: ['mode', 'dateTime'] }).extend({ schedules: lenientArray(HvacSlotSchema) }));
+export type RawHvacSettings = z.infer<typeof HvacSettingsSchema>;
+
+// KCM reads are plain JSON, not JSON:API.
+export const SocLevelsSchema = fields({ str: ['lastEnergyUpdateTimestamp'], num: ['socMin', 'socTarget'] });
 export type RawSocLevels = z.infer<typeof SocLevelsSchema>;
 
-export const EvProgramSchema = z
-  .object({
-    programActivationStatus: bool,
-    programType: str,
-    programDepartureTime: str,
-    programActivationMonday: bool,
-    programActivationTuesday: bool,
-    programActivationWednesday: bool,
-    programActivationThursday: bool,
-    programActivationFriday: bool,
-    programActivationSaturday: bool,
-    programActivationSunday: bool,
-  })
-  .loose();
-export const EvSettingsSchema = z
-  .object({
-    lastSettingsUpdateTimestamp: str,
-    delegatedActivated: bool,
-    chargeModeRq: str,
-    chargeTimeStart: str,
-    chargeDuration: num,
-    preconditioningTemperature: num,
-    programs: lenientArray(EvProgramSchema),
-  })
-  .loose();
+export const EvProgramSchema = fields({
+  str: ['programType', 'programDepartureTime'],
+  bool: [
+    'programActivationStatus', 'programActivationMonday', 'programActivationTuesday', 'programActivationWednesday', 'programActivationThursday',
+    'programActivationFriday', 'programActivationSaturday', 'programActivationSunday',
+  ],
+});
+export type RawEvProgram = z.infer<typeof EvProgramSchema>;
+export const EvSettingsSchema = fields({
+  str: ['lastSettingsUpdateTimestamp', 'chargeModeRq', 'chargeTimeStart'],
+  num: ['chargeDuration', 'preconditioningTemperature'],
+  bool: ['delegatedActivated'],
+}).extend({ programs: lenientArray(EvProgramSchema) });
 export type RawEvSettings = z.infer<typeof EvSettingsSchema>;
+
+// ---- History (spec §5: charges, charge-history; hvac shapes are pyze's, kept loose) ---------
+
+export const ChargeRecordSchema = fields({
+  str: ['chargeStartDate', 'chargeEndDate', 'chargePower', 'chargeEndStatus'],
+  // chargeDuration: minutes on most cars, seconds on some (ZE50): see history-map.ts.
+  num: ['chargeDuration', 'chargeStartBatteryLevel', 'chargeEndBatteryLevel', 'chargeBatteryLevelRecovered', 'chargeEnergyRecovered', 'chargeStartInstantaneousPower'],
+});
+export const ChargesSchema = kcaData(fields({}).extend({ charges: lenientArray(ChargeRecordSchema) }));
+export type RawCharges = z.infer<typeof ChargesSchema>;
+
+// chargeSummaries is absent when there were no charges (myRenaultLC changelog).
+const ChargeSummarySchema = fields({ str: ['day', 'month'], num: ['totalChargesNumber', 'totalChargesDuration', 'totalChargesErrors'] });
+export const ChargeHistorySchema = kcaData(fields({}).extend({ chargeSummaries: lenientArray(ChargeSummarySchema) }));
+export type RawChargeHistory = z.infer<typeof ChargeHistorySchema>;
+
+export const HvacSessionsSchema = kcaData(fields({}).extend({ hvacSessions: lenientArray(fields({})) }));
+export const HvacHistorySchema = kcaData(fields({}).extend({ hvacSessionsSummaries: lenientArray(fields({})) }));
+export const NotificationSettingsSchema = kcaData(fields({}));
+
+// ---- Notifications (command tracking, spec §4.7) --------------------------------------------
+
+export const NotificationSchema = fields({ str: ['notificationId', 'notifDate', 'vin', 'actionType', 'commandType'] }).extend({
+  commandResponse: optObject(fields({ str: ['status'] })),
+});
+export const NotificationsSchema = listBody(NotificationSchema, ['data']);
