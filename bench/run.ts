@@ -1,83 +1,133 @@
 /**
- * `npm run bench`: request counts and speed, printed as ratios (never asserted by tests).
- * Everything runs against the simulator on 127.0.0.1.
+ * `npm run bench`: request counts, speed and memory against the simulator on 127.0.0.1, each
+ * figure measured side by side with what it is compared to; printed as ratios and written to
+ * bench/results.json. Never asserted by tests.
  */
 import { performance } from 'node:perf_hooks';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
-import { TokenStore, type StatusPart } from '../src/core';
-import { getProvider } from '../src/brands';
-import { AccountSession } from '../src/features/session';
-import { startSimulator } from '../src/sim';
+import type { StatusPart } from '../src/core';
+import { createSession } from '../src/features/accounts';
+import type { AccountSession } from '../src/features/session';
+import { startSimulator, type Simulator } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../src/sim/renault';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
 
-async function main(): Promise<void> {
-  const sim = await startSimulator({ port: 0, renault: { quota: false } });
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cc-bench-'));
-  const provider = getProvider('renault');
-  const session = new AccountSession({
-    key: 'bench',
-    provider,
-    config: provider.resolveConfig({
+type Results = Record<string, Record<string, number>>;
+
+/** A session of the simulator's demo Renault user, with a budget that never stops the bench. */
+function renault(sim: Simulator, userDir: string, key: string): AccountSession {
+  return createSession({
+    key,
+    userDir,
+    settings: {
       provider: 'renault',
       locale: 'fr_FR',
       username: DEMO_RENAULT_USER,
       password: DEMO_RENAULT_PASSWORD,
       servers: { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl },
-    }),
-    store: new TokenStore(dir),
-    budget: { limit: 100_000, reserve: 0 },
+      budgetPerHour: 600,
+    },
   });
-  const vehicles = await session.vehicles();
-  const vin = vehicles[0]?.vin ?? '';
+}
 
-  // 1. Coalescing: 20 status nodes polling one car, 10 rounds.
-  sim.renault.resetStats();
+/** Gigya calls of a sign-in: login, account info, JWT. */
+function signInCalls(sim: Simulator): number {
+  const s = sim.renault.stats;
+  return s.logins + s.getAccountInfo + s.getJwt;
+}
+
+async function coalescing(sim: Simulator, userDir: string, vin: string): Promise<Record<string, number>> {
   const nodes = 20;
   const rounds = 10;
-  for (let r = 0; r < rounds; r++) {
-    await Promise.all(Array.from({ length: nodes }, () => session.readStatus(vin, PARTS, { maxAgeMs: 0 })));
-  }
-  const calls = sim.renault.stats.kamereon;
-  const naive = nodes * rounds * 4;
-  console.log(`coalescing: ${calls} cloud calls for ${nodes * rounds} node reads; naive ${naive}; ratio ${(calls / naive).toFixed(3)}`);
-
-  // 2. Sign-in single flight: 200 concurrent callers on a fresh session.
-  await session.close();
-  await fs.rm(dir, { recursive: true, force: true });
-  const fresh = new AccountSession({
-    key: 'bench2',
-    provider,
-    config: session.config,
-    store: new TokenStore(dir),
-    budget: { limit: 100_000, reserve: 0 },
-  });
+  // Shared: 20 status nodes on one account session.
+  const shared = renault(sim, userDir, 'shared');
+  await shared.vehicles();
   sim.renault.resetStats();
-  await Promise.all(Array.from({ length: 200 }, () => fresh.getAuth()));
-  console.log(`sign-in: ${sim.renault.stats.logins} login and ${sim.renault.stats.getJwt} JWT for 200 concurrent callers; ratio ${((sim.renault.stats.logins + sim.renault.stats.getJwt) / 200).toFixed(3)}`);
+  for (let r = 0; r < rounds; r++) await Promise.all(Array.from({ length: nodes }, () => shared.readStatus(vin, PARTS, { maxAgeMs: 0 })));
+  const sharedCalls = sim.renault.stats.kamereon;
+  await shared.close();
+  // Unshared: the same reads, each node with a session of its own (no shared cache or read).
+  const own = Array.from({ length: nodes }, (_, i) => renault(sim, userDir, `own-${i}`));
+  for (const s of own) await s.vehicles();
+  sim.renault.resetStats();
+  for (let r = 0; r < rounds; r++) await Promise.all(own.map((s) => s.readStatus(vin, PARTS, { maxAgeMs: 0 })));
+  const ownCalls = sim.renault.stats.kamereon;
+  for (const s of own) await s.close();
+  return { nodeReads: nodes * rounds, sharedCalls, unsharedCalls: ownCalls, ratio: sharedCalls / ownCalls };
+}
 
-  // 3. Latency of one status read (keep-alive) vs. the first one.
-  const t0 = performance.now();
-  await fresh.readStatus(vin, PARTS, { maxAgeMs: 0 });
-  const first = performance.now() - t0;
-  const n = 50;
-  const t1 = performance.now();
-  for (let i = 0; i < n; i++) await fresh.readStatus(vin, PARTS, { maxAgeMs: 0 });
-  const each = (performance.now() - t1) / n;
-  console.log(`status read: first ${first.toFixed(1)} ms, then ${each.toFixed(1)} ms each; ratio ${(each / first).toFixed(2)} (keep-alive reuse)`);
-
-  // 4. Memory per cached vehicle status.
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 200; i++) await fresh.readStatus(vin, PARTS, { maxAgeMs: 0 });
-  const after = process.memoryUsage().heapUsed;
-  console.log(`memory: heap grew ${((after - before) / 1024).toFixed(0)} KiB over 200 reads of one car; ratio ${(after / before).toFixed(2)}`);
-
+async function singleFlight(sim: Simulator, userDir: string): Promise<Record<string, number>> {
+  const fresh = renault(sim, userDir, 'fresh');
+  sim.renault.resetStats();
+  const callers = 200;
+  await Promise.all(Array.from({ length: callers }, () => fresh.getAuth()));
+  const calls = signInCalls(sim);
   await fresh.close();
-  await sim.close();
-  await fs.rm(dir, { recursive: true, force: true });
+  // One caller alone, for comparison: the same number of calls is the goal.
+  await fs.rm(path.join(userDir, 'connected-car'), { recursive: true, force: true });
+  const alone = renault(sim, userDir, 'alone');
+  sim.renault.resetStats();
+  await alone.getAuth();
+  const aloneCalls = signInCalls(sim);
+  await alone.close();
+  return { callers, signInCalls: calls, oneCallerSignInCalls: aloneCalls, ratio: calls / aloneCalls };
+}
+
+async function latency(sim: Simulator, userDir: string, vin: string): Promise<Record<string, number>> {
+  const session = renault(sim, userDir, 'latency');
+  const t0 = performance.now();
+  await session.readStatus(vin, PARTS, { maxAgeMs: 0 }); // includes the sign-in and the vehicle list
+  const coldMs = performance.now() - t0;
+  const n = 25;
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) await session.readStatus(vin, PARTS, { maxAgeMs: 0 });
+  const warmMs = (performance.now() - t1) / n;
+  await session.close();
+  return { coldMs, warmMs, ratio: warmMs / coldMs };
+}
+
+async function memory(sim: Simulator, userDir: string, vin: string): Promise<Record<string, number>> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const session = renault(sim, userDir, 'memory');
+  await session.readStatus(vin, PARTS, { maxAgeMs: 0 });
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100; i++) await session.readStatus(vin, PARTS, { maxAgeMs: 0 });
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  await session.close();
+  return { reads: 100, heapGrowthKiB: (after - before) / 1024, ratio: after / before, collected: gc ? 1 : 0 };
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator({ port: 0, renault: { quota: false } });
+  const userDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cc-bench-'));
+  try {
+    const probe = renault(sim, userDir, 'probe');
+    const vin = (await probe.vehicles())[0]?.vin ?? '';
+    await probe.close();
+    const results: Results = {
+      coalescing: await coalescing(sim, userDir, vin),
+      signInSingleFlight: await singleFlight(sim, userDir),
+      statusReadLatency: await latency(sim, userDir, vin),
+      memory: await memory(sim, userDir, vin),
+    };
+    const c = results.coalescing ?? {};
+    const f = results.signInSingleFlight ?? {};
+    const l = results.statusReadLatency ?? {};
+    const m = results.memory ?? {};
+    console.log(`coalescing: ${c.sharedCalls} cloud calls for ${c.nodeReads} node reads on one account, ${c.unsharedCalls} with a session per node; ratio ${c.ratio?.toFixed(3)}`);
+    console.log(`sign-in: ${f.signInCalls} Gigya calls for ${f.callers} concurrent callers, ${f.oneCallerSignInCalls} for one; ratio ${f.ratio?.toFixed(2)}`);
+    console.log(`status read: cold ${l.coldMs?.toFixed(1)} ms (sign-in included), warm ${l.warmMs?.toFixed(1)} ms; ratio ${l.ratio?.toFixed(2)}`);
+    console.log(`memory: heap grew ${m.heapGrowthKiB?.toFixed(0)} KiB over ${m.reads} reads of one car${m.collected ? ' (after GC)' : ' (no GC: run with --expose-gc)'}; ratio ${m.ratio?.toFixed(2)}`);
+    await fs.writeFile(path.join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await sim.close();
+    await fs.rm(userDir, { recursive: true, force: true });
+  }
 }
 
 main().catch((e: unknown) => {
