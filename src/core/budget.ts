@@ -13,6 +13,8 @@ export interface BudgetOptions {
   basePauseMs?: number;
   /** Longest pause when "too many" repeats. */
   maxPauseMs?: number;
+  /** Longest pause the cloud may name (a time further away is taken as this one). */
+  maxNamedPauseMs?: number;
   clock?: Clock;
   /** Error code when spent: RATE_LIMITED (per-hour style) or QUOTA_EXCEEDED (daily quota). */
   code?: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
@@ -41,6 +43,7 @@ export class CallBudget {
   readonly reserve: number;
   private readonly basePauseMs: number;
   private readonly maxPauseMs: number;
+  private readonly maxNamedPauseMs: number;
   private readonly code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
   /** Called whenever the budget changes, e.g. to persist it. */
   onChange?: () => void;
@@ -51,6 +54,7 @@ export class CallBudget {
     this.reserve = Math.min(options.reserve ?? 0, options.limit);
     this.basePauseMs = options.basePauseMs ?? 15 * 60_000;
     this.maxPauseMs = options.maxPauseMs ?? 4 * 3600_000;
+    this.maxNamedPauseMs = options.maxNamedPauseMs ?? 86_400_000;
     this.clock = options.clock ?? systemClock;
     this.code = options.code ?? 'RATE_LIMITED';
   }
@@ -116,16 +120,21 @@ export class CallBudget {
   }
 
   /**
-   * The cloud said "too many": pause until it says, or for the base pause doubled per
-   * repeat within the last pause window. Returns the end of the pause.
+   * The cloud said "too many". When it names a time (Retry-After, a quota's reset), pause until
+   * then, as given (capped at maxNamedPauseMs); when it names none, pause for the base pause,
+   * doubled per repeat within the last pause window. Returns the end of the pause.
    */
   penalize(retryAt?: number): number {
     const now = this.clock.now();
-    if (now - this.lastStrikeAt > this.maxPauseMs) this.strikes = 0;
-    const own = Math.min(this.maxPauseMs, this.basePauseMs * 2 ** this.strikes);
-    this.strikes++;
-    this.lastStrikeAt = now;
-    this.pausedUntil = Math.max(this.pausedUntil, retryAt ?? 0, now + own);
+    if (retryAt !== undefined && Number.isFinite(retryAt)) {
+      this.pausedUntil = Math.max(this.pausedUntil, Math.min(retryAt, now + this.maxNamedPauseMs));
+    } else {
+      if (now - this.lastStrikeAt > this.maxPauseMs) this.strikes = 0;
+      const own = Math.min(this.maxPauseMs, this.basePauseMs * 2 ** this.strikes);
+      this.strikes++;
+      this.lastStrikeAt = now;
+      this.pausedUntil = Math.max(this.pausedUntil, now + own);
+    }
     this.onChange?.();
     return this.pausedUntil;
   }

@@ -164,10 +164,22 @@ describe('core/budget', () => {
     assert.equal(b.penalize() - clock.now(), 15 * MIN);
   });
 
-  it('penalize with a nearer retryAt still pauses for its own time', () => {
+  it('penalize honours a time the cloud names as given (5 s is 5 s), caps it, and does not escalate the next pause', async () => {
     const clock = new ManualClock();
-    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock });
-    assert.equal(b.penalize(clock.now() + 1000), clock.now() + 15 * MIN);
+    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock, maxNamedPauseMs: DAY });
+    const t0 = clock.now();
+    assert.equal(b.penalize(t0 + 5_000), t0 + 5_000);
+    assert.equal(b.canTake('explicit'), false);
+    await clock.advance(5_000);
+    assert.equal(b.canTake('explicit'), true, 'calls resume when the cloud said');
+    const t1 = clock.now();
+    assert.equal(b.penalize(t1 + 10 * MIN), t1 + 10 * MIN);
+    await clock.advance(10 * MIN);
+    const t2 = clock.now();
+    assert.equal(b.penalize(t2 + 3 * DAY), t2 + DAY, 'a time further than the cap is taken as the cap');
+    await clock.advance(DAY);
+    // Named pauses are no strikes: a pause without a time still starts at the base.
+    assert.equal(b.penalize() - clock.now(), 15 * MIN);
   });
 
   it('calls onChange on take and penalize, not on a refused take', () => {
