@@ -1,6 +1,6 @@
-import { CarError, COMMANDS, ERROR_CODES, toCarError, type CommandResult, type CommandStep, type ErrorCode } from '../core';
+import { CarError, COMMANDS, ERROR_CODES, type CommandResult, type CommandStep, type ErrorCode } from '../core';
 import { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS, type CommandDefaults } from '../features/commands';
-import { accountGuard, handleInput, knownVehicle, localTime, refuseSettings, StatusDot } from './kit';
+import { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, NodeStatus, RedApi, RedNode } from './red';
 
 interface CarCommandDef extends NodeDef {
@@ -38,16 +38,12 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    let runner: CommandRunner;
-    let defaults: CommandDefaults;
-    try {
-      defaults = defaultsFrom(def);
+    const checked = checkSettings(node, () => {
       const seconds = def.timeout === undefined || String(def.timeout).trim() === '' ? DEFAULT_COMMAND_TIMEOUT_MS / 1000 : Number(def.timeout);
-      runner = new CommandRunner({ session, vin, allowUnlock: def.allowUnlock === true, timeoutMs: seconds * 1000 });
-    } catch (e) {
-      refuseSettings(node, toCarError(e, 'BAD_INPUT'));
-      return;
-    }
+      return { defaults: defaultsFrom(def), runner: new CommandRunner({ session, vin, allowUnlock: def.allowUnlock === true, timeoutMs: seconds * 1000 }) };
+    });
+    if (!checked) return;
+    const { defaults, runner } = checked;
     const withSteps = def.steps === true;
     const topic = `car/${vin}/command`;
     const dot = new StatusDot(RED, node, session);

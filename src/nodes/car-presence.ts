@@ -1,11 +1,10 @@
-import * as os from 'node:os';
 import { toCarError, type CarError } from '../core';
 import type { PresenceEvent, PresenceUpdate } from '../core/presence';
 import { homeFromSettings } from '../features/presence';
 import { PresenceTracker, presenceOptionsFrom, type PresenceText, type Tracked } from '../features/presence-tracker';
 import type { Say } from '../features/texts';
 import { nodeFile } from '../features/trip-store';
-import { accountGuard, commonKey, handleInput, refuseSettings, reportError, StatusDot, type AccountNode } from './kit';
+import { accountGuard, checkSettings, commonKey, handleInput, reportError, StatusDot, userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, NodeMessage, RedApi, RedNode, SendFn } from './red';
 
 interface CarPresenceDef extends NodeDef {
@@ -30,15 +29,9 @@ export = function register(RED: RedApi): void {
     // Without an account or a vehicle, positions come from messages (a phone, OwnTracks, car-status).
     const guarded = accountGuard(RED, node, def, { account: 'optional', vehicle: 'optional' });
     if (!guarded) return;
-    let options;
-    try {
-      options = presenceOptionsFrom(def, home(), say);
-    } catch (e) {
-      refuseSettings(node, toCarError(e, 'BAD_INPUT'));
-      return;
-    }
+    const options = checkSettings(node, () => presenceOptionsFrom(def, home(), say));
+    if (!options) return;
     const { session, vin } = guarded;
-    const userDir = typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
     const dot = new StatusDot(RED, node, session);
 
     const show = (u: PresenceUpdate): void => {
@@ -58,7 +51,7 @@ export = function register(RED: RedApi): void {
     };
 
     const tracker = new PresenceTracker({
-      file: nodeFile(userDir, 'presence', node.id),
+      file: nodeFile(userDirOf(RED), 'presence', node.id),
       options,
       ...(session ? { session } : {}),
       ...(vin ? { vin } : {}),

@@ -1,6 +1,6 @@
-import { toCarError, type CarError, type VehicleStatus } from '../core';
+import type { CarError, VehicleStatus } from '../core';
 import { isStale, parseParts, StatusPoller, summarize, type StatusEvent } from '../features/status';
-import { accountGuard, handleInput, knownVehicle, refuseSettings, reportError, StatusDot } from './kit';
+import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarStatusDef extends NodeDef {
@@ -19,13 +19,8 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    let parts;
-    try {
-      parts = parseParts(def.parts);
-    } catch (e) {
-      refuseSettings(node, toCarError(e, 'BAD_INPUT'));
-      return;
-    }
+    const parts = checkSettings(node, () => parseParts(def.parts));
+    if (!parts) return;
     const minutes = Number(def.interval ?? 10);
     const poller = new StatusPoller({
       session,

@@ -1,9 +1,8 @@
-import * as os from 'node:os';
-import { toCarError, type CarError } from '../core';
+import type { CarError } from '../core';
 import { nodeFile } from '../features/trip-store';
 import type { Say } from '../features/texts';
 import { tripInputFrom, TripRecorder, tripSettingsFrom, type Recorded, type TripText } from '../features/trip-recorder';
-import { accountGuard, handleInput, localTime, refuseSettings, reportError, StatusDot } from './kit';
+import { accountGuard, checkSettings, handleInput, localTime, reportError, StatusDot, userDirOf } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode, SendFn } from './red';
 
 interface CarTripsDef extends NodeDef {
@@ -22,15 +21,9 @@ export = function register(RED: RedApi): void {
     // Without an account the node learns its vehicle from the first status it receives.
     const guarded = accountGuard(RED, node, def, { account: 'optional', vehicle: 'required' });
     if (!guarded) return;
-    let settings;
-    try {
-      settings = tripSettingsFrom(def, say);
-    } catch (e) {
-      refuseSettings(node, toCarError(e, 'BAD_INPUT'));
-      return;
-    }
+    const settings = checkSettings(node, () => tripSettingsFrom(def, say));
+    if (!settings) return;
     const { session, vin } = guarded;
-    const userDir = typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
     const dot = new StatusDot(RED, node, session);
 
     const showSummary = (): void => {
@@ -53,7 +46,7 @@ export = function register(RED: RedApi): void {
     const sendLater: SendFn = (m) => node.send(m as (NodeMessage | null)[]);
 
     const recorder = new TripRecorder({
-      file: nodeFile(userDir, 'history', node.id),
+      file: nodeFile(userDirOf(RED), 'history', node.id),
       ...(session ? { session } : {}),
       ...(vin ? { vin } : {}),
       ...settings,

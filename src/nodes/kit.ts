@@ -3,6 +3,7 @@
  * guard), show a status dot that follows the account (StatusDot), answer inputs (handleInput),
  * and the few formats and texts they share. The node files keep only their own wiring.
  */
+import * as os from 'node:os';
 import { CarError, toCarError, type ErrorCode } from '../core';
 import type { AccountSession, SessionState } from '../features/session';
 import { vehicleInfo, type VehicleInfo } from '../features/vehicle-info';
@@ -53,11 +54,25 @@ export function refuseInputs(node: RedNode, err: CarError): void {
   node.on('input', (_msg, _send, done) => done(err));
 }
 
-/** A setting of the node itself is wrong: the dot shows the code, the log says why, inputs are refused. */
-export function refuseSettings(node: RedNode, err: CarError): void {
-  node.status({ fill: 'red', shape: 'ring', text: err.code });
-  node.error(err);
-  refuseInputs(node, err);
+/**
+ * The node's own settings, as parse reads them. When one is wrong (parse throws), the dot shows
+ * the code, the log says why, every input is refused, and undefined is returned.
+ */
+export function checkSettings<T>(node: RedNode, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (e) {
+    const err = toCarError(e, 'BAD_INPUT');
+    node.status({ fill: 'red', shape: 'ring', text: err.code });
+    node.error(err);
+    refuseInputs(node, err);
+    return undefined;
+  }
+}
+
+/** Node-RED's user directory, where the nodes keep their files (the home directory when unset). */
+export function userDirOf(RED: RedApi): string {
+  return typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
 }
 
 export interface AccountSettings {
