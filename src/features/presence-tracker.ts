@@ -13,7 +13,8 @@ import { vehicleInfo, type VehicleInfo } from './vehicle-info';
  */
 
 /** The texts the tracker says, in the node's language (car-presence.errors.<key>). */
-export type PresenceText = 'number' | 'other-vin' | 'damaged' | 'load' | 'save';
+export const PRESENCE_TEXTS = ['number', 'other-vin', 'damaged', 'load', 'save'] as const;
+export type PresenceText = (typeof PRESENCE_TEXTS)[number];
 
 /** The node's settings as the editor saves them. */
 export interface PresenceSettings {

@@ -27,7 +27,8 @@ export const TripRequestSchema = z.object({
 export type TripRequest = z.infer<typeof TripRequestSchema>;
 
 /** The texts the recorder says, in the node's language (car-trips.errors.<key>). */
-export type TripText = 'capacity' | 'timezone' | 'other-vin' | 'no-history' | 'bad-payload' | 'native-needs-account' | 'damaged' | 'load' | 'save';
+export const TRIP_TEXTS = ['capacity', 'timezone', 'other-vin', 'no-history', 'bad-payload', 'native-needs-account', 'damaged', 'load', 'save'] as const;
+export type TripText = (typeof TRIP_TEXTS)[number];
 
 const DAY = 86_400_000;
 /** How far back native charging sessions are asked for by default. */

@@ -22,18 +22,21 @@ export interface AccountNode {
 /** The package's name: Node-RED names each node set's catalog `<package>/<type>`. */
 export const PACKAGE = 'node-red-contrib-connected-car';
 
-export type CommonText =
-  | 'status.no-account'
-  | 'status.pick-vehicle'
-  | 'status.signing-in'
-  | 'status.waiting'
-  | 'status.reading'
-  | 'status.ok'
-  | 'status.rate-limited'
-  | 'errors.no-account'
-  | 'errors.account-missing'
-  | 'errors.not-deployed'
-  | 'errors.no-vehicle';
+/** The texts every car node shows, kept once (car-account.common in each language). */
+export const COMMON_TEXTS = [
+  'status.no-account',
+  'status.pick-vehicle',
+  'status.signing-in',
+  'status.waiting',
+  'status.reading',
+  'status.ok',
+  'status.rate-limited',
+  'errors.no-account',
+  'errors.account-missing',
+  'errors.not-deployed',
+  'errors.no-vehicle',
+] as const;
+export type CommonText = (typeof COMMON_TEXTS)[number];
 
 /**
  * The key of a text every car node shows. They live once, in car-account's catalog: a key with
