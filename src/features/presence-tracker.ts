@@ -176,6 +176,7 @@ export class PresenceTracker {
 
   /** Stops the timer and following the account, and writes the state; a deleted node (`removed`) takes its file with it. */
   async close(removed: boolean): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;

@@ -264,6 +264,7 @@ export class TripRecorder {
 
   /** Stops following the account and writes the history; a deleted node (`removed`) takes its file with it. */
   async close(removed: boolean): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.session?.off('status', this.onStatus);
     this.clock.clearTimeout(this.saveTimer);

@@ -2,42 +2,14 @@ import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ChargeSessionSchema, HistorySummarySchema, TripSchema, type ChargeSession, type HistorySummary, type Trip, type VehicleStatus } from '../../src/core';
+import { ChargeSessionSchema, HistorySummarySchema, TripSchema, type ChargeSession, type HistorySummary, type Trip } from '../../src/core';
 import type { AccountSession } from '../../src/features/session';
+import { ARRIVE, DRIVE, HOME_AT, OFFICE, status } from '../trips/drive';
 import { caughtError, collect, helper, helpers, nodeModule, reply, until, useNodeRed, wait, type CaughtError } from './nr-helper';
 
 const R5 = 'VF1R5E00125R50002';
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-status'), nodeModule('car-trips')];
-const OFFICE = { lat: 48.8921, lon: 2.2376 };
-
-/** A VehicleStatus as car-status sends it, minutes after 2026-03-02 06:00 UTC. */
-function status(minute: number, o: { km: number; lat: number; lon: number; fixAt?: number; soc: number; charging?: 'charging' | 'not_charging'; vin?: string }): VehicleStatus {
-  const at = (m: number): string => new Date(Date.parse('2026-03-02T06:00:00Z') + m * 60_000).toISOString();
-  return {
-    vin: o.vin ?? 'VTEST',
-    provider: 'renault',
-    fetchedAt: at(minute),
-    updatedAt: at(minute),
-    mileageKm: o.km,
-    battery: { socPercent: o.soc, updatedAt: at(minute) },
-    charging: { state: o.charging ?? 'not_charging', plug: o.charging === 'charging' ? 'plugged' : 'unplugged', updatedAt: at(minute) },
-    position: { latitude: o.lat, longitude: o.lon, updatedAt: at(o.fixAt ?? -60) },
-  };
-}
-const HOME_AT = { km: 1000, lat: 48.8566, lon: 2.3522 };
-const DRIVE = [
-  status(0, { ...HOME_AT, soc: 80 }),
-  status(10, { ...HOME_AT, soc: 80 }),
-  status(20, { ...HOME_AT, soc: 78 }), // on the road, the fix not committed yet
-];
-const ARRIVE = [
-  status(40, { km: 1020, ...OFFICE, fixAt: 38, soc: 76 }),
-  status(50, { km: 1020, ...OFFICE, fixAt: 38, soc: 76, charging: 'charging' }),
-  status(110, { km: 1020, ...OFFICE, fixAt: 38, soc: 90, charging: 'charging' }),
-  status(120, { km: 1020, ...OFFICE, fixAt: 38, soc: 92 }),
-];
-
 describe('car-trips node', () => {
   const fx = useNodeRed();
   const flow = (extra: Record<string, unknown> = {}): unknown[] =>
