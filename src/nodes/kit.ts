@@ -9,8 +9,6 @@ import type { AccountSession, SessionState } from '../features/session';
 import { vehicleInfo, type VehicleInfo } from '../features/vehicle-info';
 import type { NodeMessage, NodeStatus, RedApi, RedNode, SendFn } from './red';
 
-export { vehicleInfo, type VehicleInfo };
-
 /** What a car node reads from its car-account config node (src/nodes/car-account.ts). */
 export interface AccountNode {
   readonly type: string;
@@ -53,7 +51,7 @@ export function localTime(at: number | string, withSeconds = false): string {
 }
 
 /** Answers every input with err: nothing is sent, Catch nodes get err.code. */
-export function refuseInputs(node: RedNode, err: CarError): void {
+function refuseInputs(node: RedNode, err: CarError): void {
   node.on('input', (_msg, _send, done) => done(err));
 }
 
@@ -130,9 +128,10 @@ export interface AccountStates {
 }
 
 /**
- * A node's status dot: the node's own state (ok, busy, waiting, an error), and over it the
- * account's while it signs in (yellow) or is stopped (red, with the code). When the account is
- * back the node's own dot returns. Stops following the account when the node closes.
+ * A node's status dot: the node's own state (ok, busy, waiting, an error), and the account's
+ * when it starts signing in (yellow) or stops (red, with the code), until the node shows a newer
+ * state of its own. When the account is back, the node's last own dot returns. Stops following
+ * the account when the node closes.
  */
 export class StatusDot {
   private own: NodeStatus = {};
