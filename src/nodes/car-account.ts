@@ -1,20 +1,17 @@
-import * as os from 'node:os';
 import { toCarError } from '../core';
 import { AccountRegistry, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
-import type { AccountSession, SessionState } from '../features/session';
+import type { SessionState } from '../features/session';
+import { userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
 
 type CarAccountDef = NodeDef & AccountDef;
 
-interface CarAccountNode extends RedNode {
-  session?: AccountSession;
-  /** Why there is no session (a setting is wrong). */
-  configError?: string;
-}
+/** The config node: its session (shared with the other nodes of the same cloud account), or why it has none. */
+type CarAccountNode = RedNode & AccountNode;
 
 export = function register(RED: RedApi): void {
   // One session per cloud account, shared by the account nodes that name it.
-  const accounts = new AccountRegistry(typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir());
+  const accounts = new AccountRegistry(userDirOf(RED));
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);

@@ -1,10 +1,8 @@
-import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { startSimulator, type Simulator } from '../../src/sim';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-import { accountFile, helper, nextMessage, nodeModule } from './nr-helper';
+import { accountFile, caughtError, helper, helpers, nodeModule, reply, useNodeRed } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-status')];
@@ -21,46 +19,15 @@ interface PostRequest {
 const admin = (): PostRequest => helper.request() as unknown as PostRequest;
 
 describe('car-account node: two-factor code and token sign-in', () => {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    userDir = await tempDir('cc-account-');
-    helper.settings({ userDir });
-    await helper.startServer();
-    sim.renault.resetStats();
-    sim.renault.setTfa(DEMO_RENAULT_USER, false);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await removeDir(userDir);
-  });
-
-  function flow(account: Record<string, unknown> = {}): unknown[] {
-    return [
-      { id: 'tab', type: 'tab' },
-      { id: 'acc', type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl, ...account },
-      { id: 'status', z: 'tab', type: 'car-status', account: 'acc', vin: ZOE, interval: 60, parts: 'battery', onlyOnChange: false, wires: [['out']] },
-      { id: 'out', z: 'tab', type: 'helper' },
-      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', z: 'tab', type: 'helper' },
-    ];
-  }
-  const password = (): Record<string, unknown> => structuredClone({ acc: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } });
+  const fx = useNodeRed();
+  beforeEach(() => fx.sim.renault.setTfa(DEMO_RENAULT_USER, false));
+  const flow = (account: Record<string, unknown> = {}): unknown[] =>
+    fx.flow([{ id: 'status', type: 'car-status', account: 'acc', vin: ZOE, interval: 60, parts: 'battery', onlyOnChange: false, wires: [['out']] }, ...helpers('out')], fx.renaultAccount('acc', account));
 
   it('says a code was sent, takes it through the protected admin endpoint, and needs no new code after a restart', async () => {
-    sim.renault.setTfa(DEMO_RENAULT_USER, true);
-    await helper.load(nodes, flow(), password());
-    const caught = nextMessage(helper.getNode('caught'));
-    helper.getNode('status').receive({ payload: 'go' });
-    const error = (await caught).error as { code: string; message: string };
+    fx.sim.renault.setTfa(DEMO_RENAULT_USER, true);
+    await helper.load(nodes, flow(), fx.credentials());
+    const error = await caughtError('status', { payload: 'go' });
     assert.equal(error.code, 'TFA_REQUIRED');
     assert.match(error.message, /sent a sign-in code to d\*\*\*@example\.com/);
 
@@ -74,7 +41,7 @@ describe('car-account node: two-factor code and token sign-in', () => {
       'the account says, once, where the code was sent',
     );
 
-    const code = sim.renault.lastTfaCode ?? '';
+    const code = fx.sim.renault.lastTfaCode ?? '';
     assert.match(code, /^\d{6}$/);
     const wrong = code === '000000' ? '111111' : '000000';
     const refused = await admin().post('/connected-car/accounts/acc/code').send({ code: wrong });
@@ -91,26 +58,22 @@ describe('car-account node: two-factor code and token sign-in', () => {
     assert.equal(accepted.body.phase, 'ready');
     assert.ok(!JSON.stringify(accepted.body).includes(code));
 
-    const out = nextMessage(helper.getNode('out'));
-    helper.getNode('status').receive({});
-    assert.equal(((await out).payload as { vin: string }).vin, ZOE);
+    assert.equal(((await reply('status', {})).payload as { vin: string }).vin, ZOE);
 
     // Restart (unload, load again with the same user directory): no code, no login.
     await helper.unload();
-    const logins = sim.renault.stats.logins;
-    const codeSends = sim.renault.stats.gigyaOther;
-    await helper.load(nodes, flow(), password());
-    const again = nextMessage(helper.getNode('out'));
-    helper.getNode('status').receive({});
-    await again;
-    assert.equal(sim.renault.stats.logins, logins);
-    assert.equal(sim.renault.stats.gigyaOther, codeSends);
-    const file = await fs.readFile(await accountFile(userDir), 'utf8');
+    const logins = fx.sim.renault.stats.logins;
+    const codeSends = fx.sim.renault.stats.gigyaOther;
+    await helper.load(nodes, flow(), fx.credentials());
+    await reply('status', {});
+    assert.equal(fx.sim.renault.stats.logins, logins);
+    assert.equal(fx.sim.renault.stats.gigyaOther, codeSends);
+    const file = await fs.readFile(await accountFile(fx.userDir), 'utf8');
     assert.ok(!file.includes(code), 'the code is not stored');
   });
 
   it('answers 404 for an unknown account and 400 when no code is awaited', async () => {
-    await helper.load(nodes, flow(), password());
+    await helper.load(nodes, flow(), fx.credentials());
     const none = await admin().post('/connected-car/accounts/nope/code').send({ code: '123456' });
     assert.equal(none.status, 404);
     const notWaiting = await admin().post('/connected-car/accounts/acc/code').send({ code: '123456' });
@@ -120,27 +83,23 @@ describe('car-account node: two-factor code and token sign-in', () => {
 
   it('signs in with a pasted token and account id, never with a password', async () => {
     const post = async (method: string, form: Record<string, string>): Promise<Record<string, unknown>> =>
-      (await (await fetch(`${sim.renault.gigyaUrl}/${method}`, { method: 'POST', body: new URLSearchParams({ ApiKey: DEFAULT_GIGYA_API_KEY, ...form }) })).json()) as Record<string, unknown>;
+      (await (await fetch(`${fx.sim.renault.gigyaUrl}/${method}`, { method: 'POST', body: new URLSearchParams({ ApiKey: DEFAULT_GIGYA_API_KEY, ...form }) })).json()) as Record<string, unknown>;
     const login = await post('accounts.login', { loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD });
     const jwt = String((await post('accounts.getJWT', { login_token: (login.sessionInfo as { cookieValue: string }).cookieValue, expiration: '3600' })).id_token);
-    const logins = sim.renault.stats.logins;
-    await helper.load(nodes, flow({ authMode: 'token', accountId: sim.renault.accountIds.myRenault }), { acc: { jwt } });
-    const out = nextMessage(helper.getNode('out'));
-    helper.getNode('status').receive({});
-    assert.ok(((await out).payload as { battery?: { socPercent?: number } }).battery?.socPercent !== undefined);
-    assert.equal(sim.renault.stats.logins, logins);
+    const logins = fx.sim.renault.stats.logins;
+    await helper.load(nodes, flow({ authMode: 'token', accountId: fx.sim.renault.accountIds.myRenault }), { acc: { jwt } });
+    assert.ok(((await reply('status', {})).payload as { battery?: { socPercent?: number } }).battery?.socPercent !== undefined);
+    assert.equal(fx.sim.renault.stats.logins, logins);
     const state = await admin().get('/connected-car/accounts/acc/state');
     assert.ok(!JSON.stringify(state.body).includes(jwt.slice(0, 24)), 'no token in the state');
   });
 
   it('refuses a token sign-in without the token, naming the field', async () => {
-    await helper.load(nodes, flow({ authMode: 'token', accountId: sim.renault.accountIds.myRenault }), {});
+    await helper.load(nodes, flow({ authMode: 'token', accountId: fx.sim.renault.accountIds.myRenault }), {});
     const state = await admin().get('/connected-car/accounts/acc/state');
     assert.equal(state.body.code, 'BAD_INPUT');
     // Nothing to sign in with: the account says what is missing (RED._ gives the key in tests).
     assert.match(String(state.body.message), /errors\.not-set-up/);
-    const caught = nextMessage(helper.getNode('caught'));
-    helper.getNode('status').receive({});
-    assert.equal(((await caught).error as { code: string }).code, 'BAD_INPUT');
+    assert.equal((await caughtError('status', {})).code, 'BAD_INPUT');
   });
 });

@@ -1,12 +1,11 @@
-import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ChargingSettingsSchema } from '../../src/core';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
-import { helper, nextMessage, nodeModule } from './nr-helper';
+import { DEMO_RENAULT_PASSWORD } from '../../src/sim/renault';
+import { PROJECT_ROOT } from '../helpers';
+import { caughtError, helper, helpers, lastStatus, nextMessage, nodeModule, reply, useNodeRed, type CaughtError } from './nr-helper';
 
 const ZE50 = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
@@ -14,54 +13,14 @@ const ZE40 = 'VF1AG000664Z40004';
 const nodes = [nodeModule('car-account'), nodeModule('car-charging')];
 
 describe('car-charging node', () => {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0, renault: { actionDelayMs: 50 } });
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    userDir = await tempDir('cc-charging-');
-    helper.settings({ userDir });
-    await helper.startServer();
-    sim.renault.resetStats();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await removeDir(userDir);
-  });
-
-  function flow(extra: Record<string, unknown> = {}): unknown[] {
-    return [
-      { id: 'tab', type: 'tab' },
-      { id: 'acc', type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl },
-      { id: 'charging', z: 'tab', type: 'car-charging', account: 'acc', vin: ZE50, interval: 0, reread: 0.3, wires: [['out']], ...extra },
-      { id: 'out', z: 'tab', type: 'helper' },
-      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', z: 'tab', type: 'helper' },
-    ];
-  }
-  const credentials = (): Record<string, unknown> => structuredClone({ acc: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } });
-  const lastStatus = (): { fill: string; shape: string; text: string } => helper.getNode('charging').status.lastCall?.args[0] as { fill: string; shape: string; text: string };
-
-  async function read(msg: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    const got = nextMessage(helper.getNode('out'));
-    helper.getNode('charging').receive(msg);
-    return got;
-  }
-
-  async function caughtError(payload: unknown): Promise<{ code: string; message: string }> {
-    const caught = nextMessage(helper.getNode('caught'));
-    helper.getNode('charging').receive({ payload });
-    return (await caught).error as { code: string; message: string };
-  }
+  const fx = useNodeRed({ sim: { renault: { actionDelayMs: 50 } } });
+  const flow = (extra: Record<string, unknown> = {}): unknown[] =>
+    fx.flow([{ id: 'charging', type: 'car-charging', account: 'acc', vin: ZE50, interval: 0, reread: 0.3, wires: [['out']], ...extra }, ...helpers('out')]);
+  const read = (msg: Record<string, unknown> = {}): Promise<Record<string, unknown>> => reply('charging', msg);
+  const refused = (payload: unknown): Promise<CaughtError> => caughtError('charging', { payload });
 
   it('reads the settings on an input message and shows the schedule in the status', async () => {
-    await helper.load(nodes, flow({ vin: ZE40 }), credentials());
+    await helper.load(nodes, flow({ vin: ZE40 }), fx.credentials());
     const msg = await read({ payload: 1_700_000_000_000, keep: 'me' });
     const parsed = ChargingSettingsSchema.safeParse(msg.payload);
     assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues));
@@ -70,11 +29,11 @@ describe('car-charging node', () => {
     assert.equal(msg.topic, `car/${ZE40}/charging`);
     assert.equal((msg.vehicle as { vin: string }).vin, ZE40);
     assert.equal(msg.keep, 'me');
-    assert.deepEqual(lastStatus(), { fill: 'green', shape: 'dot', text: 'car-charging.words.scheduled · 22:30+8h' });
+    assert.deepEqual(lastStatus('charging'), { fill: 'green', shape: 'dot', text: 'car-charging.words.scheduled · 22:30+8h' });
   });
 
   it('writes a change from msg.payload, reads it back and returns the action ids', async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     await read(); // signed in, vehicle known
     const msg = await read({
       payload: { action: 'write', mode: 'scheduled', schedules: [{ id: 2, enabled: true, days: { monday: { start: '22:30', durationMin: 480 }, tuesday: { start: '22:30', durationMin: 480 }, wednesday: { start: '22:30', durationMin: 480 }, thursday: { start: '22:30', durationMin: 480 }, friday: { start: '22:30', durationMin: 480 }, saturday: { start: '22:30', durationMin: 480 }, sunday: { start: '22:30', durationMin: 480 } } }] },
@@ -84,47 +43,47 @@ describe('car-charging node', () => {
     assert.deepEqual(payload.schedules?.find((s) => s.id === 2)?.days.monday, { start: '22:30', durationMin: 480 });
     assert.equal((msg.actionIds as string[]).length, 2);
     assert.equal(msg.applied, true);
-    assert.equal(sim.renault.stats.byEndpoint['actions/charge-schedule'], 1);
-    assert.equal(sim.renault.stats.byEndpoint['actions/charge-mode'], 1);
-    assert.equal(lastStatus().fill, 'green');
-    assert.match(lastStatus().text, /scheduled · \d\d:\d\d\+\d+h/);
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/charge-schedule'], 1);
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/charge-mode'], 1);
+    assert.equal(lastStatus('charging').fill, 'green');
+    assert.match(lastStatus('charging').text ?? '', /scheduled · \d\d:\d\d\+\d+h/);
   });
 
   it('sends BAD_INPUT naming the field for a bad payload, and nothing to the car', async () => {
-    await helper.load(nodes, flow({ vin: R5 }), credentials());
+    await helper.load(nodes, flow({ vin: R5 }), fx.credentials());
     await read();
-    const before = sim.renault.stats.kamereon;
-    const e1 = await caughtError({ targetSocPercent: 'eighty' });
+    const before = fx.sim.renault.stats.kamereon;
+    const e1 = await refused({ targetSocPercent: 'eighty' });
     assert.equal(e1.code, 'BAD_INPUT');
     assert.match(e1.message, /^CarError: targetSocPercent: .*number.*\(got "eighty"\)/);
-    const e2 = await caughtError({ targetSocPercent: 83 });
+    const e2 = await refused({ targetSocPercent: 83 });
     assert.equal(e2.code, 'BAD_INPUT');
     assert.match(e2.message, /targetSocPercent: Renault accepts 55 to 100 in steps of 5 \(got 83\)/);
-    const e3 = await caughtError({ mode: 'now' });
+    const e3 = await refused({ mode: 'now' });
     assert.match(e3.message, /^CarError: mode: allowed "always", "scheduled", "delayed"/);
-    const e4 = await caughtError({ wings: 2 });
+    const e4 = await refused({ wings: 2 });
     assert.match(e4.message, /unknown field wings/);
-    assert.equal(sim.renault.stats.kamereon, before, 'nothing reached the cloud');
-    assert.equal(lastStatus().text, 'BAD_INPUT');
+    assert.equal(fx.sim.renault.stats.kamereon, before, 'nothing reached the cloud');
+    assert.equal(lastStatus('charging').text, 'BAD_INPUT');
   });
 
   it('answers NOT_SUPPORTED without a call when the car cannot take the change', async () => {
-    await helper.load(nodes, flow({ vin: R5 }), credentials());
+    await helper.load(nodes, flow({ vin: R5 }), fx.credentials());
     await read();
-    const before = sim.renault.stats.kamereon;
-    const err = await caughtError({ schedules: [{ id: 1, enabled: true, days: { monday: { start: '22:30', durationMin: 480 } } }] });
+    const before = fx.sim.renault.stats.kamereon;
+    const err = await refused({ schedules: [{ id: 1, enabled: true, days: { monday: { start: '22:30', durationMin: 480 } } }] });
     assert.equal(err.code, 'NOT_SUPPORTED');
     assert.match(err.message, /departureTimers/);
-    assert.equal(sim.renault.stats.kamereon, before);
+    assert.equal(fx.sim.renault.stats.kamereon, before);
   });
 
   it('reads in the background when an interval is set', async () => {
-    await helper.load(nodes, flow({ vin: R5, interval: 10 }), credentials());
+    await helper.load(nodes, flow({ vin: R5, interval: 10 }), fx.credentials());
     const msg = await nextMessage(helper.getNode('out'), 10_000);
     const payload = ChargingSettingsSchema.parse(msg.payload);
     assert.equal(payload.vin, R5);
     assert.equal(payload.targetSocPercent !== undefined, true);
-    assert.match(lastStatus().text, / %$/);
+    assert.match(lastStatus('charging').text ?? '', / %$/);
   });
 
   it('example 05 deploys against the simulator and switches the charge mode on a cheap price', async () => {
@@ -134,29 +93,23 @@ describe('car-charging node', () => {
     };
     const flowNodes = JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'examples', '05-charge-when-cheap.json'), 'utf8')) as Record<string, unknown>[];
     for (const n of flowNodes) {
-      if (n.type === 'car-account') Object.assign(n, { gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl });
+      if (n.type === 'car-account') Object.assign(n, { gigyaUrl: fx.sim.renault.gigyaUrl, kamereonUrl: fx.sim.renault.kamereonUrl });
       else n.z = 'tab';
       // The example waits 30 s before reading back; the test does not.
       if (n.type === 'car-charging') Object.assign(n, { reread: 0.3, wires: [['ex5-debug', 'out']] });
     }
     const all = [nodeModule('car-account'), nodeModule('car-charging'), core('common/20-inject.js'), core('function/10-function.js'), core('common/21-debug.js'), core('common/25-catch.js'), core('common/90-comment.js')];
-    await helper.load(all, [{ id: 'tab', type: 'tab' }, ...flowNodes, { id: 'out', z: 'tab', type: 'helper' }], {
-      'demo-renault-account': { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD },
-    });
-    const got = nextMessage(helper.getNode('out'));
-    helper.getNode('ex5-cheap').receive({});
-    const msg = await got;
+    await helper.load(all, [{ id: 'tab', type: 'tab' }, ...flowNodes, { id: 'out', z: 'tab', type: 'helper' }], fx.credentials(DEMO_RENAULT_PASSWORD, 'demo-renault-account'));
+    const msg = await reply('ex5-cheap', {});
     assert.equal(ChargingSettingsSchema.parse(msg.payload).mode, 'always');
     assert.equal(msg.applied, true);
-    const dear = nextMessage(helper.getNode('out'));
-    helper.getNode('ex5-dear').receive({});
-    assert.equal(ChargingSettingsSchema.parse((await dear).payload).mode, 'scheduled');
-    assert.equal(sim.renault.stats.byEndpoint['actions/charge-mode'], 2);
+    assert.equal(ChargingSettingsSchema.parse((await reply('ex5-dear', {})).payload).mode, 'scheduled');
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/charge-mode'], 2);
   });
 
   it('refuses to start without a vehicle', async () => {
-    await helper.load(nodes, flow({ vin: '' }), credentials());
-    const err = await caughtError(undefined);
+    await helper.load(nodes, flow({ vin: '' }), fx.credentials());
+    const err = await refused(undefined);
     assert.equal(err.code, 'BAD_INPUT');
     assert.match(err.message, /no-vehicle|No vehicle/);
   });

@@ -1,81 +1,28 @@
-import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
+import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
 import { CommandResultSchema, CommandStepSchema, type CommandResult, type CommandStep } from '../../src/core';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { tempDir } from '../helpers';
-import { helper, nextMessage, nodeModule, type HelperNode } from './nr-helper';
+import { caughtError, collect, helper, helpers, lastStatus, nextMessage, nodeModule, useNodeRed, wait, type CaughtError } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-command')];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Collects every message a helper node receives. */
-function collect(node: HelperNode): Record<string, unknown>[] {
-  const got: Record<string, unknown>[] = [];
-  node.on('input', (msg) => got.push(msg));
-  return got;
-}
-
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 describe('car-command node', () => {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0, renault: { quota: false, actionDelayMs: 200 } });
+  const fx = useNodeRed({ sim: { renault: { quota: false, actionDelayMs: 200 } } });
+  beforeEach(() => {
+    fx.sim.renault.setActionDelay(200);
+    fx.sim.renault.car(ZOE).hvacOn = false;
   });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    userDir = await tempDir('cc-nodes-');
-    helper.settings({ userDir });
-    await helper.startServer();
-    sim.renault.setActionDelay(200);
-    sim.renault.car(ZOE).hvacOn = false;
-    sim.renault.resetStats();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    // The account may still be saving the vehicle list it fetched when the node started.
-    await fs.rm(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
-  });
-
-  function flow(extra: Record<string, unknown> = {}): unknown[] {
-    return [
-      { id: 'tab', type: 'tab' },
-      { id: 'acc', type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl },
-      {
-        id: 'cmd',
-        z: 'tab',
-        type: 'car-command',
-        account: 'acc',
-        vin: ZOE,
-        command: '',
-        temperatureC: '',
-        allowUnlock: false,
-        timeout: 3,
-        steps: true,
-        wires: [['result'], ['steps']],
-        ...extra,
-      },
-      { id: 'result', z: 'tab', type: 'helper' },
-      { id: 'steps', z: 'tab', type: 'helper' },
-      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', z: 'tab', type: 'helper' },
-    ];
-  }
-  const credentials = (): Record<string, unknown> => structuredClone({ acc: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } });
-  const actionCalls = (): string[] => Object.keys(sim.renault.stats.byEndpoint).filter((k) => k !== 'persons' && k !== 'vehicles');
-  const lastStatus = (): { fill?: string; shape?: string; text?: string } =>
-    (helper.getNode('cmd').status.lastCall?.args[0] ?? {}) as { fill?: string; shape?: string; text?: string };
+  const flow = (extra: Record<string, unknown> = {}): unknown[] =>
+    fx.flow([
+      { id: 'cmd', type: 'car-command', account: 'acc', vin: ZOE, command: '', temperatureC: '', allowUnlock: false, timeout: 3, steps: true, wires: [['result'], ['steps']], ...extra },
+      ...helpers('result', 'steps'),
+    ]);
+  const actionCalls = (): string[] => Object.keys(fx.sim.renault.stats.byEndpoint).filter((k) => k !== 'persons' && k !== 'vehicles');
+  const refused = (msg: Record<string, unknown>): Promise<CaughtError> => caughtError('cmd', msg, 18_000);
 
   it("runs the node's command on any message: result on output 1, every step on output 2", async () => {
-    await helper.load(nodes, flow({ command: 'climate_start', temperatureC: '22' }), credentials());
+    await helper.load(nodes, flow({ command: 'climate_start', temperatureC: '22' }), fx.credentials());
     const steps = collect(helper.getNode('steps'));
     const got = nextMessage(helper.getNode('result'), 18_000);
     helper.getNode('cmd').receive({ payload: 1732089600000, keep: 'me' });
@@ -87,23 +34,23 @@ describe('car-command node', () => {
     assert.equal(msg.topic, `car/${ZOE}/command`);
     assert.equal((msg.vehicle as { vin: string }).vin, ZOE);
     assert.equal(msg.keep, 'me', 'the input message properties are kept');
-    assert.ok(sim.renault.car(ZOE).hvacOn, 'the simulated Zoe climatises');
+    assert.ok(fx.sim.renault.car(ZOE).hvacOn, 'the simulated Zoe climatises');
     const names = steps.map((m) => (CommandStepSchema.parse(m.payload) as CommandStep).step);
     assert.deepEqual(names, ['sent', 'accepted', 'executed']);
     assert.equal(steps[0]?.topic, `car/${ZOE}/command`);
-    const status = lastStatus();
+    const status = lastStatus('cmd');
     assert.equal(status.fill, 'green');
     assert.match(status.text ?? '', /car-command\.status\.executed/);
   });
 
   it('takes the command and its fields from msg.payload', async () => {
-    await helper.load(nodes, flow({ steps: false }), credentials());
+    await helper.load(nodes, flow({ steps: false }), fx.credentials());
     const steps = collect(helper.getNode('steps'));
     const got = nextMessage(helper.getNode('result'), 18_000);
     helper.getNode('cmd').receive({ payload: { command: 'climate_start', temperatureC: 19 } });
     const result = (await got).payload as CommandResult;
     assert.equal(result.outcome, 'executed');
-    assert.equal(sim.renault.stats.byEndpoint['actions/hvac-start'], 1);
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/hvac-start'], 1);
     assert.equal(steps.length, 0, 'no steps without the checkbox');
   });
 
@@ -117,49 +64,40 @@ describe('car-command node', () => {
     [{ temperatureC: 20 }, /no command: choose one in the node or send msg\.payload\.command/],
   ] as const) {
     it(`refuses bad input ${JSON.stringify(payload)} with BAD_INPUT to Catch, sending nothing`, async () => {
-      await helper.load(nodes, flow(), credentials());
-      const caught = nextMessage(helper.getNode('caught'), 18_000);
-      helper.getNode('cmd').receive({ payload });
-      const error = (await caught).error as { code: string; message: string };
+      await helper.load(nodes, flow(), fx.credentials());
+      const error = await refused({ payload });
       assert.equal(error.code, 'BAD_INPUT');
       assert.match(error.message, pattern);
       assert.deepEqual(actionCalls(), []);
-      assert.equal(lastStatus().text, 'BAD_INPUT');
+      assert.equal(lastStatus('cmd').text, 'BAD_INPUT');
     });
   }
 
   it('refuses a command the car does not take with NOT_SUPPORTED, and no call reaches the cloud', async () => {
-    await helper.load(nodes, flow(), credentials());
-    const caught = nextMessage(helper.getNode('caught'), 18_000);
-    helper.getNode('cmd').receive({ payload: 'horn' });
-    const error = (await caught).error as { code: string; message: string };
+    await helper.load(nodes, flow(), fx.credentials());
+    const error = await refused({ payload: 'horn' });
     assert.equal(error.code, 'NOT_SUPPORTED');
     assert.match(error.message, /cannot horn through Renault; it takes: climate_start/);
-    assert.deepEqual(actionCalls(), [], JSON.stringify(sim.renault.stats.byEndpoint));
+    assert.deepEqual(actionCalls(), [], JSON.stringify(fx.sim.renault.stats.byEndpoint));
   });
 
   it('refuses unlock while "allow unlock from flows" is off', async () => {
-    await helper.load(nodes, flow(), credentials());
-    const caught = nextMessage(helper.getNode('caught'), 18_000);
-    helper.getNode('cmd').receive({ payload: { command: 'unlock' } });
-    const error = (await caught).error as { code: string; message: string };
+    await helper.load(nodes, flow(), fx.credentials());
+    const error = await refused({ payload: { command: 'unlock' } });
     assert.equal(error.code, 'BAD_INPUT');
     assert.match(error.message, /"allow unlock from flows" checkbox is off/);
     assert.deepEqual(actionCalls(), []);
   });
 
   it('with unlock allowed, a Renault still answers NOT_SUPPORTED (only its own app may unlock)', async () => {
-    await helper.load(nodes, flow({ allowUnlock: true, command: 'unlock' }), credentials());
-    const caught = nextMessage(helper.getNode('caught'), 18_000);
-    helper.getNode('cmd').receive({});
-    const error = (await caught).error as { code: string };
-    assert.equal(error.code, 'NOT_SUPPORTED');
+    await helper.load(nodes, flow({ allowUnlock: true, command: 'unlock' }), fx.credentials());
+    assert.equal((await refused({})).code, 'NOT_SUPPORTED');
     assert.deepEqual(actionCalls(), []);
   });
 
   it('a command without confirmation times out: timed_out on output 1 and TIMEOUT to Catch', async () => {
-    sim.renault.setActionDelay(60_000);
-    await helper.load(nodes, flow({ timeout: 1, command: 'climate_start' }), credentials());
+    fx.sim.renault.setActionDelay(60_000);
+    await helper.load(nodes, flow({ timeout: 1, command: 'climate_start' }), fx.credentials());
     const result = nextMessage(helper.getNode('result'), 18_000);
     const caught = nextMessage(helper.getNode('caught'), 18_000);
     helper.getNode('cmd').receive({});
@@ -169,13 +107,14 @@ describe('car-command node', () => {
     const error = (await caught).error as { code: string; message: string };
     assert.equal(error.code, 'TIMEOUT');
     assert.match(error.message, /not sent again/);
-    assert.equal(lastStatus().fill, 'red');
-    assert.equal(sim.renault.stats.byEndpoint['actions/hvac-start'], 1);
+    assert.equal(lastStatus('cmd').fill, 'red');
+    assert.match(lastStatus('cmd').text ?? '', /car-command\.status\.timed_out/, 'the dot names the step, not only the code');
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/hvac-start'], 1);
   });
 
   it('reports a confirmation that arrives after the timeout as a late step', async () => {
-    sim.renault.setActionDelay(4_000);
-    await helper.load(nodes, flow({ timeout: 3, command: 'climate_start' }), credentials());
+    fx.sim.renault.setActionDelay(4_000);
+    await helper.load(nodes, flow({ timeout: 3, command: 'climate_start' }), fx.credentials());
     const steps = collect(helper.getNode('steps'));
     const result = nextMessage(helper.getNode('result'), 18_000);
     helper.getNode('cmd').receive({});
@@ -184,30 +123,28 @@ describe('car-command node', () => {
     const late = steps.map((m) => m.payload as CommandStep).filter((s) => s.late);
     assert.equal(late.length, 1, JSON.stringify(steps.map((m) => m.payload)));
     assert.equal(late[0]?.step, 'executed');
-    assert.match(lastStatus().text ?? '', /late/);
-    assert.equal(sim.renault.stats.byEndpoint['actions/hvac-start'], 1, 'never sent twice');
+    assert.match(lastStatus('cmd').text ?? '', /late/);
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/hvac-start'], 1, 'never sent twice');
   });
 
   it('stops following a command on redeploy and sends nothing afterwards', async () => {
-    sim.renault.setActionDelay(60_000);
-    await helper.load(nodes, flow({ timeout: 30, command: 'climate_start' }), credentials());
+    fx.sim.renault.setActionDelay(60_000);
+    await helper.load(nodes, flow({ timeout: 30, command: 'climate_start' }), fx.credentials());
     const steps = collect(helper.getNode('steps'));
     const results = collect(helper.getNode('result'));
     helper.getNode('cmd').receive({});
     for (let i = 0; i < 50 && !steps.some((m) => (m.payload as CommandStep).step === 'accepted'); i++) await wait(50);
     assert.ok(steps.some((m) => (m.payload as CommandStep).step === 'accepted'));
     await helper.unload();
-    const reads = sim.renault.stats.kamereon;
+    const reads = fx.sim.renault.stats.kamereon;
     await wait(1_500);
     assert.equal(results.length, 0);
-    assert.equal(sim.renault.stats.kamereon, reads, 'no more looks after close');
+    assert.equal(fx.sim.renault.stats.kamereon, reads, 'no more looks after close');
   });
 
   it('refuses a bad setting at deploy with BAD_INPUT', async () => {
-    await helper.load(nodes, flow({ timeout: 0 }), credentials());
-    const caught = nextMessage(helper.getNode('caught'), 18_000);
-    helper.getNode('cmd').receive({ payload: 'refresh' });
-    const error = (await caught).error as { code: string; message: string };
+    await helper.load(nodes, flow({ timeout: 0 }), fx.credentials());
+    const error = await refused({ payload: 'refresh' });
     assert.equal(error.code, 'BAD_INPUT');
     assert.match(error.message, /timeout must be from 1 to 600 seconds/);
   });

@@ -1,13 +1,10 @@
-import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PresenceEventSchema, PresenceUpdateSchema, type PresenceEvent, type PresenceUpdate } from '../../src/core/presence';
 import type { AccountSession } from '../../src/features/session';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-import { helper, nodeModule, type HelperNode } from './nr-helper';
+import { collect, helper, helpers, lastStatus, nodeModule, until, useNodeRed, wait } from './nr-helper';
 
 const R5 = 'VF1R5E00125R50002';
 const HOME = { lat: 48.8566, lon: 2.3522 };
@@ -18,59 +15,20 @@ const away = (metres: number, bearingDeg = 0): { lat: number; lon: number } => {
   return { lat: HOME.lat + (metres * Math.cos(b)) / M_PER_DEG, lon: HOME.lon + (metres * Math.sin(b)) / (M_PER_DEG * Math.cos((HOME.lat * Math.PI) / 180)) };
 };
 
-function collect(node: HelperNode): Record<string, unknown>[] {
-  const got: Record<string, unknown>[] = [];
-  node.on('input', (m) => got.push(m));
-  return got;
-}
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await wait(10);
-  }
-}
 const update = (m: Record<string, unknown> | undefined): PresenceUpdate => PresenceUpdateSchema.parse(m?.payload);
 const event = (m: Record<string, unknown> | undefined): PresenceEvent => PresenceEventSchema.parse(m?.payload);
 
 describe('car-presence node', () => {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    userDir = await tempDir('cc-presence-node-');
-    helper.settings({ userDir, carPresenceHome: { latitude: HOME.lat, longitude: HOME.lon } });
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await removeDir(userDir);
-  });
-
+  const fx = useNodeRed({ settings: { carPresenceHome: { latitude: HOME.lat, longitude: HOME.lon } } });
   const zone = { name: 'home', source: 'manual', latitude: String(HOME.lat), longitude: String(HOME.lon), radius: '100', margin: '', passive: false };
-  function flow(extra: Record<string, unknown> = {}): unknown[] {
-    return [
-      { id: 'tab', type: 'tab' },
-      { id: 'acc', type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl },
-      { id: 'presence', z: 'tab', type: 'car-presence', account: '', vin: '', zones: [zone], enterDwell: '0', leaveDwell: '0', maxAge: '30', wires: [['out-state'], ['out-events']], ...extra },
-      { id: 'out-state', z: 'tab', type: 'helper' },
-      { id: 'out-events', z: 'tab', type: 'helper' },
-      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', z: 'tab', type: 'helper' },
-    ];
-  }
-  const credentials = (): Record<string, unknown> => structuredClone({ acc: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } });
+  const flow = (extra: Record<string, unknown> = {}): unknown[] =>
+    fx.flow([
+      { id: 'presence', type: 'car-presence', account: '', vin: '', zones: [zone], enterDwell: '0', leaveDwell: '0', maxAge: '30', wires: [['out-state'], ['out-events']], ...extra },
+      ...helpers('out-state', 'out-events'),
+    ]);
 
   it("follows a phone's positions: state on output 1, enter and leave on output 2", async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
@@ -83,12 +41,11 @@ describe('car-presence node', () => {
     assert.deepEqual(events.map((m) => [event(m).event, event(m).zone]), [['leave', 'home'], ['enter', 'home']]);
     assert.equal(update(states[1]).state, 'away');
     assert.equal(update(states[1]).distanceM, 3000);
-    const status = node.status.lastCall?.args[0] as { fill: string; text: string };
-    assert.deepEqual([status.fill, status.text], ['green', 'home · 30 m']);
+    assert.deepEqual(lastStatus('presence'), { fill: 'green', shape: 'dot', text: 'home · 30 m' });
   });
 
   it('does not flap for noisy positions around the edge of the zone', async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
@@ -104,16 +61,16 @@ describe('car-presence node', () => {
   });
 
   it('keeps its state across a restart, so that the first position after it sends no enter', async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const first = collect(helper.getNode('out-state'));
     helper.getNode('presence').receive({ payload: { lat: away(5_000).lat, lon: away(5_000).lon } });
     helper.getNode('presence').receive({ payload: { lat: HOME.lat, lon: HOME.lon } });
     await until(() => first.length === 2);
     await helper.unload();
-    const file = path.join(userDir, 'connected-car', 'presence-presence.json');
+    const file = path.join(fx.userDir, 'connected-car', 'presence-presence.json');
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
 
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     helper.getNode('presence').receive({ payload: { lat: away(10).lat, lon: away(10).lon } });
@@ -125,7 +82,7 @@ describe('car-presence node', () => {
   });
 
   it('holds the state on a stale or missing fix and says so (grey)', async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
@@ -145,12 +102,13 @@ describe('car-presence node', () => {
     assert.deepEqual([update(states[1]).state, update(states[1]).stale, update(states[1]).reason], ['home', true, 'stale']);
     assert.deepEqual([update(states[2]).state, update(states[2]).stale, update(states[2]).reason], ['home', true, 'no_fix']);
     assert.equal(states[1]?.topic, `car/${R5}/presence`);
-    const dot = node.status.lastCall?.args[0] as { fill: string; shape: string };
+    const dot = lastStatus('presence');
     assert.deepEqual([dot.fill, dot.shape], ['grey', 'ring']);
+    assert.match(dot.text ?? '', /car-presence\.status\.no-fix/);
   });
 
   it('confirms a leave when its dwell time runs out, without a new position', async () => {
-    await helper.load(nodes, flow({ leaveDwell: '0.2' }), credentials());
+    await helper.load(nodes, flow({ leaveDwell: '0.2' }), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
@@ -165,7 +123,7 @@ describe('car-presence node', () => {
   });
 
   it('refuses a message without a position, and a zone without coordinates, with BAD_INPUT', async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const caught = collect(helper.getNode('caught'));
     helper.getNode('presence').receive({ payload: { lat: 120, lon: 2 } });
     helper.getNode('presence').receive({ payload: 'where am I' });
@@ -176,7 +134,7 @@ describe('car-presence node', () => {
     assert.ok(errors.some((e) => /carries no position/.test(e.message)));
     await helper.unload();
 
-    await helper.load(nodes, flow({ zones: [{ ...zone, latitude: '' }] }), credentials());
+    await helper.load(nodes, flow({ zones: [{ ...zone, latitude: '' }] }), fx.credentials());
     const again = collect(helper.getNode('caught'));
     helper.getNode('presence').receive({ payload: { lat: HOME.lat, lon: HOME.lon } });
     await until(() => again.length === 1);
@@ -184,11 +142,11 @@ describe('car-presence node', () => {
   });
 
   it("follows the account's reads for its vehicle, with Node-RED's home from settings.js", async () => {
-    await helper.load(nodes, flow({ account: 'acc', vin: R5, zones: [{ name: 'home', source: 'nodered', radius: '150' }] }), credentials());
+    await helper.load(nodes, flow({ account: 'acc', vin: R5, zones: [{ name: 'home', source: 'nodered', radius: '150' }] }), fx.credentials());
     const session = (helper.getNode('acc') as unknown as { session: AccountSession }).session;
     const states = collect(helper.getNode('out-state'));
-    sim.renault.car(R5).autopilot = false;
-    sim.renault.car(R5).position = HOME;
+    fx.sim.renault.car(R5).autopilot = false;
+    fx.sim.renault.car(R5).position = HOME;
     await session.readStatus(R5, ['position'], { kind: 'explicit' });
     await until(() => states.length === 1);
     assert.deepEqual([update(states[0]).state, update(states[0]).distanceM, states[0]?.topic], ['home', 0, `car/${R5}/presence`]);

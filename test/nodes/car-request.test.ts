@@ -1,9 +1,7 @@
-import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
+import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { startSimulator, type Simulator } from '../../src/sim';
-import { DEMO_ACCOUNTS, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { removeDir, tempDir } from '../helpers';
-import { helper, nextMessage, nodeModule } from './nr-helper';
+import { DEMO_ACCOUNTS } from '../../src/sim/renault';
+import { caught as caughtFrom, helper, helpers, lastStatus, nodeModule, reply, useNodeRed } from './nr-helper';
 
 const ZE50 = 'VF1AG000862Z50001';
 const R5 = 'VF1R5E00125R50002';
@@ -11,52 +9,14 @@ const KCA = '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter';
 const nodes = [nodeModule('car-account'), nodeModule('car-request')];
 
 describe('car-request node', () => {
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  after(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    userDir = await tempDir('cc-request-');
-    helper.settings({ userDir });
-    await helper.startServer();
-    sim.renault.resetStats();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await removeDir(userDir);
-  });
-
-  function flow(extra: Record<string, unknown> = {}): unknown[] {
-    return [
-      { id: 'tab', type: 'tab' },
-      { id: 'acc', type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: sim.renault.gigyaUrl, kamereonUrl: sim.renault.kamereonUrl },
-      { id: 'req', z: 'tab', type: 'car-request', account: 'acc', vin: ZE50, method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit`, wires: [['out']], ...extra },
-      { id: 'out', z: 'tab', type: 'helper' },
-      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', z: 'tab', type: 'helper' },
-    ];
-  }
-  const credentials = (): Record<string, unknown> => structuredClone({ acc: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } });
-
-  async function send(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const got = nextMessage(helper.getNode('out'));
-    helper.getNode('req').receive(msg);
-    return got;
-  }
-  async function caught(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const got = nextMessage(helper.getNode('caught'));
-    helper.getNode('req').receive(msg);
-    return got;
-  }
+  const fx = useNodeRed();
+  const flow = (extra: Record<string, unknown> = {}): unknown[] =>
+    fx.flow([{ id: 'req', type: 'car-request', account: 'acc', vin: ZE50, method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit`, wires: [['out']], ...extra }, ...helpers('out')]);
+  const send = (msg: Record<string, unknown>): Promise<Record<string, unknown>> => reply('req', msg);
+  const caught = (msg: Record<string, unknown>): Promise<Record<string, unknown>> => caughtFrom('req', msg);
 
   it("GETs the node's path with the vehicle's placeholders filled in", async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     const msg = await send({ payload: 1_700_000_000_000, keep: 'me' });
     assert.equal(msg.statusCode, 200);
     const body = msg.payload as { data: { id: string; attributes: { totalMileage: number } } };
@@ -64,25 +24,24 @@ describe('car-request node', () => {
     assert.ok(body.data.attributes.totalMileage > 0);
     assert.equal(msg.topic, `car/${ZE50}/request`);
     assert.equal(msg.keep, 'me');
-    const status = helper.getNode('req').status.lastCall?.args[0] as { fill: string; text: string };
-    assert.deepEqual(status, { fill: 'green', shape: 'dot', text: 'GET cockpit · 200' });
+    assert.deepEqual(lastStatus('req'), { fill: 'green', shape: 'dot', text: 'GET cockpit · 200' });
   });
 
   it('takes method, path, query and body from the message; a POST acts once', async () => {
-    await helper.load(nodes, flow({ vin: R5 }), credentials());
+    await helper.load(nodes, flow({ vin: R5 }), fx.credentials());
     const person = await send({ path: '/commerce/v1/persons/{personId}' });
     assert.ok((person.payload as { accounts: { accountId: string }[] }).accounts.some((a) => a.accountId === DEMO_ACCOUNTS[0]?.accountId));
     const charges = await send({ path: `${KCA}/v1/cars/{vin}/charges`, query: { start: '20260101', end: '20261231' } });
     assert.equal(charges.statusCode, 200);
     const action = await send({ method: 'POST', path: `${KCA}/v1/cars/{vin}/actions/refresh-location`, payload: { data: { type: 'RefreshLocation' } } });
     assert.equal((action.payload as { data: { type: string } }).data.type, 'RefreshLocation');
-    assert.equal(sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
   });
 
   it('refuses a path outside the account with BAD_INPUT before any call', async () => {
-    await helper.load(nodes, flow(), credentials());
+    await helper.load(nodes, flow(), fx.credentials());
     await send({}); // signed in
-    const before = sim.renault.stats.kamereon;
+    const before = fx.sim.renault.stats.kamereon;
     for (const path of ['/commerce/v1/accounts/{accountId}/kamereon/../../../persons/x', 'https://example.com/commerce/v1/persons/{personId}', `/commerce/v1/accounts/${DEMO_ACCOUNTS[1]?.accountId ?? 'x'}/vehicles`]) {
       const msg = await caught({ path });
       const error = msg.error as { code: string; message: string };
@@ -92,21 +51,19 @@ describe('car-request node', () => {
     assert.match((post.error as { message: string }).message, /payload: a POST sends msg\.payload as its JSON body/);
     const method = await caught({ method: 'DELETE' });
     assert.match((method.error as { message: string }).message, /method: allowed "GET", "POST"/);
-    assert.equal(sim.renault.stats.kamereon, before, 'nothing reached the cloud');
+    assert.equal(fx.sim.renault.stats.kamereon, before, 'nothing reached the cloud');
   });
 
   it("sends the cloud's refusal to Catch with its code and msg.statusCode", async () => {
-    await helper.load(nodes, flow({ path: '/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/soc-levels' }), credentials());
+    await helper.load(nodes, flow({ path: '/commerce/v1/accounts/{accountId}/kamereon/kcm/v1/vehicles/{vin}/ev/soc-levels' }), fx.credentials());
     const msg = await caught({});
     assert.equal((msg.error as { code: string }).code, 'NOT_SUPPORTED');
     assert.equal(msg.statusCode, 404);
-    const status = helper.getNode('req').status.lastCall?.args[0] as { fill: string; text: string };
-    assert.equal(status.fill, 'red');
-    assert.equal(status.text, 'GET soc-levels · NOT_SUPPORTED');
+    assert.deepEqual(lastStatus('req'), { fill: 'red', shape: 'ring', text: 'GET soc-levels · NOT_SUPPORTED' });
   });
 
   it('works without a vehicle for person-level paths only', async () => {
-    await helper.load(nodes, flow({ vin: '', path: '/commerce/v1/persons/{personId}' }), credentials());
+    await helper.load(nodes, flow({ vin: '', path: '/commerce/v1/persons/{personId}' }), fx.credentials());
     const msg = await send({});
     assert.equal(msg.topic, 'car/request');
     const err = await caught({ path: `${KCA}/v1/cars/{vin}/cockpit` });

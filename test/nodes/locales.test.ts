@@ -4,8 +4,13 @@
  */
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { COMMAND_STEPS } from '../../src/core';
+import { PRESENCE_TEXTS } from '../../src/features/presence-tracker';
+import { TRIP_TEXTS } from '../../src/features/trip-recorder';
+import { COMMON_TEXTS, commonKey, PACKAGE } from '../../src/nodes/kit';
 import { PROJECT_ROOT } from '../helpers';
 
 const LANGS = ['en-US', 'de', 'fr'] as const;
@@ -17,7 +22,7 @@ const HEADINGS: Record<Lang, { inputs: string; outputs: string; properties: stri
   fr: { inputs: 'Entrées', outputs: 'Sorties', properties: 'Propriétés' },
 };
 
-const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; 'node-red': { nodes: Record<string, string> } };
 const TYPES = Object.keys(pkg['node-red'].nodes);
 const nodesDir = path.join(PROJECT_ROOT, 'nodes');
 const read = (...parts: string[]): string => readFileSync(path.join(...parts), 'utf8');
@@ -137,5 +142,62 @@ describe('editor help and labels', () => {
     const built = [...shared.matchAll(/ns \+ '\.([\w.-]+)/g)].map((m) => m[1] ?? '');
     assert.deepEqual(built.sort(), ['label.account', 'label.refresh', 'label.vin', 'picker.deploy-first', 'picker.loading', 'picker.none']);
     for (const key of keysUsed(shared)) assert.ok(key === 'node-red:common.label.name', `unexpected fixed key ${key}`);
+  });
+});
+
+describe('status and error texts of the running nodes', () => {
+  const srcNodes = path.join(PROJECT_ROOT, 'src', 'nodes');
+  const code = readdirSync(srcNodes)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => read(srcNodes, f))
+    .join('\n');
+  /** The keys the nodes ask RED._ for: literal ones, and the families they build from a list. */
+  const used = new Set<string>([
+    ...[...code.matchAll(/'(car-[a-z]+\.(?:status|errors|words)\.[\w-]+)'/g)].map((m) => m[1] ?? ''),
+    ...COMMAND_STEPS.map((step) => `car-command.status.${step}`),
+    ...['stale', 'no-fix'].map((k) => `car-presence.status.${k}`),
+    ...TRIP_TEXTS.map((k) => `car-trips.errors.${k}`),
+    ...PRESENCE_TEXTS.map((k) => `car-presence.errors.${k}`),
+    ...COMMON_TEXTS.map((k) => `car-account.common.${k}`),
+  ]);
+
+  it('finds every text a node asks for in its catalog, in every language', () => {
+    for (const key of used) {
+      const type = key.split('.')[0] ?? '';
+      for (const lang of LANGS) assert.ok(leaves(labels(lang, type)).has(key), `${lang}: ${key}`);
+    }
+  });
+
+  it('keeps each text once: no status, error or word that no node uses (the shared ones are in car-account.common)', () => {
+    for (const type of TYPES) {
+      for (const key of leaves(labels('en-US', type)).keys()) {
+        if (/^car-[a-z]+\.(status|errors|words|common)\./.test(key)) assert.ok(used.has(key), `${key} is not used`);
+      }
+    }
+  });
+
+  it("reaches the shared texts from any node through Node-RED's namespaced key, in en-US, de and fr", () => {
+    assert.equal(PACKAGE, pkg.name);
+    // Node-RED's own i18n in a process of its own (it keeps one global catalog).
+    const script = `
+      const { i18n } = require(require.resolve('@node-red/util', { paths: [process.argv[1]] }));
+      (async () => {
+        await i18n.init({});
+        await i18n.registerMessageCatalog(process.argv[2], process.argv[3], 'car-account.json');
+        await i18n.i.loadLanguages(['de', 'fr']);
+        const keys = JSON.parse(process.argv[4]);
+        const out = {};
+        for (const lng of ['en-US', 'de', 'fr']) out[lng] = keys.map((k) => i18n.i.t(k, { lng, until: '14:05' }));
+        process.stdout.write(JSON.stringify(out));
+      })();`;
+    const keys = COMMON_TEXTS.map(commonKey);
+    const args = ['-e', script, PROJECT_ROOT, `${pkg.name}/car-account`, path.join(nodesDir, 'locales'), JSON.stringify(keys)];
+    const got = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Record<Lang, string[]>;
+    for (const lang of LANGS) {
+      const catalog = leaves(labels(lang, 'car-account'));
+      COMMON_TEXTS.forEach((text, i) => {
+        assert.equal(got[lang][i], catalog.get(`car-account.common.${text}`)?.replace('__until__', '14:05'), `${lang}: ${text}`);
+      });
+    }
   });
 });

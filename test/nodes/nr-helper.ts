@@ -2,8 +2,12 @@
  * node-red-node-test-helper, typed for what the node tests use. The helper is a JS package
  * without types of its own; this keeps `any` out of the tests.
  */
+import { after, afterEach, before, beforeEach } from 'mocha';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { startSimulator, DEMO_CARDATA_CLIENT_ID, type Simulator, type SimulatorOptions } from '../../src/sim';
+import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { tempDir } from '../helpers';
 
 export interface HelperNode {
   id: string;
@@ -60,4 +64,144 @@ export async function accountFile(userDir: string): Promise<string> {
   const files = (await fs.readdir(dir)).filter((f) => /^(renault|cardata)-[0-9a-f]{16}\.json$/.test(f));
   if (files.length !== 1) throw new Error(`expected one account file in ${dir}, found: ${files.join(', ') || 'none'}`);
   return path.join(dir, files[0] ?? '');
+}
+
+/** Collects every message a helper node receives. */
+export function collect(node: HelperNode): Record<string, unknown>[] {
+  const got: Record<string, unknown>[] = [];
+  node.on('input', (msg) => got.push(msg));
+  return got;
+}
+
+export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until check() holds (asked every everyMs), failing after ms. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 5_000, everyMs = 10): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await wait(everyMs);
+  }
+}
+
+export interface Dot {
+  fill?: string;
+  shape?: string;
+  text?: string;
+}
+
+/** The status dot a node shows last. */
+export function lastStatus(nodeId: string): Dot {
+  return (helper.getNode(nodeId).status.lastCall?.args[0] ?? {}) as Dot;
+}
+
+/** Sends msg to a node and waits for what reaches the helper node `outId`. */
+export async function reply(nodeId: string, msg: Record<string, unknown>, outId = 'out', ms = 10_000): Promise<Record<string, unknown>> {
+  const got = nextMessage(helper.getNode(outId), ms);
+  helper.getNode(nodeId).receive(msg);
+  return got;
+}
+
+export interface CaughtError {
+  code: string;
+  message: string;
+}
+
+/** Sends msg to a node and waits for the message its failure brings to the Catch node (wired to 'caught'). */
+export function caught(nodeId: string, msg: Record<string, unknown>, ms = 10_000): Promise<Record<string, unknown>> {
+  return reply(nodeId, msg, 'caught', ms);
+}
+
+/** msg.error of that failure. */
+export async function caughtError(nodeId: string, msg: Record<string, unknown>, ms = 10_000): Promise<CaughtError> {
+  return (await caught(nodeId, msg, ms)).error as CaughtError;
+}
+
+type NodeDef = Record<string, unknown>;
+
+/** helper nodes (they record what they receive) with these ids. */
+export function helpers(...ids: string[]): NodeDef[] {
+  return ids.map((id) => ({ id, type: 'helper' }));
+}
+
+/**
+ * A Node-RED of the test helper beside a cloud simulator, for the node tests of one describe:
+ * the simulator runs for the describe, each test gets its own user directory and server.
+ */
+export class NodeRedFixture {
+  private simulator?: Simulator;
+  private dir?: string;
+
+  get sim(): Simulator {
+    if (!this.simulator) throw new Error('the simulator starts in before()');
+    return this.simulator;
+  }
+
+  get userDir(): string {
+    if (!this.dir) throw new Error('the user directory is made in beforeEach()');
+    return this.dir;
+  }
+
+  /** A car-account node of the simulator's Renault demo user. */
+  renaultAccount(id = 'acc', extra: NodeDef = {}): NodeDef {
+    return { id, type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: this.sim.renault.gigyaUrl, kamereonUrl: this.sim.renault.kamereonUrl, ...extra };
+  }
+
+  /** A car-account node of the simulator's BMW CarData client. */
+  cardataAccount(id = 'acc'): NodeDef {
+    const sim = this.sim.cardata;
+    return { id, type: 'car-account', provider: 'cardata', clientId: DEMO_CARDATA_CLIENT_ID, apiUrl: sim.apiUrl, authUrl: sim.authUrl, mqttUrl: sim.brokerUrl };
+  }
+
+  /** The Renault demo user's credentials for the account node `id`. */
+  credentials(password = DEMO_RENAULT_PASSWORD, id = 'acc'): Record<string, unknown> {
+    return { [id]: { username: DEMO_RENAULT_USER, password } };
+  }
+
+  /** A tab with the account node(s) (default: the Renault one, 'acc'), the nodes, and a Catch node wired to the helper 'caught'. */
+  flow(nodes: NodeDef[], accounts: NodeDef | NodeDef[] = this.renaultAccount()): NodeDef[] {
+    return [
+      { id: 'tab', type: 'tab' },
+      ...(Array.isArray(accounts) ? accounts : [accounts]),
+      ...nodes.map((n) => ({ z: 'tab', ...n })),
+      { id: 'catcher', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', z: 'tab', type: 'helper' },
+    ];
+  }
+
+  async startSimulator(options: SimulatorOptions = {}): Promise<void> {
+    this.simulator = await startSimulator({ port: 0, ...options });
+  }
+
+  async stopSimulator(): Promise<void> {
+    await this.simulator?.close();
+    this.simulator = undefined;
+  }
+
+  /** A fresh user directory and server, and the simulator's counts at zero. */
+  async startNodeRed(settings: Record<string, unknown> = {}): Promise<void> {
+    this.dir = await tempDir('cc-nodes-');
+    helper.settings({ userDir: this.dir, ...settings });
+    await helper.startServer();
+    this.sim.renault.resetStats();
+    this.sim.cardata.resetStats();
+  }
+
+  async stopNodeRed(): Promise<void> {
+    await helper.unload();
+    await helper.stopServer();
+    // An account may still be saving the vehicle list it fetched when the node started.
+    if (this.dir) await fs.rm(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    this.dir = undefined;
+  }
+}
+
+/** Registers the hooks of a NodeRedFixture in the calling describe (settings: more of Node-RED's settings). */
+export function useNodeRed(options: { sim?: SimulatorOptions; settings?: Record<string, unknown> } = {}): NodeRedFixture {
+  const fixture = new NodeRedFixture();
+  before(() => fixture.startSimulator(options.sim));
+  after(() => fixture.stopSimulator());
+  beforeEach(() => fixture.startNodeRed(options.settings));
+  afterEach(() => fixture.stopNodeRed());
+  return fixture;
 }

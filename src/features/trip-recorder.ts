@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import { CarError, systemClock, toCarError, VehicleStatusSchema, type ChargeSession, type Clock, type TimerHandle, type Trip, type Vehicle, type VehicleStatus } from '../core';
+import type { AccountSession } from './session';
+import { JsonFile, StoredHistorySchema, TripHistory, type StoredHistory } from './trip-store';
+import { isTimeZone, localTimeZone, parseBound, PERIODS, preferNative, readNativeCharges, sampleFromStatus, summarize, usableCapacityKwh } from './trips';
+import type { Say } from './texts';
+import { vehicleInfo, type VehicleInfo } from './vehicle-info';
+
+/**
+ * What car-trips does, without Node-RED: keeps one vehicle's history in its file (loaded at
+ * start, saved a moment after each change and on close), adds statuses from messages or from
+ * the account's reads, puts the cloud's own record in place of a derived charge, and answers
+ * requests for summaries and lists.
+ */
+
+export const TRIP_ACTIONS = ['summary', 'trips', 'charges'] as const;
+
+export const TripRequestSchema = z.object({
+  action: z.enum(TRIP_ACTIONS),
+  period: z.enum(PERIODS).optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  timeZone: z.string().optional(),
+  /** charges: 'native' asks the cloud's own records (costs a call, at most hourly). */
+  source: z.enum(['stored', 'native']).optional(),
+});
+export type TripRequest = z.infer<typeof TripRequestSchema>;
+
+/** The texts the recorder says, in the node's language (car-trips.errors.<key>). */
+export const TRIP_TEXTS = ['capacity', 'timezone', 'other-vin', 'no-history', 'bad-payload', 'native-needs-account', 'damaged', 'load', 'save'] as const;
+export type TripText = (typeof TRIP_TEXTS)[number];
+
+const DAY = 86_400_000;
+/** How far back native charging sessions are asked for by default. */
+const NATIVE_WINDOW_MS = 30 * DAY;
+
+/** A zod issue in words that name the field and what is allowed. */
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'msg.payload is invalid';
+  const field = `msg.payload.${issue.path.join('.')}`;
+  if (issue.path[0] === 'action') return `${field} must be one of: ${TRIP_ACTIONS.join(', ')}`;
+  if (issue.path[0] === 'period') return `${field} must be one of: ${PERIODS.join(', ')}`;
+  if (issue.path[0] === 'source') return `${field} must be stored or native`;
+  return `${field}: ${issue.message}`;
+}
+
+/** What a car-trips message asks: a summary or list, or a VehicleStatus to add. BAD_INPUT naming the field otherwise. */
+export type TripInput = { kind: 'request'; request: TripRequest } | { kind: 'status'; status: VehicleStatus };
+
+export function tripInputFrom(payload: unknown, say: Say<TripText>): TripInput {
+  if (typeof payload === 'object' && payload !== null && 'action' in payload) {
+    const parsed = TripRequestSchema.safeParse(payload);
+    if (!parsed.success) throw new CarError('BAD_INPUT', describeIssue(parsed.error.issues[0]));
+    return { kind: 'request', request: parsed.data };
+  }
+  if (typeof payload === 'object' && payload !== null && 'vin' in payload) {
+    const parsed = VehicleStatusSchema.safeParse(payload);
+    const issue = parsed.error?.issues[0];
+    if (!parsed.success) throw new CarError('BAD_INPUT', `msg.payload is not a valid VehicleStatus: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+    return { kind: 'status', status: parsed.data };
+  }
+  throw new CarError('BAD_INPUT', say('bad-payload'));
+}
+
+/** The node's settings: battery capacity (empty = the model's) and time zone of summaries (empty = Node-RED's). */
+export function tripSettingsFrom(def: { capacityKwh?: string | number; timeZone?: string }, say: Say<TripText>): { capacityKwh?: number; timeZone: string } {
+  let capacityKwh: number | undefined;
+  const capText = String(def.capacityKwh ?? '').trim();
+  if (capText !== '') {
+    capacityKwh = Number(capText);
+    if (!Number.isFinite(capacityKwh) || capacityKwh <= 0 || capacityKwh > 300) throw new CarError('BAD_INPUT', say('capacity', { value: capText }));
+  }
+  const timeZone = (def.timeZone ?? '').trim() || localTimeZone();
+  if (!isTimeZone(timeZone)) throw new CarError('BAD_INPUT', say('timezone', { value: timeZone }));
+  return { ...(capacityKwh !== undefined ? { capacityKwh } : {}), timeZone };
+}
+
+/** Trips and charges a status finished. */
+export interface Recorded {
+  trips: Trip[];
+  charges: ChargeSession[];
+}
+
+export interface TripAnswer {
+  vin: string;
+  payload: unknown;
+}
+
+export interface TripRecorderOptions {
+  /** The history file (trip-store's nodeFile). */
+  file: string;
+  /** The account whose reads of `vin` are followed (none: statuses come in messages only). */
+  session?: AccountSession;
+  vin?: string;
+  capacityKwh?: number;
+  timeZone: string;
+  say: Say<TripText>;
+  log: { warn(message: string): void; debug(message: string): void };
+  /** Default: the session's clock, else the system's. */
+  clock?: Clock;
+  /** How long after a change the file is written (default 1 s): a burst of statuses is one write. */
+  saveDelayMs?: number;
+  /** What the account's reads of the vehicle finished. */
+  onRecorded?: (recorded: Recorded) => void;
+  /** The account's reads could not be added; `first` is false while the same error repeats. */
+  onError?: (err: CarError, first: boolean) => void;
+}
+
+export class TripRecorder {
+  /** Resolves once the file is read (never rejects: an unreadable file is reported and replaced). */
+  readonly ready: Promise<void>;
+  private readonly file: JsonFile<StoredHistory>;
+  private readonly clock: Clock;
+  private readonly session?: AccountSession;
+  private readonly vin?: string;
+  private history: TripHistory;
+  private vehicle?: Vehicle;
+  private saveTimer?: TimerHandle;
+  private closed = false;
+  private lastError = '';
+  private readonly onStatus = (vin: string, status: VehicleStatus): void => this.follow(vin, status);
+
+  constructor(private readonly options: TripRecorderOptions) {
+    this.file = new JsonFile<StoredHistory>(options.file, StoredHistorySchema);
+    this.session = options.session;
+    this.vin = options.vin;
+    this.clock = options.clock ?? options.session?.clock ?? systemClock;
+    this.history = this.newHistory();
+    this.ready = this.load();
+    if (this.session && this.vin) this.session.on('status', this.onStatus);
+  }
+
+  private newHistory(stored?: StoredHistory): TripHistory {
+    const { vin, capacityKwh } = this.options;
+    return new TripHistory({ ...(vin ? { vin } : {}), ...(capacityKwh !== undefined ? { capacityKwh } : {}) }, stored);
+  }
+
+  private async load(): Promise<void> {
+    const { say, log } = this.options;
+    try {
+      const loaded = await this.file.load();
+      if (loaded.damaged) log.warn(say('damaged', { file: this.file.file }));
+      this.history = this.newHistory(loaded.data);
+    } catch (e) {
+      log.warn(say('load', { reason: toCarError(e).message }));
+    }
+    await this.ensureVehicle();
+  }
+
+  /** The account's record of the vehicle (model, capabilities); retried until the list is there. */
+  private async ensureVehicle(): Promise<void> {
+    if (this.vehicle || !this.session || !this.vin) return;
+    try {
+      this.vehicle = await this.session.vehicle(this.vin);
+      // The model's usable capacity, when the user set none and the car reports no energy.
+      if (this.options.capacityKwh === undefined) this.history.capacityKwh = usableCapacityKwh(this.vehicle.modelCode);
+    } catch {
+      // The vehicle list comes later (sign-in pending); the history works without it.
+    }
+  }
+
+  /** How much the history holds. */
+  get counts(): { samples: number; trips: number; charges: number } {
+    return { samples: this.history.sampleCount, trips: this.history.trips.length, charges: this.history.charges.length };
+  }
+
+  /** msg.vehicle for vin: the account's record when it is this node's vehicle. */
+  vehicleInfo(vin: string): VehicleInfo {
+    return vehicleInfo(vin, this.vehicle);
+  }
+
+  /** Adds a status of the node's vehicle (the first one names it when no vehicle is set); BAD_INPUT for another. */
+  async add(status: VehicleStatus): Promise<Recorded> {
+    await this.ready;
+    await this.ensureVehicle();
+    const none: Recorded = { trips: [], charges: [] };
+    if (this.closed) return none;
+    const history = this.history;
+    if (history.vin && status.vin !== history.vin) throw new CarError('BAD_INPUT', this.options.say('other-vin', { vin: status.vin, mine: history.vin }));
+    history.vin ??= status.vin;
+    const sample = sampleFromStatus(status);
+    if (!sample) return none;
+    const added = history.add(sample);
+    this.saveSoon();
+    const charges: ChargeSession[] = [];
+    for (const c of added.charges) charges.push(await this.withNative(c));
+    return { trips: added.trips, charges };
+  }
+
+  private follow(vin: string, status: VehicleStatus): void {
+    if (vin !== this.vin) return;
+    this.add(status).then(
+      (recorded) => {
+        this.lastError = '';
+        this.options.onRecorded?.(recorded);
+      },
+      (e: unknown) => {
+        const err = toCarError(e);
+        this.options.onError?.(err, err.message !== this.lastError);
+        this.lastError = err.message;
+      },
+    );
+  }
+
+  /** The cloud's own record of a charge that just ended, if it has one by now (cached hourly). */
+  private async withNative(c: ChargeSession): Promise<ChargeSession> {
+    const { session, vehicle } = this;
+    if (!session || !vehicle || !session.connection.capabilities(vehicle).nativeChargeSessions) return c;
+    const now = this.clock.now();
+    // The same 30-day window as a {action: 'charges'} request: one cached answer serves both.
+    const from = new Date(Math.min(Date.parse(c.startAt) - DAY, now - NATIVE_WINDOW_MS)).toISOString();
+    const to = new Date(Math.max(now, Date.parse(c.endAt ?? c.startAt))).toISOString();
+    try {
+      const better = preferNative(c, await readNativeCharges(session, vehicle, from, to, 'background'));
+      if (better !== c) this.history.replaceCharge(c, better);
+      return better;
+    } catch (e) {
+      this.options.log.debug(`native charging sessions not used: ${toCarError(e).message}`);
+      return c;
+    }
+  }
+
+  /** A summary, or the trips or charges between two bounds. */
+  async answer(req: TripRequest): Promise<TripAnswer> {
+    await this.ready;
+    const { say } = this.options;
+    const vin = this.history.vin ?? this.vin;
+    if (!vin) throw new CarError('BAD_INPUT', say('no-history'));
+    const timeZone = req.timeZone ?? this.options.timeZone;
+    if (!isTimeZone(timeZone)) throw new CarError('BAD_INPUT', `msg.payload.timeZone must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(timeZone)})`);
+    if (req.action === 'summary') {
+      const bounds = { ...(req.from !== undefined ? { from: req.from } : {}), ...(req.to !== undefined ? { to: req.to } : {}) };
+      return { vin, payload: summarize(this.history.trips, this.history.charges, { vin, period: req.period ?? 'day', timeZone, ...bounds }) };
+    }
+    const bound = (value: string | undefined, field: 'from' | 'to', fallback: number): number => {
+      if (value === undefined) return fallback;
+      const b = parseBound(value, field);
+      return 'instant' in b ? b.instant : Date.parse(b.day) + (field === 'to' ? DAY - 1 : 0);
+    };
+    const from = bound(req.from, 'from', -Infinity);
+    const to = bound(req.to, 'to', Infinity);
+    if (req.action === 'charges' && req.source === 'native') {
+      const { session, vehicle } = this;
+      if (!session || !vehicle) throw new CarError('NOT_SUPPORTED', say('native-needs-account'));
+      const now = this.clock.now();
+      const f = new Date(Number.isFinite(from) ? from : now - NATIVE_WINDOW_MS).toISOString();
+      const t = new Date(Number.isFinite(to) ? to : now).toISOString();
+      return { vin, payload: await readNativeCharges(session, vehicle, f, t, 'explicit') };
+    }
+    const items = this.history.between(from, to);
+    return { vin, payload: req.action === 'trips' ? items.trips : items.charges };
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer || this.closed) return;
+    this.saveTimer = this.clock.setTimeout(() => void this.save(), this.options.saveDelayMs ?? 1_000);
+  }
+
+  private async save(): Promise<void> {
+    this.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.file.save(this.history.snapshot()).catch((e: unknown) => this.options.log.warn(this.options.say('save', { reason: toCarError(e).message })));
+  }
+
+  /** Stops following the account and writes the history; a deleted node (`removed`) takes its file with it. */
+  async close(removed: boolean): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.session?.off('status', this.onStatus);
+    this.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.ready;
+    if (removed) await this.file.remove().catch(() => undefined);
+    else await this.save();
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * What every car node does the same way, written once: find its account and vehicle (the
+ * guard), show a status dot that follows the account (StatusDot), answer inputs (handleInput),
+ * and the few formats and texts they share. The node files keep only their own wiring.
+ */
+import * as os from 'node:os';
+import { CarError, toCarError, type ErrorCode } from '../core';
+import type { AccountSession, SessionState } from '../features/session';
+import { vehicleInfo, type VehicleInfo } from '../features/vehicle-info';
+import type { NodeMessage, NodeStatus, RedApi, RedNode, SendFn } from './red';
+
+/** What a car node reads from its car-account config node (src/nodes/car-account.ts). */
+export interface AccountNode {
+  readonly type: string;
+  session?: AccountSession;
+  /** Why there is no session (a setting is wrong, or nothing to sign in with yet). */
+  configError?: string;
+}
+
+/** The package's name: Node-RED names each node set's catalog `<package>/<type>`. */
+export const PACKAGE = 'node-red-contrib-connected-car';
+
+/** The texts every car node shows, kept once (car-account.common in each language). */
+export const COMMON_TEXTS = [
+  'status.no-account',
+  'status.pick-vehicle',
+  'status.signing-in',
+  'status.waiting',
+  'status.reading',
+  'status.ok',
+  'status.rate-limited',
+  'errors.no-account',
+  'errors.account-missing',
+  'errors.not-deployed',
+  'errors.no-vehicle',
+] as const;
+export type CommonText = (typeof COMMON_TEXTS)[number];
+
+/**
+ * The key of a text every car node shows. They live once, in car-account's catalog: a key with
+ * a namespace (`ns:key`) reaches another node set's catalog, which a plain key would not
+ * (Node-RED prefixes it with the calling node's own namespace).
+ */
+export function commonKey(text: CommonText): string {
+  return `${PACKAGE}/car-account:car-account.common.${text}`;
+}
+
+/** A local time of day, HH:MM (or HH:MM:SS), for status texts. */
+export function localTime(at: number | string, withSeconds = false): string {
+  return new Date(at).toTimeString().slice(0, withSeconds ? 8 : 5);
+}
+
+/** Answers every input with err: nothing is sent, Catch nodes get err.code. */
+function refuseInputs(node: RedNode, err: CarError): void {
+  node.on('input', (_msg, _send, done) => done(err));
+}
+
+/**
+ * The node's own settings, as parse reads them. When one is wrong (parse throws), the dot shows
+ * the code, the log says why, every input is refused, and undefined is returned.
+ */
+export function checkSettings<T>(node: RedNode, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (e) {
+    const err = toCarError(e, 'BAD_INPUT');
+    node.status({ fill: 'red', shape: 'ring', text: err.code });
+    node.error(err);
+    refuseInputs(node, err);
+    return undefined;
+  }
+}
+
+/** Node-RED's user directory, where the nodes keep their files (the home directory when unset). */
+export function userDirOf(RED: RedApi): string {
+  return typeof RED.settings.userDir === 'string' ? RED.settings.userDir : os.homedir();
+}
+
+export interface AccountSettings {
+  /** The car-account config node's id ('' = none). */
+  account?: string;
+  vin?: string;
+}
+
+/** What a node needs: 'required' refuses to start without it. A vehicle is only asked of a node that has an account. */
+export interface AccountNeeds {
+  account: 'required' | 'optional';
+  vehicle: 'required' | 'optional';
+}
+
+type VinOf<N extends AccountNeeds> = N['vehicle'] extends 'required' ? string : string | undefined;
+
+/** The account and vehicle a node works with; without an account (where optional), at most a VIN. */
+export type GuardedAccount<N extends AccountNeeds> = N['account'] extends 'required'
+  ? { session: AccountSession; vin: VinOf<N> }
+  : { session: AccountSession; vin: VinOf<N> } | { session?: undefined; vin: string | undefined };
+
+/**
+ * Resolves the node's account and vehicle. When one it needs is missing, the dot says so and
+ * every input is answered with a BAD_INPUT naming what is missing (undefined is returned: the
+ * node sets up nothing more). The account node itself logs what it lacks, so nothing is logged here.
+ */
+export function accountGuard<N extends AccountNeeds>(RED: RedApi, node: RedNode, settings: AccountSettings, needs: N): GuardedAccount<N> | undefined {
+  const id = (settings.account ?? '').trim();
+  const vin = (settings.vin ?? '').trim() || undefined;
+  const refuse = (dot: NodeStatus, message: string): undefined => {
+    node.status(dot);
+    refuseInputs(node, new CarError('BAD_INPUT', message));
+    return undefined;
+  };
+  const noAccount: NodeStatus = { fill: 'red', shape: 'ring', text: RED._(commonKey('status.no-account')) };
+  if (!id) {
+    if (needs.account === 'required') return refuse(noAccount, RED._(commonKey('errors.no-account')));
+    return { vin } as GuardedAccount<N>;
+  }
+  const account = RED.nodes.getNode(id) as AccountNode | null;
+  if (!account || account.type !== 'car-account') return refuse(noAccount, RED._(commonKey('errors.account-missing')));
+  if (!account.session) return refuse(noAccount, account.configError ?? RED._(commonKey('errors.not-deployed')));
+  // A first deploy of a new account comes before a vehicle can be picked: grey, not an error yet.
+  if (!vin && needs.vehicle === 'required') return refuse({ fill: 'grey', shape: 'ring', text: RED._(commonKey('status.pick-vehicle')) }, RED._(commonKey('errors.no-vehicle')));
+  return { session: account.session, vin } as GuardedAccount<N>;
+}
+
+/** The account's state changes, as the session emits them. */
+export interface AccountStates {
+  on(event: 'state', listener: (state: SessionState) => void): unknown;
+  off(event: 'state', listener: (state: SessionState) => void): unknown;
+}
+
+/**
+ * A node's status dot: the node's own state (ok, busy, waiting, an error), and the account's
+ * when it starts signing in (yellow) or stops (red, with the code), until the node shows a newer
+ * state of its own. When the account is back, the node's last own dot returns. Stops following
+ * the account when the node closes.
+ */
+export class StatusDot {
+  private own: NodeStatus = {};
+  private accountShown = false;
+
+  constructor(
+    private readonly RED: Pick<RedApi, '_'>,
+    private readonly node: RedNode,
+    account?: AccountStates,
+  ) {
+    if (!account) return;
+    const onState = (s: SessionState): void => this.follow(s);
+    account.on('state', onState);
+    node.on('close', (_removed, done) => {
+      account.off('state', onState);
+      done();
+    });
+  }
+
+  set(status: NodeStatus): void {
+    this.own = status;
+    this.accountShown = false;
+    this.node.status(status);
+  }
+
+  clear(): void {
+    this.set({});
+  }
+
+  ok(text?: string): void {
+    this.set({ fill: 'green', shape: 'dot', text: text || this.RED._(commonKey('status.ok')) });
+  }
+
+  busy(text?: string): void {
+    this.set({ fill: 'blue', shape: 'dot', text: text ?? this.RED._(commonKey('status.reading')) });
+  }
+
+  waiting(text?: string): void {
+    this.set({ fill: 'grey', shape: 'ring', text: text ?? this.RED._(commonKey('status.waiting')) });
+  }
+
+  /** Yellow "rate limited until HH:MM" while the cloud asks to wait, else red with the code (after `subject ·`). */
+  error(err: CarError, subject?: string): void {
+    if ((err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED') && err.retryAt !== undefined) {
+      this.set({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.rate-limited'), { until: localTime(err.retryAt) }) });
+    } else {
+      this.set({ fill: 'red', shape: 'ring', text: subject ? `${subject} · ${err.code}` : err.code });
+    }
+  }
+
+  private follow(s: SessionState): void {
+    if (s.phase === 'signing_in') this.showAccount({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.signing-in')) });
+    else if (s.phase === 'blocked' || s.phase === 'tfa_required') this.showAccount({ fill: 'red', shape: 'ring', text: s.code ?? 'AUTH_FAILED' });
+    else if (this.accountShown) {
+      this.accountShown = false;
+      this.node.status(this.own);
+    }
+  }
+
+  private showAccount(status: NodeStatus): void {
+    this.accountShown = true;
+    this.node.status(status);
+  }
+}
+
+/** Per input: what the dot names when this input fails (e.g. "GET cockpit"). */
+export interface InputScope {
+  subject?: string;
+}
+
+/**
+ * Handles one input. It sends what it has; a thrown error fails the input. A returned CarError
+ * fails it too, after the output was sent and with the dot the handler chose (a command that
+ * ran and failed).
+ */
+export type InputHandler = (msg: NodeMessage, send: SendFn, input: InputScope) => Promise<CarError | void>;
+
+/**
+ * Wires an input handler: on an error, done(err) with the CarError (its code reaches Catch
+ * nodes as msg.error.code), the dot shows it, nothing is sent. Once the node is closed
+ * (redeploy), a late answer is dropped silently.
+ */
+export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler, options: { fallbackCode?: ErrorCode } = {}): void {
+  let closed = false;
+  node.on('close', (_removed, done) => {
+    closed = true;
+    done();
+  });
+  node.on('input', (msg, send, done) => {
+    const input: InputScope = {};
+    let work: Promise<CarError | void>;
+    try {
+      work = handler(msg, send, input);
+    } catch (e) {
+      work = Promise.reject(e);
+    }
+    work.then(
+      (failure) => done(closed ? undefined : (failure ?? undefined)),
+      (e: unknown) => {
+        if (closed) return done();
+        const err = toCarError(e, options.fallbackCode);
+        dot.error(err, input.subject);
+        done(err);
+      },
+    );
+  });
+}
+
+/** An error of the node's own background work (a poll, a followed read): the dot shows it, Catch nodes get it with the topic. */
+export function reportError(node: RedNode, dot: StatusDot, topic: string, err: CarError): void {
+  dot.error(err);
+  node.error(err, { topic, payload: undefined, error: err.toJSON() });
+}
+
+/** msg.vehicle for a node's vehicle: the VIN at once, the account's names for it once known. */
+export function knownVehicle(session: AccountSession, vin: string): () => VehicleInfo {
+  let info: VehicleInfo | undefined;
+  void session
+    .vehicle(vin)
+    .then((v) => {
+      info = vehicleInfo(vin, v);
+    })
+    .catch(() => undefined);
+  return () => info ?? { vin };
+}

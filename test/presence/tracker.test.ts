@@ -1,0 +1,102 @@
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { CarError, ManualClock } from '../../src/core';
+import { PresenceTracker, presenceOptionsFrom, type PresenceText, type PresenceTrackerOptions, type Tracked } from '../../src/features/presence-tracker';
+import { nodeFile } from '../../src/features/trip-store';
+import { removeDir, tempDir } from '../helpers';
+
+const HOME = { lat: 48.8566, lon: 2.3522 };
+const FAR = { lat: 48.8646, lon: 2.3522 }; // ~890 m north
+const zones = [{ name: 'home', source: 'manual', latitude: String(HOME.lat), longitude: String(HOME.lon), radius: '100' }];
+const say = (key: PresenceText, values?: Record<string, string | number>): string => `car-presence.errors.${key}${values ? ` ${JSON.stringify(values)}` : ''}`;
+
+describe('PresenceTracker: the state car-presence keeps', () => {
+  let dir: string;
+  let clock: ManualClock;
+  let tracked: Tracked[];
+  const trackers: PresenceTracker[] = [];
+
+  beforeEach(async () => {
+    dir = await tempDir('cc-tracker-');
+    clock = new ManualClock('2026-05-01T12:00:00Z');
+    tracked = [];
+  });
+  afterEach(async () => {
+    for (const t of trackers.splice(0)) await t.close(false);
+    await removeDir(dir);
+  });
+
+  function tracker(options: Partial<PresenceTrackerOptions> = {}): PresenceTracker {
+    const t = new PresenceTracker({
+      file: nodeFile(dir, 'presence', 'p1'),
+      options: presenceOptionsFrom({ zones, leaveDwell: '120' }, undefined, say),
+      say,
+      clock,
+      log: { warn: () => undefined },
+      onTracked: (x) => tracked.push(x),
+      ...options,
+    });
+    trackers.push(t);
+    return t;
+  }
+  const at = (p: { lat: number; lon: number }): { payload: Record<string, unknown> } => ({ payload: { ...p, timestamp: clock.now() } });
+
+  it('confirms a leave when its dwell time runs out, on its own clock, without a new position', async () => {
+    const t = tracker();
+    assert.equal((await t.input(at(HOME))).update.state, 'home');
+    await clock.advance(1_000);
+    const leaving = await t.input(at(FAR));
+    assert.deepEqual([leaving.update.state, leaving.events], ['home', []], 'the leave waits for its dwell time');
+    await clock.advance(119_000);
+    assert.equal(tracked.length, 0);
+    await clock.advance(1_010);
+    assert.equal(tracked.length, 1);
+    assert.equal(tracked[0]?.update.state, 'away');
+    assert.deepEqual(tracked[0]?.events.map((e) => [e.event, e.zone]), [['leave', 'home']]);
+    assert.equal(clock.pending, 0, 'nothing more is due');
+  });
+
+  it('stops its timer on close and keeps the state for the next start', async () => {
+    const t = tracker();
+    await t.input(at(HOME));
+    await clock.advance(1_000);
+    await t.input(at(FAR));
+    assert.equal(clock.pending, 1);
+    await t.close(false);
+    assert.equal(clock.pending, 0);
+    await clock.advance(600_000);
+    assert.equal(tracked.length, 0, 'no step after close');
+
+    const again = tracker();
+    await again.ready;
+    assert.equal(again.restored, 'home');
+  });
+
+  it('follows the vehicle a VehicleStatus names, and refuses another with BAD_INPUT', async () => {
+    const t = tracker();
+    const status = (vin: string): { payload: Record<string, unknown> } => ({
+      payload: { vin, provider: 'renault', fetchedAt: new Date(clock.now()).toISOString(), position: { latitude: HOME.lat, longitude: HOME.lon, updatedAt: new Date(clock.now()).toISOString() } },
+    });
+    assert.equal((await t.input(status('VF1A'))).vin, 'VF1A');
+    assert.deepEqual(t.vehicleInfo(), { vin: 'VF1A' });
+    await assert.rejects(t.input(status('VF1B')), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /other-vin.*"vin":"VF1B","mine":"VF1A"/.test(e.message));
+  });
+
+  it('a deleted node takes its file with it', async () => {
+    const t = tracker();
+    await t.input(at(HOME));
+    await t.close(false);
+    assert.ok(existsSync(nodeFile(dir, 'presence', 'p1')));
+    const again = tracker();
+    await again.close(true);
+    assert.equal(existsSync(nodeFile(dir, 'presence', 'p1')), false);
+  });
+
+  it('reads the dwell times and the age limit, naming a bad one', () => {
+    const o = presenceOptionsFrom({ zones, enterDwell: '5', leaveDwell: '', maxAge: '10' }, undefined, say);
+    assert.deepEqual([o.enterDwellMs, o.leaveDwellMs, o.maxAgeMs], [5_000, 120_000, 600_000]);
+    assert.throws(() => presenceOptionsFrom({ zones, leaveDwell: '-1' }, undefined, say), { code: 'BAD_INPUT', message: 'car-presence.errors.number {"field":"leaveDwell","value":"-1"}' });
+    assert.throws(() => presenceOptionsFrom({ zones: [] }, undefined, say), { code: 'BAD_INPUT', message: /at least one zone/ });
+  });
+});
