@@ -13,9 +13,9 @@ import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
 const ZOE = 'VF1AG000862Z50001';
-/** Where the examples expect the simulator (`npm start`); the test serves them its own. */
-const EXAMPLE_SIM = 'http://127.0.0.1:18860';
-const EXAMPLE_BROKER = 'mqtt://127.0.0.1:18861';
+/** Where the examples expect the simulator (`npm start`, whatever its port); the test serves them its own. */
+const EXAMPLE_SIM = /http:\/\/127\.0\.0\.1:\d+/g;
+const EXAMPLE_BROKER = /mqtt:\/\/127\.0\.0\.1:\d+/g;
 /** Text that reads like a label key: a dialog that shows one lacks a translation. */
 const RAW_KEY = /\b(?:node-red:)?(?:car-[a-z]+|common)\.[a-zA-Z-]+\.[\w-]+/;
 
@@ -88,9 +88,10 @@ describe('the editor in a real browser', function () {
     await page.route(/\/library\//, async (route) => {
       const response = await route.fetch();
       const body = await response.text();
-      if (!body.includes(EXAMPLE_SIM)) return route.fulfill({ response, body });
+      const rewritten = body.replace(EXAMPLE_SIM, sim.url).replace(EXAMPLE_BROKER, brokerUrl);
+      if (rewritten === body) return route.fulfill({ response, body });
       rewrittenExamples++;
-      await route.fulfill({ response, body: body.split(EXAMPLE_SIM).join(sim.url).split(EXAMPLE_BROKER).join(brokerUrl) });
+      await route.fulfill({ response, body: rewritten });
     });
   });
 

@@ -108,7 +108,8 @@ describe('car-presence node', () => {
   });
 
   it('confirms a leave when its dwell time runs out, without a new position', async () => {
-    await helper.load(nodes, flow({ leaveDwell: '0.2' }), fx.credentials());
+    // Long enough that a loaded machine handles the second fix before its dwell could run out.
+    await helper.load(nodes, flow({ leaveDwell: '1.5' }), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
@@ -117,7 +118,7 @@ describe('car-presence node', () => {
     await until(() => states.length === 2);
     assert.equal(update(states[1]).state, 'home', 'waiting for the dwell time');
     assert.equal(events.length, 0);
-    await until(() => events.length === 1, 3_000);
+    await until(() => events.length === 1, 10_000);
     assert.equal(event(events[0]).event, 'leave');
     assert.equal(update(states[2]).state, 'away');
   });
