@@ -283,7 +283,8 @@ export class CarDataStream {
       `BMW CarData stream: BMW refused the connection (CONNACK ${connack}, not authorized) because another connection holds this BMW account's stream, and BMW allows one per account. Another program using the same BMW account (ioBroker, Home Assistant, evcc, a second Node-RED…) may hold it: stop its CarData stream, or let one program relay the data. REST reads still work. Next try at ${at(this.ctx.clock.now() + delay)}.`,
       { upstreamCode: String(connack), transient: true },
     );
-    this.ctx.log.warn(err.message);
+    // Said once per run of refusals: the state carries it on.
+    if (this.busyRefusals === 1) this.ctx.log.warn(err.message);
     this.schedule(delay, err, 'refused');
   }
 
