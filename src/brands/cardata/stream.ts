@@ -57,8 +57,8 @@ const RENEW_RETRY_MS = 30_000;
  * 2.2). After a lost connection the broker may notice only when the keepalive runs out.
  */
 const LINGER_MS = 15_000;
-/** While our own old connection lingers: ask again after this. */
-const LINGER_RETRY_MS = 5_000;
+/** While our own old connection lingers: ask again after these pauses (the last repeats; BMW limits connection attempts per minute). */
+const LINGER_RETRY_MS = [5_000, 5_000, 10_000, 15_000] as const;
 
 /** CONNACK codes of MQTT 3.1.1 and 5.0: "bad user name or password" (an expired id_token) and "not authorized" (another connection holds the account). */
 const BAD_CREDENTIALS: ReadonlySet<number> = new Set([4, 134]);
@@ -87,6 +87,8 @@ export class CarDataStream {
   private busyRefusals = 0;
   /** A fresh token was tried once during this run of CONNACK 5 (kvanbiesen#443: some went with one). */
   private busyFreshTried = false;
+  /** Consecutive CONNACK 5 while our own old connection may still count. */
+  private lingerRefusals = 0;
   private rejected?: CarDataAuthState;
   private connecting = false;
   /** One client id for the stream's life: its reconnects present themselves as the same client. */
@@ -218,6 +220,7 @@ export class CarDataStream {
         this.badCredentials = 0;
         this.busyRefusals = 0;
         this.busyFreshTried = false;
+        this.lingerRefusals = 0;
         this.emit({ state: 'connected' });
         this.scheduleRenew(client, auth, username);
       });
@@ -269,7 +272,9 @@ export class CarDataStream {
    */
   private notAuthorized(auth: CarDataAuthState, username: string, connack: number): void {
     if (this.lingering(username)) {
-      this.schedule(LINGER_RETRY_MS, undefined, 'connecting');
+      const delay = LINGER_RETRY_MS[Math.min(this.lingerRefusals, LINGER_RETRY_MS.length - 1)] ?? 15_000;
+      this.lingerRefusals++;
+      this.schedule(delay, undefined, 'connecting');
       return;
     }
     const delay = this.busyBackoff[Math.min(this.busyRefusals, this.busyBackoff.length - 1)] ?? 900_000;
