@@ -199,7 +199,7 @@ export class CardataSim implements SimProvider {
       `OAuth:   ${this.authUrl}    (client id ${DEMO_CARDATA_CLIENT_ID})`,
       `Confirm: ${this.deviceUrl}    (${this.options.autoApproveMs === false ? 'codes wait for this page' : `codes are confirmed by themselves after ${Math.round(this.options.autoApproveMs / 1000)} s`})`,
       `REST:    ${this.apiUrl}    (${q ? `${this.rest.quotaStatus(DEMO_CARDATA_GCID).calls}/${q.limit} calls used` : 'no quota'})`,
-      `MQTT:    ${this.broker ? `${this.broker.url}    (username ${DEMO_CARDATA_GCID}, password = id_token, topic ${DEMO_CARDATA_GCID}/+)` : (this.brokerProblem ?? 'off')}`,
+      `MQTT:    ${this.broker ? `${this.broker.url}    (username ${DEMO_CARDATA_GCID}, password = id_token, topic ${DEMO_CARDATA_GCID}/+; one connection per account)` : (this.brokerProblem ?? 'off')}`,
     ];
     for (const car of this.cars.values()) {
       car.sync(now);
