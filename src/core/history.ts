@@ -36,6 +36,10 @@ export const ChargeSessionSchema = z.object({
   averagePowerKw: z.number().min(0).optional(),
   status: z.enum(['ok', 'error', 'unknown']).optional(),
   position: PositionSchema.optional(),
+  /** The odometer at the session, in km (converted when the cloud counts in miles). */
+  mileageKm: z.number().min(0).optional(),
+  /** The public charge point the cloud matched to the session; present only for a public charger. */
+  publicChargePoint: z.object({ provider: z.string().optional(), address: z.string().optional() }).optional(),
 });
 export type ChargeSession = z.infer<typeof ChargeSessionSchema>;
 

@@ -20,12 +20,16 @@ export interface HttpRequest {
   /** Called before every attempt that goes on the wire; throw to stop (e.g. budget spent). */
   onAttempt?: () => void;
   signal?: AbortSignal;
+  /** The answer may be bytes (an image): keep them whole in HttpResponse.bytes (text is still set). */
+  binary?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   text: string;
+  /** The body as bytes, when the request asked for binary. */
+  bytes?: Buffer;
   /** When the server asked the client to wait (Retry-After), as epoch ms. */
   retryAt?: number;
 }
@@ -136,11 +140,12 @@ export class HttpClient {
       bodyTimeout: timeout,
       signal: AbortSignal.any(signals),
     });
-    const text = await res.body.text();
+    const bytes = req.binary ? Buffer.from(await res.body.arrayBuffer()) : undefined;
+    const text = bytes ? bytes.toString('utf8') : await res.body.text();
     const flat: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     const retryAt = parseRetryAfter(flat['retry-after'], this.clock.now());
-    return { status: res.statusCode, headers: flat, text, ...(retryAt !== undefined ? { retryAt } : {}) };
+    return { status: res.statusCode, headers: flat, text, ...(bytes ? { bytes } : {}), ...(retryAt !== undefined ? { retryAt } : {}) };
   }
 
   private backoff(attempt: number): number {

@@ -12,22 +12,24 @@ import { JwtSigner } from './renault/jwt';
 import { AEDES_MISSING, CardataBroker } from './cardata/broker';
 import { CardataOAuth, DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID } from './cardata/oauth';
 import { CardataRest } from './cardata/rest';
-import { emptyStats, type CardataFault, type CardataFaultKind, type CardataQuotaOptions, type CardataSimOptions, type CardataSimStats } from './cardata/types';
+import { CARDATA_FAULT_PLACE, emptyStats, type CardataFault, type CardataFaultPlace, type CardataFaultKind, type CardataQuotaOptions, type CardataSimOptions, type CardataSimStats } from './cardata/types';
 import { DEMO_CARDATA_CARS, REST_ONLY, SimCardataCar, WorldClock, type KeyValue, type SimKey } from './cardata/world';
 
 export { DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID } from './cardata/oauth';
 export { DEMO_CARDATA_CARS } from './cardata/world';
-export type { CardataFault, CardataFaultKind, CardataQuotaOptions, CardataSimOptions, CardataSimStats, CardataClientOptions } from './cardata/types';
+export type { CardataFault, CardataFaultKind, CardataFaultPlace, CardataQuotaOptions, CardataSimOptions, CardataSimStats, CardataClientOptions } from './cardata/types';
 
 export const DEFAULT_CARDATA_SIM_OPTIONS: Readonly<CardataSimOptions> = {
   clients: { [DEMO_CARDATA_CLIENT_ID]: { api: true, streaming: true } },
   autoApproveMs: 10_000,
   deviceCodeTtlS: 300,
   pollIntervalS: 5,
+  verificationUriComplete: false,
   tokenLifetimeS: 3600,
   refreshLifetimeS: 14 * 86_400,
   quota: { limit: 50, windowMs: 86_400_000 },
   brokerPort: 0,
+  mqttLingerMs: 10_000,
   streamIntervalMs: 10_000,
   streamKeys: 'all',
   historyPageSize: 10,
@@ -88,7 +90,7 @@ export class CardataSim implements SimProvider {
     this.world = new WorldClock(ctx.clock, ctx.timeScale);
     for (const spec of DEMO_CARDATA_CARS) this.cars.set(spec.vin, new SimCardataCar(spec, this.world, this.options.seed));
     const stats = (): CardataSimStats => this._stats;
-    const fault = (path: string): CardataFaultKind | undefined => this.takeFault(path);
+    const fault = (place: CardataFaultPlace, path: string): CardataFaultKind | undefined => this.takeFault(place, path);
     this.oauth = new CardataOAuth({ clock: ctx.clock, jwt: new JwtSigner(), stats, options: () => this.options, fault, log: ctx.log, deviceUrl: this.deviceUrl });
     this.rest = new CardataRest({
       clock: ctx.clock,
@@ -119,6 +121,7 @@ export class CardataSim implements SimProvider {
             streamingSelected: () => this.options.streamKeys === 'all' || this.options.streamKeys.length > 0,
             log: this.ctx.log,
             onClients: (n) => (n > 0 ? this.scheduleTick(false) : this.stopTick()),
+            lingerMs: () => this.options.mqttLingerMs,
           },
           this.options.brokerPort,
         );
@@ -196,7 +199,7 @@ export class CardataSim implements SimProvider {
       `OAuth:   ${this.authUrl}    (client id ${DEMO_CARDATA_CLIENT_ID})`,
       `Confirm: ${this.deviceUrl}    (${this.options.autoApproveMs === false ? 'codes wait for this page' : `codes are confirmed by themselves after ${Math.round(this.options.autoApproveMs / 1000)} s`})`,
       `REST:    ${this.apiUrl}    (${q ? `${this.rest.quotaStatus(DEMO_CARDATA_GCID).calls}/${q.limit} calls used` : 'no quota'})`,
-      `MQTT:    ${this.broker ? `${this.broker.url}    (username ${DEMO_CARDATA_GCID}, password = id_token, topic ${DEMO_CARDATA_GCID}/+)` : (this.brokerProblem ?? 'off')}`,
+      `MQTT:    ${this.broker ? `${this.broker.url}    (username ${DEMO_CARDATA_GCID}, password = id_token, topic ${DEMO_CARDATA_GCID}/+; one connection per account)` : (this.brokerProblem ?? 'off')}`,
     ];
     for (const car of this.cars.values()) {
       car.sync(now);
@@ -245,16 +248,8 @@ export class CardataSim implements SimProvider {
     return this.faults.reduce((n, f) => n + f.remaining, 0);
   }
 
-  private takeFault(path: string): CardataFaultKind | undefined {
-    const tokenKinds = new Set<CardataFaultKind>(['slow-down', 'pending-403', 'keymanagement']);
-    const f = this.faults.find((a) => {
-      if (a.remaining <= 0) return false;
-      // Kinds belong to their endpoint: a token fault never hits REST and the other way round.
-      const forToken = tokenKinds.has(a.kind);
-      if (forToken !== path.endsWith('/oauth/token')) return false;
-      if ((a.kind === 'device-code-400') !== path.endsWith('/device/code')) return false;
-      return faultHits(a.path, path);
-    });
+  private takeFault(place: CardataFaultPlace, path: string): CardataFaultKind | undefined {
+    const f = this.faults.find((a) => a.remaining > 0 && CARDATA_FAULT_PLACE[a.kind] === place && faultHits(a.path, path));
     if (!f) return undefined;
     f.remaining--;
     this.faults = this.faults.filter((a) => a.remaining > 0);
@@ -276,7 +271,7 @@ export class CardataSim implements SimProvider {
     return this.oauth.lastUserCode;
   }
 
-  /** Kills every refresh token (the next refresh answers invalid_grant). */
+  /** Kills every refresh token (the next refresh answers 400 invalid_request, as BMW does). */
   revokeRefreshTokens(): void {
     this.oauth.revokeRefreshTokens();
   }
@@ -288,6 +283,18 @@ export class CardataSim implements SimProvider {
 
   setAutoApprove(ms: number | false): void {
     this.options.autoApproveMs = ms;
+  }
+
+  /** Whether device code answers carry verification_uri_complete (BMW's 2025 answer) or not (2026, the default). */
+  setVerificationUriComplete(on: boolean): void {
+    this.options.verificationUriComplete = on;
+  }
+
+  /** Publishes a message body as given on <gcid>/<vin> (a test's own shape of a BMW message). */
+  async publishRaw(vin: string, body: unknown, gcid = DEMO_CARDATA_GCID): Promise<void> {
+    if (!this.broker) return;
+    this._stats.published++;
+    await this.broker.publish(`${gcid}/${vin}`, body);
   }
 
   setTokenLifetime(seconds: number): void {
@@ -308,7 +315,12 @@ export class CardataSim implements SimProvider {
 
   /** Number of containers the account has. */
   containerCount(gcid = DEMO_CARDATA_GCID): number {
-    return this.rest.containersOf(gcid).size;
+    return this.rest.activeContainers(gcid).length;
+  }
+
+  /** BMW drops the account's containers (they vanish from the list; telematicData with their ids answers 403 CU-105). */
+  dropContainers(gcid = DEMO_CARDATA_GCID): void {
+    for (const id of [...this.rest.containersOf(gcid).keys()]) this.rest.dropContainer(gcid, id);
   }
 
   /** Data points selected for streaming ([] = none: subscriptions are refused with 128). */

@@ -20,6 +20,8 @@ export interface SimHttpResponse {
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly body: string;
+  /** Bytes to send instead of body (an image). */
+  readonly bytes?: Buffer;
 }
 
 /** A response that never comes (until the client gives up or the simulator closes). */

@@ -109,8 +109,9 @@ export class SimRouter {
       res.on('close', () => this.hanging.delete(res));
       return;
     }
-    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-    res.end(response.body);
+    const payload = response.bytes ?? response.body;
+    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(payload) });
+    res.end(payload);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, REDACTED, redact } from '../../src/core';
+import { CarError, HttpClient, REDACTED, redact } from '../../src/core';
 import { ChallengeError, getProvider, type PendingChallenge, type ProviderContext } from '../../src/brands';
 import { cardataAuth as auth } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
@@ -47,10 +47,11 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     assert.equal(err.code, 'TFA_REQUIRED');
     assert.equal(err.challenge.kind, 'device_code');
     const code = w.sim.cardata.lastUserCode ?? '';
-    assert.match(code, /^[A-Z]{4}-[A-Z]{4}$/);
+    assert.match(code, /^[A-Za-z]{8}$/, 'eight letters of mixed case, as BMW issues them');
     assert.ok(err.message.includes(code), 'the message names the code');
     assert.ok(err.message.includes(w.sim.cardata.deviceUrl), 'and the link');
-    assert.equal(err.challenge.hint, `${w.sim.cardata.deviceUrl}?user_code=${code}`);
+    // BMW no longer sends verification_uri_complete (2026): the link is the plain page, the code is typed there.
+    assert.equal(err.challenge.hint, w.sim.cardata.deviceUrl);
     assert.equal(err.challenge.expiresAt, w.clock.now() + 300_000);
     assert.equal(err.challenge.pollMs, 5_000, "the server's interval, for the session's polls");
     // The device code and the verifier are secrets: never in the message.
@@ -167,7 +168,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     assert.equal(w.sim.cardata.stats.tokenPolls, polls + 1);
 
     const second = await challenge(auth.login(ctx));
-    assert.notEqual(second.challenge.hint, first.challenge.hint);
+    assert.notEqual((second.challenge.state as { userCode: string }).userCode, (first.challenge.state as { userCode: string }).userCode);
     assert.equal(w.sim.cardata.stats.deviceCodes, 2);
   });
 
@@ -234,10 +235,112 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     assert.notEqual(s2.refreshToken, s1.refreshToken);
     assert.ok(s2.idExpiresAt > s1.idExpiresAt);
     assert.equal(w.sim.cardata.stats.refreshes, 1);
-    // The old refresh token was rotated away.
-    await assert.rejects(auth.refresh(ctx, s1), { code: 'AUTH_FAILED' });
+    assert.equal(s2.refreshExpiresAt, w.clock.now() + 14 * 86_400_000, 'each refresh starts the 14 days again');
+    // The old refresh token was rotated away: BMW says 400 invalid_request (not invalid_grant).
+    await assert.rejects(auth.refresh(ctx, s1), { code: 'AUTH_FAILED', status: 400, upstreamCode: 'invalid_request' });
     w.sim.cardata.revokeRefreshTokens();
-    await assert.rejects(auth.refresh(ctx, s2), (e: unknown) => e instanceof CarError && e.code === 'AUTH_FAILED' && /device code/.test(e.message));
+    await assert.rejects(auth.refresh(ctx, s2), (e: unknown) => e instanceof CarError && e.code === 'AUTH_FAILED' && /device code/.test(e.message) && !/went unanswered/.test(e.message));
+  });
+
+  it('keeps the tokens when the refresh meets an outage, a 429 or a broken connection, and refreshes later', async () => {
+    const ctx = context(w);
+    const s1 = await signInDirect(w, ctx);
+    w.sim.cardata.injectFault({ kind: 'refresh-unavailable' });
+    await assert.rejects(auth.refresh(ctx, s1), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'UPSTREAM');
+      assert.equal(e.transient, true);
+      assert.equal(e.status, 503);
+      assert.match(e.message, /tokens are kept/);
+      return true;
+    });
+    w.sim.cardata.injectFault({ kind: 'refresh-429' });
+    await assert.rejects(auth.refresh(ctx, s1), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'RATE_LIMITED');
+      assert.equal(e.retryAt, w.clock.now() + 120_000, "Retry-After names when");
+      return true;
+    });
+    const unreachable = { ...ctx, config: { ...ctx.config, servers: { ...ctx.config.servers, auth: 'http://127.0.0.1:1/gcdm' } } };
+    await assert.rejects(auth.refresh(unreachable, s1), (e: unknown) => e instanceof CarError && e.code === 'NETWORK' && e.transient);
+    // None of it spent the refresh token: the same state refreshes now, and no device code was asked for.
+    const s2 = await auth.refresh(ctx, s1);
+    assert.notEqual(s2.refreshToken, s1.refreshToken);
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1);
+  });
+
+  it('says plainly when a refresh whose answer was lost may have spent the refresh token', async () => {
+    const ctx = context(w);
+    const s1 = await signInDirect(w, ctx);
+    // BMW rotates the token, but its answer never arrives: the plugin still holds the old one.
+    const impatient = { ...ctx, http: new HttpClient({ clock: w.clock, timeoutMs: 300 }) };
+    w.sim.cardata.injectFault({ kind: 'refresh-lost' });
+    try {
+      await assert.rejects(auth.refresh(impatient, s1), (e: unknown) => e instanceof CarError && e.code === 'TIMEOUT' && e.transient && /tokens are kept/.test(e.message));
+    } finally {
+      await impatient.http.close();
+    }
+    await w.clock.advance(60_000);
+    await assert.rejects(auth.refresh(ctx, s1), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'AUTH_FAILED');
+      assert.equal(e.upstreamCode, 'invalid_request');
+      assert.match(e.message, /An earlier refresh at \d\d:\d\d UTC went unanswered \(it got no answer\): BMW most likely took the old refresh token/);
+      assert.match(e.message, /device code/);
+      return true;
+    });
+  });
+
+  it('asks for a new device code once the refresh token is past its 14 days, without asking BMW', async () => {
+    const ctx = context(w);
+    const s1 = await signInDirect(w, ctx);
+    await w.clock.advance(14 * 86_400_000 + 1_000);
+    const refreshes = w.sim.cardata.stats.refreshes;
+    await assert.rejects(auth.refresh(ctx, s1), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'AUTH_FAILED');
+      assert.equal(e.upstreamCode, 'refresh_token_expired');
+      assert.match(e.message, /14 days/);
+      return true;
+    });
+    assert.equal(w.sim.cardata.stats.refreshes, refreshes, 'no call');
+    // A token file of an older version knows no end: BMW's answer decides.
+    const { refreshExpiresAt: _dropped, ...old } = s1;
+    await assert.rejects(auth.refresh(ctx, old), { code: 'AUTH_FAILED', upstreamCode: 'invalid_request' });
+  });
+
+  it('a session keeps its tokens through a refresh outage: no new device code, a refresh later', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    w.sim.cardata.injectFault({ kind: 'refresh-unavailable' });
+    await w.clock.advance(61 * 60_000);
+    await assert.rejects(s.getAuth(), { code: 'UPSTREAM' });
+    assert.notEqual(s.state.phase, 'blocked');
+    assert.equal(s.awaitingCode, false, 'no device code for an outage');
+    const renewed = (await s.getAuth()) as { idExpiresAt: number };
+    assert.ok(renewed.idExpiresAt > w.clock.now());
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1);
+    assert.equal(w.sim.cardata.stats.refreshes, 2);
+  });
+
+  it("reports BMW's fault right after the approval (a 500, then access_denied) as BMW's, not the user's", async () => {
+    const log = lines();
+    const ctx = context(w, undefined, log);
+    const { challenge: pending } = await challenge(auth.login(ctx));
+    assert.ok(w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? ''));
+    w.sim.cardata.injectFault({ kind: 'approval-fault' });
+    await assert.rejects(pollDeviceCode(w, ctx, pending), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'AUTH_FAILED');
+      assert.equal(e.upstreamCode, 'access_denied');
+      assert.equal(e.status, 403);
+      assert.match(e.message, /failed on its side right after the code \w+ was confirmed \(HTTP 500 keymanagement\.service\.invalid_access_token at/);
+      assert.match(e.message, /known BMW fault, not a wrong setting/);
+      return true;
+    });
+    assert.equal(w.sim.cardata.stats.tokenPolls, 2, 'the 500 was waited out once, then access_denied ended it');
+    assert.ok(log.lines.some((l) => l.startsWith('debug') && l.includes('keymanagement')));
   });
 
   it('refreshes before the id_token expires and needs no new sign-in after a restart', async () => {

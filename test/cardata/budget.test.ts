@@ -84,6 +84,7 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.ok(err instanceof CarError);
     assert.equal(err.code, 'QUOTA_EXCEEDED');
     assert.equal(err.upstreamCode, 'CU-429');
+    assert.equal(err.status, 403, 'BMW says it with 403, not 429');
     assert.ok(err.retryAt !== undefined && err.retryAt >= w.clock.now() + 15 * 60_000, 'names when it clears');
     assert.match(err.message, /stream keeps working/);
     const calls = w.sim.cardata.stats.rest;
@@ -173,7 +174,8 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     const vehicles = await conn.listVehicles({ kind: 'explicit' });
     const bmw = vehicles.find((v) => v.vin === BMW_VIN);
     const mini = vehicles.find((v) => v.vin === MINI_VIN);
-    assert.deepEqual(bmw, { vin: BMW_VIN, drivetrain: 'electric', brand: 'bmw', model: 'i4 eDrive40', name: 'BMW i4 eDrive40', modelCode: 'G26' });
+    // The model code is basicData's modelKey, not its bodyType ("Gran Coupe" is prose).
+    assert.deepEqual(bmw, { vin: BMW_VIN, drivetrain: 'electric', brand: 'bmw', model: 'i4 eDrive40', name: 'BMW i4 eDrive40', modelCode: '31AW' });
     assert.equal(mini?.brand, 'mini');
     assert.equal(mini?.drivetrain, 'plugin_hybrid');
     assert.ok(conn.capabilities(mini ?? { vin: '', drivetrain: 'unknown' }).parts.includes('fuel'));
@@ -193,8 +195,62 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.equal(first?.socFromPercent, 40);
     assert.equal(first?.socToPercent, 80);
     assert.ok(first?.energyKwh !== undefined && first.energyKwh > 30);
-    assert.ok(first?.position && Math.abs(first.position.latitude - 48.18) < 0.01);
+    assert.ok(first?.mileageKm !== undefined && first.mileageKm >= 12_345, 'the odometer of the session, in km');
+    const home = sessionsRead.find((x) => !x.publicChargePoint);
+    assert.ok(home?.position && Math.abs(home.position.latitude - 48.18) < 0.01);
+    // Every fourth charge of the simulated i4 is at a public charger: the session says which.
+    const away = sessionsRead.filter((x) => x.publicChargePoint);
+    assert.equal(away.length, 3);
+    assert.deepEqual(away[0]?.publicChargePoint, { provider: 'SWM Ladenetz', address: 'Leopoldstraße 50, 80802 München' });
     assert.ok(sessionsRead.every((x, i) => i === 0 || Date.parse(x.startAt) > Date.parse(sessionsRead[i - 1]?.startAt ?? '')));
+  });
+
+  it('reads the charging history to the end of the period by next_token, however many pages', async () => {
+    const small = await world({ brokerPort: false, historyPageSize: 2 });
+    try {
+      const ctx = context(small);
+      let current: CarDataAuthState = await signInDirect(small, ctx);
+      const conn = connect(ctx, async () => current);
+      await small.clock.advance(3 * 86_400_000);
+      current = await cardataAuth.refresh(ctx, current);
+      const read = await conn.history.chargeSessions({ vin: BMW_VIN, drivetrain: 'electric' }, '2026-11-20T08:00:00Z', new Date(small.clock.now()).toISOString(), { kind: 'explicit' });
+      assert.equal(read.length, 12);
+      assert.equal(small.sim.cardata.stats.byEndpoint.chargingHistory, 6, 'six pages of two, more than the five read before');
+      assert.equal(new Set(read.map((x) => x.startAt)).size, 12, 'each session once');
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('finds or creates its container again, once, when BMW answers 403 CU-105', async () => {
+    const ctx = context(w);
+    const auth = await signInDirect(w, ctx);
+    const conn = connect(ctx, async () => auth);
+    const car = { vin: BMW_VIN, drivetrain: 'electric' as const };
+    await conn.status.read(car, PARTS, { kind: 'explicit' });
+    assert.equal(w.sim.cardata.stats.byEndpoint.createContainer, 1);
+    // BMW dropped the container: the read that meets CU-105 makes a new one and reads again.
+    w.sim.cardata.dropContainers();
+    const again = await conn.status.read(car, PARTS, { kind: 'explicit' });
+    assert.ok(again.status.battery?.socPercent !== undefined);
+    assert.equal(w.sim.cardata.stats.byEndpoint.createContainer, 2);
+    assert.equal(w.sim.cardata.stats.byEndpoint.telematicData, 3);
+    // CU-105 again right after the new one: once is enough, the read fails and says why.
+    w.sim.cardata.injectFault({ kind: 'container-gone', path: 'telematicData', times: 2 });
+    await assert.rejects(conn.status.read(car, PARTS, { kind: 'explicit' }), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'UPSTREAM');
+      assert.equal(e.upstreamCode, 'CU-105');
+      assert.equal(e.status, 403);
+      assert.match(e.message, /creates it again on the next read/);
+      return true;
+    });
+    assert.equal(w.sim.cardata.stats.byEndpoint.telematicData, 5, 'one read and one retry');
+    assert.equal(w.sim.cardata.stats.byEndpoint.containers, 3, 'looked up again once');
+    // The next read looks again and works.
+    await conn.status.read(car, PARTS, { kind: 'explicit' });
+    assert.equal(w.sim.cardata.stats.byEndpoint.containers, 4);
+    assert.equal(w.sim.cardata.containerCount(), 1, 'no container piles up');
   });
 
   it('has no commands and no charging settings, and says why (NOT_SUPPORTED through the session)', async () => {
@@ -236,7 +292,13 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.equal((res.body as { brand?: string }).brand, 'BMW');
     await assert.rejects(raw.request(undefined, { method: 'POST', path: '/customers/containers' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
     await assert.rejects(raw.request(undefined, { method: 'GET', path: '/elsewhere' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
+    // The image comes whole, as bytes (a PNG starts with 0x89 'PNG': read as text it would be spoilt).
     const img = await raw.readEndpoint({ vin: BMW_VIN, drivetrain: 'electric' }, 'image', {}, { kind: 'explicit' });
-    assert.deepEqual(img.mapped, { contentType: 'image/svg+xml' });
+    assert.ok(Buffer.isBuffer(img.raw));
+    const bytes = img.raw as Buffer;
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.deepEqual(img.mapped, { contentType: 'image/png', bytes: bytes.length });
+    const rawImg = await raw.request(undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/image` }, { kind: 'explicit' });
+    assert.ok(Buffer.isBuffer(rawImg.body) && (rawImg.body as Buffer).equals(bytes), 'the raw request gets the same bytes');
   });
 });

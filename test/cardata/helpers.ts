@@ -1,9 +1,17 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { CallBudget, CarError, HttpClient, ManualClock, TokenRejectedError, TokenStore, type Logger } from '../../src/core';
 import { ChallengeError, getProvider, type ConnectionContext, type PendingChallenge, type ProviderContext } from '../../src/brands';
 import { cardataAuth, cardataProvider, type CarDataAuthState, type CarDataConnection } from '../../src/brands/cardata';
 import { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
 import type { CardataSimOptions } from '../../src/sim/cardata';
+import { PROJECT_ROOT } from '../helpers';
+
+/** A body in the shape BMW sends, from test/fixtures/cardata (this project's own values). */
+export async function cardataFixture(name: string): Promise<unknown> {
+  return JSON.parse(await fs.readFile(path.join(PROJECT_ROOT, 'test', 'fixtures', 'cardata', name), 'utf8')) as unknown;
+}
 
 export const BMW_VIN = 'WBY31AW0X0FCD0001';
 export const MINI_VIN = 'WMZ21GA0X07CD0002';

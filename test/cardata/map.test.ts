@@ -2,9 +2,12 @@ import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { VehicleStatusSchema, type StatusFragment } from '../../src/core';
 import { MAPPED_KEYS, REST_ONLY_KEYS } from '../../src/brands/cardata';
-import { TelematicState, legacyDate, lockState, opening } from '../../src/brands/cardata/map';
+import { TelematicState, legacyDate, lockState, opening, powerKw } from '../../src/brands/cardata/map';
 import { mapChargingSession } from '../../src/brands/cardata/history';
+import { vehicleOf } from '../../src/brands/cardata/connection';
+import { BasicDataSchema, ChargingHistorySchema, StreamMessageSchema, TelematicDataSchema } from '../../src/brands/cardata/schemas';
 import { readJsonFixture } from '../helpers';
+import { cardataFixture } from './helpers';
 
 interface CatalogueEntry {
   technical_identifier: string;
@@ -117,6 +120,104 @@ describe('CarData keys -> VehicleStatus', () => {
     const msg = s.apply({ 'vehicle.status.checkControlMessages': { value: '[{"type":"ENGINE_OIL","severity":"HIGH","description":"Oil level low"}]' } }, NOW);
     assert.deepEqual(msg.fragment.messages, [{ kind: 'check_control', code: 'ENGINE_OIL', severity: 'high', description: 'Oil level low' }]);
     valid(s.fragment());
+  });
+
+  it('takes the SoC from batteryManagement.header, else stateOfCharge.displayed, and ranges in the documented order', async () => {
+    const body = TelematicDataSchema.parse(await cardataFixture('telematic-data.json'));
+    const s = new TelematicState();
+    s.apply(body.telematicData, NOW);
+    const f = s.fragment();
+    // header (71, older) wins over displayed (70, newer): the clients' order, not the freshest.
+    assert.equal(f.battery?.socPercent, 71);
+    // kombiRemainingElectricRange (301, unit null: km) before remainingElectricRange (296, newer).
+    assert.equal(f.battery?.rangeKm, 301);
+    // lastRemainingRange before totalRemainingRange.
+    assert.equal(f.rangeKm, 301);
+    assert.equal(f.charging?.powerKw, 10.9, '10870 W');
+    assert.equal(f.charging?.targetSocPercent, undefined, 'a key without data (null) is no value');
+    assert.equal(f.lock, undefined);
+    assert.equal(f.mileageKm, 23817);
+    valid(f);
+    // A Neue Klasse car has no header: displayed it is.
+    const nk = new TelematicState();
+    nk.apply({ 'vehicle.powertrain.electric.battery.stateOfCharge.displayed': { value: '55', unit: '%' } }, NOW);
+    assert.equal(nk.fragment().battery?.socPercent, 55);
+    // Without kombiRemainingElectricRange the other electric range; without lastRemainingRange the total one.
+    const other = new TelematicState();
+    other.apply(
+      { 'vehicle.drivetrain.electricEngine.remainingElectricRange': { value: 120 }, 'vehicle.drivetrain.totalRemainingRange': { value: 410, unit: 'km' } },
+      NOW,
+    );
+    assert.equal(other.fragment().battery?.rangeKm, 120);
+    assert.equal(other.fragment().rangeKm, 410);
+  });
+
+  it('reads the charging power by the unit the value comes with', () => {
+    assert.equal(powerKw({ value: '7400', unit: 'W' }), 7.4);
+    assert.equal(powerKw({ value: 11, unit: 'kW' }), 11);
+    assert.equal(powerKw({ value: '7.4', unit: 'kW' }), 7.4);
+    assert.equal(powerKw({ value: 50_000, unit: null }), 50, 'no unit: the catalogue says W');
+    assert.equal(powerKw({ value: '7.4', unit: null }), 7.4, 'decimals are no int32 of watts: kW');
+    assert.equal(powerKw({ value: 'INVALID' }), undefined);
+    assert.equal(powerKw({ value: -5, unit: 'W' }), undefined);
+    const s = new TelematicState();
+    const f = s.apply(
+      {
+        'vehicle.drivetrain.electricEngine.charging.hvStatus': { value: 'CHARGING' },
+        'vehicle.powertrain.electric.battery.charging.power': { value: 150, unit: 'kW' },
+      },
+      NOW,
+    ).fragment;
+    assert.equal(f.charging?.powerKw, 150, 'a DC charge in kW is not divided by 1000');
+  });
+
+  it('reads a stream message: values as strings, numbers or booleans, timestamps with or without milliseconds', async () => {
+    const msg = StreamMessageSchema.parse(await cardataFixture('stream-message.json'));
+    const s = new TelematicState();
+    const applied = s.apply(msg.data, NOW);
+    const f = applied.fragment;
+    assert.equal(f.battery?.socPercent, 73, 'header (a number) before displayed (a string)');
+    assert.equal(f.battery?.updatedAt, '2026-11-20T08:02:39.000Z');
+    assert.equal(f.charging?.state, 'charging');
+    assert.equal(f.charging?.plug, 'plugged', 'a JSON boolean');
+    assert.equal(f.charging?.powerKw, 7.4);
+    assert.deepEqual(f.doors, { frontLeft: 'closed', frontRight: 'closed', trunk: 'open', anyOpen: true }, '"false", false and "asn_istrue"');
+    assert.equal(f.mileageKm, 23818);
+    assert.ok('vehicle.vehicle.deepSleepModeActive' in applied.unmapped, 'unmapped keys stay raw');
+    assert.equal(s.snapshot()['vehicle.cabin.door.row1.driver.isOpen']?.timestamp, '2026-11-20T08:02:38.120Z');
+    valid(f);
+  });
+
+  it("names the car by modelName and modelKey, never by basicData's prose body type; driveTrain before propulsionType", async () => {
+    const basic = BasicDataSchema.parse(await cardataFixture('basic-data.json'));
+    // An X2 M35i whose propulsionType says BE although it burns petrol (kvanbiesen#408's shape).
+    assert.deepEqual(vehicleOf('WBA11AA0X0FCD0003', basic), {
+      vin: 'WBA11AA0X0FCD0003',
+      drivetrain: 'combustion',
+      brand: 'bmw',
+      model: 'X2 M35i xDrive',
+      name: 'BMW X2 M35i xDrive',
+      modelCode: '81GM',
+    });
+    assert.equal(vehicleOf('WMZ0000000000000X', { series: 'Countryman', brand: 'MINI' }).name, 'MINI Countryman');
+    assert.equal(vehicleOf('WBA0000000000000X', { propulsionType: 'BEV' }).drivetrain, 'electric');
+  });
+
+  it('keeps what a charging history answer has: energy, mileage in its unit, the public charge point', async () => {
+    const page = ChargingHistorySchema.parse(await cardataFixture('charging-history.json'));
+    assert.equal(page.nextToken, 'eyJwYWdlIjoyfQ');
+    const [pub, home] = page.sessions.map((x) => mapChargingSession('WBA11AA0X0FCD0003', x));
+    assert.equal(pub?.energyKwh, 34.6);
+    assert.equal(pub?.mileageKm, 23802.2, '14790 mi');
+    assert.deepEqual(pub?.publicChargePoint, { provider: 'Beispiel Ladenetz', address: 'Beispielweg 1, 86150 Augsburg' });
+    assert.equal(pub?.durationMin, 140);
+    assert.equal(pub?.status, 'ok');
+    // Numbers as strings, an unknown field, no public charge point: read leniently.
+    assert.equal(home?.energyKwh, 25.1);
+    assert.equal(home?.mileageKm, 14890);
+    assert.equal(home?.socFromPercent, 45);
+    assert.equal(home?.publicChargePoint, undefined);
+    assert.equal(home?.startAt, new Date(1_795_240_000_000).toISOString());
   });
 
   it('maps a charging session, in seconds or milliseconds', () => {

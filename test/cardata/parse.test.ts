@@ -28,7 +28,7 @@ const FILES: Record<string, unknown> = {
     data: { 'vehicle.powertrain.electric.battery.charging.preferenceSmartCharging': { timestamp: '2025-10-01T10:12:39Z', value: 'PRICE_OPTIMIZED' }, 'vehicle.cabin.door.row1.driver.isOpen': { timestamp: '2025-10-01T10:12:39Z', value: true } },
   },
   'mappings.json': [{ vin: 'WMZ21GA0X07CD0002', mappedSince: '2024-01-01T00:00:00Z', mappingType: 'PRIMARY' }],
-  'basic.json': { vin: 'WBY31AW0X0FCD0001', brand: 'BMW', modelName: 'i4 eDrive40', bodyType: 'G26', propulsionType: 'BEV' },
+  'basic.json': { vin: 'WBY31AW0X0FCD0001', brand: 'BMW', modelName: 'i4 eDrive40', modelKey: '31AW', bodyType: 'Gran Coupe', propulsionType: 'BEV' },
   'history.json': { data: [{ startTime: 1_784_628_184, endTime: 1_784_631_784, energyConsumedFromPowerGridKwh: 15.92, displayedStartSoc: 66, displayedSoc: 82 }], next_token: 'abc' },
   'quota.json': { exveErrorId: 'CU-429', exveErrorMsg: 'API rate limit reached' },
 };
@@ -78,7 +78,7 @@ describe('connected-car parse cardata <kind> <file>', () => {
     const m = await run('cardata', 'mappings', path.join(dir, 'mappings.json'));
     assert.deepEqual(m.out, [{ vin: 'WMZ21GA0X07CD0002', mappingType: 'PRIMARY', brand: 'mini' }]);
     const b = await run('cardata', 'basicData', path.join(dir, 'basic.json'));
-    assert.deepEqual(b.out, { vin: 'WBY31AW0X0FCD0001', brand: 'bmw', model: 'i4 eDrive40', modelCode: 'G26', drivetrain: 'electric' });
+    assert.deepEqual(b.out, { vin: 'WBY31AW0X0FCD0001', brand: 'bmw', model: 'i4 eDrive40', modelCode: '31AW', drivetrain: 'electric' });
     const h = await run('cardata', 'chargingHistory', path.join(dir, 'history.json'));
     const hist = h.out as { sessions: { energyKwh: number; durationMin: number }[]; nextToken: string };
     assert.equal(hist.sessions[0]?.energyKwh, 15.92);

@@ -63,8 +63,11 @@ describe('CarData simulator', () => {
     const dc = await deviceCode(sim);
     assert.equal(dc.interval, 5);
     assert.equal(dc.expires_in, 300);
-    assert.equal((await poll(sim, dc)).body.error, 'authorization_pending');
-    const page = await request(String(dc.verification_uri_complete));
+    assert.equal(dc.verification_uri_complete, undefined, 'gone from BMW\'s answer since 2026');
+    const pending = await poll(sim, dc);
+    assert.equal(pending.status, 403, 'BMW says "pending" with 403');
+    assert.equal(pending.body.error, 'authorization_pending');
+    const page = await request(`${String(dc.verification_uri)}?user_code=${String(dc.user_code)}`);
     assert.match(await page.body.text(), new RegExp(String(dc.user_code)));
     const confirm = await post(sim.cardata.deviceUrl, { user_code: String(dc.user_code), action: 'approve' });
     assert.match(confirm.text, /Confirmed/);
@@ -103,10 +106,13 @@ describe('CarData simulator', () => {
     assert.equal((await get(`${api}/customers/vehicles/mappings`, 'not-a-token')).status, 401);
     const mappings = await get(`${api}/customers/vehicles/mappings`, token);
     assert.deepEqual((mappings.body as { vin: string }[]).map((m) => m.vin).sort(), sim.cardata.vins.sort());
-    assert.equal((await get(`${api}/customers/vehicles/${sim.cardata.vins[0] ?? ''}/telematicData?containerId=nope`, token)).status, 400);
+    const unknown = await get(`${api}/customers/vehicles/${sim.cardata.vins[0] ?? ''}/telematicData?containerId=NOPE000000000`, token);
+    assert.equal(unknown.status, 403, 'an unknown container is 403 CU-105');
+    assert.equal((unknown.body as Json).exveErrorId, 'CU-105');
     const basic = await get(`${api}/customers/vehicles/${sim.cardata.vins[1] ?? ''}/basicData`, token);
     assert.equal((basic.body as Json).brand, 'MINI');
     const spent = await get(`${api}/customers/vehicles/mappings`, token);
+    // The 4th call: BMW's quota answer is HTTP 403 with CU-429 (never 429).
     assert.equal(spent.status, 403);
     assert.deepEqual(spent.body, { exveErrorId: 'CU-429', exveErrorMsg: 'API rate limit reached' });
     assert.equal(sim.cardata.quotaStatus().calls, 3);

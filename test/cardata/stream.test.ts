@@ -1,11 +1,13 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { VehicleStatusSchema, type StatusFragment } from '../../src/core';
+import mqtt, { type MqttClient } from 'mqtt';
+import { CarError, VehicleStatusSchema, type StatusFragment } from '../../src/core';
 import type { ProviderContext } from '../../src/brands';
 import { cardataAuth, type CarDataAuthState, type CarDataConnection, type StreamEvent } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
 import { removeDir, tempDir } from '../helpers';
-import { BMW_VIN, MINI_VIN, connect, context, session, signInDirect, signInSession, until, world, type World } from './helpers';
+import { DEMO_CARDATA_GCID } from '../../src/sim';
+import { BMW_VIN, MINI_VIN, cardataFixture, connect, context, session, signInDirect, signInSession, until, world, type World } from './helpers';
 
 interface Recorder {
   updates: { vin: string; fragment: StatusFragment; raw: Record<string, unknown> }[];
@@ -32,6 +34,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
   let dir: string;
   const connections: CarDataConnection[] = [];
   const sessions: AccountSession[] = [];
+  const others: MqttClient[] = [];
 
   beforeEach(async () => {
     w = await world({ streamIntervalMs: 10_000 });
@@ -42,6 +45,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
 
   afterEach(async () => {
     for (const c of connections.splice(0)) await c.close();
+    for (const o of others.splice(0)) o.end(true);
     for (const s of sessions.splice(0)) await s.close();
     await w.close();
     await removeDir(dir);
@@ -91,15 +95,20 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     assert.equal(w.sim.cardata.quotaStatus().calls, quota, 'streamed data costs no REST call');
   });
 
-  it('reconnects after the broker drops the connection', async () => {
+  it('reconnects after the broker drops the connection, waiting quietly while BMW still counts the old one', async () => {
     const { r } = await streaming();
     w.sim.cardata.dropConnections();
+    const droppedAt = w.clock.now();
     await until(() => r.events.some((e) => e.state === 'disconnected'), 'the drop is noticed');
     const drop = r.events.find((e) => e.state === 'disconnected');
     assert.equal(drop?.error?.code, 'NETWORK');
     assert.equal((drop?.retryAt ?? 0) - (drop?.at ?? 0), 1_000, 'first retry after 1 s');
-    await w.clock.advance(1_000);
-    await until(() => r.connected() === 2, 'connected again');
+    // BMW still counts the dropped connection for a few seconds (CONNACK 5): that is ours, not another program.
+    await until(() => r.connected() === 2, 'connected again', w.clock, 1_000, 100);
+    assert.ok(w.sim.cardata.stats.mqttRefusedBusy >= 1, 'refused while the old one lingered');
+    assert.ok(w.clock.now() - droppedAt >= 10_000 && w.clock.now() - droppedAt <= 20_000, `back within seconds of the linger (${w.clock.now() - droppedAt} ms)`);
+    assert.equal(r.events.filter((e) => e.state === 'refused').length, 0, 'no "another program" report for our own old connection');
+    assert.ok(r.events.some((e) => e.state === 'connecting' && e.retryAt !== undefined && !e.error), 'it says it keeps connecting');
     assert.equal(w.sim.cardata.stats.mqttConnects, 2);
     await w.sim.cardata.car(MINI_VIN).publish({ 'vehicle.drivetrain.fuelSystem.level': 42 });
     await until(() => r.updates.some((u) => u.fragment.fuel?.levelPercent === 42), 'updates flow again');
@@ -124,29 +133,44 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     await until(() => r.connected() === 2, 'connected after the outage');
   });
 
-  it('renews the id_token before it expires and reconnects with it (session refresh)', async () => {
+  it('renews the id_token before it expires and reconnects with it (session refresh): no cut, no error', async () => {
     const s = session(w, dir);
     sessions.push(s);
     const first = await signInSession(w, s);
     const r = recorder(w);
     open((rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r);
     await until(() => r.connected() === 1, 'connected');
-    await w.clock.advance(first.idExpiresAt - 50_000 - w.clock.now());
+    // Five minutes before the id_token expires the stream asks for a new one and reconnects with it.
+    await w.clock.advance(first.idExpiresAt - 5 * 60_000 - 1_000 - w.clock.now());
     assert.equal(r.connected(), 1);
+    assert.equal(w.sim.cardata.stats.refreshes, 0);
+    const renewAt = w.clock.now() + 1_000;
     await until(() => r.connected() === 2, 'reconnected with a renewed id_token', w.clock, 1_000, 200);
     assert.equal(w.sim.cardata.stats.refreshes, 1);
+    assert.ok(w.clock.now() - renewAt <= 15_000, `back within the seconds BMW counts the old connection (${w.clock.now() - renewAt} ms)`);
+    assert.ok(w.clock.now() < first.idExpiresAt - 4 * 60_000, 'long before the old token ran out');
     assert.equal(w.sim.cardata.stats.mqttExpiredDrops, 0, 'renewed before the broker had to cut');
-    assert.equal(w.sim.cardata.stats.mqttRefused, 0);
+    assert.equal(r.events.filter((e) => e.error !== undefined).length, 0, 'no error on the way');
+    assert.equal(r.events.filter((e) => e.state === 'disconnected' || e.state === 'refused').length, 0);
+    // And again an hour later, with the next token.
+    const second = (await s.getAuth()) as CarDataAuthState;
+    await w.clock.advance(second.idExpiresAt - 5 * 60_000 - 1_000 - w.clock.now());
+    assert.equal(r.connected(), 2);
+    await until(() => r.connected() === 3, 'renewed again', w.clock, 1_000, 200);
+    assert.ok(w.clock.now() < second.idExpiresAt);
+    assert.equal(w.sim.cardata.stats.mqttExpiredDrops, 0);
     await w.sim.cardata.car(BMW_VIN).publish({ 'vehicle.vehicle.travelledDistance': 99_999 });
     await until(() => r.updates.some((u) => u.fragment.mileageKm === 99_999), 'updates after the renewal');
   });
 
-  it('reconnects with a fresh id_token when the old one expired mid-stream ("not authorized")', async () => {
+  it('reconnects with a fresh id_token when the broker cut at expiry and refused the old one (CONNACK 4)', async () => {
     let current = await signInDirect(w, ctx);
     const asked: (CarDataAuthState | undefined)[] = [];
-    // A lazy token holder: it refreshes only when the broker refused its token.
+    // A token holder whose refresh fails until the token has expired (an outage of the sign-in
+    // server): the renewal cannot happen, the broker cuts at expiry and refuses the stale token.
     const getAuth = async (rejected?: CarDataAuthState): Promise<CarDataAuthState> => {
       asked.push(rejected);
+      if (rejected && w.clock.now() < rejected.idExpiresAt) throw new CarError('UPSTREAM', 'sign-in server down');
       if (rejected) current = await cardataAuth.refresh(ctx, current);
       return current;
     };
@@ -156,11 +180,15 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     const firstToken = current.idToken;
     await w.clock.advance(current.idExpiresAt - 5_000 - w.clock.now());
     await until(() => w.sim.cardata.stats.mqttExpiredDrops === 1, 'the broker cuts at expiry', w.clock, 1_000, 100);
+    assert.ok(asked.filter((a) => a?.idToken === firstToken).length >= 2, 'the renewal was tried, and tried again while the token lasted');
     await until(() => r.events.some((e) => e.error?.code === 'AUTH_FAILED'), 'the stale token is refused', w.clock, 1_000, 100);
+    const refused = r.events.find((e) => e.error?.code === 'AUTH_FAILED');
+    assert.match(refused?.error?.message ?? '', /refused the id_token as expired \(CONNACK 4, bad user name or password\)/);
+    assert.equal(refused?.error?.transient, true);
     await until(() => r.connected() === 2, 'connected with a fresh token', w.clock, 1_000, 100);
-    assert.ok(asked.some((a) => a?.idToken === firstToken), 'getAuth was told which token the broker refused');
     assert.notEqual(current.idToken, firstToken);
     assert.ok(w.sim.cardata.stats.mqttRefused >= 1);
+    assert.equal(r.events.filter((e) => e.state === 'refused').length, 0, 'its own old connection is not another program');
     await w.sim.cardata.car(MINI_VIN).publish({ 'vehicle.drivetrain.fuelSystem.level': 33 });
     await until(() => r.updates.some((u) => u.fragment.fuel?.levelPercent === 33), 'updates after the reconnect');
   });
@@ -191,6 +219,113 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     open(async () => auth, r);
     await until(() => r.events.some((e) => e.state === 'refused'), 'refused');
     assert.equal(w.sim.cardata.stats.mqttSubscribeRefused, 1);
+  });
+
+  /** Another program (ioBroker, Home Assistant…) on the same BMW account: its own MQTT connection. */
+  async function otherProgram(): Promise<MqttClient> {
+    const other = await signInDirect(w, context(w));
+    const client = mqtt.connect(w.sim.cardata.brokerUrl ?? '', { username: other.gcid, password: other.idToken, reconnectPeriod: 0, protocolVersion: 4 });
+    others.push(client);
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    return client;
+  }
+
+  it('says another program holds the stream (CONNACK 5), backs off, never signs in again, and connects once it left', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    const other = await otherProgram();
+    const signIns = w.sim.cardata.stats.signIns;
+    const r = recorder(w);
+    open((rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r);
+    const pauses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await until(() => r.events.filter((e) => e.state === 'refused').length === i + 1, `refusal ${i + 1}`);
+      const e = r.events.filter((x) => x.state === 'refused')[i];
+      assert.equal(e?.error?.code, 'UPSTREAM');
+      assert.equal(e?.error?.upstreamCode, '5');
+      assert.equal(e?.error?.transient, true);
+      assert.match(e?.error?.message ?? '', /another connection holds this BMW account's stream/);
+      assert.match(e?.error?.message ?? '', /ioBroker, Home Assistant, evcc/);
+      pauses.push((e?.retryAt ?? 0) - (e?.at ?? 0));
+      await w.clock.advance(pauses[i] ?? 0);
+    }
+    assert.deepEqual(pauses, [30_000, 60_000, 120_000], 'a longer pause each time');
+    assert.equal(w.sim.cardata.stats.signIns, signIns, 'no new sign-in');
+    assert.equal(w.sim.cardata.stats.deviceCodes, 2, 'no new device code (the other program made the second)');
+    assert.ok(w.sim.cardata.stats.refreshes <= 1, `at most one fresh token for the whole run (${w.sim.cardata.stats.refreshes})`);
+    assert.equal(r.connected(), 0);
+    assert.equal(other.connected, true, 'the other program keeps its stream');
+    // The other program stops: after BMW lets go of its connection, ours comes in at the next try.
+    other.end();
+    await until(() => w.sim.cardata.brokerClients === 0, 'the other program left');
+    await until(() => r.connected() === 1, 'connected once the other program left', w.clock, 10_000, 100);
+  });
+
+  it('after a redeploy the new stream waits quietly while the old connection still counts', async () => {
+    const first = await streaming();
+    await first.conn.close();
+    await until(() => w.sim.cardata.brokerClients === 0, 'the old stream left');
+    const r = recorder(w);
+    const auth = await signInDirect(w, ctx);
+    open(async () => auth, r);
+    await until(() => r.events.some((e) => e.state === 'connecting' && e.retryAt !== undefined), 'refused while the old one lingers');
+    assert.equal(w.sim.cardata.stats.mqttRefusedBusy, 1);
+    await until(() => r.connected() === 1, 'connected after the linger', w.clock, 1_000, 100);
+    assert.equal(r.events.filter((e) => e.state === 'refused' || e.error !== undefined).length, 0, 'nothing alarming said');
+  });
+
+  it('keeps reconnecting through a refresh outage at renewal time, and renews once the sign-in server answers', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    const first = await signInSession(w, s);
+    const r = recorder(w);
+    open((rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r);
+    await until(() => r.connected() === 1, 'connected');
+    w.sim.cardata.injectFault({ kind: 'refresh-unavailable', times: 2 });
+    await w.clock.advance(first.idExpiresAt - 5 * 60_000 - w.clock.now());
+    await until(() => r.connected() === 2, 'renewed after the outage', w.clock, 5_000, 200);
+    assert.equal(w.sim.cardata.stats.refreshes, 3, 'two refused by the outage, the third one worked');
+    assert.equal(w.sim.cardata.stats.mqttExpiredDrops, 0, 'still before the broker had to cut');
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1, 'no new device code');
+  });
+
+  it('says to check the streaming username when fresh tokens keep getting CONNACK 4', async () => {
+    const auth = await signInDirect(w, ctx);
+    const wrong = { ...ctx, config: { ...ctx.config, keys: { ...ctx.config.keys, streamingUsername: 'not-the-gcid' } } };
+    ctx = wrong;
+    const r = recorder(w);
+    open(async () => auth, r);
+    await until(() => r.events.filter((e) => e.error?.code === 'AUTH_FAILED').length >= 3, 'three refusals', w.clock, 1_000, 200);
+    const third = r.events.filter((e) => e.error?.code === 'AUTH_FAILED')[2];
+    assert.match(third?.error?.message ?? '', /check the streaming username/);
+    assert.equal(r.events.filter((e) => e.state === 'refused').length, 0);
+  });
+
+  it("takes the car from the topic's last segment and reads values as strings, numbers or booleans, with or without milliseconds", async () => {
+    const { r } = await streaming();
+    const body = (await cardataFixture('stream-message.json')) as Record<string, unknown>;
+    // The topic names the car; this body names none (a shape some clients have seen).
+    const { vin: _vin, topic: _topic, ...noVin } = body;
+    await w.sim.cardata.publishRaw(MINI_VIN, noVin);
+    await until(() => r.updates.length === 1, 'the update');
+    const u = r.updates[0];
+    assert.equal(u?.vin, MINI_VIN);
+    assert.equal(u?.fragment.battery?.socPercent, 73, 'batteryManagement.header before stateOfCharge.displayed');
+    assert.equal(u?.fragment.battery?.updatedAt, '2026-11-20T08:02:39.000Z');
+    assert.equal(u?.fragment.charging?.powerKw, 7.4, '7400 without a unit: the catalogue says W');
+    assert.equal(u?.fragment.charging?.plug, 'plugged');
+    assert.deepEqual(u?.fragment.doors, { frontLeft: 'closed', frontRight: 'closed', trunk: 'open', anyOpen: true });
+    assert.equal(u?.fragment.mileageKm, 23818);
+    assert.ok('vehicle.vehicle.deepSleepModeActive' in (u?.raw ?? {}));
+    // A message for the account's other car, on its own topic.
+    await w.sim.cardata.publishRaw(BMW_VIN, { ...noVin, data: { 'vehicle.vehicle.travelledDistance': { timestamp: '2026-11-20T08:03:00Z', value: 12_999 } } }, DEMO_CARDATA_GCID);
+    await until(() => r.updates.length === 2, 'the second update');
+    assert.equal(r.updates[1]?.vin, BMW_VIN);
+    assert.equal(r.updates[1]?.fragment.mileageKm, 12_999);
   });
 
   it('closes cleanly: no reconnect after close', async () => {

@@ -50,7 +50,7 @@ export interface CarDataCall {
   query?: Record<string, string | undefined>;
   body?: unknown;
   kind: CallKind;
-  /** The answer may be something else than JSON (the image): its text is returned as is. */
+  /** The answer may be something else than JSON (the image): its bytes are returned as a Buffer. */
   binary?: boolean;
 }
 
@@ -89,13 +89,14 @@ export async function cardata(ctx: ProviderContext, accessToken: string, call: C
     },
     ...(call.body !== undefined ? { json: call.body } : {}),
     retry: false,
+    ...(call.binary ? { binary: true } : {}),
     onAttempt: () => ctx.budget.take(call.kind),
   });
   if (res.status >= 200 && res.status < 300) {
     const contentType = res.headers['content-type'];
-    if (res.status === 204 || res.text.trim() === '') return { status: res.status, body: undefined, ...(contentType ? { contentType } : {}) };
-    // The core HTTP client reads text: an SVG comes through whole, PNG bytes do not (noted).
-    if (call.binary && contentType && !contentType.includes('json')) return { status: res.status, body: res.text, contentType };
+    if (res.status === 204 || (res.bytes ? res.bytes.length === 0 : res.text.trim() === '')) return { status: res.status, body: undefined, ...(contentType ? { contentType } : {}) };
+    // The image: PNG or JPEG bytes, whole (clients store them as files; the 2026 swagger also allows JSON).
+    if (call.binary && res.bytes && !(contentType ?? '').includes('json')) return { status: res.status, body: res.bytes, contentType: contentType ?? 'application/octet-stream' };
     return { status: res.status, body: parseJsonBody(res, where), ...(contentType ? { contentType } : {}) };
   }
   throw mapCarDataError(ctx, res, where);
@@ -119,6 +120,7 @@ export function mapCarDataError(ctx: ProviderContext | undefined, res: HttpRespo
   const said = message ? ` (${message})` : '';
   const opts = { status: res.status, ...(id ? { upstreamCode: id } : {}) };
   if (id === 'CU-429' || res.status === 429) {
+    // BMW says it with HTTP 403 and CU-429, not 429 (kvanbiesen#424, commit e97d2ae).
     // The quota is per BMW account and may be spent by other apps too: pause until the server
     // says, else until our own 24 h log frees a call, and at least the budget's base pause.
     const own = ctx ? ctx.budget.nextSlotAt('explicit') : undefined;
@@ -151,7 +153,15 @@ export function mapCarDataError(ctx: ProviderContext | undefined, res: HttpRespo
       { ...opts, transient: false },
     );
   }
-  if (res.status === 401 || id === 'CU-100' || id === 'CU-101' || id === 'CU-102') return new TokenRejectedError(`${where}: ${message ?? 'unauthorized'}`);
+  if (id === 'CU-105') {
+    return new CarError(
+      'UPSTREAM',
+      `${where}: BMW does not know the plugin's data container (CU-105: deleted in the portal or dropped by BMW)${said}; the plugin creates it again on the next read`,
+      opts,
+    );
+  }
+  // An expired token also comes as 403 CU-127 "invalid_token" (kvanbiesen#381), whatever the doc table says CU-127 is.
+  if (res.status === 401 || id === 'CU-100' || id === 'CU-101' || id === 'CU-102' || message === 'invalid_token') return new TokenRejectedError(`${where}: ${message ?? 'unauthorized'}`);
   if (res.status === 404) return new CarError('NOT_SUPPORTED', `${where}: not available for this car or account (HTTP 404${id ? ` ${id}` : ''})${said}`, { ...opts, transient: false });
   if (res.status === 403) {
     return new CarError('NOT_SUPPORTED', `${where}: BMW refused the request (HTTP 403${id ? ` ${id}` : ''})${said}. Only the car's primary user gets its data.`, { ...opts, transient: false });

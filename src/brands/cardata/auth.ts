@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { CarError, parseJsonBody, registerSecret, type HttpResponse } from '../../core';
+import { CarError, parseJsonBody, registerSecret, toCarError, type HttpResponse } from '../../core';
 import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
 import { DEFAULT_SERVERS, SCOPES } from './api';
 import { DeviceCodeSchema, OAuthErrorSchema, TokenSchema, type RawToken } from './schemas';
@@ -11,7 +11,10 @@ import { DeviceCodeSchema, OAuthErrorSchema, TokenSchema, type RawToken } from '
  * browser, and the plugin polls the token endpoint meanwhile.
  */
 
-/** What survives a restart. The id_token is the MQTT password; all three tokens live about an hour. */
+/**
+ * What survives a restart. The id_token is the MQTT password; access and id tokens live about
+ * an hour, the refresh token 14 days from its issue (each refresh issues a new one).
+ */
 export const CarDataAuthStateSchema = z.object({
   clientId: z.string().min(1),
   gcid: z.string().min(1),
@@ -20,6 +23,8 @@ export const CarDataAuthStateSchema = z.object({
   idToken: z.string().min(1),
   idExpiresAt: z.number(),
   refreshToken: z.string().min(1),
+  /** When the refresh token dies (epoch ms); absent in files of older versions. */
+  refreshExpiresAt: z.number().optional(),
   scope: z.string().optional(),
 });
 export type CarDataAuthState = z.infer<typeof CarDataAuthStateSchema>;
@@ -44,6 +49,8 @@ const DEFAULT_INTERVAL_MS = 5_000;
 const SLOW_DOWN_STEP_MS = 5_000;
 /** The id_token lasts an hour (spec B1) when its exp cannot be read. */
 const ID_TOKEN_FALLBACK_MS = 3_600_000;
+/** The refresh token lives 14 days (1 209 600 s) from its issue (BMW Integration Guide; cardata-real.md 1.3). */
+export const REFRESH_TOKEN_LIFETIME_MS = 14 * 86_400_000;
 
 const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 
@@ -85,6 +92,36 @@ function oauthError(res: HttpResponse): { error?: string; description?: string }
     return {};
   }
 }
+
+// ---- what one answer alone does not say ----------------------------------------------------
+//
+// Two of BMW's answers mean more in the light of an earlier one: a refused refresh token after
+// a refresh whose answer was lost (BMW may have rotated the token then: the new one never came),
+// and access_denied after a 500 right after the approval (BMW's own fault). The module keeps
+// the earlier event between calls, keyed by a hash of the token (never the token), and forgets
+// it at the next verdict.
+
+const MEMORY_MS = 86_400_000;
+const lostRefresh = new Map<string, { at: number; what: string }>();
+const faultedCodes = new Map<string, { at: number; what: string }>();
+
+function memoryKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 22);
+}
+
+function remember(map: Map<string, { at: number; what: string }>, secret: string, at: number, what: string): void {
+  for (const [k, v] of map) if (at - v.at > MEMORY_MS || v.at > at) map.delete(k);
+  map.set(memoryKey(secret), { at, what });
+}
+
+function recall(map: Map<string, { at: number; what: string }>, secret: string): { at: number; what: string } | undefined {
+  const key = memoryKey(secret);
+  const v = map.get(key);
+  map.delete(key);
+  return v;
+}
+
+const hhmm = (at: number): string => `${new Date(at).toISOString().slice(11, 16)} UTC`;
 
 const SUBSCRIPTIONS_HINT =
   'In the MyBMW portal (CarData), check that the client id is copied whole and that it is subscribed to both "CarData API" and "CarData Streaming".';
@@ -154,6 +191,8 @@ function stateFromToken(ctx: ProviderContext, clientId: string, t: RawToken, pre
     idToken,
     idExpiresAt: exp ?? now + ID_TOKEN_FALLBACK_MS,
     refreshToken,
+    // A new refresh token lives 14 days from now; one kept from before keeps its own end.
+    ...(t.refresh_token ? { refreshExpiresAt: now + REFRESH_TOKEN_LIFETIME_MS } : previous?.refreshExpiresAt !== undefined ? { refreshExpiresAt: previous.refreshExpiresAt } : {}),
     ...(t.scope !== undefined ? { scope: t.scope } : previous?.scope !== undefined ? { scope: previous.scope } : {}),
   };
 }
@@ -204,6 +243,17 @@ function notConfirmed(data: DeviceFlow, retryAt?: number): CarError {
   return new CarError('BAD_INPUT', `Not confirmed yet. ${describeCode(data)}`, { transient: false, ...(retryAt !== undefined ? { retryAt } : {}) });
 }
 
+/** The errorcode of BMW's gateway fault body, e.g. keymanagement.service.invalid_access_token. */
+function faultCode(res: HttpResponse): string | undefined {
+  try {
+    const body = JSON.parse(res.text) as { fault?: { detail?: { errorcode?: unknown } } } | null;
+    const code = body?.fault?.detail?.errorcode;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a refusal of the token endpoint means for the flow: still waiting (BAD_INPUT) or over (AUTH_FAILED). */
 function deviceGrantRefusal(ctx: ProviderContext, data: DeviceFlow, intervalMs: number, res: HttpResponse): CarError {
   const e = oauthError(res);
@@ -216,17 +266,31 @@ function deviceGrantRefusal(ctx: ProviderContext, data: DeviceFlow, intervalMs: 
     case 'expired_token':
       return expired(data);
     case 'access_denied':
+    case 'invalid_grant': {
+      // BMW often fails right after a confirmation (a 500 keymanagement fault, then access_denied
+      // or invalid_grant): its device-flow system is out of sync, not the user's settings
+      // (ioBroker.bmw#287, #297; kvanbiesen#72, #399; evcc#31362).
+      const fault = recall(faultedCodes, data.deviceCode);
+      if (fault) {
+        return new CarError(
+          'AUTH_FAILED',
+          `BMW CarData failed on its side right after the code ${data.userCode} was confirmed (${fault.what} at ${hhmm(fault.at)}), then refused it (${e.error}). This is a known BMW fault, not a wrong setting: sign in again for a new code; if it happens again, log out of the MyBMW portal first, or try again later.`,
+          { upstreamCode: e.error, status: res.status, transient: false },
+        );
+      }
+      if (e.error === 'invalid_grant') {
+        return new CarError('AUTH_FAILED', `BMW CarData no longer accepts the code ${data.userCode} (invalid_grant: it expired or was used). Sign in again to get a new code.`, {
+          upstreamCode: 'invalid_grant',
+          status: res.status,
+          transient: false,
+        });
+      }
       return new CarError(
         'AUTH_FAILED',
         `BMW CarData sign-in was declined (access_denied): either the confirmation was refused on the BMW page, or the client id lacks a subscription. ${SUBSCRIPTIONS_HINT} Then sign in again.`,
         { upstreamCode: 'access_denied', status: res.status, transient: false },
       );
-    case 'invalid_grant':
-      return new CarError('AUTH_FAILED', `BMW CarData no longer accepts the code ${data.userCode} (invalid_grant: it expired or was used). Sign in again to get a new code.`, {
-        upstreamCode: 'invalid_grant',
-        status: res.status,
-        transient: false,
-      });
+    }
     case 'invalid_client':
     case 'unauthorized_client':
       return new CarError('AUTH_FAILED', `BMW refused the CarData client id (${e.error}). ${SUBSCRIPTIONS_HINT}`, { upstreamCode: e.error, status: res.status, transient: false });
@@ -234,7 +298,11 @@ function deviceGrantRefusal(ctx: ProviderContext, data: DeviceFlow, intervalMs: 
       // BMW also says "pending" as a bare 403; 5xx (keymanagement.service.invalid_access_token
       // and friends) pass: the code stands until it expires.
       if (res.status === 403 || res.status >= 500) {
-        if (res.status >= 500) ctx.log.debug(`BMW CarData sign-in: token endpoint answered HTTP ${res.status}; the code still waits`);
+        if (res.status >= 500) {
+          const what = `HTTP ${res.status}${faultCode(res) ? ` ${faultCode(res)}` : ''}`;
+          remember(faultedCodes, data.deviceCode, ctx.clock.now(), what);
+          ctx.log.debug(`BMW CarData sign-in: token endpoint answered ${what}; the code still waits`);
+        }
         return notConfirmed(data);
       }
       return new CarError('AUTH_FAILED', `BMW CarData sign-in failed (HTTP ${res.status}${e.error ? ` ${e.error}` : ''}${e.description ? `: ${e.description}` : ''})`, {
@@ -258,6 +326,7 @@ async function redeemDeviceCode(ctx: ProviderContext, data: DeviceFlow, interval
     retry: false,
   });
   if (res.status < 200 || res.status >= 300) throw deviceGrantRefusal(ctx, data, intervalMs, res);
+  recall(faultedCodes, data.deviceCode);
   const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData sign-in (token)'));
   if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the token answer has an unexpected shape');
   return stateFromToken(ctx, data.clientId, t.data);
@@ -292,29 +361,81 @@ export const cardataAuth = {
     return redeemDeviceCode(ctx, data, pending.pollMs ?? data.intervalMs);
   },
 
+  /**
+   * A new set of tokens from the refresh token (which BMW rotates: the old one dies). Only a
+   * refresh token BMW says is dead (400 invalid_request, or invalid_grant) or one past its 14
+   * days needs a new device code (AUTH_FAILED); a 429, a 5xx, a timeout or a broken connection
+   * keep the tokens and throw a transient error (RATE_LIMITED, UPSTREAM, TIMEOUT, NETWORK) so
+   * that the session tries again later.
+   */
   async refresh(ctx, state) {
     registerSecret(state.refreshToken);
-    const res = await ctx.http.request({
-      method: 'POST',
-      url: `${authBase(ctx)}/oauth/token`,
-      form: { grant_type: 'refresh_token', refresh_token: state.refreshToken, client_id: state.clientId },
-      retry: false,
-    });
+    const now = ctx.clock.now();
+    if (state.refreshExpiresAt !== undefined && now >= state.refreshExpiresAt) {
+      recall(lostRefresh, state.refreshToken);
+      throw new CarError(
+        'AUTH_FAILED',
+        `The BMW CarData refresh token ran out on ${new Date(state.refreshExpiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (it lives 14 days unless the plugin refreshes it); a new sign-in with a device code is needed.`,
+        { upstreamCode: 'refresh_token_expired', transient: false },
+      );
+    }
+    let res: HttpResponse;
+    try {
+      res = await ctx.http.request({
+        method: 'POST',
+        url: `${authBase(ctx)}/oauth/token`,
+        form: { grant_type: 'refresh_token', refresh_token: state.refreshToken, client_id: state.clientId },
+        // Never retried here: a second try with the same token fails if the first one reached BMW.
+        retry: false,
+      });
+    } catch (e) {
+      const err = toCarError(e, 'NETWORK');
+      // The request may have reached BMW, which then rotated the token: its answer, with the new one, is lost.
+      remember(lostRefresh, state.refreshToken, now, err.code === 'TIMEOUT' ? 'it got no answer' : 'its connection broke');
+      throw new CarError(err.code === 'TIMEOUT' ? 'TIMEOUT' : 'NETWORK', `BMW CarData token refresh: ${err.message}; the tokens are kept and the refresh is tried again later`, {
+        ...(err.retryAt !== undefined ? { retryAt: err.retryAt } : {}),
+      });
+    }
     if (res.status >= 200 && res.status < 300) {
+      recall(lostRefresh, state.refreshToken);
       const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData token refresh'));
       if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData token refresh: the answer has an unexpected shape');
       return stateFromToken(ctx, state.clientId, t.data, state);
     }
-    if (res.status >= 400 && res.status < 500) {
-      const e = oauthError(res);
-      // Any 4xx means the refresh token is dead (spec B1: IOB restarts the device flow).
-      throw new CarError('AUTH_FAILED', `BMW CarData no longer accepts the refresh token (HTTP ${res.status}${e.error ? ` ${e.error}` : ''}); a new sign-in with a device code is needed.`, {
+    const e = oauthError(res);
+    const said = `HTTP ${res.status}${e.error ? ` ${e.error}` : ''}`;
+    // BMW answers a dead, expired or rotated refresh token with 400 invalid_request, not
+    // invalid_grant (ioBroker.bmw#194; bmw-mqtt-bridge#4, #14, #25; kvanbiesen#381).
+    if (e.error === 'invalid_request' || e.error === 'invalid_grant') {
+      const lost = recall(lostRefresh, state.refreshToken);
+      const why = lost
+        ? `An earlier refresh at ${hhmm(lost.at)} went unanswered (${lost.what}): BMW most likely took the old refresh token then and sent a new one that never arrived, so the old one is spent.`
+        : 'It ran out (14 days without a refresh), a newer one replaced it (an older copy of the token file was restored, or another program uses the same tokens), or the client id lost a subscription in the MyBMW portal.';
+      throw new CarError('AUTH_FAILED', `BMW CarData no longer accepts the refresh token (${said}). ${why} A new sign-in with a device code is needed.`, {
         status: res.status,
         transient: false,
+        upstreamCode: e.error,
+      });
+    }
+    if (e.error === 'invalid_client' || e.error === 'unauthorized_client') {
+      throw new CarError('AUTH_FAILED', `BMW refused the CarData client id on the token refresh (${said}). ${SUBSCRIPTIONS_HINT}`, { status: res.status, transient: false, upstreamCode: e.error });
+    }
+    const retry = res.retryAt !== undefined ? { retryAt: res.retryAt } : {};
+    if (res.status === 429) {
+      throw new CarError('RATE_LIMITED', `BMW CarData token refresh: too many requests (${said}); the tokens are kept and the refresh is tried again later`, {
+        status: res.status,
+        ...retry,
         ...(e.error ? { upstreamCode: e.error } : {}),
       });
     }
-    throw new CarError('UPSTREAM', `BMW CarData token refresh: HTTP ${res.status}`, { status: res.status });
+    // A gateway error may come after BMW did the refresh: remember it, as for a lost answer.
+    if (res.status >= 500) remember(lostRefresh, state.refreshToken, now, `it got ${said}`);
+    const page = /^\s*</.test(res.text) ? ' with an HTML page' : '';
+    throw new CarError('UPSTREAM', `BMW CarData token refresh: ${said}${page}; the tokens are kept and the refresh is tried again later`, {
+      status: res.status,
+      ...retry,
+      ...(e.error ? { upstreamCode: e.error } : {}),
+    });
   },
 
   canRefresh: (state) => Boolean(state.refreshToken),

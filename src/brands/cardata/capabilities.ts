@@ -45,12 +45,20 @@ export function brandOf(vin: string, basic?: RawBasicData): Brand | undefined {
   return WMI_BRAND[vin.slice(0, 3).toUpperCase()];
 }
 
-/** basicData's drivetrain words (BEV, PHEV, ELECTRIC, COMBUSTION...) in the core's terms. */
-export function drivetrainOf(basic?: RawBasicData): Vehicle['drivetrain'] {
-  const s = `${basic?.propulsionType ?? ''} ${basic?.driveTrain ?? ''}`.toUpperCase();
+function drivetrainWord(word: string | undefined): Vehicle['drivetrain'] | undefined {
+  const s = (word ?? '').toUpperCase();
   if (/PHEV|PLUGIN|PLUG_IN|PLUG-IN/.test(s)) return 'plugin_hybrid';
   if (/\bBEV\b|ELECTRIC|\bEV\b/.test(s)) return 'electric';
   if (/MHEV|MILD|HYBRID/.test(s)) return 'hybrid';
   if (/ICE|COMBUSTION|CONV|PETROL|DIESEL|GASOLINE/.test(s)) return 'combustion';
-  return 'unknown';
+  return undefined;
+}
+
+/**
+ * basicData's drivetrain words (BEV, PHEV, ELECTRIC, CONV...) in the core's terms: driveTrain
+ * first, propulsionType only without it, because propulsionType can be wrong (an X2 M35i,
+ * driveTrain CONV, said propulsionType BE: kvanbiesen#408).
+ */
+export function drivetrainOf(basic?: RawBasicData): Vehicle['drivetrain'] {
+  return drivetrainWord(basic?.driveTrain) ?? drivetrainWord(basic?.propulsionType) ?? 'unknown';
 }

@@ -28,11 +28,11 @@ import { CarDataStream } from './stream';
 export const CONTAINER_PREFIX = 'node-red-connected-car';
 export const CONTAINER_NAME = `${CONTAINER_PREFIX}-${createHash('sha256').update(CONTAINER_KEYS.join(',')).digest('hex').slice(0, 8)}`;
 const CONTAINER_PURPOSE = 'Node-RED connected-car: vehicle status';
-/** CarData's answers when our container is gone (deleted in the portal): find or create it again. */
+/**
+ * CarData's answers when our container is gone (deleted in the portal, dropped by BMW): find or
+ * create it again, once. The real one is HTTP 403 CU-105 (kvanbiesen commit 8e271cc, PR #375).
+ */
 const CONTAINER_GONE: ReadonlySet<string> = new Set(['CU-105', 'CU-121', 'CU-122']);
-
-/** Pages of chargingHistory read at most per request (each page is one of the 50 daily calls). */
-const MAX_HISTORY_PAGES = 5;
 
 const READ_ONLY = 'the official CarData API is read-only';
 /** Why there is no commands and no charging facet, in words for the user. */
@@ -47,10 +47,15 @@ const READABLE: readonly EndpointName[] = ['telematicData', 'basicData', 'chargi
 const RAW_PATHS: readonly string[] = ['/customers/vehicles/{vin}/', '/customers/vehicles/mappings', '/customers/containers'];
 const RAW_READS = (Object.entries(ENDPOINTS) as [EndpointName, (typeof ENDPOINTS)[EndpointName]][]).filter(([, e]) => e.method === 'GET');
 
-function vehicleOf(vin: string, basic: RawBasicData | undefined): Vehicle {
+/**
+ * A car from its mapping and basicData. The model is modelName ("X2 M35i xDrive"), else the
+ * series or model range; the model code is modelKey ("81GM"), never bodyType, which is prose
+ * ("Sports Activity Coupe": kvanbiesen#408; IOB, KV and BD read modelName too).
+ */
+export function vehicleOf(vin: string, basic: RawBasicData | undefined): Vehicle {
   const brand = brandOf(vin, basic);
-  const model = basic?.modelName ?? basic?.series;
-  const modelCode = basic?.bodyType ?? basic?.modelKey;
+  const model = basic?.modelName ?? basic?.series ?? basic?.modelRange;
+  const modelCode = basic?.modelKey;
   return {
     vin,
     drivetrain: drivetrainOf(basic),
@@ -200,13 +205,19 @@ export class CarDataConnection implements Connection {
     const read = async (containerId: string): Promise<unknown> =>
       (await this.rest(auth, { endpoint: 'telematicData', params: { vin }, query: { containerId }, kind: opts.kind })).body;
     const containerId = await this.ensureContainer(auth, opts);
+    const gone = (e: unknown): boolean => e instanceof CarError && e.upstreamCode !== undefined && CONTAINER_GONE.has(e.upstreamCode);
     try {
       return await read(containerId);
     } catch (e) {
-      // Our container was deleted in the portal: find or create it again, once.
-      if (!(e instanceof CarError && e.upstreamCode !== undefined && CONTAINER_GONE.has(e.upstreamCode))) throw e;
+      // Our container was deleted in the portal or dropped by BMW: find or create it again, once.
+      if (!gone(e)) throw e;
       this.container = undefined;
-      return read(await this.ensureContainer(auth, opts));
+      try {
+        return await read(await this.ensureContainer(auth, opts));
+      } catch (e2) {
+        if (gone(e2)) this.container = undefined; // the next read looks again
+        throw e2;
+      }
     }
   }
 
@@ -242,8 +253,11 @@ export class CarDataConnection implements Connection {
     const toMs = Date.parse(to);
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs > toMs) throw new CarError('BAD_INPUT', `from and to must be ISO times with from <= to (got "${from}", "${to}")`);
     const out: ChargeSession[] = [];
+    const seen = new Set<string>();
     let nextToken: string | undefined;
-    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+    // Every page until BMW gives no next_token: the whole period (each page is one budgeted
+    // call; the budget stops a read that would spend too many).
+    for (;;) {
       const res = await this.rest(auth, {
         endpoint: 'chargingHistory',
         params: { vin: vehicle.vin },
@@ -257,8 +271,12 @@ export class CarDataConnection implements Connection {
       }
       nextToken = history.nextToken;
       if (!nextToken) break;
+      if (seen.has(nextToken)) {
+        this.ctx.log.warn(`${NAME}: chargingHistory named the same next page twice; the sessions read so far are returned`);
+        break;
+      }
+      seen.add(nextToken);
     }
-    if (nextToken) this.ctx.log.info(`${NAME}: charging history has more than ${MAX_HISTORY_PAGES} pages; ask for a shorter period to see the rest`);
     return out.sort((a, b) => Date.parse(a.startAt) - Date.parse(b.startAt));
   }
 
@@ -281,7 +299,7 @@ export class CarDataConnection implements Connection {
     const res = await this.rest(auth, { endpoint: name, params: { vin: vehicle.vin }, kind: opts.kind, binary: name === 'image' });
     let mapped: unknown = res.body;
     if (name === 'basicData') mapped = vehicleOf(vehicle.vin, BasicDataSchema.safeParse(res.body).data);
-    if (name === 'image') mapped = { contentType: res.contentType ?? 'application/octet-stream' };
+    if (name === 'image') mapped = Buffer.isBuffer(res.body) ? { contentType: res.contentType ?? 'application/octet-stream', bytes: res.body.length } : res.body;
     return { endpoint, calledEndpoint: endpoint, raw: res.body, mapped, readAt };
   }
 

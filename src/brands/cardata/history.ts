@@ -47,6 +47,17 @@ export function mapChargingSession(vin: string, raw: RawChargingSession): Charge
   if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0)) {
     session.position = { latitude: lat, longitude: lon, ...(loc?.formattedAddress ? { address: loc.formattedAddress } : {}) };
   }
+  // mileageUnits is "MileageUnits.KM" / "MileageUnits.MI" in the swagger; "KM", "km", "MI" are read too.
+  if (raw.mileage !== undefined && raw.mileage >= 0) {
+    const miles = /(^|\.)(MI|MILES?)$/i.test((raw.mileageUnits ?? '').trim());
+    session.mileageKm = miles ? Math.round(raw.mileage * 1.609344 * 10) / 10 : raw.mileage;
+  }
+  // A session with a matched public charge point was at a public charger (there is no flag for it).
+  const point = raw.publicChargingPoint?.potentialChargingPointMatches[0];
+  if (raw.publicChargingPoint) {
+    const address = point ? [point.streetAddress, [point.postalCode, point.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') : '';
+    session.publicChargePoint = { ...(point?.providerName ? { provider: point.providerName } : {}), ...(address ? { address } : {}) };
+  }
   const checked = ChargeSessionSchema.safeParse(session);
   return checked.success ? checked.data : undefined;
 }

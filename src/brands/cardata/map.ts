@@ -141,6 +141,19 @@ const kpa = (kv: TelematicValue): number | undefined => {
   return n !== undefined && n > 0 && n < 1_000 ? n : undefined;
 };
 const anyNumber = (kv: TelematicValue): number | undefined => number(kv.value);
+/**
+ * Charging power in kW, by the unit the value comes with: "W" (the catalogue's unit: "in Watt";
+ * BavarianData) is divided by 1000, "kW" taken as is (kvanbiesen soc_wiring.py reads both).
+ * Without a unit the catalogue's W is assumed, unless the value has decimals, which an int32
+ * of watts never has (7.4 is kW).
+ */
+export const powerKw = (kv: TelematicValue): number | undefined => {
+  const n = number(kv.value);
+  if (n === undefined || n < 0) return undefined;
+  const unit = (kv.unit ?? '').trim().toLowerCase();
+  const kw = unit === 'kw' || unit === 'kilowatt' || (unit === '' && !Number.isInteger(n));
+  return kw ? Math.round(n * 10) / 10 : Math.round(n / 100) / 10;
+};
 const latitude = (kv: TelematicValue): number | undefined => {
   const n = number(kv.value);
   return n !== undefined && Math.abs(n) <= 90 ? n : undefined;
@@ -348,7 +361,7 @@ const SPECS: Record<string, KeySpec> = {
   [K.plugStatus]: { part: 'charging', read: plug },
   [K.plugConnector]: { part: 'charging', read: plug },
   [K.plugClearText]: { part: 'charging', read: plug },
-  [K.power]: { part: 'charging', read: anyNumber },
+  [K.power]: { part: 'charging', read: powerKw },
   [K.timeRemaining]: { part: 'charging', read: minutes },
   [K.timeToFull]: { part: 'charging', read: minutes },
   [K.socTarget]: { part: 'charging', read: percent },
@@ -488,6 +501,15 @@ export class TelematicState {
     return value === undefined ? undefined : { value, at: e.at, ...(e.timestamp ? { timestamp: e.timestamp } : {}) };
   }
 
+  /** The first readable value in the keys' order: the order of preference the clients use for one meaning. */
+  private first<T>(...keys: string[]): { value: T; at: number; timestamp?: string } | undefined {
+    for (const k of keys) {
+      const v = this.get<T>(k);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
   /** The freshest readable value among keys saying the same thing (ties: the first listed). */
   private pick<T>(...keys: string[]): { value: T; at: number; timestamp?: string } | undefined {
     let best: { value: T; at: number; timestamp?: string } | undefined;
@@ -516,8 +538,11 @@ export class TelematicState {
     const want = new Set(parts);
     const iso = (at: number | undefined): string | undefined => (at !== undefined ? toIsoUtc(at) : undefined);
 
-    const soc = this.pick<number>(K.socDisplayed, K.socHeader);
-    const eRange = this.pick<number>(K.electricRange, K.electricRangeCharging);
+    // SoC: batteryManagement.header, else stateOfCharge.displayed (Neue Klasse cars lack the header)
+    // [evcc vehicle/bmw/cardata provider.go Soc(); kvanbiesen README]. Electric range:
+    // kombiRemainingElectricRange, else remainingElectricRange [evcc Range(); kvanbiesen].
+    const soc = this.first<number>(K.socHeader, K.socDisplayed);
+    const eRange = this.first<number>(K.electricRange, K.electricRangeCharging);
     const energy = this.get<number>(K.energy);
     const battery = clean({ socPercent: soc?.value, rangeKm: eRange?.value, availableEnergyKwh: energy?.value, updatedAt: iso(soc?.at ?? eRange?.at) });
     if (want.has('battery') && soc !== undefined) out.battery = battery;
@@ -530,7 +555,8 @@ export class TelematicState {
     if (want.has('fuel') && Object.keys(fuel).length > 0) out.fuel = fuel;
 
     if (want.has('battery') || want.has('fuel')) {
-      const total = this.pick<number>(K.lastRange, K.totalRangeCharging)?.value;
+      // The total: lastRemainingRange (electric + fuel, the catalogue), else totalRemainingRange, else the sum.
+      const total = this.first<number>(K.lastRange, K.totalRangeCharging)?.value;
       const sum = eRange !== undefined || fuelRange !== undefined ? (eRange?.value ?? 0) + (fuelRange?.value ?? 0) : undefined;
       const r = total ?? sum;
       if (r !== undefined) out.rangeKm = r;
@@ -550,7 +576,7 @@ export class TelematicState {
         out.charging = clean({
           state: s,
           plug: p?.value ?? (charging ? 'plugged' : 'unknown'),
-          powerKw: charging && power && power.value >= 0 ? Math.round(power.value / 100) / 10 : undefined,
+          powerKw: charging && power ? power.value : undefined,
           remainingMinutes: remaining?.value,
           endsAt: remaining ? iso(remaining.at + remaining.value * 60_000) : undefined,
           targetSocPercent: target?.value,

@@ -52,7 +52,8 @@ export function parseCarData(kind: string, text: string, options: { vin?: string
       const p = BasicDataSchema.safeParse(body);
       if (!p.success) return fail('basicData');
       const vin = p.data.vin ?? options.vin ?? '';
-      return { vin, brand: brandOf(vin, p.data), model: p.data.modelName, modelCode: p.data.bodyType ?? p.data.modelKey, drivetrain: drivetrainOf(p.data) };
+      const model = p.data.modelName ?? p.data.series ?? p.data.modelRange;
+      return { vin, brand: brandOf(vin, p.data), model, modelCode: p.data.modelKey, drivetrain: drivetrainOf(p.data) };
     }
     case 'chargingHistory': {
       const p = ChargingHistorySchema.safeParse(body);

@@ -123,6 +123,20 @@ const ChargingLocationSchema = z
   .object({ formattedAddress: str, municipality: str, streetAddress: str, mapMatchedLatitude: num, mapMatchedLongitude: num })
   .loose();
 
+const ChargePointMatchSchema = z.object({ providerName: str, streetAddress: str, postalCode: str, city: str }).loose();
+const PublicChargingPointSchema = z
+  .object({
+    potentialChargingPointMatches: z
+      .array(z.unknown())
+      .optional()
+      .catch(undefined)
+      .transform((a) => (a ?? []).flatMap((m) => {
+        const p = ChargePointMatchSchema.safeParse(m);
+        return p.success ? [p.data] : [];
+      })),
+  })
+  .loose();
+
 export const ChargingSessionSchema = z
   .object({
     startTime: z.union([z.number(), z.string()]).optional().catch(undefined),
@@ -136,6 +150,7 @@ export const ChargingSessionSchema = z
     timeZone: str,
     isPreconditioningActivated: z.boolean().optional().catch(undefined),
     chargingLocation: ChargingLocationSchema.optional().catch(undefined),
+    publicChargingPoint: PublicChargingPointSchema.nullable().optional().catch(undefined),
     chargingBlocks: z
       .array(z.object({ startTime: z.unknown(), endTime: z.unknown(), averagePowerGridKw: num }).loose())
       .optional()

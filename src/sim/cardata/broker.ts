@@ -1,9 +1,12 @@
 /**
  * The simulated CarData streaming broker: MQTT 3.1.1 on 127.0.0.1 (plain TCP: the real one is
  * TLS on port 9000), username = gcid, password = id_token (checked like the REST tokens:
- * signed by the simulator and not expired), one topic per car <gcid>/<vin>. A connection is
- * closed when its id_token runs out, as BMW's broker does. aedes is a dev dependency: it is
- * loaded when the broker starts, and the rest of the simulator works without it.
+ * signed by the simulator and not expired), one topic per car <gcid>/<vin>. As BMW's broker
+ * (shared/specs/cardata-real.md 2.2-2.4): one connection per account (GCID), a newcomer is
+ * refused with CONNACK 5 "not authorized" while another lives and for a few seconds after it
+ * left; an expired or foreign id_token gets CONNACK 4 "bad user name or password"; a
+ * connection is closed when its id_token runs out. aedes is a dev dependency: it is loaded
+ * when the broker starts, and the rest of the simulator works without it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +48,8 @@ export interface BrokerDeps {
   log: (line: string) => void;
   /** Called when the number of connected clients changes (the stream's clock runs only while someone listens). */
   onClients?: (count: number) => void;
+  /** Clock ms a connection still counts for its account after it ended. */
+  lingerMs: () => number;
 }
 
 interface Session {
@@ -59,6 +64,8 @@ function authError(code: 3 | 4 | 5, message: string): AuthenticateError {
 export class CardataBroker {
   private readonly sessions = new Map<Client, Session>();
   private readonly sockets = new Set<Socket>();
+  /** When the last connection of an account (gcid) ended: it still counts for lingerMs. */
+  private readonly leftAt = new Map<string, number>();
   /** False: the broker answers "server unavailable" (3) to every connection. */
   available = true;
 
@@ -124,14 +131,20 @@ export class CardataBroker {
       return;
     }
     const claims = password ? this.d.oauth.verify(password.toString('utf8'), 'id') : undefined;
-    if (!claims) {
-      stats.mqttRefused++;
-      done(authError(5, 'Not authorized'), false);
-      return;
-    }
-    if (username !== claims.gcid) {
+    // An expired id_token is "bad user name or password" (evcc#24163, ioBroker.bmw#194).
+    if (!claims || username !== claims.gcid) {
       stats.mqttRefused++;
       done(authError(4, 'Bad username or password'), false);
+      return;
+    }
+    // One connection per GCID: the newcomer is refused, the first one kept (JjyKsi#4, kvanbiesen#283);
+    // a connection that just ended still counts for a few seconds (kvanbiesen stream.py retries rc 5 within 10 s).
+    const now = this.d.clock.now();
+    const left = this.leftAt.get(claims.gcid);
+    if ([...this.sessions.values()].some((s) => s.claims.gcid === claims.gcid) || (left !== undefined && now - left < this.d.lingerMs())) {
+      stats.mqttRefused++;
+      stats.mqttRefusedBusy++;
+      done(authError(5, 'Not authorized'), false);
       return;
     }
     stats.mqttConnects++;
@@ -141,6 +154,7 @@ export class CardataBroker {
       if (this.sessions.get(client) !== session) return;
       stats.mqttExpiredDrops++;
       this.d.log('[cardata] broker: id_token expired, connection closed');
+      this.forget(client);
       client.close();
     }, claims.exp * 1000 - this.d.clock.now());
     this.sessions.set(client, session);
@@ -167,7 +181,14 @@ export class CardataBroker {
     if (!s) return;
     this.d.clock.clearTimeout(s.expiry);
     this.sessions.delete(client);
+    this.leftAt.set(s.claims.gcid, this.d.clock.now());
     this.d.onClients?.(this.sessions.size);
+  }
+
+  /** True while a connection of the account lives (or left less than lingerMs ago). */
+  busy(gcid: string): boolean {
+    const left = this.leftAt.get(gcid);
+    return [...this.sessions.values()].some((s) => s.claims.gcid === gcid) || (left !== undefined && this.d.clock.now() - left < this.d.lingerMs());
   }
 
   publish(topic: string, payload: unknown): Promise<void> {

@@ -1,13 +1,15 @@
 /**
  * The simulated BMW customer portal's OAuth: the device code flow with PKCE (RFC 8628 as BMW
- * runs it, spec bmw.md B1), the token endpoint (device code and refresh grants, refresh
- * tokens rotated), and the page where the user confirms a code.
+ * runs it), the token endpoint (device code and refresh grants, refresh tokens rotated), and
+ * the page where the user confirms a code. Statuses and bodies are the ones BMW really sends
+ * (shared/specs/cardata-real.md 1.2-1.4): pending is 403, a refused confirmation 403
+ * access_denied, an expired code 401, a dead or rotated refresh token 400 invalid_request.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock';
-import { jsonResponse, textResponse, type SimHttpResponse, type SimRequest } from '../http';
+import { jsonResponse, textResponse, type SimHttpResponse, type SimRequest, type SimResponse } from '../http';
 import type { JwtClaims, JwtSigner } from '../renault/jwt';
-import type { CardataClientOptions, CardataFaultKind, CardataSimOptions, CardataSimStats } from './types';
+import type { CardataClientOptions, CardataFaultKind, CardataFaultPlace, CardataSimOptions, CardataSimStats } from './types';
 
 export const DEMO_CARDATA_CLIENT_ID = '6f1d8c2e-4b7a-4c1e-9d3f-2a5b8c7d9e01';
 export const DEMO_CARDATA_GCID = 'c0ffee00-5e1f-4cda-9a7a-00000000c0de';
@@ -15,8 +17,11 @@ export const DEMO_CARDATA_GCID = 'c0ffee00-5e1f-4cda-9a7a-00000000c0de';
 const SCOPE_API = 'cardata:api:read';
 const SCOPE_STREAM = 'cardata:streaming:read';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-/** Letters that cannot be misread (no vowels, no 0/O, 1/I). */
-const CODE_CHARS = 'BCDFGHJKLMNPQRSTVWXZ';
+/** BMW's user codes are 8 letters of mixed case, e.g. "FsYkjzdn" (ioBroker.bmw#287); these cannot be misread (no vowels, no l/I). */
+const CODE_CHARS = 'BCDFGHJKLMNPQRSTVWXZbcdfghjkmnpqrstvwxz';
+/** BMW's text for a dead, expired or rotated refresh token: the generic invalid_request (ioBroker.bmw#194, bmw-mqtt-bridge#14). */
+const INVALID_REQUEST_TEXT =
+  'The request is missing a required parameter, includes an unsupported parameter value (other than grant type), repeats a parameter, includes multiple credentials, utilizes more than one mechanism for authenticating the client, or is otherwise malformed.';
 
 interface DeviceCode {
   deviceCode: string;
@@ -28,7 +33,8 @@ interface DeviceCode {
   expiresAt: number;
   intervalS: number;
   lastPollAt?: number;
-  status: 'pending' | 'approved' | 'denied' | 'used';
+  /** broken: BMW failed right after the approval (approval-fault); the code is spoilt. */
+  status: 'pending' | 'approved' | 'denied' | 'broken' | 'used';
 }
 
 interface RefreshToken {
@@ -50,7 +56,7 @@ export interface OAuthDeps {
   jwt: JwtSigner;
   stats: () => CardataSimStats;
   options: () => CardataSimOptions;
-  fault: (path: string) => CardataFaultKind | undefined;
+  fault: (place: CardataFaultPlace, path: string) => CardataFaultKind | undefined;
   log: (line: string) => void;
   /** Base URL of the device page. */
   deviceUrl: string;
@@ -62,6 +68,11 @@ function form(req: SimRequest): URLSearchParams {
 
 function oauthError(status: number, error: string, description?: string): SimHttpResponse {
   return jsonResponse(status, { error, ...(description ? { error_description: description } : {}) });
+}
+
+/** BMW's answer when its key management fails (seen right after an approval: cardata-real.md 1.2). */
+function keymanagementFault(): SimHttpResponse {
+  return jsonResponse(500, { fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } });
 }
 
 function escapeHtml(s: string): string {
@@ -84,7 +95,7 @@ export class CardataOAuth {
     const b = randomBytes(8);
     let s = '';
     for (let i = 0; i < 8; i++) s += CODE_CHARS[(b[i] ?? 0) % CODE_CHARS.length];
-    return `${s.slice(0, 4)}-${s.slice(4)}`;
+    return s;
   }
 
   /** POST {auth}/oauth/device/code */
@@ -92,7 +103,7 @@ export class CardataOAuth {
     const f = form(req);
     const clientId = f.get('client_id') ?? '';
     const client = this.client(clientId);
-    if (this.d.fault('/gcdm/oauth/device/code') === 'device-code-400') return oauthError(400, 'invalid_request', 'Client is not subscribed to the requested services');
+    if (this.d.fault('device-code', '/gcdm/oauth/device/code') === 'device-code-400') return oauthError(400, 'invalid_request', 'Client is not subscribed to the requested services');
     if (f.get('response_type') !== 'device_code') return oauthError(400, 'unsupported_response_type', 'response_type must be device_code');
     if (!client || (!client.api && !client.streaming)) return oauthError(400, 'invalid_request', 'Unknown client or client without CarData subscriptions');
     const challenge = f.get('code_challenge') ?? '';
@@ -120,7 +131,7 @@ export class CardataOAuth {
       user_code: code.userCode,
       device_code: code.deviceCode,
       verification_uri: this.d.deviceUrl,
-      verification_uri_complete: `${this.d.deviceUrl}?user_code=${encodeURIComponent(code.userCode)}`,
+      ...(o.verificationUriComplete ? { verification_uri_complete: `${this.d.deviceUrl}?user_code=${encodeURIComponent(code.userCode)}` } : {}),
       expires_in: o.deviceCodeTtlS,
       interval: o.pollIntervalS,
     });
@@ -128,7 +139,7 @@ export class CardataOAuth {
 
   private byUserCode(userCode: string): DeviceCode | undefined {
     const want = userCode.trim().toUpperCase().replace(/[^A-Z]/g, '');
-    return [...this.codes.values()].find((c) => c.userCode.replace('-', '') === want);
+    return [...this.codes.values()].find((c) => c.userCode.toUpperCase() === want);
   }
 
   /** The demo's automatic confirmation, checked when somebody looks. */
@@ -166,56 +177,63 @@ export class CardataOAuth {
   }
 
   /** POST {auth}/oauth/token */
-  token(req: SimRequest): SimHttpResponse {
+  token(req: SimRequest): SimResponse {
     const f = form(req);
     const grant = f.get('grant_type');
-    if (grant === DEVICE_GRANT) return this.deviceGrant(f);
-    if (grant === 'refresh_token') return this.refreshGrant(f);
-    return oauthError(400, 'unsupported_grant_type');
+    if (grant !== DEVICE_GRANT && grant !== 'refresh_token') return oauthError(400, 'unsupported_grant_type');
+    if (!this.client(f.get('client_id') ?? '')) return oauthError(401, 'invalid_client', 'Client authentication failed');
+    return grant === DEVICE_GRANT ? this.deviceGrant(f) : this.refreshGrant(f);
   }
 
   private deviceGrant(f: URLSearchParams): SimHttpResponse {
     this.d.stats().tokenPolls++;
-    const fault = this.d.fault('/gcdm/oauth/token');
+    const fault = this.d.fault('device-grant', '/gcdm/oauth/token');
     if (fault === 'pending-403') return textResponse(403, '');
-    if (fault === 'keymanagement') {
-      return jsonResponse(500, { fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } });
-    }
+    if (fault === 'keymanagement') return keymanagementFault();
     const c = this.codes.get(f.get('device_code') ?? '');
-    if (!c || c.clientId !== f.get('client_id')) return oauthError(400, 'invalid_grant', 'Unknown device code');
+    if (!c || c.clientId !== f.get('client_id')) return oauthError(400, 'invalid_grant', 'The provided access grant is invalid, expired, or revoked.');
     const now = this.d.clock.now();
     if (now >= c.expiresAt) {
       this.codes.delete(c.deviceCode);
-      return oauthError(400, 'expired_token', 'The device code has expired');
+      return oauthError(401, 'expired_token', 'The code is expired');
     }
     if (fault === 'slow-down' || (c.lastPollAt !== undefined && now - c.lastPollAt < c.intervalS * 1000)) {
       c.intervalS += 5;
       c.lastPollAt = now;
-      return oauthError(400, 'slow_down', 'Polling too fast');
+      return oauthError(400, 'slow_down', 'The polling interval has not elapsed since the last request');
     }
     c.lastPollAt = now;
     this.autoApprove(c);
-    if (c.status === 'pending') return oauthError(400, 'authorization_pending', 'The user has not confirmed the code yet');
-    if (c.status === 'denied') {
-      this.codes.delete(c.deviceCode);
-      return oauthError(400, 'access_denied', 'The user refused the request');
+    if (c.status === 'pending') return oauthError(403, 'authorization_pending', 'The user has not yet completed authorization');
+    if (c.status === 'denied' || c.status === 'broken') return oauthError(403, 'access_denied', 'The user has declined authorization');
+    if (c.status === 'used') return oauthError(400, 'invalid_grant', 'The provided access grant is invalid, expired, or revoked.');
+    if (fault === 'approval-fault') {
+      // BMW's "sync problem" right after the approval: a 500, then access_denied (the code is spoilt).
+      c.status = 'broken';
+      return keymanagementFault();
     }
-    if (c.status === 'used') return oauthError(400, 'invalid_grant', 'The device code was already used');
     const verifier = f.get('code_verifier') ?? '';
-    if (createHash('sha256').update(verifier).digest('base64url') !== c.challenge) return oauthError(400, 'invalid_grant', 'PKCE verification failed');
+    if (createHash('sha256').update(verifier).digest('base64url') !== c.challenge) return oauthError(400, 'invalid_grant', 'The provided access grant is invalid, expired, or revoked.');
     c.status = 'used';
     this.d.stats().signIns++;
     return jsonResponse(200, this.issue(c.clientId, DEMO_CARDATA_GCID, c.scope));
   }
 
-  private refreshGrant(f: URLSearchParams): SimHttpResponse {
+  private refreshGrant(f: URLSearchParams): SimResponse {
     this.d.stats().refreshes++;
+    const fault = this.d.fault('refresh', '/gcdm/oauth/token');
+    if (fault === 'refresh-unavailable') return textResponse(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
+    if (fault === 'refresh-429') return { ...oauthError(429, 'too_many_requests', 'Rate limit exceeded'), headers: { 'content-type': 'application/json', 'retry-after': '120' } };
     const rt = f.get('refresh_token') ?? '';
     const t = this.refreshTokens.get(rt);
-    if (!t || t.clientId !== f.get('client_id')) return oauthError(400, 'invalid_grant', 'Invalid refresh token');
+    // Dead, expired or rotated away: BMW says invalid_request, not invalid_grant (cardata-real.md 1.4).
+    if (!t || t.clientId !== f.get('client_id')) return oauthError(400, 'invalid_request', INVALID_REQUEST_TEXT);
     this.refreshTokens.delete(rt); // rotated: the old one is dead now
-    if (this.d.clock.now() >= t.expiresAt) return oauthError(400, 'invalid_grant', 'Refresh token expired');
-    return jsonResponse(200, this.issue(t.clientId, t.gcid, t.scope));
+    if (this.d.clock.now() >= t.expiresAt) return oauthError(400, 'invalid_request', INVALID_REQUEST_TEXT);
+    const issued = this.issue(t.clientId, t.gcid, t.scope);
+    // Done on BMW's side, but the answer is lost on the way: the client keeps a refresh token that is dead now.
+    if (fault === 'refresh-lost') return { hang: true };
+    return jsonResponse(200, issued);
   }
 
   /** The claims of a token this server issued and that has not expired, else undefined. */

@@ -1,13 +1,16 @@
 /**
- * The simulated CarData REST API (spec bmw.md B2): vehicle mappings, containers (at most 10),
- * telematicData of a container, basicData, chargingHistory (paged), image, and the daily
- * quota of 50 calls per account (403 CU-429 beyond).
+ * The simulated CarData REST API: vehicle mappings, containers (at most 10, 13-character ids),
+ * telematicData of a container, basicData, chargingHistory (paged by next_token), the image
+ * (PNG bytes), and the daily quota of 50 calls per account. Errors as BMW really answers them
+ * (shared/specs/cardata-real.md 3): the quota is HTTP 403 CU-429, an unknown container 403
+ * CU-105, a container deleted twice 208 CU-122.
  */
 import { randomBytes } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import type { Clock } from '../../core/clock';
 import { header, isRecord, jsonResponse, parseJson, textResponse, type SimRequest, type SimResponse } from '../http';
 import type { CardataOAuth, TokenClaims } from './oauth';
-import type { CardataFaultKind, CardataQuotaOptions, CardataSimStats } from './types';
+import type { CardataFaultKind, CardataFaultPlace, CardataQuotaOptions, CardataSimStats } from './types';
 import { REST_ONLY, chargeSessionOf, type SimCardataCar, type WorldClock } from './world';
 
 export const MAX_CONTAINERS = 10;
@@ -18,6 +21,16 @@ interface Container {
   purpose: string;
   technicalDescriptors: string[];
   created: string;
+  /** Deleted containers stay listed as DELETED (the swagger's enum; MMM skips them). */
+  state: 'ACTIVE' | 'DELETED';
+}
+
+/** Container ids are 13 uppercase letters and digits, e.g. G00M006W070DZ (ioBroker.bmw#196; CU-121 names the length). */
+const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+function containerId(): string {
+  let id = '';
+  for (const b of randomBytes(13)) id += ID_CHARS[b % ID_CHARS.length];
+  return id;
 }
 
 export interface RestDeps {
@@ -27,7 +40,7 @@ export interface RestDeps {
   cars: () => Map<string, SimCardataCar>;
   stats: () => CardataSimStats;
   quota: () => CardataQuotaOptions | false;
-  fault: (path: string) => CardataFaultKind | undefined;
+  fault: (place: CardataFaultPlace, path: string) => CardataFaultKind | undefined;
   historyPageSize: () => number;
 }
 
@@ -35,12 +48,35 @@ function cuError(status: number, id: string, msg: string): SimResponse {
   return jsonResponse(status, { exveErrorId: id, exveErrorMsg: msg });
 }
 
-function carSvg(color: string, label: string): string {
-  const safe = label.replace(/[<>&"]/g, '');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="160" viewBox="0 0 320 160"><rect width="320" height="160" fill="#f4f5f7"/>
-<path d="M30 112 L55 72 Q68 56 98 52 L205 50 Q238 50 258 70 L290 92 Q300 98 300 112 Z" fill="${color}" stroke="#222" stroke-width="3"/>
-<circle cx="92" cy="114" r="20" fill="#222"/><circle cx="244" cy="114" r="20" fill="#222"/>
-<text x="160" y="150" font-family="sans-serif" font-size="14" text-anchor="middle" fill="#333">${safe}</text></svg>`;
+/** A small PNG of the car's colour (a body on two wheels): bytes, as BMW's image endpoint sends them. */
+export function carPng(color: string): Buffer {
+  const w = 64;
+  const h = 32;
+  const rgb = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  const body = rgb ? [1, 2, 3].map((i) => parseInt(rgb[i] ?? '99', 16)) : [153, 153, 153];
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0; // filter: none
+    for (let x = 0; x < w; x++) {
+      const wheel = (x - 16) ** 2 + (y - 24) ** 2 < 30 || (x - 48) ** 2 + (y - 24) ** 2 < 30;
+      const inBody = y >= 10 && y < 24 && x >= 4 && x < 60 && !(y < 16 && (x < 14 || x > 50));
+      const px = wheel ? [34, 34, 34] : inBody ? body : [244, 245, 247];
+      raw.set(px, y * (w * 3 + 1) + 1 + x * 3);
+    }
+  }
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td) >>> 0);
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8 bits, truecolour, deflate, no filter, no interlace
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 export class CardataRest {
@@ -92,7 +128,7 @@ export class CardataRest {
     stats.rest++;
     const route = this.route(req.method, path);
     this.count(route?.name ?? 'not-found');
-    const fault = this.d.fault(`/api${path}`);
+    const fault = this.d.fault('rest', `/api${path}`);
     if (fault === 'hang') return { hang: true };
     if (fault === 'bad-gateway') return textResponse(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
     if (fault === 'server-error') return cuError(500, 'CU-500', 'Internal server error');
@@ -109,6 +145,7 @@ export class CardataRest {
       return cuError(403, 'CU-429', 'API rate limit reached');
     }
     if (!route) return cuError(404, 'CU-404', 'Resource not found');
+    if (fault === 'container-gone') return cuError(403, 'CU-105', 'Container not found');
     return route.run(req, claims);
   }
 
@@ -141,7 +178,7 @@ export class CardataRest {
         case 'chargingHistory':
           return { name: what, run: needCar((cr, r) => this.chargingHistory(cr, r)) };
         case 'image':
-          return { name: what, run: needCar((cr) => textResponse(200, carSvg(cr.spec.color, `${cr.spec.brand} ${cr.spec.modelName}`), 'image/svg+xml')) };
+          return { name: what, run: needCar((cr) => ({ status: 200, headers: { 'content-type': 'image/png' }, body: '', bytes: carPng(cr.spec.color) })) };
         case 'locationBasedChargingSettings':
           return { name: what, run: needCar((cr) => jsonResponse(200, { data: [{ id: 'home', latitude: cr.spec.home.lat, longitude: cr.spec.home.lon, chargingMode: 'SMART_CHARGING', acCurrentLimit: 16 }], next_token: null })) };
         case 'smartMaintenanceTyreDiagnosis':
@@ -160,15 +197,26 @@ export class CardataRest {
     );
   }
 
+  /** Containers in use (not deleted): the ones that count against the limit of 10. */
+  activeContainers(gcid: string): Container[] {
+    return [...this.containersOf(gcid).values()].filter((x) => x.state === 'ACTIVE');
+  }
+
   private listContainers(c: TokenClaims): SimResponse {
     return jsonResponse(200, {
-      containers: [...this.containersOf(c.gcid).values()].map((x) => ({ containerId: x.containerId, name: x.name, purpose: x.purpose, state: 'ACTIVE', created: x.created })),
+      containers: [...this.containersOf(c.gcid).values()].map((x) => ({ containerId: x.containerId, name: x.name, purpose: x.purpose, state: x.state, created: x.created })),
     });
+  }
+
+  /** An active container of the account; BMW says CU-105 for one that is not (or no longer) the account's, with HTTP 403. */
+  private active(c: TokenClaims, id: string): Container | undefined {
+    const x = this.containersOf(c.gcid).get(id);
+    return x?.state === 'ACTIVE' ? x : undefined;
   }
 
   private getContainer(c: TokenClaims, id: string): SimResponse {
     const x = this.containersOf(c.gcid).get(id);
-    return x ? jsonResponse(200, { ...x, state: 'ACTIVE' }) : cuError(404, 'CU-105', 'Container not found');
+    return x ? jsonResponse(200, x) : cuError(403, 'CU-105', 'Container not found');
   }
 
   private createContainer(req: SimRequest, c: TokenClaims): SimResponse {
@@ -178,23 +226,36 @@ export class CardataRest {
     const purpose = body?.purpose;
     const keys = body?.technicalDescriptors;
     if (typeof name !== 'string' || !name || typeof purpose !== 'string' || !Array.isArray(keys) || keys.length === 0) {
-      return cuError(400, 'CU-105', 'name, purpose and a non-empty technicalDescriptors list are required');
+      return cuError(400, 'CU-400', 'name, purpose and a non-empty technicalDescriptors list are required');
     }
-    if (!keys.every((k): k is string => typeof k === 'string' && /^vehicle\.[A-Za-z0-9.]+$/.test(k))) return cuError(400, 'CU-105', 'technicalDescriptors must be telematic keys');
+    if (!keys.every((k): k is string => typeof k === 'string' && /^vehicle\.[A-Za-z0-9.]+$/.test(k))) return cuError(400, 'CU-402', 'technicalDescriptors must be telematic keys');
     const mine = this.containersOf(c.gcid);
-    if (mine.size >= MAX_CONTAINERS) return cuError(403, 'CU-124', 'Maximum number of containers reached');
-    const x: Container = { containerId: randomBytes(8).toString('hex'), name, purpose, technicalDescriptors: [...new Set(keys)], created: new Date(this.d.clock.now()).toISOString() };
+    if (this.activeContainers(c.gcid).length >= MAX_CONTAINERS) return cuError(403, 'CU-124', 'Maximum number of containers reached');
+    let id = containerId();
+    while (mine.has(id)) id = containerId();
+    const x: Container = { containerId: id, name, purpose, technicalDescriptors: [...new Set(keys)], created: new Date(this.d.clock.now()).toISOString(), state: 'ACTIVE' };
     mine.set(x.containerId, x);
-    return jsonResponse(201, { ...x, state: 'ACTIVE' });
+    return jsonResponse(201, x);
   }
 
   private deleteContainer(c: TokenClaims, id: string): SimResponse {
-    return this.containersOf(c.gcid).delete(id) ? { status: 204, body: '' } : cuError(404, 'CU-105', 'Container not found');
+    const x = this.containersOf(c.gcid).get(id);
+    if (!x) return cuError(403, 'CU-105', 'Container not found');
+    // Deleting again: HTTP 208 CU-122 (MMM-BMWCarData; kvanbiesen commit 7b0e121).
+    if (x.state === 'DELETED') return cuError(208, 'CU-122', 'Container already set for deletion');
+    x.state = 'DELETED';
+    return { status: 204, body: '' };
+  }
+
+  /** Removes a container as if BMW had dropped it (the next telematicData with its id answers CU-105). */
+  dropContainer(gcid: string, id: string): boolean {
+    return this.containersOf(gcid).delete(id);
   }
 
   private telematicData(car: SimCardataCar, req: SimRequest, c: TokenClaims): SimResponse {
-    const x = this.containersOf(c.gcid).get(req.query.get('containerId') ?? '');
-    if (!x) return cuError(400, 'CU-105', 'Unknown containerId');
+    const x = this.active(c, req.query.get('containerId') ?? '');
+    // A stale or foreign container id: 403 CU-105, BMW's real "container not found" (kvanbiesen PR #375).
+    if (!x) return cuError(403, 'CU-105', 'Container not allocated to the user or does not exist');
     car.sync(this.d.clock.now());
     const out: Record<string, { value: string | null; unit: string | null; timestamp: string | null }> = {};
     for (const key of x.technicalDescriptors) {
@@ -215,6 +276,7 @@ export class CardataRest {
       modelName: s.modelName,
       modelKey: s.modelKey,
       series: s.series,
+      seriesDevt: s.seriesDevt,
       bodyType: s.bodyType,
       propulsionType: s.propulsionType,
       driveTrain: s.propulsionType === 'BEV' ? 'ELECTRIC' : 'PLUGIN_HYBRID',
@@ -244,6 +306,11 @@ export class CardataRest {
       const start = w.clockOf(s.startW);
       const end = w.clockOf(s.endW);
       if (start < lo || start > to || end > now) continue;
+      // Every fourth charge is at a public charger: BMW then adds the charge point it matched (no public/private flag).
+      const away = k % 4 === 3;
+      const location = away
+        ? { municipality: 'München', formattedAddress: 'Leopoldstraße 50, 80802 München', streetAddress: 'Leopoldstraße 50', mapMatchedLatitude: 48.1601, mapMatchedLongitude: 11.5856 }
+        : { municipality: 'München', formattedAddress: 'Petuelring 130, 80809 München', mapMatchedLatitude: car.spec.home.lat, mapMatchedLongitude: car.spec.home.lon };
       sessions.push({
         startTime: Math.floor(start / 1000),
         endTime: Math.floor(end / 1000),
@@ -252,10 +319,12 @@ export class CardataRest {
         displayedStartSoc: s.from,
         displayedSoc: s.to,
         mileage: car.spec.mileageKm + Math.max(0, k) * car.spec.kmPerCycle,
-        mileageUnits: 'KM',
+        mileageUnits: 'MileageUnits.KM',
         timeZone: 'Europe/Berlin',
         isPreconditioningActivated: false,
-        chargingLocation: { municipality: 'München', formattedAddress: 'Petuelring 130, 80809 München', mapMatchedLatitude: car.spec.home.lat, mapMatchedLongitude: car.spec.home.lon },
+        chargingLocation: location,
+        ...(away ? { publicChargingPoint: { potentialChargingPointMatches: [{ providerName: 'SWM Ladenetz', streetAddress: 'Leopoldstraße 50', postalCode: '80802', city: 'München' }] } } : {}),
+        businessErrors: [],
         chargingBlocks: [{ startTime: Math.floor(start / 1000), endTime: Math.floor(end / 1000), averagePowerGridKw: car.spec.chargeKw }],
       });
     }

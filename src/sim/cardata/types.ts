@@ -23,6 +23,11 @@ export interface CardataSimOptions {
   deviceCodeTtlS: number;
   /** Poll interval the device code answer names, in seconds (default 5). */
   pollIntervalS: number;
+  /**
+   * The device code answer carries verification_uri_complete (the link with the code in it).
+   * BMW sent it in 2025 and no longer does in 2026 (cardata-real.md 1.1): default false.
+   */
+  verificationUriComplete: boolean;
   /** Access and id token lifetime in seconds (default 3600). */
   tokenLifetimeS: number;
   /** Refresh token lifetime in seconds (default 14 days). */
@@ -31,6 +36,12 @@ export interface CardataSimOptions {
   quota: CardataQuotaOptions | false;
   /** Port of the MQTT broker on 127.0.0.1 (0 = a free one); false = no broker. */
   brokerPort: number | false;
+  /**
+   * Clock ms a connection still counts after it ended: BMW accepts one stream connection per
+   * account (GCID) and refuses a newcomer with CONNACK 5 while the old one lives and for a few
+   * seconds after it left (cardata-real.md 2.2; default 10 000).
+   */
+  mqttLingerMs: number;
   /** Clock ms between two stream publications of what changed (default 10 000). */
   streamIntervalMs: number;
   /** Data points selected for streaming in the portal: 'all' or a list; an empty list makes the broker refuse subscriptions (128). */
@@ -58,8 +69,43 @@ export type CardataFaultKind =
   | 'pending-403'
   /** Token endpoint: HTTP 500 keymanagement.service.invalid_access_token (spec B1). */
   | 'keymanagement'
+  /**
+   * Token endpoint, device grant: BMW's fault right after approval. The first look at an
+   * approved code answers the 500 keymanagement fault and the code is spoilt: every later look
+   * answers 403 access_denied (ioBroker.bmw#287, #297; kvanbiesen#72).
+   */
+  | 'approval-fault'
+  /** Token endpoint, refresh grant: HTTP 503 with an HTML page (a gateway outage); the refresh token stays valid. */
+  | 'refresh-unavailable'
+  /** Token endpoint, refresh grant: HTTP 429 with Retry-After: 120; the refresh token stays valid. */
+  | 'refresh-429'
+  /** Token endpoint, refresh grant: the refresh is done (the old token rotated away) but the answer never comes. */
+  | 'refresh-lost'
+  /** REST: HTTP 403 CU-105 (the container is unknown to BMW) on the request it hits. */
+  | 'container-gone'
   /** Device code endpoint: HTTP 400 (client id not subscribed). */
   | 'device-code-400';
+
+/** Where a fault kind strikes: the device code endpoint, a grant of the token endpoint, or REST. */
+export type CardataFaultPlace = 'device-code' | 'device-grant' | 'refresh' | 'rest';
+
+/** The one place each fault kind belongs to: a fault never hits another endpoint than its own. */
+export const CARDATA_FAULT_PLACE: Readonly<Record<CardataFaultKind, CardataFaultPlace>> = {
+  'server-error': 'rest',
+  'bad-gateway': 'rest',
+  unauthorized: 'rest',
+  quota: 'rest',
+  hang: 'rest',
+  'container-gone': 'rest',
+  'slow-down': 'device-grant',
+  'pending-403': 'device-grant',
+  keymanagement: 'device-grant',
+  'approval-fault': 'device-grant',
+  'device-code-400': 'device-code',
+  'refresh-unavailable': 'refresh',
+  'refresh-429': 'refresh',
+  'refresh-lost': 'refresh',
+};
 
 export interface CardataFault {
   /** Matched against the path below /cardata (no query). String = substring. Default: any. */
@@ -83,10 +129,12 @@ export interface CardataSimStats {
   rejected401: number;
   /** Answers CU-429 (quota). */
   rejected429: number;
-  /** MQTT connection attempts, accepted ones, refused ones (bad or expired id_token, broker unavailable). */
+  /** MQTT connection attempts, accepted ones, refused ones (bad or expired id_token, account busy, broker unavailable). */
   mqttAttempts: number;
   mqttConnects: number;
   mqttRefused: number;
+  /** Of those refused: CONNACK 5 because another connection holds the account (or left a moment ago). */
+  mqttRefusedBusy: number;
   /** Subscriptions granted and refused (128). */
   mqttSubscribes: number;
   mqttSubscribeRefused: number;
@@ -109,6 +157,7 @@ export function emptyStats(): CardataSimStats {
     mqttAttempts: 0,
     mqttConnects: 0,
     mqttRefused: 0,
+    mqttRefusedBusy: 0,
     mqttSubscribes: 0,
     mqttSubscribeRefused: 0,
     mqttExpiredDrops: 0,

@@ -18,6 +18,9 @@ export interface CardataDemoCar {
   modelName: string;
   modelKey: string;
   series: string;
+  /** The development code, e.g. G26. */
+  seriesDevt: string;
+  /** basicData's body style, in words (kvanbiesen#408: "Sports Activity Coupe"). */
   bodyType: string;
   propulsionType: 'BEV' | 'PHEV';
   colourCodeRaw: string;
@@ -47,7 +50,8 @@ export const DEMO_CARDATA_CARS: readonly CardataDemoCar[] = [
     modelName: 'i4 eDrive40',
     modelKey: '31AW',
     series: '4',
-    bodyType: 'G26',
+    seriesDevt: 'G26',
+    bodyType: 'Gran Coupe',
     propulsionType: 'BEV',
     colourCodeRaw: 'C4P',
     color: '#2b4f7e',
@@ -66,7 +70,8 @@ export const DEMO_CARDATA_CARS: readonly CardataDemoCar[] = [
     modelName: 'Countryman SE ALL4',
     modelKey: '21GA',
     series: 'Countryman',
-    bodyType: 'U25',
+    seriesDevt: 'U25',
+    bodyType: 'Sports Activity Vehicle',
     propulsionType: 'PHEV',
     colourCodeRaw: 'C5E',
     color: '#c0392b',
