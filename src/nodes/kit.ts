@@ -29,6 +29,8 @@ export const COMMON_TEXTS = [
   'status.reading',
   'status.ok',
   'status.rate-limited',
+  'status.confirm',
+  'status.stream-refused',
   'errors.no-account',
   'errors.account-missing',
   'errors.not-deployed',
@@ -122,9 +124,17 @@ export function accountGuard<N extends AccountNeeds>(RED: RedApi, node: RedNode,
 }
 
 /** The account's state changes, as the session emits them. */
+/** What the cloud's push stream says (CarData's MQTT): refused while another program holds it. */
+export interface StreamState {
+  state: 'connecting' | 'connected' | 'disconnected' | 'refused';
+  retryAt?: number;
+}
+
 export interface AccountStates {
   on(event: 'state', listener: (state: SessionState) => void): unknown;
   off(event: 'state', listener: (state: SessionState) => void): unknown;
+  on(event: 'stream', listener: (state: StreamState) => void): unknown;
+  off(event: 'stream', listener: (state: StreamState) => void): unknown;
 }
 
 /**
@@ -144,9 +154,12 @@ export class StatusDot {
   ) {
     if (!account) return;
     const onState = (s: SessionState): void => this.follow(s);
+    const onStream = (s: StreamState): void => this.followStream(s);
     account.on('state', onState);
+    account.on('stream', onStream);
     node.on('close', (_removed, done) => {
       account.off('state', onState);
+      account.off('stream', onStream);
       done();
     });
   }
@@ -182,13 +195,33 @@ export class StatusDot {
     }
   }
 
+  /**
+   * The account's state over the node's own, one rule for every node: signing in and waiting
+   * for the user to confirm (a code, a device code: no secret shown) in a yellow ring, a pause
+   * the cloud or the budget named in yellow with its end, a definitive failure in red; when the
+   * account is ready again, the node's own dot comes back.
+   */
   private follow(s: SessionState): void {
-    if (s.phase === 'signing_in') this.showAccount({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.signing-in')) });
-    else if (s.phase === 'blocked' || s.phase === 'tfa_required') this.showAccount({ fill: 'red', shape: 'ring', text: s.code ?? 'AUTH_FAILED' });
-    else if (this.accountShown) {
-      this.accountShown = false;
-      this.node.status(this.own);
-    }
+    const ring = (fill: 'yellow' | 'red', text: string): void => this.showAccount({ fill, shape: 'ring', text });
+    if (s.phase === 'signing_in') ring('yellow', this.RED._(commonKey('status.signing-in')));
+    else if (s.phase === 'tfa_required' && s.challenge) ring('yellow', this.RED._(commonKey('status.confirm')));
+    else if (s.phase === 'blocked' || s.phase === 'tfa_required') ring('red', s.code ?? 'AUTH_FAILED');
+    else if (s.phase === 'rate_limited' && s.until !== undefined) ring('yellow', this.RED._(commonKey('status.rate-limited'), { until: localTime(s.until) }));
+    else this.restore();
+  }
+
+  /** CarData's stream refused (another program holds the account's one stream): REST still works. */
+  private followStream(s: StreamState): void {
+    if (s.state === 'refused') {
+      const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
+      this.showAccount({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.stream-refused'), { until }) });
+    } else if (s.state === 'connected') this.restore();
+  }
+
+  private restore(): void {
+    if (!this.accountShown) return;
+    this.accountShown = false;
+    this.node.status(this.own);
   }
 
   private showAccount(status: NodeStatus): void {

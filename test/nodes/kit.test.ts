@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 /**
  * The node kit without Node-RED: a node and a RED that record what the kit does with them,
  * and a real account session against the simulator for the states the dot follows.
@@ -179,10 +180,29 @@ describe('node kit', () => {
       assert.deepEqual(node.dots, [
         { fill: 'green', shape: 'dot', text: '80 % · 200 km' },
         { fill: 'yellow', shape: 'ring', text: commonKey('status.signing-in') },
-        { fill: 'red', shape: 'ring', text: 'TFA_REQUIRED' },
+        // Waiting for the user to type the e-mailed code: a step to take, not a failure; no secret shown.
+        { fill: 'yellow', shape: 'ring', text: commonKey('status.confirm') },
       ]);
       assert.equal((await session.submitCode(sim.renault.lastTfaCode ?? '')).phase, 'ready');
       assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 % · 200 km' }, 'the node dot is back');
+    });
+
+    it('shows a pause the account was given in yellow with its end, a refused stream likewise, and the node dot after', () => {
+      const account = new EventEmitter();
+      const node = new RecordingNode();
+      const dot = new StatusDot(fakeRed(), node, account);
+      dot.ok('80 %');
+      const until = Date.parse('2026-11-20T14:05:00Z');
+      account.emit('state', { phase: 'rate_limited', code: 'RATE_LIMITED', until });
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'ring', text: `${commonKey('status.rate-limited')} {"until":"${localTime(until)}"}` });
+      account.emit('state', { phase: 'ready' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 %' });
+      account.emit('stream', { state: 'refused', retryAt: until });
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'ring', text: `${commonKey('status.stream-refused')} {"until":"${localTime(until)}"}` });
+      account.emit('stream', { state: 'connected' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 %' });
+      account.emit('state', { phase: 'blocked', code: 'AUTH_FAILED' });
+      assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: 'AUTH_FAILED' });
     });
 
     it('stops following the account when the node closes', async () => {
