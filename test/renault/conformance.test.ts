@@ -49,6 +49,11 @@ const ERRORS: Record<string, string> = {
 const GIGYA_ERRORS: Record<string, { code: string; upstream?: string }> = {
   'gigya/error/get_jwt.403005.json': { code: 'AUTH_FAILED', upstream: '403005' },
   'gigya/error/login.403042.json': { code: 'AUTH_FAILED', upstream: '403042' },
+  'gigya/error/get_jwt.403013.json': { code: 'AUTH_FAILED', upstream: '403013' },
+  'gigya/error/get_jwt.403048.json': { code: 'RATE_LIMITED', upstream: '403048' },
+  // The real 403101 answer is a two-factor step, never "an unexpected shape".
+  'gigya/error/login.403101.json': { code: 'TFA_REQUIRED', upstream: '403101' },
+  'gigya/error/login.403120.json': { code: 'AUTH_FAILED', upstream: '403120' },
   'gigya/login_invalid.txt': { code: 'UPSTREAM' },
 };
 

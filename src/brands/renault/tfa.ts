@@ -26,9 +26,6 @@ const InitSchema = GigyaBaseSchema.extend({ gigyaAssertion: str });
 const SendSchema = GigyaBaseSchema.extend({ phvToken: str });
 const CompleteSchema = GigyaBaseSchema.extend({ providerAssertion: str });
 
-/** How long the assertion of initTFA lives when it does not say (grosz: about 5 minutes). */
-const ASSERTION_LIFETIME_MS = 5 * 60_000;
-
 /** One e-mail of getEmails: the id to send to, and the address (masked by Gigya, or plain). */
 interface TfaEmail {
   id?: string;
@@ -134,18 +131,6 @@ async function step<T extends z.ZodTypeAny>(ctx: ProviderContext, schema: T, met
   return parsed as z.infer<T>;
 }
 
-/** When an assertion lapses: its exp claim when it is a JWT, else about 5 minutes from now. */
-function assertionExpiry(assertion: string, now: number): number {
-  const payload = assertion.split('.')[1];
-  try {
-    const exp = payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp : undefined;
-    if (typeof exp === 'number' && Number.isFinite(exp) && exp * 1000 > now) return exp * 1000;
-  } catch {
-    // not a JWT: the usual lifetime
-  }
-  return now + ASSERTION_LIFETIME_MS;
-}
-
 /**
  * Sends the e-mail code at once after the login's 403101 (steps 2-4 back to back): returns the
  * challenge the user answers. `device` is the one the login used; without one, `newDevice`
@@ -185,7 +170,7 @@ export async function startEmailTfa(
     kind: 'code',
     prompt: `Renault sent a sign-in code to ${masked}: enter it in the account node's dialog (Sign-in code) and press Submit within about 5 minutes.`,
     hint: masked,
-    expiresAt: assertionExpiry(gigyaAssertion, ctx.clock.now()),
+    // No expiresAt: the assertion's end (about 5 minutes) is the server's to enforce; the prompt says it.
     state,
   };
 }
