@@ -12,7 +12,9 @@ import {
   DEMO_RENAULT_USER,
   MODEL_PROFILES,
   type DemoAccount,
+  type EndpointKey,
   type LatLon,
+  type Support,
 } from './renault/data';
 import { DEFAULT_LOCKOUT, GigyaService, TRUST_MS, type GigyaFault } from './renault/gigya';
 import { PUBLIC_GIGYA_KEYS, PUBLIC_KAMEREON_KEY } from './renault/keys';
@@ -428,6 +430,17 @@ export class RenaultSim implements SimProvider {
     const u = this.gigya.users.get(email.toLowerCase());
     if (!u) throw new Error(`unknown simulated user ${email}`);
     u.verified = verified;
+  }
+
+  /**
+   * How the server answers an endpoint for a model from now on (as capabilityOverrides does at
+   * the start); undefined returns to the built-in table. E.g. 'notFound' while a car sleeps.
+   */
+  setSupport(modelCode: string, key: EndpointKey, support: Support | undefined): void {
+    const current = { ...(this.options.capabilityOverrides[modelCode] ?? {}) };
+    if (support === undefined) delete current[key];
+    else current[key] = support;
+    this.options.capabilityOverrides = { ...this.options.capabilityOverrides, [modelCode]: current };
   }
 
   /** Changes the quota (merged with the current one) or disables it with false; counters restart. */
