@@ -57,6 +57,8 @@ export interface RenaultCarControl {
   /** Taking current now. Setting true plugs in and forces a charge; false pauses it. */
   charging: boolean;
   plugged: boolean;
+  /** The charger gives no current: a plugged car that wants to charge waits (chargingStatus 0.3). */
+  noCurrent: boolean;
   /** Target SOC at which charging stops. */
   socTarget: number;
   chargeMode: 'always' | 'scheduled';
@@ -118,6 +120,15 @@ function carControl(world: RenaultWorld, car: SimCar): RenaultCarControl {
       const c = live();
       c.plugged = v && !!c.profile.ev && !c.driving;
       if (!v) c.forceCharge = false;
+      c.advanceTo(c.w);
+      changed();
+    },
+    get noCurrent() {
+      return live().noCurrent;
+    },
+    set noCurrent(v: boolean) {
+      const c = live();
+      c.noCurrent = v;
       c.advanceTo(c.w);
       changed();
     },

@@ -136,6 +136,14 @@ describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
     assert.equal(r5.battery?.rangeKm, 251);
     assert.equal(r5.charging?.state, 'not_charging');
     assert.equal(r5.charging?.remainingMinutes, undefined, 'no remaining time when not charging');
+
+    // Waiting for current: plugged (plugStatus 3 with a state that needs a cable), the remaining time kept, no end time.
+    const waiting = await mapFixture('battery-status', 'battery-status.waiting.json', 'X071VE');
+    assert.deepEqual(waiting.charging, { state: 'waiting_for_current', plug: 'plugged', remainingMinutes: 185, updatedAt: '2026-05-12T18:40:02.000Z' });
+    // plugStatus 3 with "not charging" says nothing sure about the cable.
+    const plug3 = await mapFixture('battery-status', 'battery-status.plug_3.json', 'XBG1VE');
+    assert.equal(plug3.charging?.plug, 'unknown');
+    assert.equal(plug3.charging?.remainingMinutes, undefined);
   });
 
   it('reads mileage and fuel from cockpit', async () => {
@@ -163,7 +171,9 @@ describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
   it('reads the climate from hvac-status', async () => {
     const zoe = await mapFixture('hvac-status', 'hvac-status.zoe.json');
     assert.deepEqual(zoe.climate, { state: 'off', outsideTemperatureC: 4 });
-    assert.equal((await mapFixture('hvac-status', 'hvac-status.zoe_50.json')).climate?.state, 'on');
+    const ze50 = await mapFixture('hvac-status', 'hvac-status.zoe_50.json');
+    assert.equal(ze50.climate?.state, 'on');
+    assert.equal(ze50.climate?.socThresholdPercent, 40, 'socThreshold: the level below which the climate does not run');
     const r5 = await mapFixture('hvac-status', 'hvac-status.renault_5.json');
     assert.equal(r5.climate?.insideTemperatureC, 18);
     assert.equal(r5.climate?.updatedAt, '2026-04-10T16:11:42.000Z');

@@ -188,6 +188,27 @@ describe('Renault reads against the simulator', () => {
     assert.equal(calls('hvac-status'), 1, 'nor for a named read');
   });
 
+  it('keeps what the car says while it waits for current (remaining time, plugStatus 3) and the climate threshold', async () => {
+    const s = session();
+    const zoe = world.sim.renault.car(ZE50);
+    zoe.plugged = true;
+    zoe.socTarget = 100;
+    zoe.soc = 40;
+    zoe.noCurrent = true; // the wallbox holds the current back
+    const waiting = await s.readStatus(ZE50, ['charging', 'climate'], { kind: 'explicit' });
+    assert.equal(waiting.charging?.state, 'waiting_for_current');
+    assert.equal(waiting.charging?.plug, 'plugged', 'plugStatus 3 while waiting for current');
+    assert.ok((waiting.charging?.remainingMinutes ?? 0) > 60, 'the remaining time is kept');
+    assert.equal(waiting.charging?.endsAt, undefined, 'no end time while no current flows');
+    assert.equal(waiting.charging?.powerKw, undefined);
+    assert.equal(waiting.climate?.socThresholdPercent, 40);
+    zoe.noCurrent = false;
+    await world.clock.advance(60_000);
+    const flowing = await s.readStatus(ZE50, ['charging'], { kind: 'explicit', maxAgeMs: 0 });
+    assert.equal(flowing.charging?.state, 'charging');
+    assert.ok(flowing.charging?.endsAt);
+  });
+
   it('maps lock and doors from lock-status when a car answers it', async () => {
     const answering = await renaultWorld({ renault: { quota: false, capabilityOverrides: { X102VE: { 'lock-status': 'ok' } } } });
     try {
