@@ -338,6 +338,13 @@ describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
     assert.deepEqual(settings.schedules, [{ id: 1, enabled: true, days: { monday: { start: '07:00', durationMin: 60 } } }]);
     const pressure = mapEndpoint('pressure', { data: { attributes: { flPressure: 0, frPressure: '2500', rlPressure: 65535 } } }).mapped as StatusFragment;
     assert.deepEqual(pressure.tires, { frontRight: { pressureKpa: 250 } }, 'zero and absurd pressures are not reported');
+    // A damaged item is dropped where an id is needed; the others stay.
+    const vehicles = parseRenault('vehicles', JSON.stringify({ accountId: 'acc', vehicleLinks: [{ brand: 'RENAULT' }, { vin: 'VF1TESTOK00000001', brand: 'RENAULT', extra: 1 }, null] })) as { vin: string }[];
+    assert.deepEqual(vehicles.map((v) => v.vin), ['VF1TESTOK00000001']);
+    const person = parseRenault('person', JSON.stringify({ personId: 'p', accounts: [{ accountType: 'MYRENAULT' }, { accountId: 12345, accountType: 'MYDACIA', accountStatus: 'ACTIVE' }] })) as {
+      accounts: { accountId: string }[];
+    };
+    assert.deepEqual(person.accounts.map((a) => a.accountId), ['12345']);
     assert.throws(() => mapEndpoint('cockpit', { totalMileage: 3 }), { code: 'UPSTREAM', message: /not a cockpit response/ });
     assert.throws(() => mapEndpoint('alerts', { alerts: 'none' }), { code: 'UPSTREAM' });
   });

@@ -148,8 +148,12 @@ export function actionIdOf(body: unknown): string | undefined {
 
 // ---- Discovery --------------------------------------------------------------------------
 
+/** An id that must be there: a non-empty string (a number is taken as its text). */
+const id = z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v), z.string().min(1));
+
 export const PersonSchema = fields({ str: ['personId'] }).extend({
-  accounts: z.array(fields({ str: ['accountType', 'accountStatus', 'country'] }).extend({ accountId: z.string() })).default([]),
+  // An account without an id is dropped, not the whole list.
+  accounts: lenientArray(fields({ str: ['accountType', 'accountStatus', 'country'] }).extend({ accountId: id })),
 });
 
 const Label = optObject(fields({ str: ['code', 'label', 'group'] }));
@@ -157,11 +161,8 @@ export const VehicleDetailsSchema = fields({ str: ['vin', 'registrationNumber', 
 export type RawVehicleDetails = z.infer<typeof VehicleDetailsSchema>;
 
 export const VehiclesSchema = fields({ str: ['accountId', 'country'] }).extend({
-  vehicleLinks: z
-    .array(fields({ str: ['brand', 'status'] }).extend({ vin: z.string(), vehicleDetails: optObject(VehicleDetailsSchema) }))
-    .default([])
-    // One damaged link (a VIN missing) must not hide the other cars.
-    .catch([]),
+  // One damaged link (a VIN missing) is dropped; it must not hide the other cars.
+  vehicleLinks: lenientArray(fields({ str: ['brand', 'status'] }).extend({ vin: id, vehicleDetails: optObject(VehicleDetailsSchema) })),
 });
 export type RawVehicles = z.infer<typeof VehiclesSchema>;
 
