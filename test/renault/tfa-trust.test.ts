@@ -54,6 +54,13 @@ describe('Renault two-factor sign-in as the live server does it (renault-2fa.md)
     assert.deepEqual([body.errorCode, body.statusCode, body.errorMessage, body.errorDetails, body.sessionInfo], [real.errorCode, real.statusCode, real.errorMessage, real.errorDetails, real.sessionInfo]);
   });
 
+  it("signs in with every locale's keys: the simulator takes renault-api's public keys (EU, LU, MX) as the real servers do", async () => {
+    for (const locale of ['de_DE', 'fr_LU', 'es_MX']) {
+      const s = world.session({ key: `keys-${locale}`, locale });
+      assert.ok((await s.vehicles()).length > 0, locale);
+    }
+  });
+
   it('drives the real 403101 through bootstrap, the code and finalizeTFA to a signed-in account whose device is trusted', async () => {
     world.sim.renault.setTfa(DEMO_RENAULT_USER, true);
     const s = await signInWithCode();
