@@ -240,5 +240,11 @@ describe('Renault two-factor sign-in as the live server does it (renault-2fa.md)
     assert.equal(stats().logins, logins, 'no sign-in that would prolong the lock');
     await s.unblock();
     assert.ok((await s.vehicles({ force: true })).length > 0, 'after the lock, "Sign in again" works');
+    // When Renault names the end, the message says until when.
+    const body = { ...((await readRenaultJson('gigya', 'error', 'login.403120.json')) as object), errorDetails: 'Account temporarily locked out until 2026-06-02T08:11:03Z' };
+    const named = (parseRenault('gigya-login', JSON.stringify(body)) as { error: { code: string; message: string; retryAt?: string } }).error;
+    assert.equal(named.code, 'AUTH_FAILED');
+    assert.equal(named.retryAt, '2026-06-02T08:11:03.000Z');
+    assert.match(named.message, /locked this account until 2026-06-02T08:11:03Z/);
   });
 });
