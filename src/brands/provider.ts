@@ -80,13 +80,24 @@ export interface PendingChallenge {
 /**
  * Thrown by ProviderAuth.login when the cloud asks for a second step (code, captcha, device
  * code). The session hands `challenge` to startSecondFactor and waits for the user.
+ * `needsUserAction`: starting the step costs the user something (Renault sends an e-mail), so
+ * the session starts it only when the user asked for a sign-in ("Sign in again", a new
+ * configuration), never from a background call; until then the account says a code is needed.
  */
 export class ChallengeError extends CarError {
   readonly challenge: PendingChallenge;
-  constructor(code: Extract<ErrorCode, 'TFA_REQUIRED' | 'CAPTCHA_REQUIRED'>, message: string, challenge: PendingChallenge, upstreamCode?: string) {
+  readonly needsUserAction: boolean;
+  constructor(
+    code: Extract<ErrorCode, 'TFA_REQUIRED' | 'CAPTCHA_REQUIRED'>,
+    message: string,
+    challenge: PendingChallenge,
+    upstreamCode?: string,
+    options: { needsUserAction?: boolean } = {},
+  ) {
     super(code, message, { transient: false, ...(upstreamCode !== undefined ? { upstreamCode } : {}) });
     this.name = 'ChallengeError';
     this.challenge = challenge;
+    this.needsUserAction = options.needsUserAction ?? false;
   }
 }
 
@@ -101,6 +112,11 @@ export interface ProviderAuth<S> {
   login(ctx: ProviderContext, previous: S | undefined): Promise<S>;
   /** A new access token from the long-lived one. Throws AUTH_FAILED when that is dead too. */
   refresh(ctx: ProviderContext, state: S): Promise<S>;
+  /**
+   * What of a state outlives a sign-in that failed for good (the session drops the rest):
+   * e.g. the device ids a cloud trusts, never a token. Absent or undefined: nothing.
+   */
+  retain?(state: S): S | undefined;
   /** True when refresh() can work (a long-lived token is there). */
   canRefresh(state: S): boolean;
   /** When the access token expires (epoch ms); undefined when there is none. */

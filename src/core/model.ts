@@ -69,6 +69,7 @@ export const ChargingSchema = z.object({
   state: z.enum(CHARGING_STATES),
   plug: z.enum(PLUG_STATES),
   powerKw: z.number().optional(),
+  /** Minutes the charge still needs: while charging, and (Renault) while waiting for current. */
   remainingMinutes: z.number().min(0).optional(),
   /** When the charge should end, computed from remainingMinutes and the reading's time. */
   endsAt: isoTime.optional(),
@@ -127,6 +128,8 @@ export const ClimateSchema = z.object({
   outsideTemperatureC: z.number().optional(),
   insideTemperatureC: z.number().optional(),
   targetTemperatureC: z.number().optional(),
+  /** The battery level below which the car does not run the climate (Renault's socThreshold). */
+  socThresholdPercent: z.number().min(0).max(100).optional(),
   nextStartAt: isoTime.optional(),
   updatedAt: isoTime.optional(),
 });

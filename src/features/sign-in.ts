@@ -43,6 +43,11 @@ export class SignIn {
   private nextLoginAt = 0;
   private lastLoginError?: CarError;
   private closed = false;
+  /**
+   * The user asked for a sign-in (a new configuration, "Sign in again"): a second step that
+   * costs them something (an e-mailed code) may start. Background calls never start one.
+   */
+  private userAsked = true;
 
   constructor(options: SignInOptions) {
     this.o = options;
@@ -50,7 +55,13 @@ export class SignIn {
 
   /** True when tokens were restored or obtained and nothing blocks them: nodes may start polling. */
   get signedIn(): boolean {
-    return this.auth !== undefined && !this.blocked;
+    return this.hasTokens(this.auth) && !this.blocked;
+  }
+
+  /** A state with tokens, not only what a provider retains of a failed sign-in (device ids). */
+  private hasTokens(auth: unknown): boolean {
+    const p = this.o.provider.auth;
+    return auth !== undefined && (p.canRefresh(auth) || p.accessExpiresAt(auth) !== undefined);
   }
 
   /** True after a definitive failure, until the settings change or the user asks again. */
@@ -85,7 +96,9 @@ export class SignIn {
       this.blocked = new CarError(code, saved.blocked.message, { transient: false });
       this.o.setState({ phase: code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code, message: this.blocked.message });
     }
-    if (this.auth && !this.blocked) this.o.setState({ phase: 'ready' });
+    // A restart is not a user action: an account that was signed in (or waits) starts no second step by itself.
+    if (this.hasTokens(this.auth) || saved.blocked) this.userAsked = false;
+    if (this.hasTokens(this.auth) && !this.blocked) this.o.setState({ phase: 'ready' });
   }
 
   /** What the store keeps of the sign-in. */
@@ -147,12 +160,21 @@ export class SignIn {
       return this.auth;
     } catch (e) {
       let err = toCarError(e);
-      if (err instanceof ChallengeError) {
+      if (err instanceof ChallengeError && err.needsUserAction && !this.userAsked) {
+        // E.g. a new e-mail code: never sent by a background call; the account waits for the user.
+        err = new CarError(err.code, `${err.message} Nothing was sent yet: press "Sign in again" in the account node to start it.`, {
+          transient: false,
+          ...(err.upstreamCode ? { upstreamCode: err.upstreamCode } : {}),
+        });
+      } else if (err instanceof ChallengeError) {
         err = await this.startChallenge(err);
+        this.userAsked = false;
         this.scheduleDevicePoll();
       }
       if (DEFINITIVE.includes(err.code)) {
-        this.auth = undefined;
+        // What the provider keeps of a failed sign-in (e.g. device ids a cloud trusts), never a token.
+        const previous = this.auth;
+        this.auth = previous !== undefined ? this.o.provider.auth.retain?.(previous) : undefined;
         if (this.pending) this.o.log.warn(`sign-in waits for the user: ${err.message}`);
         await this.stop(err, !this.pending);
         throw err;
@@ -167,6 +189,7 @@ export class SignIn {
   /** Tokens obtained: forget failures and challenges, keep them, say ready. */
   private async succeeded(words: string): Promise<void> {
     this.pending = undefined;
+    this.userAsked = false;
     this.blocked = undefined;
     this.loginFailures = 0;
     this.nextLoginAt = 0;
@@ -284,6 +307,7 @@ export class SignIn {
   /** Clears a block (the user asked to try again, e.g. after fixing the password elsewhere). */
   async unblock(): Promise<void> {
     this.blocked = undefined;
+    this.userAsked = true;
     this.pending = undefined;
     this.loginFailures = 0;
     this.nextLoginAt = 0;

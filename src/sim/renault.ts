@@ -12,9 +12,12 @@ import {
   DEMO_RENAULT_USER,
   MODEL_PROFILES,
   type DemoAccount,
+  type EndpointKey,
   type LatLon,
+  type Support,
 } from './renault/data';
-import { GigyaService } from './renault/gigya';
+import { DEFAULT_LOCKOUT, GigyaService, TRUST_MS, type GigyaFault } from './renault/gigya';
+import { PUBLIC_GIGYA_KEYS, PUBLIC_KAMEREON_KEY } from './renault/keys';
 import { DEFAULT_QUOTA, Faults, Quota } from './renault/guards';
 import { JwtSigner } from './renault/jwt';
 import { KamereonService } from './renault/kamereon';
@@ -25,10 +28,12 @@ import { RenaultWorld, type SimCar } from './renault/world';
 export { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER, DEMO_PERSON, DEMO_ACCOUNTS, DEMO_CARS } from './renault/data';
 export type { EndpointKey, Support } from './renault/data';
 export type { RenaultFault, RenaultFaultKind, RenaultQuotaOptions, RenaultSimOptions, RenaultSimStats } from './renault/types';
+export type { GigyaFault, GigyaFaultKind, GigyaLockout } from './renault/gigya';
+export { PUBLIC_GIGYA_KEYS, PUBLIC_KAMEREON_KEY } from './renault/keys';
 
-/** Public keys of spec §1.2, used as the defaults the simulator expects. */
-export const DEFAULT_GIGYA_API_KEY = '3_VgdkgtIRH3AdHvJm-cjV2ug2EFE0lxt0IJzMC4MFqZjFpn_GYFXVdNZ19L7wZX0N';
-export const DEFAULT_KAMEREON_API_KEY = 'YjkKtHmGfaceeuExUDKGxrLZGGvtVS0J';
+/** Public keys of spec §1.2, used as the defaults the simulator expects (it accepts every public key of renault-api too). */
+export const DEFAULT_GIGYA_API_KEY = PUBLIC_GIGYA_KEYS.eu;
+export const DEFAULT_KAMEREON_API_KEY = PUBLIC_KAMEREON_KEY;
 
 export const DEFAULT_RENAULT_SIM_OPTIONS: Readonly<RenaultSimOptions> = {
   gigyaApiKey: DEFAULT_GIGYA_API_KEY,
@@ -37,6 +42,7 @@ export const DEFAULT_RENAULT_SIM_OPTIONS: Readonly<RenaultSimOptions> = {
   jwtMaxLifetimeSec: 86_400,
   quota: DEFAULT_QUOTA,
   tfa: false,
+  gigyaLockout: DEFAULT_LOCKOUT,
   seed: 42,
   capabilityOverrides: {},
 };
@@ -51,6 +57,8 @@ export interface RenaultCarControl {
   /** Taking current now. Setting true plugs in and forces a charge; false pauses it. */
   charging: boolean;
   plugged: boolean;
+  /** The charger gives no current: a plugged car that wants to charge waits (chargingStatus 0.3). */
+  noCurrent: boolean;
   /** Target SOC at which charging stops. */
   socTarget: number;
   chargeMode: 'always' | 'scheduled';
@@ -112,6 +120,15 @@ function carControl(world: RenaultWorld, car: SimCar): RenaultCarControl {
       const c = live();
       c.plugged = v && !!c.profile.ev && !c.driving;
       if (!v) c.forceCharge = false;
+      c.advanceTo(c.w);
+      changed();
+    },
+    get noCurrent() {
+      return live().noCurrent;
+    },
+    set noCurrent(v: boolean) {
+      const c = live();
+      c.noCurrent = v;
       c.advanceTo(c.w);
       changed();
     },
@@ -266,8 +283,9 @@ export class RenaultSim implements SimProvider {
       jwt,
       stats: () => this._stats,
       log: ctx.log,
-      apiKey: () => this.options.gigyaApiKey,
+      apiKeys: () => [this.options.gigyaApiKey, ...Object.values(PUBLIC_GIGYA_KEYS)],
       jwtMaxLifetimeSec: () => this.options.jwtMaxLifetimeSec,
+      lockout: () => this.options.gigyaLockout,
       onTfaCode: (code) => {
         this.lastTfaCode = code;
       },
@@ -281,9 +299,13 @@ export class RenaultSim implements SimProvider {
       firstName: DEMO_PERSON.firstName,
       lastName: DEMO_PERSON.lastName,
       tfa: this.options.tfa,
-      tfaTrusted: false,
+      trusted: new Map(),
+      trustedOnce: new Set(),
+      tfaEmail: true,
       verified: true,
       createdAt,
+      failures: [],
+      lockedUntil: 0,
     });
     this.kamereon = new KamereonService({
       clock,
@@ -353,6 +375,7 @@ export class RenaultSim implements SimProvider {
 
   clearFaults(): void {
     this.faults.clear();
+    this.gigya.clearFaults();
   }
 
   /** Armed fault hits not yet used. */
@@ -371,12 +394,46 @@ export class RenaultSim implements SimProvider {
     this.gigya.revokeLoginTokens();
   }
 
-  /** Turns the two-factor requirement on (re-armed: the next login needs a TFA flow) or off. */
-  setTfa(email: string, on: boolean): void {
+  private user(email: string) {
     const u = this.gigya.users.get(email.toLowerCase());
     if (!u) throw new Error(`unknown simulated user ${email}`);
+    return u;
+  }
+
+  /** Turns the two-factor requirement on (re-armed: every device needs a code again) or off. */
+  setTfa(email: string, on: boolean): void {
+    const u = this.user(email);
     u.tfa = on;
-    u.tfaTrusted = false;
+    u.trusted.clear();
+    u.trustedOnce.clear();
+  }
+
+  /** Whether the account has an e-mail address for two-factor codes (getEmails lists none without). */
+  setTfaEmail(email: string, on: boolean): void {
+    this.user(email).tfaEmail = on;
+  }
+
+  /** The devices (gmid) two-factor sign-in trusts now, with when the trust ends. */
+  trustedDevices(email: string): { gmid: string; until: number }[] {
+    const now = this.ctx.clock.now();
+    return [...this.user(email).trusted].filter(([, until]) => until > now).map(([gmid, until]) => ({ gmid, until }));
+  }
+
+  /** How long finalizeTFA trusts a device (30 days). */
+  get trustMs(): number {
+    return TRUST_MS;
+  }
+
+  /** Locks the account (login answers 403120) for ms, as too many wrong passwords would; 0 lifts it. */
+  lockAccount(email: string, ms: number): void {
+    const u = this.user(email);
+    u.lockedUntil = ms > 0 ? this.ctx.clock.now() + ms : 0;
+    u.failures = [];
+  }
+
+  /** Makes the next Gigya calls (of a method, or any) fail: a rate limit, a server error, an HTML 500. */
+  injectGigyaFault(fault: GigyaFault): void {
+    this.gigya.injectFault(fault);
   }
 
   /** Makes getJWT answer 403013 "Unverified user" (or lifts it). */
@@ -384,6 +441,17 @@ export class RenaultSim implements SimProvider {
     const u = this.gigya.users.get(email.toLowerCase());
     if (!u) throw new Error(`unknown simulated user ${email}`);
     u.verified = verified;
+  }
+
+  /**
+   * How the server answers an endpoint for a model from now on (as capabilityOverrides does at
+   * the start); undefined returns to the built-in table. E.g. 'notFound' while a car sleeps.
+   */
+  setSupport(modelCode: string, key: EndpointKey, support: Support | undefined): void {
+    const current = { ...(this.options.capabilityOverrides[modelCode] ?? {}) };
+    if (support === undefined) delete current[key];
+    else current[key] = support;
+    this.options.capabilityOverrides = { ...this.options.capabilityOverrides, [modelCode]: current };
   }
 
   /** Changes the quota (merged with the current one) or disables it with false; counters restart. */

@@ -123,6 +123,10 @@ describe('Renault charging settings against the simulator', () => {
       await readCharging(session, ZE40, 'explicit');
       assert.equal(calls('hvac-settings'), 1, 'an undocumented endpoint the car refused is not asked again');
       assert.equal(calls('charge-schedule'), 2);
+      // It answered notFound, which a sleeping car answers too: asked again after an hour, not never.
+      await world.clock.advance(3_600_000);
+      await readCharging(session, ZE40, 'explicit');
+      assert.equal(calls('hvac-settings'), 2, 'asked again after the back-off');
     });
 
     it('writes its one schedule without reading first, and the mode as always_charging', async () => {

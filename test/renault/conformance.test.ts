@@ -49,6 +49,11 @@ const ERRORS: Record<string, string> = {
 const GIGYA_ERRORS: Record<string, { code: string; upstream?: string }> = {
   'gigya/error/get_jwt.403005.json': { code: 'AUTH_FAILED', upstream: '403005' },
   'gigya/error/login.403042.json': { code: 'AUTH_FAILED', upstream: '403042' },
+  'gigya/error/get_jwt.403013.json': { code: 'AUTH_FAILED', upstream: '403013' },
+  'gigya/error/get_jwt.403048.json': { code: 'RATE_LIMITED', upstream: '403048' },
+  // The real 403101 answer is a two-factor step, never "an unexpected shape".
+  'gigya/error/login.403101.json': { code: 'TFA_REQUIRED', upstream: '403101' },
+  'gigya/error/login.403120.json': { code: 'AUTH_FAILED', upstream: '403120' },
   'gigya/login_invalid.txt': { code: 'UPSTREAM' },
 };
 
@@ -131,6 +136,14 @@ describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
     assert.equal(r5.battery?.rangeKm, 251);
     assert.equal(r5.charging?.state, 'not_charging');
     assert.equal(r5.charging?.remainingMinutes, undefined, 'no remaining time when not charging');
+
+    // Waiting for current: plugged (plugStatus 3 with a state that needs a cable), the remaining time kept, no end time.
+    const waiting = await mapFixture('battery-status', 'battery-status.waiting.json', 'X071VE');
+    assert.deepEqual(waiting.charging, { state: 'waiting_for_current', plug: 'plugged', remainingMinutes: 185, updatedAt: '2026-05-12T18:40:02.000Z' });
+    // plugStatus 3 with "not charging" says nothing sure about the cable.
+    const plug3 = await mapFixture('battery-status', 'battery-status.plug_3.json', 'XBG1VE');
+    assert.equal(plug3.charging?.plug, 'unknown');
+    assert.equal(plug3.charging?.remainingMinutes, undefined);
   });
 
   it('reads mileage and fuel from cockpit', async () => {
@@ -158,7 +171,9 @@ describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
   it('reads the climate from hvac-status', async () => {
     const zoe = await mapFixture('hvac-status', 'hvac-status.zoe.json');
     assert.deepEqual(zoe.climate, { state: 'off', outsideTemperatureC: 4 });
-    assert.equal((await mapFixture('hvac-status', 'hvac-status.zoe_50.json')).climate?.state, 'on');
+    const ze50 = await mapFixture('hvac-status', 'hvac-status.zoe_50.json');
+    assert.equal(ze50.climate?.state, 'on');
+    assert.equal(ze50.climate?.socThresholdPercent, 40, 'socThreshold: the level below which the climate does not run');
     const r5 = await mapFixture('hvac-status', 'hvac-status.renault_5.json');
     assert.equal(r5.climate?.insideTemperatureC, 18);
     assert.equal(r5.climate?.updatedAt, '2026-04-10T16:11:42.000Z');
@@ -323,6 +338,13 @@ describe('Renault conformance: the whole of test/fixtures/renault maps', () => {
     assert.deepEqual(settings.schedules, [{ id: 1, enabled: true, days: { monday: { start: '07:00', durationMin: 60 } } }]);
     const pressure = mapEndpoint('pressure', { data: { attributes: { flPressure: 0, frPressure: '2500', rlPressure: 65535 } } }).mapped as StatusFragment;
     assert.deepEqual(pressure.tires, { frontRight: { pressureKpa: 250 } }, 'zero and absurd pressures are not reported');
+    // A damaged item is dropped where an id is needed; the others stay.
+    const vehicles = parseRenault('vehicles', JSON.stringify({ accountId: 'acc', vehicleLinks: [{ brand: 'RENAULT' }, { vin: 'VF1TESTOK00000001', brand: 'RENAULT', extra: 1 }, null] })) as { vin: string }[];
+    assert.deepEqual(vehicles.map((v) => v.vin), ['VF1TESTOK00000001']);
+    const person = parseRenault('person', JSON.stringify({ personId: 'p', accounts: [{ accountType: 'MYRENAULT' }, { accountId: 12345, accountType: 'MYDACIA', accountStatus: 'ACTIVE' }] })) as {
+      accounts: { accountId: string }[];
+    };
+    assert.deepEqual(person.accounts.map((a) => a.accountId), ['12345']);
     assert.throws(() => mapEndpoint('cockpit', { totalMileage: 3 }), { code: 'UPSTREAM', message: /not a cockpit response/ });
     assert.throws(() => mapEndpoint('alerts', { alerts: 'none' }), { code: 'UPSTREAM' });
   });

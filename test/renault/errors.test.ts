@@ -24,8 +24,10 @@ describe('Renault errors (spec §7): every code maps to a core code, in words', 
     ['overloaded', envelope('err.func.wired.overloaded', 'You have reached your quota limit', 429), 'RATE_LIMITED', /quota/],
     ['forbidden', envelope('err.func.wired.forbidden', 'The access is forbidden', 403), 'NOT_SUPPORTED', /not available for this car/],
     ['access denied', envelope('err.func.403', '', 403, '{"errors":[{"status":"403","code":"security.access","detail":"Access is denied for this resource"}]}'), 'NOT_SUPPORTED', /Access is denied/],
-    ['not found', envelope('err.func.wired.notFound', 'Resource not found', 404), 'NOT_SUPPORTED', /not available/],
-    ['unknown url', envelope('err.func.wired.not-found', 'The specified url does not exist', 404), 'NOT_SUPPORTED', /not available/],
+    // Not "not available": real cars answer it while asleep or just after a change.
+    ['not found', envelope('err.func.wired.notFound', 'Resource not found', 404), 'NOT_SUPPORTED', /no data from the car for this now \(Resource not found\).*while the car sleeps/],
+    ['unknown url', envelope('err.func.wired.not-found', 'The specified url does not exist', 404), 'NOT_SUPPORTED', /no data from the car for this now/],
+    ['bare 404', { status: 404, headers: {}, text: '{}' }, 'NOT_SUPPORTED', /HTTP 404 \(no data, or no such endpoint/],
     ['not supported (501)', envelope('err.tech.501', '', 501, '{"errors":[{"detail":"This feature is not technically supported by this gateway"}]}'), 'NOT_SUPPORTED', /gateway cannot do this/],
     ['no GDC gateway', envelope('400001', 'The vehicle does not have a GDC gateway', 400), 'NOT_SUPPORTED', /GDC/],
     ['method not allowed', envelope('err.func.wired.methodNotAllowed', "Request method 'GET' is not supported", 405), 'NOT_SUPPORTED', /not available/],
@@ -75,8 +77,14 @@ describe('Renault errors (spec §7): every code maps to a core code, in words', 
     assert.equal(named.retryAt, t0 + 5 * 3_600_000, 'a later time the server names wins');
   });
 
-  it('says which NOT_SUPPORTED is permanent: not privacy mode, not an access denied that worked before', () => {
+  it('says which NOT_SUPPORTED is permanent: not privacy mode, not an access denied that worked before, not notFound or a 404', () => {
     assert.equal(permanentlyUnsupported(mapped(envelope('err.func.wired.forbidden', 'x', 403)), false), true);
+    assert.equal(permanentlyUnsupported(mapped(envelope('err.tech.501', 'x', 501)), false), true);
+    for (const res of [envelope('err.func.wired.notFound', 'x', 404), envelope('err.func.wired.not-found', 'x', 404), { status: 404, headers: {}, text: '{}' }]) {
+      const e = mapped(res);
+      assert.equal(permanentlyUnsupported(e, false), false);
+      assert.equal(e.transient, true, 'it may pass by itself');
+    }
     assert.equal(permanentlyUnsupported(mapped(envelope('err.func.privacy.on', 'x', 403)), false), false);
     assert.equal(permanentlyUnsupported(mapped(envelope('err.func.403', 'x', 403)), false), true);
     assert.equal(permanentlyUnsupported(mapped(envelope('err.func.403', 'x', 403)), true), false);

@@ -2,7 +2,7 @@ import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, VehicleStatusSchema, type Vehicle } from '../../src/core';
 import type { AccountSession } from '../../src/features/session';
-import { AUSTRAL, R5, SPRING, ZE40, ZE50, renaultWorld, renaultWorldEach } from '../renault-session';
+import { AUSTRAL, R5, SPRING, ZE40, ZE50, rejection, renaultWorld, renaultWorldEach } from '../renault-session';
 
 describe('Renault reads against the simulator', () => {
   const world = renaultWorldEach();
@@ -131,6 +131,82 @@ describe('Renault reads against the simulator', () => {
     world.sim.renault.car(ZE50).privacy = false;
     const cockpit = await read('cockpit');
     assert.ok((cockpit.mapped as { mileageKm: number }).mileageKm > 1000);
+  });
+
+  it('asks again with back-off (1 h, 3 h, ...) for what a car answered notFound, and forgets it once the car answers', async () => {
+    const s = session();
+    await s.vehicles();
+    world.sim.renault.setSupport('X102VE', 'hvac-status', 'notFound'); // asleep, or just changed
+    const first = await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'background' });
+    assert.equal(calls('hvac-status'), 1);
+    const miss = first.missing?.find((m) => m.part === 'climate');
+    assert.equal(miss?.code, 'NOT_SUPPORTED');
+    assert.match(miss?.message ?? '', /no data from the car for this now.*asked again after 2026-11-20T09:00:00Z/);
+    // Within the hour: not asked, and the status cache does not give up on the part either.
+    await world.clock.advance(59 * 60_000);
+    await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'background', maxAgeMs: 0 });
+    assert.equal(calls('hvac-status'), 1, 'not asked within the back-off');
+    await world.clock.advance(60_000);
+    await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'background', maxAgeMs: 0 });
+    assert.equal(calls('hvac-status'), 2, 'asked again after an hour');
+    // Refused again: three hours this time.
+    await world.clock.advance(2 * 3_600_000);
+    await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'background', maxAgeMs: 0 });
+    assert.equal(calls('hvac-status'), 2);
+    await world.clock.advance(3_600_000);
+    world.sim.renault.setSupport('X102VE', 'hvac-status', undefined); // the car answers again
+    const back = await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'background', maxAgeMs: 0 });
+    assert.equal(calls('hvac-status'), 3);
+    assert.ok(back.climate?.state, 'the part is back');
+    assert.equal(back.missing, undefined);
+    // A read of that part alone is a list of what is missing, not an error of the whole read.
+    world.sim.renault.setSupport('X102VE', 'hvac-status', 'notFound');
+    await world.clock.advance(60_000);
+    const alone = await s.readStatus(ZE50, ['climate'], { kind: 'background', maxAgeMs: 0 });
+    assert.equal(alone.missing?.[0]?.part, 'climate');
+    assert.ok(alone.climate?.state, 'the last value the car gave is kept');
+    await world.clock.advance(30 * 60_000);
+    const named = await rejection(s.readEndpoint(ZE50, 'hvac-status'));
+    assert.equal(named.code, 'NOT_SUPPORTED');
+    assert.equal(named.retryAt, Date.parse('2026-11-20T13:01:00Z'), 'a named read says when it is asked again');
+    assert.match(named.message, /refused it before; asked again after 2026-11-20T13:01:00Z/);
+    assert.equal(calls('hvac-status'), 4);
+  });
+
+  it('keeps answers that say "never" (forbidden by contract, not supported by the gateway) for as long as the account is open', async () => {
+    const s = session();
+    await s.vehicles();
+    world.sim.renault.setSupport('X102VE', 'hvac-status', 'notSupported');
+    await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'explicit' });
+    assert.equal(calls('hvac-status'), 1);
+    await world.clock.advance(48 * 3_600_000);
+    world.sim.renault.setSupport('X102VE', 'hvac-status', undefined);
+    const later = await s.readStatus(ZE50, ['climate', 'battery'], { kind: 'explicit', maxAgeMs: 0 });
+    assert.equal(calls('hvac-status'), 1, 'not asked again');
+    assert.equal(later.climate, undefined, 'the status cache gave up on the part');
+    await assert.rejects(s.readEndpoint(ZE50, 'hvac-status'), { code: 'NOT_SUPPORTED', message: /refused it before\)$/ });
+    assert.equal(calls('hvac-status'), 1, 'nor for a named read');
+  });
+
+  it('keeps what the car says while it waits for current (remaining time, plugStatus 3) and the climate threshold', async () => {
+    const s = session();
+    const zoe = world.sim.renault.car(ZE50);
+    zoe.plugged = true;
+    zoe.socTarget = 100;
+    zoe.soc = 40;
+    zoe.noCurrent = true; // the wallbox holds the current back
+    const waiting = await s.readStatus(ZE50, ['charging', 'climate'], { kind: 'explicit' });
+    assert.equal(waiting.charging?.state, 'waiting_for_current');
+    assert.equal(waiting.charging?.plug, 'plugged', 'plugStatus 3 while waiting for current');
+    assert.ok((waiting.charging?.remainingMinutes ?? 0) > 60, 'the remaining time is kept');
+    assert.equal(waiting.charging?.endsAt, undefined, 'no end time while no current flows');
+    assert.equal(waiting.charging?.powerKw, undefined);
+    assert.equal(waiting.climate?.socThresholdPercent, 40);
+    zoe.noCurrent = false;
+    await world.clock.advance(60_000);
+    const flowing = await s.readStatus(ZE50, ['charging'], { kind: 'explicit', maxAgeMs: 0 });
+    assert.equal(flowing.charging?.state, 'charging');
+    assert.ok(flowing.charging?.endsAt);
   });
 
   it('maps lock and doors from lock-status when a car answers it', async () => {

@@ -87,7 +87,7 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     const code = world.sim.renault.lastTfaCode ?? '';
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) await assert.rejects(s.submitCode(wrong), { code: 'BAD_INPUT' });
-    await assert.rejects(s.submitCode(code), { code: 'TFA_REQUIRED', message: /ended the two-factor sign-in.*Sign in again/ });
+    await assert.rejects(s.submitCode(code), { code: 'TFA_REQUIRED', message: /Too many wrong codes: Renault ended this sign-in.*Sign in again/ });
     assert.equal(s.awaitingCode, false);
     await assert.rejects(s.submitCode(code), { code: 'BAD_INPUT', message: /no sign-in code is awaited/ });
     await s.unblock();

@@ -3,7 +3,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'mocha';
 import { request } from 'undici';
 import { ManualClock } from '../../src/core/clock';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER, startSimulator, type Simulator } from '../../src/sim';
-import { DEFAULT_GIGYA_API_KEY, DEFAULT_KAMEREON_API_KEY } from '../../src/sim/renault';
+import { DEFAULT_GIGYA_API_KEY, DEFAULT_KAMEREON_API_KEY, PUBLIC_GIGYA_KEYS } from '../../src/sim/renault';
 
 const VIN_ZE50 = 'VF1AG000862Z50001';
 const VIN_R5 = 'VF1R5E00125R50002';
@@ -43,14 +43,25 @@ class TestClient {
   loginToken = '';
   constructor(private readonly sim: Simulator) {}
 
-  async gigya(method: string, params: Record<string, string>, via: 'POST' | 'GET' = 'POST'): Promise<{ status: number; body: Json }> {
+  async gigya(method: string, params: Record<string, string>, via: 'POST' | 'GET' = 'POST', cookie?: string): Promise<{ status: number; body: Json }> {
     const form = new URLSearchParams(params).toString();
     const url = `${this.sim.renault.gigyaUrl}/${method}`;
+    const cookies = cookie ? { cookie } : {};
     const r =
       via === 'POST'
-        ? await request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })
-        : await request(`${url}?${form}`);
+        ? await request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookies }, body: form })
+        : await request(`${url}?${form}`, { headers: cookies });
     return { status: r.statusCode, body: obj(await r.body.json()) };
+  }
+
+  /** accounts.webSdkBootstrap: the device ids from the Set-Cookie headers. */
+  async bootstrap(): Promise<{ gmid: string; ucid: string }> {
+    const r = await request(`${this.sim.renault.gigyaUrl}/accounts.webSdkBootstrap?apiKey=${DEFAULT_GIGYA_API_KEY}`);
+    assert.equal(obj(await r.body.json()).errorCode, 0);
+    const set = r.headers['set-cookie'];
+    const all = Array.isArray(set) ? set : [set ?? ''];
+    const value = (name: string): string => all.map((c) => new RegExp(`^${name}=([^;]+)`).exec(c)?.[1]).find(Boolean) ?? '';
+    return { gmid: value('gmid'), ucid: value('ucid') };
   }
 
   async login(): Promise<void> {
@@ -210,29 +221,42 @@ describe('Renault simulator', function () {
       assert.equal(unknown.body.errorCode, 403005);
     });
 
-    it('requires the email TFA flow when TFA is on, then logs in', async () => {
+    it('requires the e-mail TFA flow for a device it does not trust, then trusts that device (gmid) for 30 days', async () => {
       sim.renault.setTfa(DEMO_RENAULT_USER, true);
-      const creds = { ApiKey: DEFAULT_GIGYA_API_KEY, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD };
+      const device = await client.bootstrap();
+      assert.ok(device.gmid && device.ucid, 'gmid and ucid come as two cookies');
+      const creds = { ApiKey: DEFAULT_GIGYA_API_KEY, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, gmid: device.gmid, ucid: device.ucid };
       const first = await client.gigya('accounts.login', creds);
+      // The real answer's shape (renault-api issue #2132): HTTP 200, no cookie in sessionInfo.
+      assert.equal(first.status, 200);
       assert.equal(first.body.errorCode, 403101);
+      assert.equal(first.body.statusCode, 403);
+      assert.equal(first.body.statusReason, 'Forbidden');
+      assert.equal(first.body.errorMessage, 'Account Pending TFA Verification');
+      assert.equal(first.body.errorDetails, 'Pending Two-Factor Authentication');
+      assert.deepEqual(first.body.sessionInfo, { expires_in: '3600' });
+      assert.equal(typeof first.body.UID, 'string');
       const regToken = String(first.body.regToken);
       assert.ok(regToken);
 
       const k = DEFAULT_GIGYA_API_KEY;
-      const init = await client.gigya('accounts.tfa.initTFA', { ApiKey: k, regToken, provider: 'gigyaEmail', mode: 'verify', lang: 'fr' });
+      const init = await client.gigya('accounts.tfa.initTFA', { ApiKey: k, regToken, provider: 'gigyaEmail', mode: 'verify', gmid: device.gmid });
       const gigyaAssertion = String(init.body.gigyaAssertion);
+      assert.equal(decodeJwt(gigyaAssertion).payload.exp, Date.parse('2026-01-15T08:05:00Z') / 1000, 'the assertion lives 5 minutes');
       const emails = await client.gigya('accounts.tfa.email.getEmails', { ApiKey: k, gigyaAssertion });
       const list = emails.body.emails;
       assert.ok(Array.isArray(list));
       const email = obj(list[0]);
       assert.equal(email.obfuscated, 'd***@example.com');
-      const sent = await client.gigya('accounts.tfa.email.sendVerificationCode', { ApiKey: k, gigyaAssertion, emailID: String(email.id), lang: 'fr' });
+      const sent = await client.gigya('accounts.tfa.email.sendVerificationCode', { ApiKey: k, gigyaAssertion, emailID: String(email.id), lang: 'en' });
       const phvToken = String(sent.body.phvToken);
       const code = sim.renault.lastTfaCode;
       assert.match(code ?? '', /^\d{6}$/);
+      assert.equal(sim.renault.stats.codesSent, 1);
 
       const wrong = await client.gigya('accounts.tfa.email.completeVerification', { ApiKey: k, gigyaAssertion, phvToken, code: code === '000000' ? '111111' : '000000' });
-      assert.notEqual(wrong.body.errorCode, 0);
+      assert.equal(wrong.body.errorCode, 400006);
+      assert.equal(wrong.body.errorDetails, 'Wrong verification code');
       const still = await client.gigya('accounts.login', creds);
       assert.equal(still.body.errorCode, 403101);
 
@@ -244,11 +268,83 @@ describe('Renault simulator', function () {
         gigyaAssertion,
         providerAssertion: String(done.body.providerAssertion),
         tempDevice: 'false',
+        gmid: device.gmid,
       });
       assert.equal(fin.body.errorCode, 0);
       const ok = await client.gigya('accounts.login', creds);
       assert.equal(ok.body.errorCode, 0);
       assert.ok(obj(ok.body.sessionInfo).cookieValue);
+      assert.deepEqual(sim.renault.trustedDevices(DEMO_RENAULT_USER).map((d) => d.gmid), [device.gmid]);
+
+      // The trust is the device's: without it, or from another one, a code is asked again.
+      const { gmid: _gmid, ucid: _ucid, ...bare } = creds;
+      assert.equal((await client.gigya('accounts.login', bare)).body.errorCode, 403101);
+      const other = await client.bootstrap();
+      assert.equal((await client.gigya('accounts.login', { ...bare, gmid: other.gmid })).body.errorCode, 403101);
+      // The gmid cookie counts as much as the form field; after 30 days the device needs a code again.
+      assert.equal((await client.gigya('accounts.login', bare, 'POST', `gmid=${device.gmid}`)).body.errorCode, 0);
+      await clock.advance(sim.renault.trustMs + 1000);
+      assert.equal((await client.gigya('accounts.login', creds)).body.errorCode, 403101);
+    });
+
+    it('answers the two-factor errors with the real words: wrong code, too many tries, a lapsed assertion, no e-mail on file', async () => {
+      sim.renault.setTfa(DEMO_RENAULT_USER, true);
+      const k = DEFAULT_GIGYA_API_KEY;
+      const start = async (): Promise<{ gigyaAssertion: string; emailId?: string }> => {
+        const device = await client.bootstrap();
+        const login = await client.gigya('accounts.login', { ApiKey: k, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, gmid: device.gmid });
+        const init = await client.gigya('accounts.tfa.initTFA', { ApiKey: k, regToken: String(login.body.regToken), provider: 'gigyaEmail', mode: 'verify' });
+        const gigyaAssertion = String(init.body.gigyaAssertion);
+        const emails = (await client.gigya('accounts.tfa.email.getEmails', { ApiKey: k, gigyaAssertion })).body.emails as Json[];
+        return { gigyaAssertion, ...(emails[0] ? { emailId: String(emails[0].id) } : {}) };
+      };
+      const a = await start();
+      const phvToken = String((await client.gigya('accounts.tfa.email.sendVerificationCode', { ApiKey: k, gigyaAssertion: a.gigyaAssertion, emailID: a.emailId ?? '' })).body.phvToken);
+      const code = sim.renault.lastTfaCode ?? '';
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 5; i++) {
+        const r = await client.gigya('accounts.tfa.email.completeVerification', { ApiKey: k, gigyaAssertion: a.gigyaAssertion, phvToken, code: wrong });
+        assert.deepEqual([r.body.errorCode, r.body.errorMessage, r.body.errorDetails], [400006, 'Invalid parameter value', 'Wrong verification code']);
+      }
+      const tooMany = await client.gigya('accounts.tfa.email.completeVerification', { ApiKey: k, gigyaAssertion: a.gigyaAssertion, phvToken, code });
+      assert.equal(tooMany.body.errorDetails, 'Maximum allowed tries exceeded');
+
+      const b = await start();
+      const phv2 = String((await client.gigya('accounts.tfa.email.sendVerificationCode', { ApiKey: k, gigyaAssertion: b.gigyaAssertion, emailID: b.emailId ?? '' })).body.phvToken);
+      await clock.advance(5 * 60_000 + 1000);
+      const lapsed = await client.gigya('accounts.tfa.email.completeVerification', { ApiKey: k, gigyaAssertion: b.gigyaAssertion, phvToken: phv2, code: sim.renault.lastTfaCode ?? '' });
+      assert.deepEqual([lapsed.body.errorCode, lapsed.body.errorDetails], [400006, 'Invalid jwt']);
+
+      sim.renault.setTfaEmail(DEMO_RENAULT_USER, false);
+      const c = await start();
+      assert.equal(c.emailId, undefined, 'no e-mail on file: an empty list');
+    });
+
+    it('locks an account out (403120) after five wrong passwords, then even the right one is refused until the lock ends', async () => {
+      const k = DEFAULT_GIGYA_API_KEY;
+      for (let i = 0; i < 5; i++) assert.equal((await client.gigya('accounts.login', { ApiKey: k, loginID: DEMO_RENAULT_USER, password: 'nope' })).body.errorCode, 403042);
+      const locked = await client.gigya('accounts.login', { ApiKey: k, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD });
+      assert.equal(locked.status, 200);
+      assert.deepEqual([locked.body.errorCode, locked.body.statusCode, locked.body.errorDetails], [403120, 403, 'Account temporarily locked out']);
+      await clock.advance(30 * 60_000);
+      assert.equal((await client.gigya('accounts.login', { ApiKey: k, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD })).body.errorCode, 0);
+    });
+
+    it("accepts renault-api's public keys (EU, LU, MX) as well as its own", async () => {
+      for (const key of Object.values(PUBLIC_GIGYA_KEYS)) {
+        const l = await client.gigya('accounts.login', { ApiKey: key, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD });
+        assert.equal(l.body.errorCode, 0, key);
+        assert.equal(obj(l.body.sessionInfo).cookieName, `gac_${key}`);
+      }
+      const own = await startSimulator({ clock, renault: { gigyaApiKey: '3_own', kamereonApiKey: 'own-k' } });
+      try {
+        const ownClient = new TestClient(own);
+        assert.equal((await ownClient.gigya('accounts.login', { ApiKey: '3_own', loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD })).body.errorCode, 0);
+        assert.equal((await ownClient.gigya('accounts.login', { ApiKey: PUBLIC_GIGYA_KEYS.lu, loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD })).body.errorCode, 0);
+        assert.equal((await ownClient.gigya('accounts.login', { ApiKey: '3_other', loginID: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD })).body.errorCode, 403042);
+      } finally {
+        await own.close();
+      }
     });
   });
 

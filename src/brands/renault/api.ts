@@ -1,6 +1,7 @@
 import { CarError, TokenRejectedError, parseJsonBody, type CallKind, type HttpMethod, type HttpResponse } from '../../core';
 import type { ProviderContext } from '../provider';
 import { API_ROOT, endpointMethod, endpointPath, type EndpointName, type PathIds } from './endpoints';
+import { refusalOf } from './refusals';
 import { KamereonErrorSchema } from './schemas';
 
 /** Kamereon defaults (spec §1). The keys are the MyRenault app's public ids; users can override them. */
@@ -122,15 +123,10 @@ function nestedDetail(message: string): string | undefined {
 }
 
 /** Codes that mean "this car or its subscription does not have it" (spec §7.2). */
-const UNSUPPORTED_CODES = new Set([
-  'err.func.403',
-  'err.func.wired.forbidden',
-  'err.func.wired.notFound',
-  'err.func.wired.not-found',
-  'err.tech.501',
-  '400001',
-  'err.func.wired.methodNotAllowed',
-]);
+const UNSUPPORTED_CODES = new Set(['err.func.403', 'err.func.wired.forbidden', 'err.tech.501', '400001', 'err.func.wired.methodNotAllowed']);
+
+/** "No data for this vin" / unknown route: what real cars answer while asleep or just after a change. */
+const NOT_FOUND_CODES = new Set(['err.func.wired.notFound', 'err.func.wired.not-found']);
 
 /**
  * Spec §7.2: Kamereon's codes in words a user understands, with the core code. `where` names
@@ -170,6 +166,13 @@ export function mapKamereonError(ctx: ProviderContext | undefined, res: HttpResp
   if (code === 'err.func.400' || code.startsWith('err.func.wired.invalid-body') || code === 'err.func.wired.missingRequestParam') {
     return new CarError('BAD_INPUT', `${where}: Renault refused the request${said ? `: ${said}` : ''}`, opts);
   }
+  if (NOT_FOUND_CODES.has(code)) {
+    // Not "never": Renault answers it while the car sleeps or right after a change (see refusals.ts).
+    return new CarError('NOT_SUPPORTED', `${where}: Renault has no data from the car for this now${said ? ` (${said})` : ''}; it answers so while the car sleeps, just after a change, or for what the car lacks`, {
+      ...opts,
+      transient: true,
+    });
+  }
   if (UNSUPPORTED_CODES.has(code) || code.startsWith('err.func.vcps.') || code.startsWith('err.tech.vcps.')) {
     const why = code === 'err.tech.501' ? 'the car\'s gateway cannot do this' : 'not available for this car or its subscription';
     return new CarError('NOT_SUPPORTED', `${where}: ${why}${said ? ` (${said})` : ''}`, { ...opts, transient: false });
@@ -190,17 +193,15 @@ export function mapKamereonError(ctx: ProviderContext | undefined, res: HttpResp
     // Plain-text errors come from the gateway in front of Kamereon during outages ("Requested route ... does not exist").
     return new CarError('UPSTREAM', `${where}: Renault's gateway answered HTTP ${res.status} with a plain-text error (an outage); it usually passes`, opts);
   }
-  if (res.status === 404) return new CarError('NOT_SUPPORTED', `${where}: unknown endpoint for this car (HTTP 404)`, { ...opts, transient: false });
+  if (res.status === 404) return new CarError('NOT_SUPPORTED', `${where}: Renault answered HTTP 404 (no data, or no such endpoint for this car)`, { ...opts, transient: true });
   return new CarError('UPSTREAM', `${where}: HTTP ${res.status}${code ? ` ${code}` : ''}${said ? `: ${said}` : ''}`, opts);
 }
 
 /**
- * A NOT_SUPPORTED that will not pass by itself: privacy mode can be switched off, and an
- * access denied on an endpoint that worked before is transient (Home Assistant's rule, spec §6.3).
+ * A NOT_SUPPORTED that will not pass by itself: privacy mode can be switched off, an access
+ * denied on an endpoint that worked before is transient (Home Assistant's rule, spec §6.3), and
+ * notFound / a 404 is asked again later (refusals.ts).
  */
 export function permanentlyUnsupported(err: CarError, workedBefore: boolean): boolean {
-  if (err.code !== 'NOT_SUPPORTED') return false;
-  if (err.upstreamCode === 'err.func.privacy.on') return false;
-  if (err.upstreamCode === 'err.func.403' && workedBefore) return false;
-  return true;
+  return refusalOf(err, workedBefore) === 'permanent';
 }

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { CarError, registerSecret } from '../../core';
 import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
-import { gigyaBody, gigyaCall, gigyaSaid, type GigyaBody, type GigyaMethod } from './gigya';
+import { bootstrapDevice, gigyaBody, gigyaCall, gigyaSaid, type GigyaBody, type GigyaDevice, type GigyaMethod } from './gigya';
 import { GigyaAccountInfoSchema, GigyaJwtSchema, GigyaLoginSchema } from './schemas';
-import { completeEmailTfa, startEmailTfa } from './tfa';
+import { completeEmailTfa, lockedOut, startEmailTfa } from './tfa';
 
 /**
  * What survives a restart. Password sign-in: the long-lived Gigya login token, the person,
- * the current JWT. Token sign-in (a pasted JWT): the JWT, its account, and the person when
- * the JWT names it (personId is '' otherwise).
+ * the current JWT, and the device ids (gmid, ucid) Gigya trusts after a two-factor step
+ * (renault-2fa.md §3, as grosz keeps them). Token sign-in (a pasted JWT): the JWT, its
+ * account, and the person when the JWT names it (personId is '' otherwise). After a sign-in
+ * that failed for good only the device ids are kept (retain).
  */
 export const RenaultAuthStateSchema = z.object({
   loginToken: z.string().min(1).optional(),
@@ -17,6 +19,9 @@ export const RenaultAuthStateSchema = z.object({
   accountId: z.string().min(1).optional(),
   jwt: z.string().optional(),
   jwtExpiresAt: z.number().optional(),
+  /** The Gigya device id (webSdkBootstrap), sent with every accounts.login. */
+  gmid: z.string().min(1).optional(),
+  ucid: z.string().min(1).optional(),
 });
 export type RenaultAuthState = z.infer<typeof RenaultAuthStateSchema>;
 /** The auth state with a JWT: what Kamereon calls are made with. */
@@ -25,7 +30,19 @@ export type RenaultSession = RenaultAuthState & { jwt: string };
 /** Lifetime asked of getJWT, as renault-api does; the session re-mints a minute early. */
 export const JWT_LIFETIME_S = 900;
 
-function gigyaError(method: GigyaMethod, body: GigyaBody): CarError {
+/** The device ids of a state (or a challenge's flow state), when there are any. */
+export function deviceOf(s: { gmid?: unknown; ucid?: unknown } | undefined): GigyaDevice | undefined {
+  if (!s || typeof s.gmid !== 'string' || !s.gmid) return undefined;
+  registerSecret(s.gmid);
+  if (typeof s.ucid === 'string') registerSecret(s.ucid);
+  return { gmid: s.gmid, ...(typeof s.ucid === 'string' && s.ucid ? { ucid: s.ucid } : {}) };
+}
+
+function rateLimited(body: GigyaBody): boolean {
+  return body.errorCode === 403048 || body.statusCode === 429;
+}
+
+function gigyaError(method: GigyaMethod, body: GigyaBody, device: GigyaDevice | undefined): CarError {
   const code = body.errorCode;
   const upstreamCode = String(code);
   const said = gigyaSaid(body);
@@ -37,35 +54,54 @@ function gigyaError(method: GigyaMethod, body: GigyaBody): CarError {
     );
   }
   if (code === 403101 || code === 403102) {
+    // The real 403101 answer: HTTP 200, regToken, sessionInfo {expires_in} without a cookie (renault-api #2132).
     const regToken = body.regToken;
     if (regToken) {
       registerSecret(regToken);
-      const challenge: PendingChallenge = { kind: 'code', prompt: 'Renault asks for a sign-in code sent by e-mail', state: { regToken } };
-      return new ChallengeError('TFA_REQUIRED', `Renault asks for a two-factor code for this account (Gigya ${code}).`, challenge, upstreamCode);
+      const challenge: PendingChallenge = { kind: 'code', prompt: 'Renault asks for a sign-in code sent by e-mail', state: { regToken, ...(device ?? {}) } };
+      return new ChallengeError(
+        'TFA_REQUIRED',
+        `Renault asks for a sign-in code sent by e-mail for this account (Gigya ${code}: this device is not trusted, or its 30 days of trust ran out).`,
+        challenge,
+        upstreamCode,
+        { needsUserAction: true },
+      );
     }
     return new CarError('TFA_REQUIRED', `Renault asks for a two-factor code for this account (Gigya ${code}) but gave nothing to start it with; sign in once in the MyRenault app, then press "Sign in again".`, {
       upstreamCode,
       transient: false,
     });
   }
+  if (code === 403120) return lockedOut(body);
   if (code === 403005 || code === 403013) {
     return new CarError('AUTH_FAILED', `The Renault sign-in has expired (Gigya ${code}: ${said}); signing in again.`, { upstreamCode, transient: false });
+  }
+  if (rateLimited(body)) {
+    // Gigya's API rate limit (403048): wait, keep every token (renault-2fa.md §4).
+    return new CarError('RATE_LIMITED', `Renault's sign-in service asks to slow down (${method}, Gigya ${code}: ${said}); trying again later`, { upstreamCode, transient: true });
   }
   if (code >= 500000 || (body.statusCode ?? 0) >= 500) {
     return new CarError('UPSTREAM', `Renault sign-in service error (${method}, Gigya ${code}: ${said})`, { upstreamCode, transient: true });
   }
-  return new CarError('AUTH_FAILED', `Renault sign-in failed (${method}, Gigya ${code}: ${said})`, { upstreamCode, transient: false });
+  if (method === 'accounts.login') return new CarError('AUTH_FAILED', `Renault sign-in failed (${method}, Gigya ${code}: ${said})`, { upstreamCode, transient: false });
+  // Only 403005/403013 say the login token is dead; anything else keeps it (Kelec, grosz).
+  return new CarError('UPSTREAM', `Renault sign-in service refused ${method} (Gigya ${code}: ${said})`, { upstreamCode });
 }
 
 /** Maps a Gigya body of a method: the parsed body, or the error it carries (spec §2.2). */
-export function parseGigya<T extends typeof GigyaLoginSchema | typeof GigyaAccountInfoSchema | typeof GigyaJwtSchema>(schema: T, method: GigyaMethod, body: unknown): z.infer<T> {
+export function parseGigya<T extends typeof GigyaLoginSchema | typeof GigyaAccountInfoSchema | typeof GigyaJwtSchema>(
+  schema: T,
+  method: GigyaMethod,
+  body: unknown,
+  device?: GigyaDevice,
+): z.infer<T> {
   const parsed = gigyaBody(schema, method, body) as GigyaBody;
-  if (parsed.errorCode !== 0) throw gigyaError(method, parsed);
+  if (parsed.errorCode !== 0) throw gigyaError(method, parsed, device);
   return parsed as z.infer<T>;
 }
 
 /** The JWT's claims, read without verifying (the server verifies). */
-function jwtClaims(jwt: string): Record<string, unknown> | undefined {
+export function jwtClaims(jwt: string): Record<string, unknown> | undefined {
   const payload = jwt.split('.')[1];
   if (!payload) return undefined;
   try {
@@ -94,13 +130,30 @@ async function mintJwt(ctx: ProviderContext, loginToken: string): Promise<{ jwt:
   return { jwt: parsed.id_token, jwtExpiresAt: jwtExpiry(parsed.id_token) ?? ctx.clock.now() + JWT_LIFETIME_S * 1000 };
 }
 
-/** accounts.login with the password, then the person and a JWT (spec §2.1). */
-async function passwordLogin(ctx: ProviderContext, gmid?: string): Promise<RenaultAuthState> {
+/** The device to sign in with: the one kept, or a new one from webSdkBootstrap (best effort). */
+async function deviceFor(ctx: ProviderContext, kept: GigyaDevice | undefined): Promise<GigyaDevice | undefined> {
+  if (kept) return kept;
+  try {
+    return await bootstrapDevice(ctx);
+  } catch (e) {
+    // Without a device the sign-in still works for accounts that need no code.
+    ctx.log.debug(`Renault device bootstrap failed (${e instanceof Error ? e.message : String(e)}); signing in without one`);
+    return undefined;
+  }
+}
+
+/**
+ * accounts.login with the password and the device ids, then the person and a JWT (spec §2.1,
+ * renault-2fa.md §2 step 1: grosz sends gmid/ucid with every login, so a trusted device needs
+ * no code).
+ */
+export async function passwordLogin(ctx: ProviderContext, kept: GigyaDevice | undefined): Promise<RenaultAuthState> {
   const { username, password } = ctx.config;
   if (!username || !password) throw new CarError('AUTH_FAILED', 'The Renault account needs an e-mail address and a password.', { transient: false });
   registerSecret(password);
-  const { body } = await gigyaCall(ctx, 'accounts.login', { loginID: username, password }, gmid ? { gmid } : {});
-  const login = parseGigya(GigyaLoginSchema, 'accounts.login', body);
+  const device = await deviceFor(ctx, kept);
+  const { body } = await gigyaCall(ctx, 'accounts.login', { loginID: username, password }, { device, deviceFields: true });
+  const login = parseGigya(GigyaLoginSchema, 'accounts.login', body, device);
   const loginToken = login.sessionInfo?.cookieValue;
   if (!loginToken) throw new CarError('UPSTREAM', 'Renault sign-in (accounts.login) answered without a session');
   registerSecret(loginToken);
@@ -110,7 +163,7 @@ async function passwordLogin(ctx: ProviderContext, gmid?: string): Promise<Renau
     personId = info.data?.personId;
   }
   if (!personId) throw new CarError('UPSTREAM', 'Renault sign-in: the account has no personId (is it a MyRenault app account?)');
-  return { loginToken, personId, ...(await mintJwt(ctx, loginToken)) };
+  return { loginToken, personId, ...(device ?? {}), ...(await mintJwt(ctx, loginToken)) };
 }
 
 const at = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
@@ -144,13 +197,25 @@ export const renaultAuth: ProviderAuth<RenaultAuthState> = {
 
   login(ctx, previous) {
     if (ctx.config.authMode === 'token') return Promise.resolve().then(() => tokenLogin(ctx, previous));
-    return passwordLogin(ctx);
+    // The kept device ids, even when the tokens are gone: a device Gigya trusts needs no code.
+    return passwordLogin(ctx, deviceOf(previous));
   },
 
+  /**
+   * Only getJWT 403005/403013 end the login token (AUTH_FAILED); network errors, 5xx and rate
+   * limits are passing (NETWORK, TIMEOUT, UPSTREAM, RATE_LIMITED) and keep it (Kelec, grosz).
+   */
   async refresh(ctx, state) {
     if (!state.loginToken) throw new CarError('AUTH_FAILED', 'No Renault sign-in token to renew the access token with.', { transient: false });
     registerSecret(state.loginToken);
+    deviceOf(state);
     return { ...state, ...(await mintJwt(ctx, state.loginToken)) };
+  },
+
+  /** The device ids outlive a failed sign-in: the trust Gigya gave them still counts. */
+  retain(state) {
+    const device = deviceOf(state);
+    return device && !state.accountId ? { personId: state.personId, ...device } : undefined;
   },
 
   canRefresh: (state) => Boolean(state.loginToken),
@@ -161,13 +226,14 @@ export const renaultAuth: ProviderAuth<RenaultAuthState> = {
     if (typeof regToken !== 'string' || !regToken) {
       return Promise.reject(new CarError('TFA_REQUIRED', 'Renault asks for a two-factor code but the sign-in gave no token to start it with.', { transient: false }));
     }
-    return startEmailTfa(ctx, regToken);
+    return startEmailTfa(ctx, regToken, deviceOf(pending.state), () => deviceFor(ctx, undefined));
   },
 
+  /** The code, finalizeTFA with tempDevice=false, then accounts.login again with the same device (grosz; not finalizeRegistration). */
   async completeSecondFactor(ctx, pending, code) {
-    const { gmid } = await completeEmailTfa(ctx, pending, code);
+    const device = await completeEmailTfa(ctx, pending, code);
     try {
-      return await passwordLogin(ctx, gmid);
+      return await passwordLogin(ctx, device);
     } catch (e) {
       if (e instanceof CarError && e.code === 'TFA_REQUIRED') {
         // The code was accepted but Renault still wants one: do not loop sending e-mails.

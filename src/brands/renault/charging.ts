@@ -21,10 +21,17 @@ import {
 import { chargingPlan, canReadCharging, type ChargingEndpoint, type Source } from './charging-plan';
 import { checkChange } from './charging-rules';
 import { actionBody, endpointMethod, endpointPath, idsOf, parseRead, type ReadEndpointName } from './endpoints';
+import { RefusalMemory, isTemporaryRefusal, type Refusal } from './refusals';
 import { actionIdOf } from './schemas';
 
 /** Refusals that say "this car has no such endpoint" (spec §7.2), as opposed to privacy mode or an outage. */
 const ABSENT_CODES = new Set(['err.func.wired.forbidden', 'err.func.wired.notFound', 'err.func.wired.not-found', 'err.tech.501', 'err.func.403']);
+
+/** An undocumented endpoint's refusal: notFound / a 404 for a while (back-off), the others for good. */
+function absence(e: CarError): Refusal | undefined {
+  if (e.code !== 'NOT_SUPPORTED' || !(ABSENT_CODES.has(e.upstreamCode ?? '') || e.status === 404)) return undefined;
+  return isTemporaryRefusal(e) ? 'temporary' : 'permanent';
+}
 
 type ChargingRead = Extract<ChargingEndpoint, ReadEndpointName>;
 
@@ -82,19 +89,21 @@ function cannotPostBack(endpoint: string): CarError {
  */
 export class ChargingClient {
   /** Refused endpoints by their path for the car: a read and a write of the same path share it. */
-  private readonly refused = new Set<string>();
+  private readonly refused = new RefusalMemory();
 
   constructor(private readonly ctx: ProviderContext) {}
 
   private async call(c: CallCtx, source: Source, body?: unknown): Promise<unknown> {
     const path = endpointPath(source.endpoint, idsOf(c.vehicle));
-    if (!source.sure && this.refused.has(path)) {
-      throw new CarError('NOT_SUPPORTED', `Renault ${source.endpoint}: this car refused it before`, { transient: false });
-    }
+    const now = this.ctx.clock.now();
+    const known = source.sure ? undefined : this.refused.check(path, now);
+    if (known) throw known;
     try {
-      return await kamereon(this.ctx, c.auth, { method: endpointMethod(source.endpoint), path, name: source.endpoint, kind: c.opts.kind, ...(body !== undefined ? { body } : {}) });
+      const out = await kamereon(this.ctx, c.auth, { method: endpointMethod(source.endpoint), path, name: source.endpoint, kind: c.opts.kind, ...(body !== undefined ? { body } : {}) });
+      this.refused.worked(path);
+      return out;
     } catch (e) {
-      if (!source.sure && e instanceof CarError && e.code === 'NOT_SUPPORTED' && (ABSENT_CODES.has(e.upstreamCode ?? '') || e.status === 404)) this.refused.add(path);
+      if (!source.sure && e instanceof CarError) throw this.refused.note(path, e, absence(e), now);
       throw e;
     }
   }

@@ -19,12 +19,21 @@ import { reportsPowerInWatts } from './capabilities';
 type ChargingState = (typeof CHARGING_STATES)[number];
 type PlugState = (typeof PLUG_STATES)[number];
 
-/** plugStatus (spec §5.1). */
-export function mapPlug(value: number | undefined): PlugState | undefined {
+/** Charging states that need a cable in the socket. */
+const CABLED: readonly ChargingState[] = ['charging', 'waiting_for_current', 'waiting_for_schedule', 'ended'];
+
+/**
+ * plugStatus (spec §5.1). 3 is not in renault-api's enum: a Twingo ZE sends it plugged in and
+ * waiting for its wallbox (renault-api #1304, #1561), a Spring sent it unplugged (#1262); so 3
+ * is "plugged" when the charging state needs a cable, "unknown" otherwise (Home Assistant's
+ * way: decide with the charge state).
+ */
+export function mapPlug(value: number | undefined, state?: ChargingState): PlugState | undefined {
   if (value === undefined) return undefined;
   if (value === 0) return 'unplugged';
   if (value === 1) return 'plugged';
   if (value === -1) return 'error';
+  if (value === 3 && state !== undefined && CABLED.includes(state)) return 'plugged';
   return 'unknown';
 }
 
@@ -82,19 +91,21 @@ export function mapBatteryStatus(raw: RawBatteryStatus, modelCode?: string): Sta
   };
   if (Object.values(battery).some((v) => v !== undefined)) out.battery = dropUndefined(battery);
   const state = mapChargingStatus(a.chargingStatus, modelCode);
-  const plug = mapPlug(a.plugStatus);
+  const plug = mapPlug(a.plugStatus, state);
   if (state !== undefined || plug !== undefined) {
     let powerKw = a.chargingInstantaneousPower;
     if (powerKw !== undefined && reportsPowerInWatts(modelCode)) powerKw = powerKw / 1000;
     const charging = state === 'charging';
-    const remaining = charging ? nonNegative(a.chargingRemainingTime) : undefined;
+    // Kept while the car waits for current: the charge still needs that long once it flows.
+    const remaining = charging || state === 'waiting_for_current' ? nonNegative(a.chargingRemainingTime) : undefined;
     const from = updatedAt ? Date.parse(updatedAt) : undefined;
     out.charging = dropUndefined({
       state: state ?? 'unknown',
       plug: plug ?? 'unknown',
       powerKw: charging ? nonNegative(powerKw) : undefined,
       remainingMinutes: remaining,
-      endsAt: remaining !== undefined && from !== undefined ? new Date(from + remaining * 60_000).toISOString() : undefined,
+      // An end time only while the current flows: a waiting car cannot say when it will start.
+      endsAt: charging && remaining !== undefined && from !== undefined ? new Date(from + remaining * 60_000).toISOString() : undefined,
       updatedAt,
     });
   }
@@ -134,6 +145,7 @@ export function mapHvacStatus(raw: RawHvacStatus): StatusFragment {
       state: s === 'on' ? ('on' as const) : s === 'off' ? ('off' as const) : ('unknown' as const),
       outsideTemperatureC: a.externalTemperature,
       insideTemperatureC: a.internalTemperature,
+      socThresholdPercent: percent(a.socThreshold),
       nextStartAt: toIsoUtc(a.nextHvacStartDate),
       updatedAt: toIsoUtc(a.lastUpdateTime),
     }),

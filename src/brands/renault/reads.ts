@@ -1,10 +1,11 @@
 import { CarError, TokenRejectedError, type StatusFragment, type StatusPart, type Vehicle } from '../../core';
 import type { CallOptions, EndpointRead, ProviderContext, StatusRead } from '../provider';
-import { callEndpoint, permanentlyUnsupported, type KamereonAuth } from './api';
+import { callEndpoint, type KamereonAuth } from './api';
 import { readRoute } from './capabilities';
 import { READS, READ_ENDPOINT_NAMES, endpointByName, idsOf, mapEndpoint, type ReadEndpointName } from './endpoints';
 import { ymd } from './history-map';
 import { combineRange } from './map';
+import { RefusalMemory, isTemporaryRefusal, refusalOf } from './refusals';
 
 /** openHAB's "not implemented" answer, sent with HTTP 200 (spec §7, UNCERTAIN). */
 function isNotImplementedAnswer(body: unknown): boolean {
@@ -107,10 +108,15 @@ export function statusReads(vehicle: Vehicle, parts: StatusPart[]): ReadEndpoint
   return [...reads];
 }
 
-/** How lasting a NOT_SUPPORTED is for the session (see StatusRead.missing). */
+/** How lasting a NOT_SUPPORTED is for the session (see StatusRead.missing); notFound is asked again later. */
 function permanence(err: CarError): StatusRead['missing'][number]['permanent'] {
-  if (err.code !== 'NOT_SUPPORTED' || err.upstreamCode === 'err.func.privacy.on') return false;
+  if (err.code !== 'NOT_SUPPORTED' || err.upstreamCode === 'err.func.privacy.on' || isTemporaryRefusal(err)) return false;
   return err.upstreamCode === 'err.func.403' ? 'if-never-worked' : true;
+}
+
+/** A part the car refused (for good, or for now): listed as missing, not an error of the whole read. */
+function refused(err: CarError): boolean {
+  return permanence(err) === true || isTemporaryRefusal(err);
 }
 
 /**
@@ -120,8 +126,8 @@ function permanence(err: CarError): StatusRead['missing'][number]['permanent'] {
 export class EndpointReader {
   /** History reads by vin|endpoint: the last reads, their query, when. */
   private readonly history = new Map<string, { sig: string; read: EndpointRead }[]>();
-  /** Endpoints a vehicle answered NOT_SUPPORTED for, permanently: vin|endpoint. */
-  private readonly unsupported = new Map<string, CarError>();
+  /** Endpoints a vehicle refused (for good, or for now with back-off): vin|endpoint. */
+  private readonly refusals = new RefusalMemory();
   /** Endpoints that answered at least once: vin|endpoint. */
   private readonly worked = new Set<string>();
 
@@ -141,9 +147,9 @@ export class EndpointReader {
     if (!route) throw notSupported(name, vehicle);
     const called = endpointByName(route.call) ?? name;
     const key = `${vehicle.vin}|${called}`;
-    const known = this.unsupported.get(key);
-    if (known) throw known;
     const now = ctx.clock.now();
+    const known = this.refusals.check(key, now);
+    if (known) throw known;
     const query = endpointQuery(called, called === name ? params : {}, { now, locale: ctx.config.locale, ...(vehicle.brand ? { brand: vehicle.brand } : {}) });
     const sig = JSON.stringify(query);
     const history = READS[called].history === true;
@@ -163,11 +169,12 @@ export class EndpointReader {
       raw = await callEndpoint(ctx, auth, called, idsOf(vehicle), { query, kind: opts.kind });
       if (isNotImplementedAnswer(raw)) throw new CarError('NOT_SUPPORTED', `Renault ${called}: the server says this is not implemented for this car`, { transient: false });
     } catch (e) {
-      // A permanent NOT_SUPPORTED is not asked again.
-      if (e instanceof CarError && permanentlyUnsupported(e, this.worked.has(key))) this.unsupported.set(key, e);
+      // A permanent refusal is not asked again; a temporary one (notFound) after a back-off.
+      if (e instanceof CarError) throw this.refusals.note(key, e, refusalOf(e, this.worked.has(key)), now);
       throw e;
     }
     this.worked.add(key);
+    this.refusals.worked(key);
     const out = mapEndpoint(called, raw, { ...(vehicle.modelCode ? { modelCode: vehicle.modelCode } : {}), rightHandDrive: isRightHandDrive(ctx.config.locale), now });
     const read: EndpointRead = { endpoint: name, calledEndpoint: called, raw, mapped: out.mapped, ...(out.status ? { status: out.status } : {}), readAt: now };
     if (history) this.history.get(key)?.push({ sig, read });
@@ -192,7 +199,7 @@ export class EndpointReader {
       }
     }
     // Everything failed for a reason that may pass: that is an error, not an empty status.
-    if (reads.length > 0 && failures.length === reads.length && failures[0] && !failures.every((f) => permanence(f.error) === true)) throw failures[0].error;
+    if (reads.length > 0 && failures.length === reads.length && failures[0] && !failures.every((f) => refused(f.error))) throw failures[0].error;
     const status: StatusFragment = {};
     for (const f of fragments) {
       for (const [k, v] of Object.entries(f)) {
@@ -220,7 +227,7 @@ export class EndpointReader {
   /** Forgets everything (the account closed). */
   clear(): void {
     this.history.clear();
-    this.unsupported.clear();
+    this.refusals.clear();
     this.worked.clear();
   }
 }

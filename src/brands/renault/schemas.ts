@@ -72,16 +72,34 @@ function byDay<T extends z.ZodTypeAny>(day: T): Record<DayKey, T> {
 
 // ---- Gigya -------------------------------------------------------------------------------
 
-export const GigyaBaseSchema = fields({ str: ['errorMessage', 'errorDetails', 'regToken'], num: ['statusCode'] }).extend({ errorCode: z.coerce.number().default(0) });
+/**
+ * errorCode decides everything, so it is read strictly: a number or a numeric string; absent
+ * means 0 (Gigya always sends it). Anything else fails the body (UPSTREAM "unexpected shape").
+ */
+const errorCode = z.preprocess((v) => (v === undefined || v === null ? 0 : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.number().int());
+
+export const GigyaBaseSchema = fields({ str: ['errorMessage', 'errorDetails', 'regToken', 'UID', 'callId', 'time', 'statusReason'], num: ['statusCode', 'apiVersion'] }).extend({ errorCode });
+
+/**
+ * sessionInfo is `{cookieName, cookieValue}` on a sign-in, and `{expires_in: "3600"}` (no
+ * cookie) on the real 403101 answer (renault-api issue #2132 trace, 2026-06-01): every field
+ * is optional here; the caller checks cookieValue where it needs one.
+ */
+const SessionInfoSchema = fields({ str: ['cookieName', 'cookieValue', 'expires_in'] })
+  .optional()
+  .catch(undefined);
 
 export const GigyaLoginSchema = GigyaBaseSchema.extend({
-  sessionInfo: z.object({ cookieValue: z.string().min(1) }).loose().optional(),
-  data: fields({ str: ['personId'] }).optional(),
+  sessionInfo: SessionInfoSchema,
+  data: fields({ str: ['personId', 'gigyaDataCenter'] }).optional().catch(undefined),
 });
 
-export const GigyaAccountInfoSchema = GigyaBaseSchema.extend({ data: fields({ str: ['personId', 'gigyaDataCenter'] }).optional() });
+export const GigyaAccountInfoSchema = GigyaBaseSchema.extend({ data: fields({ str: ['personId', 'gigyaDataCenter'] }).optional().catch(undefined) });
 
 export const GigyaJwtSchema = GigyaBaseSchema.extend({ id_token: str });
+
+/** accounts.webSdkBootstrap: the device ids come as cookies; some sites put them in the body too (grosz reads both). */
+export const GigyaBootstrapSchema = GigyaBaseSchema.extend({ gmid: str, ucid: str });
 
 // ---- Kamereon envelopes -----------------------------------------------------------------
 
@@ -130,8 +148,12 @@ export function actionIdOf(body: unknown): string | undefined {
 
 // ---- Discovery --------------------------------------------------------------------------
 
+/** An id that must be there: a non-empty string (a number is taken as its text). */
+const id = z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v), z.string().min(1));
+
 export const PersonSchema = fields({ str: ['personId'] }).extend({
-  accounts: z.array(fields({ str: ['accountType', 'accountStatus', 'country'] }).extend({ accountId: z.string() })).default([]),
+  // An account without an id is dropped, not the whole list.
+  accounts: lenientArray(fields({ str: ['accountType', 'accountStatus', 'country'] }).extend({ accountId: id })),
 });
 
 const Label = optObject(fields({ str: ['code', 'label', 'group'] }));
@@ -139,11 +161,8 @@ export const VehicleDetailsSchema = fields({ str: ['vin', 'registrationNumber', 
 export type RawVehicleDetails = z.infer<typeof VehicleDetailsSchema>;
 
 export const VehiclesSchema = fields({ str: ['accountId', 'country'] }).extend({
-  vehicleLinks: z
-    .array(fields({ str: ['brand', 'status'] }).extend({ vin: z.string(), vehicleDetails: optObject(VehicleDetailsSchema) }))
-    .default([])
-    // One damaged link (a VIN missing) must not hide the other cars.
-    .catch([]),
+  // One damaged link (a VIN missing) is dropped; it must not hide the other cars.
+  vehicleLinks: lenientArray(fields({ str: ['brand', 'status'] }).extend({ vin: id, vehicleDetails: optObject(VehicleDetailsSchema) })),
 });
 export type RawVehicles = z.infer<typeof VehiclesSchema>;
 

@@ -9,6 +9,7 @@ import { supportFor, type ActionKey, type DemoAccount, type EndpointKey, type Re
 import type { GigyaService } from './gigya';
 import type { Faults, Quota } from './guards';
 import type { JwtSigner } from './jwt';
+import { PUBLIC_KAMEREON_KEY } from './keys';
 import { carAdapter, contracts, personBody, readBody, vehicleDetails, vehicleLink, type PersonInfo } from './reads';
 import type { RenaultFaultKind, RenaultSimOptions, RenaultSimStats } from './types';
 import { errors, isoMs, isoOffset, isoZ, JSON_API, KAMEREON_JSON } from './wire';
@@ -190,7 +191,8 @@ export class KamereonService {
     stats.byEndpoint[route.name] = (stats.byEndpoint[route.name] ?? 0) + 1;
 
     // 1. gateway key
-    if (header(req.headers, 'apikey') !== d.options().kamereonApiKey) return errors.apiKey();
+    const apikey = header(req.headers, 'apikey');
+    if (apikey !== d.options().kamereonApiKey && apikey !== PUBLIC_KAMEREON_KEY) return errors.apiKey();
     // 2. identity
     const jwt = header(req.headers, 'x-gigya-id_token');
     const claims = jwt ? d.jwt.verify(jwt) : undefined;

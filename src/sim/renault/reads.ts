@@ -37,8 +37,12 @@ function battery(car: SimCar): Attrs {
   const b = car.battery;
   const p = car.profile;
   const level = Math.round(b.soc);
-  const plugStatus = b.plugged ? 1 : 0;
-  const charging = b.chargingStatus === 1;
+  // plugStatus 3: "plugged, waiting for the charger" as a Twingo ZE reported it (renault-api #1304,
+  // #1561); answered here by the ZE50 while it waits for current.
+  const waiting = b.chargingStatus === 0.3;
+  const plugStatus = b.plugged ? (waiting && p.dialect === 'ze50' ? 3 : 1) : 0;
+  // The remaining time is reported while charging and while waiting for current.
+  const charging = b.chargingStatus === 1 || waiting;
   const kwh = p.ev?.batteryKwh ?? 0;
   switch (p.dialect) {
     case 'ze40':

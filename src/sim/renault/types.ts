@@ -1,5 +1,6 @@
 /** Public option, fault and statistics types of the Renault simulator. */
 import type { EndpointKey, Support } from './data';
+import type { GigyaLockout } from './gigya';
 
 export interface RenaultQuotaOptions {
   /** Kamereon calls allowed per account within windowMs (default 60). */
@@ -23,6 +24,8 @@ export interface RenaultSimOptions {
   quota: RenaultQuotaOptions | false;
   /** Demo user starts with two-factor authentication pending (default false). */
   tfa: boolean;
+  /** Gigya's lock-out after failed password logins (default 5 within an hour lock 30 minutes); false: none. */
+  gigyaLockout: GigyaLockout | false;
   /** Seed for the world's noise (default 42). */
   seed: number;
   /** Per model code, endpoint answers that replace the built-in capability table. */
@@ -56,6 +59,10 @@ export interface RenaultSimStats {
   getAccountInfo: number;
   /** Other Gigya calls (TFA flow, bootstrap). */
   gigyaOther: number;
+  /** accounts.webSdkBootstrap calls that handed out a device. */
+  bootstraps: number;
+  /** Two-factor codes "e-mailed" (sendVerificationCode). */
+  codesSent: number;
   /** Every Kamereon request, including rejected ones. */
   kamereon: number;
   /** Kamereon requests by endpoint: reads by name ('battery-status', 'persons', 'vehicles', 'ev/settings'...),
@@ -66,5 +73,5 @@ export interface RenaultSimStats {
 }
 
 export function emptyStats(): RenaultSimStats {
-  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, kamereon: 0, byEndpoint: {}, rejected401: 0, rejected429: 0 };
+  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, rejected401: 0, rejected429: 0 };
 }

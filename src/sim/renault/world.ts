@@ -251,6 +251,8 @@ export class SimCar {
   heading = 0;
   plugged: boolean;
   paused = false;
+  /** The charger gives no current (a wallbox held by a solar controller, a power cut): the car waits (0.3). */
+  noCurrent = false;
   /** "Charge now" requested (charging-start): overrides a schedule until the charge ends or unplug. */
   forceCharge = false;
   chargeMode: 'always' | 'scheduled';
@@ -393,7 +395,17 @@ export class SimCar {
   }
 
   isCharging(): boolean {
+    return this.wantsCharge() && !this.noCurrent;
+  }
+
+  /** Would charge now, current or not. */
+  private wantsCharge(): boolean {
     return !!this.profile.ev && this.plugged && !this.paused && !this.driving && this.soc < this.socTarget - EPS && this.modeAllows();
+  }
+
+  /** Waiting for the charger to give current (chargingStatus 0.3). */
+  waitingForCurrent(): boolean {
+    return this.wantsCharge() && this.noCurrent;
   }
 
   private speedKmh(): number {
@@ -424,6 +436,7 @@ export class SimCar {
     if (!this.profile.ev) return -1.1;
     if (!this.plugged) return this.profile.dialect === 'ze40' ? -1.0 : 0.0;
     if (this.isCharging()) return 1.0;
+    if (this.waitingForCurrent()) return 0.3;
     if (this.soc >= this.socTarget - EPS) return 0.2;
     if (this.paused) return 0.0;
     if (!this.modeAllows()) return 0.1;
@@ -436,8 +449,10 @@ export class SimCar {
     const charging = this.isCharging();
     const rate = this.socRate(charging); // %/world ms
     let remainingMin: number | undefined;
-    if (charging && rate > 0) {
-      const worldMs = (this.socTarget - this.soc) / rate;
+    // While it waits for current the car still says how long the charge will take once it flows.
+    const estimate = charging ? rate : this.waitingForCurrent() ? this.socRate(true) : 0;
+    if ((charging || this.waitingForCurrent()) && estimate > 0) {
+      const worldMs = (this.socTarget - this.soc) / estimate;
       remainingMin = Math.max(1, Math.ceil(worldMs / this.link.scale / MIN));
     }
     const jitter = noise(this.link.seed, `${this.spec.vin}:p:${this.reportSeq}`) * 0.3 - 0.15;
