@@ -5,6 +5,7 @@ import { cardataProvider } from './cardata';
 
 export type {
   Provider,
+  ProviderAuth,
   ProviderContext,
   Connection,
   ConnectionContext,

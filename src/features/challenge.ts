@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { registerSecret, type ErrorCode } from '../core';
-import type { PendingChallenge } from '../brands';
+import { CarError, registerSecret, toCarError, type ErrorCode } from '../core';
+import type { ChallengeError, PendingChallenge, ProviderAuth, ProviderContext } from '../brands';
 
 export type SessionPhase = 'idle' | 'signing_in' | 'ready' | 'tfa_required' | 'blocked' | 'rate_limited' | 'error';
 
@@ -37,3 +37,36 @@ export function registerChallengeSecrets(challenge: PendingChallenge): void {
   for (const v of Object.values(challenge.state)) if (typeof v === 'string' && !shown.includes(v)) registerSecret(v);
 }
 
+
+/** Failures that stop signing in until the settings change or the user asks again. */
+export const DEFINITIVE: readonly ErrorCode[] = ['AUTH_FAILED', 'TFA_REQUIRED', 'CAPTCHA_REQUIRED'];
+
+/**
+ * The cloud asked for a second step: start it (e.g. send the e-mail code) so that the user can
+ * answer it. Returns the challenge to keep, and the error that blocks sign-in meanwhile, in
+ * words naming where the code went. A step that needs the user's action (a new e-mail) is not
+ * started unless the user asked for this sign-in: a background call sends nothing.
+ */
+export async function startSecondStep(
+  auth: ProviderAuth<unknown>,
+  ctx: ProviderContext,
+  err: ChallengeError,
+  userAsked: boolean,
+): Promise<{ pending?: PendingChallenge; error: CarError }> {
+  const upstream = err.upstreamCode ? { upstreamCode: err.upstreamCode } : {};
+  if (err.needsUserAction && !userAsked) {
+    return { error: new CarError(err.code, `${err.message} Nothing was sent yet: press "Sign in again" in the account node to start it.`, { transient: false, ...upstream }) };
+  }
+  if (!auth.startSecondFactor) {
+    return { error: new CarError(err.code, `${err.message} The plugin cannot answer it here: sign in once in the brand's app, then press "Sign in again".`, { transient: false }) };
+  }
+  try {
+    const pending = await auth.startSecondFactor(ctx, err.challenge);
+    registerChallengeSecrets(pending);
+    return { pending, error: new CarError(err.code, pending.prompt, { transient: false, ...upstream }) };
+  } catch (e) {
+    const failed = toCarError(e);
+    if (DEFINITIVE.includes(failed.code)) return { error: failed };
+    return { error: new CarError(err.code, `${err.message} Sending the code failed (${failed.message}); press "Sign in again" to retry.`, { transient: false }) };
+  }
+}

@@ -1,6 +1,7 @@
-import { CarError, SingleFlight, registerSecret, toCarError, type Clock, type ErrorCode, type Logger, type StoredAccount, type TimerHandle } from '../core';
+import { CarError, SingleFlight, registerSecret, toCarError, type Clock, type Logger, type StoredAccount } from '../core';
 import { ChallengeError, type PendingChallenge, type Provider, type ProviderContext } from '../brands';
-import { ANSWER, PendingSchema, registerChallengeSecrets, type SessionState } from './challenge';
+import { DeviceCodePoll } from './device-code-poll';
+import { ANSWER, DEFINITIVE, PendingSchema, registerChallengeSecrets, startSecondStep, type SessionState } from './challenge';
 
 export type { SessionPhase, SessionState } from './challenge';
 
@@ -19,10 +20,9 @@ export interface SignInOptions {
   fail: (err: CarError) => CarError;
 }
 
-const LOGIN_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000];
-/** How often a device-code sign-in asks whether the user confirmed, when the cloud names no interval. */
-const DEVICE_POLL_MS = 5_000;
-const DEFINITIVE: readonly ErrorCode[] = ['AUTH_FAILED', 'TFA_REQUIRED', 'CAPTCHA_REQUIRED'];
+/** Waits after failed sign-ins, and after refreshes that failed for a passing reason (outage, 429). */
+const BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000];
+const backoff = (failures: number): number => BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)] ?? 1_800_000;
 
 /**
  * The token lifecycle of one account: sign in once, refresh before expiry (one refresh in
@@ -38,10 +38,12 @@ export class SignIn {
   /** A second sign-in step waiting for the user (code sent, device code shown). */
   private pending?: PendingChallenge;
   /** Polls a device-code sign-in until the user confirms it in the brand's portal. */
-  private deviceTimer?: TimerHandle;
+  private readonly devicePoll: DeviceCodePoll;
   private loginFailures = 0;
   private nextLoginAt = 0;
   private lastLoginError?: CarError;
+  /** A refresh that failed for a passing reason: the tokens stay, and it is not tried again before `at`. */
+  private refreshWait?: { err: CarError; at: number; failures: number };
   private closed = false;
   /**
    * The user asked for a sign-in (a new configuration, "Sign in again"): a second step that
@@ -51,6 +53,20 @@ export class SignIn {
 
   constructor(options: SignInOptions) {
     this.o = options;
+    const auth = options.provider.auth;
+    this.devicePoll = new DeviceCodePoll({
+      clock: options.clock,
+      current: () => this.pending,
+      look: (pending) => this.flights.run('auth', () => auth.completeSecondFactor?.(this.o.context(), pending, '') ?? Promise.reject(new CarError('AUTH_FAILED', 'no device-code sign-in'))),
+      confirmed: async (tokens) => {
+        this.auth = tokens;
+        await this.succeeded('signed in: the code was confirmed');
+      },
+      failed: async (err, log) => {
+        this.pending = undefined;
+        await this.stop(err, log);
+      },
+    });
   }
 
   /** True when tokens were restored or obtained and nothing blocks them: nodes may start polling. */
@@ -89,7 +105,7 @@ export class SignIn {
     if (pending.success && saved.blocked) {
       this.pending = pending.data;
       registerChallengeSecrets(pending.data);
-      this.scheduleDevicePoll();
+      this.devicePoll.schedule();
     }
     if (saved.blocked) {
       const code = saved.blocked.code === 'TFA_REQUIRED' || saved.blocked.code === 'CAPTCHA_REQUIRED' ? saved.blocked.code : 'AUTH_FAILED';
@@ -122,16 +138,32 @@ export class SignIn {
     return this.flights.run('auth', async () => {
       if (usable()) return this.auth;
       const auth = this.o.provider.auth;
+      const now = this.o.clock.now();
+      // Until the access token really expires, a refresh that failed for a passing reason costs nothing.
+      const stillValid = rejected === undefined && this.auth !== undefined && (auth.accessExpiresAt(this.auth) ?? 0) > now;
+      const wait = this.refreshWait;
+      if (wait && now < wait.at) {
+        if (stillValid) return this.auth;
+        throw wait.err;
+      }
       if (this.auth !== undefined && auth.canRefresh(this.auth)) {
         try {
           this.o.setState({ phase: 'signing_in', message: 'refreshing token' });
           this.auth = await auth.refresh(this.o.context(), this.auth);
+          this.refreshWait = undefined;
           await this.o.save();
           this.o.setState({ phase: 'ready' });
           return this.auth;
         } catch (e) {
           const err = toCarError(e);
-          if (err.code !== 'AUTH_FAILED') throw this.o.fail(err);
+          if (err.code !== 'AUTH_FAILED') {
+            // An outage, a 429, a lost answer: keep the tokens, try again later (BMW and Renault alike).
+            const failures = (wait?.failures ?? 0) + 1;
+            this.refreshWait = { err, at: err.retryAt ?? now + backoff(failures - 1), failures };
+            if (!stillValid) throw this.o.fail(err);
+            this.o.setState({ phase: 'ready' });
+            return this.auth;
+          }
           this.o.log.info(`token refresh refused (${err.message}); signing in again`);
         }
       }
@@ -160,16 +192,13 @@ export class SignIn {
       return this.auth;
     } catch (e) {
       let err = toCarError(e);
-      if (err instanceof ChallengeError && err.needsUserAction && !this.userAsked) {
-        // E.g. a new e-mail code: never sent by a background call; the account waits for the user.
-        err = new CarError(err.code, `${err.message} Nothing was sent yet: press "Sign in again" in the account node to start it.`, {
-          transient: false,
-          ...(err.upstreamCode ? { upstreamCode: err.upstreamCode } : {}),
-        });
-      } else if (err instanceof ChallengeError) {
-        err = await this.startChallenge(err);
+      if (err instanceof ChallengeError) {
+        // A second step that costs the user something (an e-mailed code) starts only when they asked.
+        const started = await startSecondStep(this.o.provider.auth, this.o.context(), err, this.userAsked);
+        this.pending = started.pending;
+        err = started.error;
         this.userAsked = false;
-        this.scheduleDevicePoll();
+        this.devicePoll.schedule();
       }
       if (DEFINITIVE.includes(err.code)) {
         // What the provider keeps of a failed sign-in (e.g. device ids a cloud trusts), never a token.
@@ -180,7 +209,7 @@ export class SignIn {
         throw err;
       }
       this.lastLoginError = err;
-      this.nextLoginAt = now + (LOGIN_BACKOFF_MS[Math.min(this.loginFailures, LOGIN_BACKOFF_MS.length - 1)] ?? 1_800_000);
+      this.nextLoginAt = now + backoff(this.loginFailures);
       this.loginFailures++;
       throw this.o.fail(err);
     }
@@ -205,70 +234,6 @@ export class SignIn {
     await this.o.save();
     if (log) this.o.log.error(`sign-in stopped: ${err.message}`);
     this.o.setState({ phase: err.code === 'AUTH_FAILED' ? 'blocked' : 'tfa_required', code: err.code, message: err.message });
-  }
-
-  /**
-   * The cloud asked for a second step: start it (e.g. send the e-mail code) and keep it for
-   * submitCode. Returns the error that blocks sign-in meanwhile, in words naming where the
-   * code went. Done once per sign-in attempt: no new e-mail until the user asks again.
-   */
-  private async startChallenge(err: ChallengeError): Promise<CarError> {
-    const auth = this.o.provider.auth;
-    this.pending = undefined;
-    if (!auth.startSecondFactor) {
-      return new CarError(err.code, `${err.message} The plugin cannot answer it here: sign in once in the brand's app, then press "Sign in again".`, { transient: false });
-    }
-    try {
-      this.pending = await auth.startSecondFactor(this.o.context(), err.challenge);
-      registerChallengeSecrets(this.pending);
-      return new CarError(err.code, this.pending.prompt, { transient: false, ...(err.upstreamCode ? { upstreamCode: err.upstreamCode } : {}) });
-    } catch (e) {
-      const failed = toCarError(e);
-      return DEFINITIVE.includes(failed.code)
-        ? failed
-        : new CarError(err.code, `${err.message} Sending the code failed (${failed.message}); press "Sign in again" to retry.`, { transient: false });
-    }
-  }
-
-  /**
-   * A device-code sign-in (CarData) needs no typed code: the user confirms in the brand's
-   * portal and this asks, at the cloud's interval, whether that happened. The one poller.
-   */
-  private scheduleDevicePoll(delayMs?: number): void {
-    const pending = this.pending;
-    if (this.closed || pending?.kind !== 'device_code' || this.deviceTimer) return;
-    this.deviceTimer = this.o.clock.setTimeout(() => {
-      this.deviceTimer = undefined;
-      void this.pollDeviceCode();
-    }, delayMs ?? pending.pollMs ?? DEVICE_POLL_MS);
-  }
-
-  private async pollDeviceCode(): Promise<void> {
-    const pending = this.pending;
-    const complete = this.o.provider.auth.completeSecondFactor;
-    if (!pending || pending.kind !== 'device_code' || !complete || this.closed) return;
-    if (pending.expiresAt !== undefined && this.o.clock.now() > pending.expiresAt) {
-      this.pending = undefined;
-      await this.stop(new CarError('TFA_REQUIRED', 'The sign-in code expired before it was confirmed; press "Sign in again" for a new one.', { transient: false }), false);
-      return;
-    }
-    try {
-      const auth = await this.flights.run('auth', () => complete.call(this.o.provider.auth, this.o.context(), pending, ''));
-      if (this.closed) return;
-      this.auth = auth;
-      await this.succeeded('signed in: the code was confirmed');
-    } catch (e) {
-      const err = toCarError(e);
-      // Not confirmed yet (BAD_INPUT), or a passing outage: ask again; slower when the cloud says so.
-      if (err.code === 'BAD_INPUT' || err.transient) {
-        const wait = err.retryAt !== undefined ? Math.max(0, err.retryAt - this.o.clock.now()) : undefined;
-        if (wait !== undefined && wait > (pending.pollMs ?? DEVICE_POLL_MS)) pending.pollMs = wait;
-        this.scheduleDevicePoll(wait);
-        return;
-      }
-      this.pending = undefined;
-      await this.stop(err, true);
-    }
   }
 
   /**
@@ -317,7 +282,6 @@ export class SignIn {
 
   close(): void {
     this.closed = true;
-    this.o.clock.clearTimeout(this.deviceTimer);
-    this.deviceTimer = undefined;
+    this.devicePoll.stop();
   }
 }

@@ -318,6 +318,10 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     await assert.rejects(s.getAuth(), { code: 'UPSTREAM' });
     assert.notEqual(s.state.phase, 'blocked');
     assert.equal(s.awaitingCode, false, 'no device code for an outage');
+    // Tried again after a back-off, not at every call.
+    await assert.rejects(s.getAuth(), { code: 'UPSTREAM' });
+    assert.equal(w.sim.cardata.stats.refreshes, 1, 'no second refresh within the back-off');
+    await w.clock.advance(30_000);
     const renewed = (await s.getAuth()) as { idExpiresAt: number };
     assert.ok(renewed.idExpiresAt > w.clock.now());
     assert.equal(w.sim.cardata.stats.deviceCodes, 1);

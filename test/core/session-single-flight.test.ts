@@ -28,6 +28,8 @@ class FakeProvider implements Provider<FakeAuth> {
   readonly budget = { limit: 100, windowMs: 3_600_000, reserve: 10, code: 'RATE_LIMITED' as const };
   logins = 0;
   refreshes = 0;
+  /** Refreshes that fail for a passing reason before one works. */
+  refreshOutages = 0;
   readonly auth: ProviderAuth<FakeAuth>;
 
   constructor() {
@@ -42,6 +44,10 @@ class FakeProvider implements Provider<FakeAuth> {
       refresh: async (ctx: ProviderContext, state: FakeAuth): Promise<FakeAuth> => {
         this.refreshes++;
         await wire();
+        if (this.refreshOutages > 0) {
+          this.refreshOutages--;
+          throw new CarError('UPSTREAM', 'the token service is down (HTTP 503)');
+        }
         return { access: `access-refresh-${this.refreshes}`, refresh: state.refresh, expiresAt: ctx.clock.now() + FIFTEEN_MIN };
       },
       canRefresh: (state: FakeAuth): boolean => state.refresh.length > 0,
@@ -191,6 +197,28 @@ describe('features/session: single flight of sign-in and refresh', () => {
     );
     assert.ok(out.every((a) => a === 'access-refresh-1'));
     assert.equal(provider.refreshes, 1);
+  });
+
+  it('keeps the tokens through a refresh outage: the access token serves while valid, the refresh waits out a back-off', async () => {
+    const s = session();
+    assert.equal(accessOf(await s.getAuth()), 'access-login-1');
+    provider.refreshOutages = 2;
+    // Inside the refresh margin but not expired: the outage costs nothing yet.
+    await clock.advance(FIFTEEN_MIN - 30_000);
+    assert.equal(accessOf(await s.getAuth()), 'access-login-1');
+    assert.equal(provider.refreshes, 1);
+    assert.equal(s.state.phase, 'ready');
+    assert.equal(accessOf(await s.getAuth()), 'access-login-1', 'no second refresh within the back-off');
+    assert.equal(provider.refreshes, 1);
+    // Expired, and the service still down: an error, not a sign-in, and no hammering.
+    await clock.advance(40_000);
+    await assert.rejects(s.getAuth(), { code: 'UPSTREAM' });
+    assert.equal(provider.refreshes, 2);
+    await assert.rejects(s.getAuth(), { code: 'UPSTREAM' });
+    assert.equal(provider.refreshes, 2);
+    await clock.advance(60_000);
+    assert.equal(accessOf(await s.getAuth()), 'access-refresh-3');
+    assert.equal(provider.logins, 1, 'never a new sign-in for an outage');
   });
 
   it('stops after a definitive AUTH_FAILED: no further logins, also after a restart; a new password is tried', async () => {

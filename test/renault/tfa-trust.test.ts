@@ -178,6 +178,11 @@ describe('Renault two-factor sign-in as the live server does it (renault-2fa.md)
         const err = await rejection(read(s));
         assert.equal(err.code, code, err.message);
         assert.ok((await storedAuth(world.dir, KEY)).loginToken, `${code}: the login token is kept`);
+        // The refresh is tried again after a back-off (or the time Renault names), not at once.
+        const jwts = stats().getJwt;
+        assert.equal((await rejection(read(s))).code, code, `${code}: refused again at once`);
+        assert.equal(stats().getJwt, jwts, `${code}: without asking Renault again`);
+        await world.clock.advance(Math.max(30_000, (err.retryAt ?? 0) - world.clock.now()));
         assert.ok((await read(s)).battery, `${code}: the next read mints a JWT from it`);
         assert.equal(stats().logins, logins, `${code}: no password sign-in`);
       }
