@@ -1,4 +1,4 @@
-import { CarError, SingleFlight, registerSecret, toCarError, type Clock, type Logger, type StoredAccount } from '../core';
+import { CarError, SingleFlight, forgetSecret, forgetSecretsOf, registerSecret, toCarError, type Clock, type Logger, type StoredAccount } from '../core';
 import { ChallengeError, type PendingChallenge, type Provider, type ProviderContext } from '../brands';
 import { DeviceCodePoll } from './device-code-poll';
 import { ANSWER, DEFINITIVE, PendingSchema, registerChallengeSecrets, startSecondStep, type SessionState } from './challenge';
@@ -59,11 +59,11 @@ export class SignIn {
       current: () => this.pending,
       look: (pending) => this.flights.run('auth', () => auth.completeSecondFactor?.(this.o.context(), pending, '') ?? Promise.reject(new CarError('AUTH_FAILED', 'no device-code sign-in'))),
       confirmed: async (tokens) => {
-        this.auth = tokens;
+        this.setAuth(tokens);
         await this.succeeded('signed in: the code was confirmed');
       },
       failed: async (err, log) => {
-        this.pending = undefined;
+        this.endChallenge();
         await this.stop(err, log);
       },
     });
@@ -78,6 +78,18 @@ export class SignIn {
   private hasTokens(auth: unknown): boolean {
     const p = this.o.provider.auth;
     return auth !== undefined && (p.canRefresh(auth) || p.accessExpiresAt(auth) !== undefined);
+  }
+
+  /** Takes a new auth state; the old one's tokens are no longer live secrets (the shape nets still catch them). */
+  private setAuth(next: unknown): unknown {
+    forgetSecretsOf(this.auth, next);
+    return (this.auth = next);
+  }
+
+  /** Ends the challenge in progress; its flow state (device codes, verifiers) is no longer live. */
+  private endChallenge(): void {
+    forgetSecretsOf(this.pending?.state);
+    this.pending = undefined;
   }
 
   /** True after a definitive failure, until the settings change or the user asks again. */
@@ -149,7 +161,7 @@ export class SignIn {
       if (this.auth !== undefined && auth.canRefresh(this.auth)) {
         try {
           this.o.setState({ phase: 'signing_in', message: 'refreshing token' });
-          this.auth = await auth.refresh(this.o.context(), this.auth);
+          this.setAuth(await auth.refresh(this.o.context(), this.auth));
           this.refreshWait = undefined;
           await this.o.save();
           this.o.setState({ phase: 'ready' });
@@ -187,7 +199,7 @@ export class SignIn {
     }
     this.o.setState({ phase: 'signing_in', message: 'signing in' });
     try {
-      this.auth = await this.o.provider.auth.login(this.o.context(), this.auth);
+      this.setAuth(await this.o.provider.auth.login(this.o.context(), this.auth));
       await this.succeeded('signed in');
       return this.auth;
     } catch (e) {
@@ -203,7 +215,7 @@ export class SignIn {
       if (DEFINITIVE.includes(err.code)) {
         // What the provider keeps of a failed sign-in (e.g. device ids a cloud trusts), never a token.
         const previous = this.auth;
-        this.auth = previous !== undefined ? this.o.provider.auth.retain?.(previous) : undefined;
+        this.setAuth(previous !== undefined ? this.o.provider.auth.retain?.(previous) : undefined);
         if (this.pending) this.o.log.warn(`sign-in waits for the user: ${err.message}`);
         await this.stop(err, !this.pending);
         throw err;
@@ -217,7 +229,7 @@ export class SignIn {
 
   /** Tokens obtained: forget failures and challenges, keep them, say ready. */
   private async succeeded(words: string): Promise<void> {
-    this.pending = undefined;
+    this.endChallenge();
     this.userAsked = false;
     this.blocked = undefined;
     this.loginFailures = 0;
@@ -252,7 +264,7 @@ export class SignIn {
     await this.flights.run('auth', async () => {
       this.o.setState({ phase: 'signing_in', message: 'checking the code' });
       try {
-        this.auth = await complete.call(this.o.provider.auth, this.o.context(), pending, code);
+        this.setAuth(await complete.call(this.o.provider.auth, this.o.context(), pending, code));
       } catch (e) {
         const err = toCarError(e);
         if (err.code === 'BAD_INPUT' || !DEFINITIVE.includes(err.code)) {
@@ -260,20 +272,20 @@ export class SignIn {
           this.o.setState({ phase: 'tfa_required', code: 'TFA_REQUIRED', message: `${err.message}. ${pending.prompt}` });
           throw err;
         }
-        this.pending = undefined;
+        this.endChallenge();
         await this.stop(err, true);
         throw err;
       }
       await this.succeeded('signed in with the code');
       return undefined;
-    });
+    }).finally(() => forgetSecret(code)); // used once, whatever the answer
   }
 
   /** Clears a block (the user asked to try again, e.g. after fixing the password elsewhere). */
   async unblock(): Promise<void> {
     this.blocked = undefined;
     this.userAsked = true;
-    this.pending = undefined;
+    this.endChallenge();
     this.loginFailures = 0;
     this.nextLoginAt = 0;
     await this.o.save();

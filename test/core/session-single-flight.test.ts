@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { ManualClock } from '../../src/core/clock';
 import { CarError, TokenRejectedError } from '../../src/core/errors';
+import { REDACTED, liveSecretCount, redact, registerSecret } from '../../src/core/redact';
 import { TokenStore } from '../../src/core/token-store';
 import type { AccountConfig, Connection, ConnectionContext, Provider, ProviderAuth, ProviderContext } from '../../src/brands/provider';
 import type { Vehicle } from '../../src/core/model';
@@ -44,6 +45,7 @@ class FakeProvider implements Provider<FakeAuth> {
       refresh: async (ctx: ProviderContext, state: FakeAuth): Promise<FakeAuth> => {
         this.refreshes++;
         await wire();
+        registerSecret(`access-refresh-${this.refreshes}`);
         if (this.refreshOutages > 0) {
           this.refreshOutages--;
           throw new CarError('UPSTREAM', 'the token service is down (HTTP 503)');
@@ -197,6 +199,19 @@ describe('features/session: single flight of sign-in and refresh', () => {
     );
     assert.ok(out.every((a) => a === 'access-refresh-1'));
     assert.equal(provider.refreshes, 1);
+  });
+
+  it('keeps only live tokens as secrets: 50 refreshes leave the redaction set as it was', async () => {
+    const s = session();
+    await s.getAuth();
+    const before = liveSecretCount();
+    for (let i = 0; i < 50; i++) {
+      await clock.advance(FIFTEEN_MIN);
+      await s.getAuth();
+    }
+    assert.equal(provider.refreshes, 50);
+    assert.ok(liveSecretCount() <= before + 1, `live secrets grew from ${before} to ${liveSecretCount()}`);
+    assert.equal(redact('token access-refresh-50 in a line'), `token ${REDACTED} in a line`, 'the live one is still redacted');
   });
 
   it('keeps the tokens through a refresh outage: the access token serves while valid, the refresh waits out a back-off', async () => {
