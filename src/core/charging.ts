@@ -47,14 +47,40 @@ export const ChargingSettingsSchema = z.object({
 });
 export type ChargingSettings = z.infer<typeof ChargingSettingsSchema>;
 
+const MINUTES_A_DAY = 1440;
+const minutesOf = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+
+/**
+ * A schedule as a flow writes it: strict (a misspelt or capitalised day is refused, never read as
+ * "no charging that day"), and no window may run into the next day's window.
+ */
+const ChargeScheduleChangeSchema = z
+  .strictObject({
+    id: ChargeScheduleSchema.shape.id,
+    enabled: ChargeScheduleSchema.shape.enabled,
+    days: z.strictObject(ChargeScheduleSchema.shape.days.shape),
+  })
+  .superRefine((schedule, ctx) => {
+    WEEKDAYS.forEach((day, i) => {
+      const w = schedule.days[day];
+      const next = WEEKDAYS[(i + 1) % WEEKDAYS.length] ?? 'monday';
+      const after = schedule.days[next];
+      if (!w || !after) return;
+      const end = minutesOf(w.start) + w.durationMin;
+      if (end > MINUTES_A_DAY + minutesOf(after.start)) {
+        ctx.addIssue({ code: 'custom', path: ['days', day], message: `the window ${w.start}+${w.durationMin} min runs into ${next}'s window at ${after.start}` });
+      }
+    });
+  });
+
 /** What a flow may ask to change; every field optional, nothing else allowed. */
 export const ChargingChangeSchema = z
   .object({
     mode: z.enum(CHARGE_MODES).optional(),
     targetSocPercent: z.number().int().min(0).max(100).optional(),
     minSocPercent: z.number().int().min(0).max(100).optional(),
-    schedules: z.array(ChargeScheduleSchema).max(5).optional(),
-    departureTimers: z.array(DepartureTimerSchema).max(5).optional(),
+    schedules: z.array(ChargeScheduleChangeSchema).max(5).optional(),
+    departureTimers: z.array(DepartureTimerSchema.strict()).max(5).optional(),
   })
   .strict();
 export type ChargingChange = z.infer<typeof ChargingChangeSchema>;

@@ -10,3 +10,4 @@ export * from './log';
 export * from './commands';
 export * from './charging';
 export * from './history';
+export * from './server-url';

@@ -47,12 +47,23 @@ export function fieldName(path: readonly PropertyKey[], root = 'payload'): strin
   return out || root;
 }
 
+/** The fields an object of a charging change may have, by where it stands. */
+function allowedKeys(path: readonly PropertyKey[]): readonly string[] | undefined {
+  const last = path[path.length - 1];
+  if (last === 'days') return WEEKDAYS;
+  if (path[0] === 'schedules' && typeof last === 'number') return ['id', 'enabled', 'days'];
+  if (path[0] === 'departureTimers' && typeof last === 'number') return ['id', 'enabled', 'time', 'days', 'dayTimes', 'action'];
+  return undefined;
+}
+
 /** One zod issue in words: the field, what it must be, what it got. */
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const field = fieldName(issue.path);
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(issue.path);
+      return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}`;
+    }
     case 'invalid_value':
       return `${field}: allowed ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${describeValue(valueAt(input, issue.path))})`;
     case 'too_small':

@@ -33,6 +33,11 @@ describe('car-charging input', () => {
     badInput({ schedules: [{ id: 1, enabled: true, days: { monday: { start: '09:00', durationMin: 5 } } }] }, /^schedules\[0\]\.days\.monday\.durationMin: .*15.*\(got 5\)/);
     badInput({ departureTimers: [{ id: 1, enabled: true, time: '07:00', days: ['mon'] }] }, /^departureTimers\[0\]\.days\[0\]: allowed "monday"/);
     badInput({ colour: 'red' }, /^payload: unknown field colour/);
+    // A misspelt or capitalised day never empties the schedule: refused, naming the allowed days.
+    badInput({ schedules: [{ id: 1, enabled: true, days: { Monday: { start: '22:00', durationMin: 480 } } }] }, /^schedules\[0\]\.days: unknown field Monday \(allowed: monday, tuesday, wednesday, thursday, friday, saturday, sunday\)/);
+    badInput({ schedules: [{ id: 1, enabled: true, days: { monday: { start: '22:00', durationMin: 480 }, tuesday: { start: '05:00', durationMin: 60 } } }] }, /^schedules\[0\]\.days\.monday: the window 22:00\+480 min runs into tuesday's window at 05:00/);
+    badInput({ schedules: [{ id: 1, enabled: true, days: {}, colour: 'red' }] }, /^schedules\[0\]: unknown field colour \(allowed: id, enabled, days\)/);
+    badInput({ departureTimers: [{ id: 1, enabled: true, time: '07:00', days: ['monday'], wings: 2 }] }, /^departureTimers\[0\]: unknown field wings/);
     badInput({ action: 'delete' }, /^action: allowed "read", "write" \(got "delete"\)/);
     badInput({ action: 'write' }, /^nothing to change/);
     badInput([1, 2], /^payload: an object/);

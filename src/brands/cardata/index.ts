@@ -1,25 +1,8 @@
-import { CarError } from '../../core';
+import { CarError, checkServerUrl } from '../../core';
 import type { AccountConfig, ConnectionContext, Provider } from '../provider';
 import { CARDATA_NAME, DEFAULT_SERVERS } from './api';
 import { cardataAuth, type CarDataAuthState } from './auth';
 import { CarDataConnection } from './connection';
-
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-}
-
-/** https (or http to this machine, for the simulator): the tokens must not cross a network in clear. */
-function checkUrl(role: string, value: string, secure: string, plain: string): void {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new CarError('BAD_INPUT', `servers.${role}: "${value}" is not a URL; expected ${secure}//host[:port]`);
-  }
-  if (u.protocol === secure) return;
-  if (u.protocol === plain && isLoopback(u.hostname)) return;
-  throw new CarError('BAD_INPUT', `servers.${role} must start with ${secure}// (${plain}// only to 127.0.0.1 or localhost, e.g. the simulator); got "${value}"`);
-}
 
 /**
  * BMW's official CarData API: device-code sign-in, REST reads limited to 50 calls a day per BMW
@@ -45,9 +28,9 @@ export const cardataProvider = {
       auth: input.servers?.auth?.trim() || DEFAULT_SERVERS.auth,
       mqtt: input.servers?.mqtt?.trim() || DEFAULT_SERVERS.mqtt,
     };
-    checkUrl('api', servers.api, 'https:', 'http:');
-    checkUrl('auth', servers.auth, 'https:', 'http:');
-    checkUrl('mqtt', servers.mqtt, 'mqtts:', 'mqtt:');
+    checkServerUrl('servers.api', servers.api, 'https:', 'http:');
+    checkServerUrl('servers.auth', servers.auth, 'https:', 'http:');
+    checkServerUrl('servers.mqtt', servers.mqtt, 'mqtts:', 'mqtt:');
     const streamingUsername = input.keys?.streamingUsername?.trim();
     return {
       provider: 'cardata',

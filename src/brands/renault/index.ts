@@ -1,4 +1,4 @@
-import { CarError, registerSecret } from '../../core';
+import { CarError, checkServerUrl, registerSecret } from '../../core';
 import type { AccountConfig, Provider } from '../provider';
 import { DEFAULT_KEYS, DEFAULT_SERVERS, LOCALES } from './api';
 import { jwtExpiry, renaultAuth, type RenaultAuthState } from './auth';
@@ -23,9 +23,7 @@ export const renault: Provider<RenaultAuthState> = {
     const region = locale === 'es_MX' ? DEFAULT_SERVERS.us : DEFAULT_SERVERS.eu;
     const gigyaKey = locale === 'es_MX' ? DEFAULT_KEYS.gigyaMx : locale === 'fr_LU' ? DEFAULT_KEYS.gigyaLu : DEFAULT_KEYS.gigyaEu;
     const servers = { gigya: input.servers?.gigya || region.gigya, kamereon: input.servers?.kamereon || region.kamereon };
-    for (const [role, url] of Object.entries(servers)) {
-      if (!/^https?:\/\/[^\s]+$/.test(url)) throw new CarError('BAD_INPUT', `server URL for ${role} must start with https:// (got "${url}")`);
-    }
+    for (const [role, url] of Object.entries(servers)) checkServerUrl(`servers.${role}`, url, 'https:', 'http:');
     const authMode = input.authMode ?? 'password';
     if (authMode !== 'password' && authMode !== 'token') throw new CarError('BAD_INPUT', `authMode must be password or token (got "${String(authMode)}")`);
     if (authMode === 'token') {
