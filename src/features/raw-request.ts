@@ -9,7 +9,9 @@ import type { RawRequest, RawResponse } from '../brands';
 import { describeIssue } from './charging';
 import type { AccountSession } from './session';
 
-export const RAW_METHODS = ['GET', 'POST'] as const;
+/** car-request only reads: acting on the car is car-command's (tracked, unlock only when allowed), changing charging car-charging's. */
+export const RAW_METHODS = ['GET'] as const;
+const READS_ONLY = 'car-request only reads (GET); to act on the car use car-command, to change the charging settings car-charging';
 /** What every provider fills in (brands/provider.ts): the vehicle's account and VIN, the signed-in person. */
 export const RAW_PLACEHOLDERS = ['{accountId}', '{vin}', '{personId}'] as const;
 
@@ -32,7 +34,7 @@ export interface RawDefaults {
   path?: string;
 }
 
-/** What the message may set: msg.method, msg.path, msg.query, and msg.payload as the body of a POST. */
+/** What the message may set: msg.method, msg.path, msg.query (msg.payload is not sent: a read has no body). */
 export interface RawMessage {
   method?: unknown;
   path?: unknown;
@@ -40,12 +42,12 @@ export interface RawMessage {
   payload?: unknown;
 }
 
-/**
- * The request: the message's method/path/query win over the node's settings; msg.payload is
- * the body of a POST (a GET sends none, so an inject's timestamp does no harm).
- */
+/** The request: the message's method/path/query win over the node's settings; a read sends no body. */
 export function buildRawRequest(defaults: RawDefaults, msg: RawMessage): RawRequest {
   const method = msg.method ?? (defaults.method || 'GET');
+  if (typeof method === 'string' && method.trim().toUpperCase() !== 'GET') {
+    throw new CarError('BAD_INPUT', `method: ${READS_ONLY} (got ${JSON.stringify(method)})`, { transient: false });
+  }
   const input = {
     method,
     path: msg.path ?? defaults.path ?? '',
@@ -58,15 +60,6 @@ export function buildRawRequest(defaults: RawDefaults, msg: RawMessage): RawRequ
   }
   const req: RawRequest = { method: parsed.data.method, path: parsed.data.path };
   if (parsed.data.query && Object.keys(parsed.data.query).length) req.query = parsed.data.query;
-  if (req.method === 'POST') {
-    const body = msg.payload;
-    if (body === null || typeof body !== 'object') {
-      throw new CarError('BAD_INPUT', `payload: a POST sends msg.payload as its JSON body, so it must be an object or an array (got ${body === null ? 'null' : typeof body})`, {
-        transient: false,
-      });
-    }
-    req.body = body;
-  }
   return req;
 }
 

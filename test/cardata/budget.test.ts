@@ -287,7 +287,13 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     await assert.rejects(s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit', maxAgeMs: 0 }), (e: unknown) => e instanceof CarError && e.code === 'UPSTREAM' && /HTML page/.test(e.message));
 
     const raw = s.connection.raw;
-    const res = await raw.request(undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/basicData` }, { kind: 'explicit' });
+    const bmw = await s.vehicle(BMW_VIN);
+    // {vin} is filled from the node's vehicle; a path naming a car needs the node's own (any case), never another.
+    const res = await raw.request(bmw, { method: 'GET', path: '/customers/vehicles/{vin}/basicData' }, { kind: 'explicit' });
+    await assert.rejects(raw.request(undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/basicData` }, { kind: 'explicit' }), /choose that vehicle/);
+    await assert.rejects(raw.request(undefined, { method: 'GET', path: '/customers/vehicles/{vin}/basicData' }, { kind: 'explicit' }), /choose a vehicle/);
+    await assert.rejects(raw.request(bmw, { method: 'GET', path: '/customers/vehicles/WBA00000000000000/basicData' }, { kind: 'explicit' }), /another vehicle/);
+    assert.equal((await raw.request(bmw, { method: 'GET', path: `/customers/vehicles/${BMW_VIN.toLowerCase()}/basicData` }, { kind: 'explicit' })).status, 200);
     assert.equal(res.status, 200);
     assert.equal((res.body as { brand?: string }).brand, 'BMW');
     await assert.rejects(raw.request(undefined, { method: 'POST', path: '/customers/containers' }, { kind: 'explicit' }), { code: 'BAD_INPUT' });
@@ -298,7 +304,7 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     const bytes = img.raw as Buffer;
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.deepEqual(img.mapped, { contentType: 'image/png', bytes: bytes.length });
-    const rawImg = await raw.request(undefined, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/image` }, { kind: 'explicit' });
+    const rawImg = await raw.request(bmw, { method: 'GET', path: `/customers/vehicles/${BMW_VIN}/image` }, { kind: 'explicit' });
     assert.ok(Buffer.isBuffer(rawImg.body) && (rawImg.body as Buffer).equals(bytes), 'the raw request gets the same bytes');
   });
 });

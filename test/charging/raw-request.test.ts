@@ -41,15 +41,19 @@ describe('raw requests (car-request) against the simulator', () => {
     assert.ok((vehicles.body as { vehicleLinks: { vin: string }[] }).vehicleLinks.some((l) => l.vin === SPRING), "the Spring's own (MYDACIA) account");
   });
 
-  it('POSTs an action once, and never repeats a POST that failed', async () => {
+  it('only reads: an action (a POST) is refused before any call, with a pointer to car-command', async () => {
     const path = `${KCA}/v1/cars/{vin}/actions/refresh-location`;
-    const res = await sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } });
-    assert.equal((res.body as { data: { type: string } }).data.type, 'RefreshLocation');
-    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
-    world.sim.renault.injectFault({ kind: 'bad-gateway', path: 'refresh-location' });
-    const err = await rejection(sendRawRequest(session, R5, { method: 'POST', path, body: { data: { type: 'RefreshLocation' } } }));
-    assert.equal(err.code, 'UPSTREAM');
-    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], 2, 'sent once, not retried after the 502');
+    const before = world.sim.renault.stats.kamereon;
+    for (const method of ['POST', 'post', 'PUT']) {
+      const err = await rejection(sendRawRequest(session, R5, { method: method as 'POST', path, body: { data: { type: 'RefreshLocation' } } }));
+      assert.equal(err.code, 'BAD_INPUT', method);
+      assert.match(err.message, /raw requests only read \(GET\); to act on the car use car-command/, method);
+    }
+    assert.equal(world.sim.renault.stats.kamereon, before, 'nothing reached the cloud');
+    assert.equal(world.sim.renault.stats.byEndpoint['actions/refresh-location'], undefined);
+    // A VIN in the path is the node's own whatever its case.
+    const lower = `/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/${R5.toLowerCase()}/cockpit`;
+    assert.equal((await sendRawRequest(session, R5, { method: 'GET', path: lower })).status, 200);
   });
 
   it("maps the cloud's refusals to codes (an endpoint the car lacks -> NOT_SUPPORTED)", async () => {
@@ -69,8 +73,8 @@ describe('raw requests (car-request) against the simulator', () => {
       [{ method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/VF1R5E00125R50002/cockpit' }, /another vehicle/],
       [{ method: 'GET', path: '/gigya/accounts.getJWT' }, /outside/],
       [{ method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/{model}/x' }, /unknown placeholder \{model\}/],
-      [{ method: 'DELETE', path: '/commerce/v1/persons/{personId}' }, /GET or POST/],
-      [{ method: 'POST', path: `${KCA}/v1/cars/{vin}/actions/refresh-location` }, /body: a POST needs/],
+      [{ method: 'DELETE', path: '/commerce/v1/persons/{personId}' }, /only read \(GET\)/],
+      [{ method: 'POST', path: `${KCA}/v1/cars/{vin}/actions/refresh-location` }, /only read \(GET\)/],
       [{ method: 'GET', path: `${KCA}/v1/cars/{vin}/cockpit`, body: { a: 1 } }, /a GET takes no body/],
     ];
     for (const [req, message] of cases) {
@@ -94,18 +98,21 @@ describe('raw requests (car-request) against the simulator', () => {
 });
 
 describe('raw request input (features)', () => {
-  it('builds the request from the node settings and the message; msg wins; payload is the POST body', () => {
+  it('builds the request from the node settings and the message; msg wins; a read sends no body', () => {
     assert.deepEqual(buildRawRequest({ method: 'GET', path: '/a' }, { payload: 1700000000000 }), { method: 'GET', path: '/a' });
-    assert.deepEqual(buildRawRequest({ method: 'GET', path: '/a' }, { method: 'post', path: '/b', query: { n: 5, x: true }, payload: { data: {} } }), {
-      method: 'POST',
+    assert.deepEqual(buildRawRequest({ method: 'GET', path: '/a' }, { method: 'get', path: '/b', query: { n: 5, x: true }, payload: { data: {} } }), {
+      method: 'GET',
       path: '/b',
       query: { n: '5', x: 'true' },
-      body: { data: {} },
     });
-    assert.throws(() => buildRawRequest({ method: 'PUT', path: '/a' }, {}), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /^method: allowed "GET", "POST" \(got "PUT"\)/.test(e.message));
+    for (const [defaults, msg] of [[{ method: 'PUT', path: '/a' }, {}], [{ method: 'GET', path: '/a' }, { method: 'post', payload: { data: {} } }], [{ method: 'POST', path: '/a' }, {}]] as const) {
+      assert.throws(
+        () => buildRawRequest(defaults, msg),
+        (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /^method: car-request only reads \(GET\); to act on the car use car-command, to change the charging settings car-charging \(got "\w+"\)/.test(e.message),
+      );
+    }
     assert.throws(() => buildRawRequest({ path: '' }, {}), /^CarError: path: /);
     assert.throws(() => buildRawRequest({ path: '/a' }, { query: { a: { b: 1 } } }), /query\.a/);
-    assert.throws(() => buildRawRequest({ method: 'POST', path: '/a' }, { payload: 'text' }), /payload: a POST sends msg\.payload as its JSON body/);
   });
 
   it('checks a path against the prefixes and their placeholders', () => {

@@ -144,18 +144,19 @@ describe('Renault charging on the wire (recorded responses)', () => {
     assert.equal(http.sent.length, 0);
   });
 
-  it('raw: fills in the placeholders, sends a POST once, and refuses a traversal without a call', async () => {
-    const http = new RecordingHttp([[/actions\/refresh-location$/, 'POST', await fx('vehicle_action/refresh-location.json')]]);
+  it('raw: fills in the placeholders, reads only (an action is refused without a call), and refuses a traversal without a call', async () => {
+    const http = new RecordingHttp([[/cars\/VF1TESTZE50000002\/cockpit$/, 'GET', await fx('vehicle_data/cockpit.zoe.json')]]);
     const raw = connection(http).raw;
-    const res = await raw.request(
-      zoe,
-      { method: 'POST', path: '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/refresh-location', body: { data: { type: 'RefreshLocation' } } },
-      { kind: 'explicit' },
+    await assert.rejects(
+      raw.request(zoe, { method: 'POST', path: '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/{vin}/actions/refresh-location', body: { data: { type: 'RefreshLocation' } } }, { kind: 'explicit' }),
+      /only read \(GET\); to act on the car use car-command/,
     );
+    assert.equal(http.sent.length, 0, 'an action never goes out');
+    // The VIN in the path is the node's own whatever its case, and goes out as the car's.
+    const res = await raw.request(zoe, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/kamereon/kca/car-adapter/v1/cars/vf1testze50000002/cockpit' }, { kind: 'explicit' });
     assert.equal(res.status, 200);
     assert.equal(http.sent.length, 1);
-    assert.equal(http.sent[0]?.retry, false);
-    assert.equal(http.sent[0]?.url, 'https://kamereon.invalid/commerce/v1/accounts/account-1/kamereon/kca/car-adapter/v1/cars/VF1TESTZE50000002/actions/refresh-location');
+    assert.equal(http.sent[0]?.url, 'https://kamereon.invalid/commerce/v1/accounts/account-1/kamereon/kca/car-adapter/v1/cars/VF1TESTZE50000002/cockpit');
     for (const path of [
       '/commerce/v1/accounts/{accountId}/kamereon/../../persons/someone-else',
       '/commerce/v1/accounts/{accountId}/kamereon/%2e%2e/x',
@@ -172,7 +173,7 @@ describe('Renault charging on the wire (recorded responses)', () => {
     ]) {
       await assert.rejects(raw.request(zoe, { method: 'GET', path }, { kind: 'explicit' }), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT', path);
     }
-    await assert.rejects(raw.request(zoe, { method: 'DELETE', path: '/commerce/v1/persons/{personId}' }, { kind: 'explicit' }), /GET or POST/);
+    await assert.rejects(raw.request(zoe, { method: 'DELETE', path: '/commerce/v1/persons/{personId}' }, { kind: 'explicit' }), /only read \(GET\)/);
     await assert.rejects(raw.request(undefined, { method: 'GET', path: '/commerce/v1/accounts/{accountId}/vehicles' }, { kind: 'explicit' }), /choose a vehicle/);
     assert.equal(http.sent.length, 1, 'no refused request went out');
   });

@@ -27,15 +27,16 @@ describe('car-request node', () => {
     assert.deepEqual(lastStatus('req'), { fill: 'green', shape: 'dot', text: 'GET cockpit · 200' });
   });
 
-  it('takes method, path, query and body from the message; a POST acts once', async () => {
+  it('takes method, path and query from the message; it only reads: a POST is refused with a pointer to car-command', async () => {
     await helper.load(nodes, flow({ vin: R5 }), fx.credentials());
     const person = await send({ path: '/commerce/v1/persons/{personId}' });
     assert.ok((person.payload as { accounts: { accountId: string }[] }).accounts.some((a) => a.accountId === DEMO_ACCOUNTS[0]?.accountId));
     const charges = await send({ path: `${KCA}/v1/cars/{vin}/charges`, query: { start: '20260101', end: '20261231' } });
     assert.equal(charges.statusCode, 200);
-    const action = await send({ method: 'POST', path: `${KCA}/v1/cars/{vin}/actions/refresh-location`, payload: { data: { type: 'RefreshLocation' } } });
-    assert.equal((action.payload as { data: { type: string } }).data.type, 'RefreshLocation');
-    assert.equal(fx.sim.renault.stats.byEndpoint['actions/refresh-location'], 1);
+    const action = await caught({ method: 'POST', path: `${KCA}/v1/cars/{vin}/actions/refresh-location`, payload: { data: { type: 'RefreshLocation' } } });
+    assert.equal((action.error as { code: string }).code, 'BAD_INPUT');
+    assert.match((action.error as { message: string }).message, /car-request only reads \(GET\); to act on the car use car-command/);
+    assert.equal(fx.sim.renault.stats.byEndpoint['actions/refresh-location'], undefined, 'nothing acted on the car');
   });
 
   it('refuses a path outside the account with BAD_INPUT before any call', async () => {
@@ -47,10 +48,8 @@ describe('car-request node', () => {
       const error = msg.error as { code: string; message: string };
       assert.equal(error.code, 'BAD_INPUT', path);
     }
-    const post = await caught({ method: 'POST', payload: 'not json', path: `${KCA}/v1/cars/{vin}/actions/refresh-location` });
-    assert.match((post.error as { message: string }).message, /payload: a POST sends msg\.payload as its JSON body/);
     const method = await caught({ method: 'DELETE' });
-    assert.match((method.error as { message: string }).message, /method: allowed "GET", "POST"/);
+    assert.match((method.error as { message: string }).message, /method: car-request only reads \(GET\)/);
     assert.equal(fx.sim.renault.stats.kamereon, before, 'nothing reached the cloud');
   });
 

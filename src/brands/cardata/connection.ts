@@ -305,7 +305,9 @@ export class CarDataConnection implements Connection {
 
   private async rawRequest(auth: CarDataAuthState, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse> {
     if (req.method !== 'GET') throw new CarError('BAD_INPUT', `${NAME} raw requests are GET only: ${READ_ONLY}, and containers are managed by the plugin`);
-    const path = req.path.split('?')[0] ?? '';
+    const raw = req.path.split('?')[0] ?? '';
+    if (raw.includes('{vin}') && !vehicle) throw new CarError('BAD_INPUT', 'path uses {vin}: choose a vehicle in the node so that it can be filled in');
+    const path = vehicle ? raw.replace(/\{vin\}/g, vehicle.vin) : raw;
     const entry = RAW_READS.find(([, e]) => {
       const re = new RegExp(`^${e.path.replace(/\{vin\}/g, '([A-Za-z0-9]{17})').replace(/\{containerId\}/g, '([A-Za-z0-9._-]+)')}$`);
       return re.test(path);
@@ -315,7 +317,10 @@ export class CarDataConnection implements Connection {
     const values: Record<string, string> = {};
     const m = new RegExp(`^${e.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`).exec(path);
     for (const [k, v] of Object.entries(m?.groups ?? {})) values[k] = decodeURIComponent(v);
-    if (values.vin && vehicle && values.vin !== vehicle.vin) throw new CarError('BAD_INPUT', `the path names another car than msg.vehicle`);
+    // A path names only the node's own car (compared as VINs are: upper-case).
+    if (values.vin && !vehicle) throw new CarError('BAD_INPUT', 'path names a vehicle: choose that vehicle in the node and write {vin}');
+    if (values.vin && vehicle && values.vin.toUpperCase() !== vehicle.vin.toUpperCase()) throw new CarError('BAD_INPUT', "path names another vehicle than the node's: write {vin} for the node's vehicle");
+    if (values.vin && vehicle) values.vin = vehicle.vin;
     const res = await this.rest(auth, { endpoint: name, params: values, ...(req.query ? { query: req.query } : {}), kind: opts.kind, binary: name === 'image' });
     return { status: res.status, body: res.body };
   }

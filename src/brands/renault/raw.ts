@@ -49,25 +49,25 @@ function startsWith(segs: readonly string[], prefix: readonly string[], needsMor
   return prefix.every((p, i) => segs[i] === p);
 }
 
-/** The segment after "cars" / "vehicles" names a car: it must be the node's own. */
-function checkVin(segs: readonly string[], vehicle: Vehicle | undefined): void {
-  segs.forEach((s, i) => {
-    if (i < 4 || (s !== 'cars' && s !== 'vehicles')) return;
-    const vin = segs[i + 1];
-    if (vin === undefined) return;
+/** The segment after "cars" / "vehicles" names a car: it must be the node's own (in any case); it goes out as the car's VIN. */
+function checkVin(segs: readonly string[], vehicle: Vehicle | undefined): string[] {
+  return segs.map((s, i) => {
+    const before = segs[i - 1];
+    if (i < 5 || (before !== 'cars' && before !== 'vehicles')) return s;
     if (!vehicle) throw bad('path names a vehicle: choose that vehicle in the node and write {vin}');
-    if (vin !== vehicle.vin) throw bad("path names another vehicle than the node's: write {vin} for the node's vehicle");
+    if (s.toUpperCase() !== vehicle.vin.toUpperCase()) throw bad("path names another vehicle than the node's: write {vin} for the node's vehicle");
+    return vehicle.vin;
   });
 }
 
 /**
  * A raw Kamereon request with the managed token, only under the account's own paths: checks
  * method, path and body before any call (BAD_INPUT), fills in the placeholders, and sends the
- * request once through the account's budget. A POST may act on the car; like every non-GET it
- * is never retried.
+ * request once through the account's budget. Reads only (GET): nothing here acts on the car.
  */
 export async function rawRequest(ctx: ProviderContext, auth: RenaultSession, vehicle: Vehicle | undefined, req: RawRequest, opts: CallOptions): Promise<RawResponse> {
-  if (req.method !== 'GET' && req.method !== 'POST') throw bad(`method: Renault's API takes GET or POST (got "${String(req.method)}")`);
+  // Reads only: what acts on the car goes through car-command (tracked, unlock only when allowed).
+  if (req.method !== 'GET') throw bad(`method: raw requests only read (GET); to act on the car use car-command (got "${String(req.method)}")`);
   if (typeof req.path !== 'string' || req.path === '') throw bad(`path is missing (${ALLOWED_TEXT})`);
   const values: Partial<Record<Placeholder, string>> = { '{personId}': auth.personId };
   if (vehicle) {
@@ -83,19 +83,16 @@ export async function rawRequest(ctx: ProviderContext, auth: RenaultSession, veh
     }
   });
   if (!allowed) throw bad(`path is outside this account's API (${ALLOWED_TEXT})`);
-  checkVin(segs, vehicle);
+  const checked = checkVin(segs, vehicle);
 
   if (req.method === 'GET' && req.body !== undefined) throw bad('body: a GET takes no body');
-  if (req.method === 'POST' && (req.body === null || typeof req.body !== 'object')) {
-    throw bad('body: a POST needs a JSON object (or array) as its body, e.g. {"data":{"type":"RefreshLocation"}}');
-  }
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.query ?? {})) {
     if (typeof v !== 'string') throw bad(`query.${k}: must be a string`);
     query[k] = v;
   }
   // The path below the API root: kamereon() puts the root back.
-  const path = '/' + segs.slice(API_ROOT.split('/').length - 1).map(encodeURIComponent).join('/');
+  const path = '/' + checked.slice(API_ROOT.split('/').length - 1).map(encodeURIComponent).join('/');
   const body = await kamereon(ctx, auth, {
     method: req.method,
     path,
