@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { CarError, registerSecret, toCarError, type StatusFragment, type TimerHandle } from '../../core';
 import type { ConnectionContext, StreamEventInfo } from '../provider';
 import { DEFAULT_SERVERS } from './api';
@@ -200,7 +200,13 @@ export class CarDataStream {
       clientId: this.clientId,
       rejectUnauthorized: true,
     };
-    const client = mqtt.connect(this.url, options);
+    // mqtt (31 modules) loads with the first stream, not with the plugin: a Renault-only flow never loads it.
+    const { connect } = await import('mqtt');
+    if (this.closed) {
+      this.connecting = false;
+      return;
+    }
+    const client = connect(this.url, options);
     this.client = client;
     this.connecting = false;
     let connectedAt: number | undefined;
