@@ -28,6 +28,13 @@ export interface CarErrorOptions {
   transient?: boolean;
 }
 
+/** Longest message an error carries: what it repeats of a bad input is cut, so a 5 MB payload is not echoed. */
+export const MAX_ERROR_MESSAGE = 1_000;
+
+function capped(message: string): string {
+  return message.length <= MAX_ERROR_MESSAGE ? message : `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
+}
+
 /**
  * Every error the plugin raises on purpose. `code` is an own property so that Node-RED
  * copies it to msg.error.code for Catch nodes. The message is redacted on construction.
@@ -40,7 +47,7 @@ export class CarError extends Error {
   readonly transient: boolean;
 
   constructor(code: ErrorCode, message: string, options: CarErrorOptions = {}) {
-    super(redact(message));
+    super(capped(redact(message)));
     this.name = 'CarError';
     this.code = code;
     if (options.retryAt !== undefined) this.retryAt = options.retryAt;

@@ -36,7 +36,24 @@ export class TokenStore {
     return path.join(this.dir, `${key}.json`);
   }
 
+  /** Temporary files a crash left between writing and renaming (never the ones being written now). */
+  private swept?: Promise<void>;
+
+  private sweep(): Promise<void> {
+    this.swept ??= (async () => {
+      const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+      const before = Date.now() - 60_000;
+      for (const name of names.filter((n) => n.endsWith('.tmp'))) {
+        const file = path.join(this.dir, name);
+        const stat = await fs.stat(file).catch(() => undefined);
+        if (stat && stat.mtimeMs < before) await fs.rm(file, { force: true }).catch(() => undefined);
+      }
+    })();
+    return this.swept;
+  }
+
   async load(key: string): Promise<StoredAccount | undefined> {
+    await this.sweep();
     await this.queues.get(key);
     let text: string;
     try {

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'mocha';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CarError, toCarError } from '../../src/core/errors';
+import { CarError, MAX_ERROR_MESSAGE, toCarError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
 import { REDACTED, forgetSecret, redact, redactValue, registerSecret } from '../../src/core/redact';
 import { redactingLogger, type Logger } from '../../src/core/log';
@@ -190,5 +190,16 @@ describe('core/redact', () => {
     log.error(`e ${JWT}`);
     assert.equal(lines.length, 4);
     for (const l of lines) for (const s of ALL) assert.ok(!l.includes(s), l);
+  });
+});
+
+describe('core/errors: what an error repeats', () => {
+  it('cuts a message at MAX_ERROR_MESSAGE characters, so a huge input is not echoed into msg.error', () => {
+    const huge = 'x'.repeat(5 * 1024 * 1024);
+    const err = new CarError('BAD_INPUT', `payload: an object (got ${huge})`);
+    assert.equal(err.message.length, MAX_ERROR_MESSAGE);
+    assert.ok(err.message.startsWith('payload: an object (got xxx'));
+    assert.ok(err.message.endsWith('…'));
+    assert.equal(new CarError('BAD_INPUT', 'short').message, 'short');
   });
 });

@@ -42,6 +42,17 @@ describe('core/token-store', () => {
     assert.deepEqual(await store.load('k'), account('s'));
   });
 
+  it('removes the temp files a crash left (older than a minute), and never one being written', async () => {
+    const left = path.join(dir, 'acct1.json.4242.deadbeef.tmp');
+    const fresh = path.join(dir, 'acct2.json.4243.cafebabe.tmp');
+    await fs.writeFile(left, '{"version":1,"seed":"half-written');
+    await fs.writeFile(fresh, '{}');
+    const old = new Date(Date.now() - 5 * 60_000);
+    await fs.utimes(left, old, old);
+    await new TokenStore(dir).load('acct1');
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['acct2.json.4243.cafebabe.tmp']);
+  });
+
   it('writes the file with mode 0600 and leaves no temp file behind', async () => {
     const store = new TokenStore(dir);
     await store.save('acct1', account('seed'));
