@@ -70,11 +70,21 @@ export class JsonFile<T> {
   }
 }
 
+/** Files written before trips had to be nonnegative: a negative figure is dropped, not the file. */
+const StoredTripSchema = z.preprocess((v) => {
+  if (typeof v !== 'object' || v === null) return v;
+  const t = { ...(v as Record<string, unknown>) };
+  for (const k of ['socUsedPercent', 'energyUsedKwh', 'fuelUsedLiters', 'consumptionKwhPer100Km', 'consumptionLPer100Km']) {
+    if (typeof t[k] === 'number' && (t[k] as number) < 0) delete t[k];
+  }
+  return t;
+}, TripSchema);
+
 export const StoredHistorySchema = z.object({
   version: z.literal(1),
   vin: z.string().optional(),
   samples: z.array(SampleSchema),
-  trips: z.array(TripSchema),
+  trips: z.array(StoredTripSchema),
   charges: z.array(ChargeSessionSchema),
   /** End (epoch ms) of the newest trip / charge already sent: nothing older is sent again. */
   tripsUntil: z.number().optional(),
@@ -152,7 +162,12 @@ export class TripHistory {
     const last = this.samples[n - 1];
     if (last && sample.at < last.at) return none;
     if (last && sample.at === last.at) {
-      if (sameContent(last, sample)) return none;
+      if (sameContent(last, sample)) {
+        // The same report read again, later: it still saw the car where it was (the poll's clock).
+        if ((sample.fetchedAt ?? sample.at) <= (last.fetchedAt ?? last.at)) return none;
+        this.samples[n - 1] = { ...last, fetchedAt: sample.fetchedAt ?? sample.at };
+        return this.derive();
+      }
       this.samples[n - 1] = sample; // a later read of the same moment knows more
     } else {
       const before = this.samples[n - 2];
