@@ -224,13 +224,16 @@ function makeTrip(vin: string, t: TripParts, o: Required<DeriveOptions>, capacit
   let earliest = Math.max(rest.at, fetched(rest) - o.reportWhileDrivingMs);
   let latest = t.firstMove ? Math.min(t.firstMove.at, t.endAt) : t.endAt;
   if (earliest > latest) earliest = latest;
-  const guess = t.firstMove ? latest - o.reportWhileDrivingMs / 2 : t.endAt - ((distance ?? 1) / 40) * 3_600_000;
+  const guess = t.firstMove ? latest - o.reportWhileDrivingMs : t.endAt - ((distance ?? 1) / 40) * 3_600_000;
   const startAt = Math.round(Math.min(latest, Math.max(earliest, guess)));
   let endAt = t.endAt;
   if (endAt < startAt) endAt = startAt;
   if (latest > endAt) latest = endAt;
   // The level at arrival: the lowest one not charging; none when a charge began before any read.
-  const notCharging = t.arrival.filter((s) => s.charging !== 'charging' && s.plug !== 'plugged');
+  // When the charge began before the arrival was read, the last report on the way stands in
+  // for it if it is at most one reporting interval older than the arrival.
+  let notCharging = t.arrival.filter((s) => s.charging !== 'charging');
+  if (!notCharging.length) notCharging = t.between.filter((s) => s.charging !== 'charging' && s.at >= t.endAt - o.reportWhileDrivingMs && s.at <= t.endAt);
   const lowest = (pick: (s: Sample) => number | undefined): number | undefined => {
     const values = notCharging.map(pick).filter((v): v is number => v !== undefined);
     return values.length ? Math.min(...values) : undefined;
