@@ -188,7 +188,10 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
     const f = input.fix;
     const last = state.lastFix;
     const tooOld = !f.car && now - f.at > o.maxAgeMs;
-    if (last && f.at < last.at) {
+    if (tooOld && last) {
+      reason = 'stale';
+      if (f.at > last.at) fix = f; // distances from the newest fix, even a stale one
+    } else if (last && f.at < last.at) {
       reason = 'out_of_order';
     } else if (last && f.at === last.at && f.latitude === last.latitude && f.longitude === last.longitude) {
       // The same fix again (a status re-read): it does not count twice, but time has passed.
@@ -196,9 +199,6 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
     } else if (last && isOutlier(last, f, o.noiseM) && !(state.suspect && f.at > state.suspect.at && !isOutlier(state.suspect, f, o.noiseM))) {
       reason = 'outlier';
       state.suspect = f;
-    } else if (tooOld && last) {
-      reason = 'stale';
-      if (f.at > last.at) fix = f; // distances from the newest fix, even a stale one
     } else {
       delete state.suspect;
       fix = f;
