@@ -12,6 +12,7 @@ import { createSession } from '../src/features/accounts';
 import type { AccountSession } from '../src/features/session';
 import { startSimulator, type Simulator } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../src/sim/renault';
+import { accuracy } from './accuracy';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
 
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
     console.log(`sign-in: ${f.signInCalls} Gigya calls for ${f.callers} concurrent callers, ${f.oneCallerSignInCalls} for one; ratio ${f.ratio?.toFixed(2)}`);
     console.log(`status read: cold ${l.coldMs?.toFixed(1)} ms (sign-in included), warm ${l.warmMs?.toFixed(1)} ms; ratio ${l.ratio?.toFixed(2)}`);
     console.log(`memory: heap grew ${m.heapGrowthKiB?.toFixed(0)} KiB over ${m.reads} reads of one car${m.collected ? ' (after GC)' : ' (no GC: run with --expose-gc)'}; ratio ${m.ratio?.toFixed(2)}`);
-    await fs.writeFile(path.join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await fs.writeFile(path.join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify({ ...results, accuracy: await accuracy() }, null, 2)}\n`);
   } finally {
     await sim.close();
     await fs.rm(userDir, { recursive: true, force: true });

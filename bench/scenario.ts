@@ -9,6 +9,7 @@
  */
 import type { VehicleStatus } from '../src/core';
 import { seededRandom } from '../src/sim/rng';
+import { distanceM } from '../src/features/presence';
 
 export const HOME = { latitude: 48.8566, longitude: 2.3522 };
 export const START = Date.parse('2026-03-02T00:00:00Z');
@@ -78,7 +79,17 @@ export function makeWorld(seed = 12): World {
       events.push({ event: 'leave', at: t });
       for (const [i, dist] of chain.entries()) {
         const last = i === chain.length - 1;
-        const to = last ? HOME : offset(HOME, 1_500 + rnd() * 15_000, rnd() * 360);
+        // Places a car could reach: the straight line at most 80 % of the road, and home still
+        // within reach of the rest of the chain.
+        const rest = chain.slice(i + 1).reduce((a, b) => a + b, 0);
+        let to = HOME;
+        if (!last) {
+          for (let k = 0; k < 2000; k++) {
+            const c = offset(at, (0.05 + 0.75 * rnd()) * dist * 1000, rnd() * 360);
+            to = c;
+            if (distanceM(c.latitude, c.longitude, HOME.latitude, HOME.longitude) <= 0.7 * rest * 1000 && distanceM(c.latitude, c.longitude, HOME.latitude, HOME.longitude) >= 400) break;
+          }
+        }
         const durMin = Math.round((dist / (SPEED_KMH[dist] ?? 40)) * 60);
         const energy = (dist * (15 + rnd() * 3)) / 100;
         trips.push({ start: t, end: t + durMin * MIN, distanceKm: dist, energyKwh: energy, from: at, to, startKm: km });

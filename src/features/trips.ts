@@ -137,6 +137,8 @@ const fetched = (s: Sample): number => Math.max(s.at, s.fetchedAt ?? s.at);
 export const MIN_SOC_POINTS_FOR_CONSUMPTION = 5;
 /** Top speed assumed when a gap between two odometer steps is read as "drove all the time". */
 const MAX_SPEED_KMH = 100;
+/** Below this average over a gap between two odometer steps, the car stood still for part of it. */
+const SLOW_KMH = 20;
 
 /** Where the car is parked: the newest of each field seen there. */
 interface Place {
@@ -374,9 +376,12 @@ function deriveContinuous(samples: readonly Sample[], o: Required<DeriveOptions>
     const advanced = open ? (step !== undefined ? step > 0 : moved(ref, s, o)) : moved(place, s, o);
     if (advanced) {
       if (open) {
-        // A gap too long for the kilometres driven in it hides a stop.
+        // A gap too long for the kilometres driven in it hides a stop (a stream goes quiet at
+        // ignition-off); a poll's gap with a car driving at speed all along does not.
+        const gapMs = s.at - open.last.at;
         const needMs = ((step ?? 0) / MAX_SPEED_KMH) * 3_600_000;
-        if (s.at - open.last.at - needMs >= o.stopMs) close([]);
+        const slow = (step ?? 0) / Math.max(gapMs / 3_600_000, 1e-9) < SLOW_KMH;
+        if (gapMs - needMs >= o.stopMs && slow) close([]);
       }
       if (open) {
         open.last = s;
