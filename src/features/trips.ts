@@ -179,15 +179,16 @@ const DRIVE_RATE_PERCENT_PER_H = 4;
 /**
  * Driving evidence at an unchanged place: a newer report of the car whose state of charge fell
  * by a point or more, faster than parked cars lose it (a few % per hour with the climate on).
- * The rate is taken over the time since the last report that saw the level higher, but at
- * most an hour: an hourly parked report followed by a drive is not "slow".
+ * The rate is taken over the time since the last read that saw the level higher (the poll's
+ * clock): an hourly parked report read at 07:30, then a drive reported at 07:41, is not "slow".
  */
 function drains(prev: Sample, s: Sample): boolean {
   if (prev.socPercent === undefined || s.socPercent === undefined) return false;
   if (s.charging === 'charging' || s.plug === 'plugged') return false;
   if (s.at <= prev.at) return false; // the same report read again
   const drop = prev.socPercent - s.socPercent;
-  const hours = Math.min(1, (s.at - prev.at) / 3_600_000);
+  // Since the last look that saw the higher level: the read of an old report counts, not the report.
+  const hours = (s.at - fetched(prev)) / 3_600_000;
   return drop >= 1 && drop / hours >= DRIVE_RATE_PERCENT_PER_H;
 }
 
