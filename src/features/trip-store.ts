@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ChargeSessionSchema, TripSchema, type ChargeSession, type Trip } from '../core';
-import { deriveCharges, deriveTrips, sameContent, SampleSchema, type Sample } from './trips';
+import { deriveCharges, deriveTrips, sameContent, SampleSchema, STOP_MS, type Sample } from './trips';
 
 /**
  * What car-trips keeps across restarts: the recent status samples, the finished trips and
@@ -176,6 +176,28 @@ export class TripHistory {
     }
     if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
     return this.derive();
+  }
+
+  /**
+   * Time passed without a new sample: a source that reports while driving (CarData's stream
+   * goes quiet at ignition-off) still shows the car where its last sample left it, so a trip
+   * can end once it stood still long enough. Returns what that finished.
+   */
+  touch(now: number): NewItems {
+    const n = this.samples.length;
+    const last = this.samples[n - 1];
+    if (!last || last.feed !== 'continuous' || now <= (last.fetchedAt ?? last.at)) return { trips: [], charges: [] };
+    this.samples[n - 1] = { ...last, fetchedAt: now };
+    return this.derive();
+  }
+
+  /** When a quiet source's open trip could end (the last sample's time plus the stop threshold), or undefined. */
+  get quietCheckAt(): number | undefined {
+    // Only a dense source (a stream while driving): a poll's silence says nothing of the car.
+    const last = this.lastSample;
+    const prev = this.samples[this.samples.length - 2];
+    if (last?.feed !== 'continuous' || !prev || last.at - prev.at >= STOP_MS) return undefined;
+    return Math.max(last.at, last.fetchedAt ?? last.at) + STOP_MS + 1_000;
   }
 
   private derive(): NewItems {

@@ -125,6 +125,9 @@ export interface DeriveOptions {
   stopMs?: number;
 }
 
+/** Default stop threshold of sources that report while driving. */
+export const STOP_MS = 180_000;
+
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 const fetched = (s: Sample): number => Math.max(s.at, s.fetchedAt ?? s.at);
@@ -286,7 +289,7 @@ function resolve(options: DeriveOptions): Required<DeriveOptions> {
     minDistanceKm: options.minDistanceKm ?? 0.5,
     minMoveM: options.minMoveM ?? 250,
     reportWhileDrivingMs: options.reportWhileDrivingMs ?? 300_000,
-    stopMs: options.stopMs ?? 180_000,
+    stopMs: options.stopMs ?? STOP_MS,
     vin: options.vin,
   };
 }
