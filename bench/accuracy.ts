@@ -89,9 +89,23 @@ function match(truth: TrueTrip[], derived: Trip[]): [TrueTrip, Trip][] {
 function tripFigures(w: World, f: Feed): Record<string, number> {
   const history = new TripHistory({ vin: VIN, capacityKwh: 52 });
   const derived: Trip[] = [];
+  const sentAt = new Map<Trip, number>();
   for (const s of f.statuses) {
+    // car-trips' timer: a quiet stream ends an open trip before the next message.
+    const due = history.quietCheckAt;
+    if (due !== undefined && due < Date.parse(s.fetchedAt)) {
+      for (const t of history.touch(due).trips) {
+        derived.push(t);
+        sentAt.set(t, due);
+      }
+    }
     const sample = sampleFromStatus(s);
-    if (sample) derived.push(...history.add(sample).trips);
+    if (sample) {
+      for (const t of history.add(sample).trips) {
+        derived.push(t);
+        sentAt.set(t, Date.parse(s.fetchedAt));
+      }
+    }
   }
   const { trips: visible, unseeable } = visibleTrips(w, f);
   const pairs = match(visible, derived);
@@ -114,6 +128,8 @@ function tripFigures(w: World, f: Feed): Record<string, number> {
     negativeEnergy: derived.filter((d) => (d.energyUsedKwh ?? 0) < 0 || (d.socUsedPercent ?? 0) < 0).length,
     startMaeMin: round(mean(startErr), 1),
     startWithinBounds: round(within / Math.max(1, pairs.length)),
+    /** From the true arrival to the trip's message. */
+    medianDelayMin: round(median(pairs.map(([t, d]) => ((sentAt.get(d) ?? t.end) - t.end) / MIN)), 1),
   };
 }
 
