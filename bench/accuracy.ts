@@ -71,12 +71,20 @@ function visibleTrips(w: World, f: Feed): { trips: TrueTrip[]; unseeable: number
   return { trips: out, unseeable };
 }
 
-/** Derived trips matched 1:1 to true ones: the end within 10 minutes, the start before the true end. */
+/** Derived trips matched 1:1 to true ones. */
 function match(truth: TrueTrip[], derived: Trip[]): [TrueTrip, Trip][] {
   const used = new Set<number>();
   const pairs: [TrueTrip, Trip][] = [];
   for (const t of truth) {
-    const i = derived.findIndex((d, k) => !used.has(k) && Math.abs(Date.parse(d.endAt) - t.end) <= 10 * MIN && Date.parse(d.startAt) < t.end);
+    // The same drive: the end within 10 minutes, the start before the true end, and the distance within half of it (a
+    // piece of the drive is no match).
+    const i = derived.findIndex(
+      (d, k) =>
+        !used.has(k) &&
+        Math.abs(Date.parse(d.endAt) - t.end) <= 10 * MIN &&
+        Date.parse(d.startAt) < t.end &&
+        (d.distanceKm === undefined || Math.abs(d.distanceKm - t.distanceKm) <= 0.5 * t.distanceKm + 1),
+    );
     const d = derived[i];
     if (i < 0 || !d) continue;
     // A derived trip that also covers the true trip before this one joined two: not 1:1.
@@ -120,6 +128,7 @@ function tripFigures(w: World, f: Feed): Record<string, number> {
     visibleTrips: visible.length,
     unseeableStops: unseeable,
     derivedTrips: derived.length,
+    extraTrips: derived.length - pairs.length,
     matchedRatio: round(pairs.length / visible.length),
     matchedRatioAllTrips: round(pairsAll.length / w.trips.length),
     distanceMaePercent: round(100 * mean(dist), 1),
