@@ -12,6 +12,7 @@ import { createSession } from '../src/features/accounts';
 import type { AccountSession } from '../src/features/session';
 import { startSimulator, type Simulator } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../src/sim/renault';
+import { accuracy } from './accuracy';
 import { redaction } from './redaction';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     console.log(`memory: heap grew ${m.heapGrowthKiB?.toFixed(0)} KiB over ${m.reads} reads of one car${m.collected ? ' (after GC)' : ' (no GC: run with --expose-gc)'}; ratio ${m.ratio?.toFixed(2)}`);
     const r = results.redaction ?? {};
     console.log(`redaction: ${r.freshMicrosPerLine?.toFixed(2)} µs a line with one account's secrets, ${r.afterYearMicrosPerLine?.toFixed(2)} µs after a year of rotated tokens (${r.liveSecretsAfterYear} live); ratio ${r.ratio?.toFixed(2)}`);
-    await fs.writeFile(path.join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await fs.writeFile(path.join(__dirname, '..', '..', 'bench', 'results.json'), `${JSON.stringify({ ...results, accuracy: await accuracy() }, null, 2)}\n`);
   } finally {
     await sim.close();
     await fs.rm(userDir, { recursive: true, force: true });

@@ -7,7 +7,14 @@ const iso = z.iso.datetime({ offset: true });
 export const TripSchema = z.object({
   vin: z.string(),
   source: z.enum(['derived', 'native']),
+  /** The best estimate of the start (see startAtEarliest/startAtLatest for its bounds). */
   startAt: iso,
+  /**
+   * Bounds of the start when the samples do not pin it: the last look that saw the car parked
+   * and the first that saw it moving. Absent when the start is known to the sample.
+   */
+  startAtEarliest: iso.optional(),
+  startAtLatest: iso.optional(),
   endAt: iso,
   durationMin: z.number().min(0),
   distanceKm: z.number().min(0).optional(),
@@ -15,11 +22,13 @@ export const TripSchema = z.object({
   endMileageKm: z.number().optional(),
   startPosition: PositionSchema.optional(),
   endPosition: PositionSchema.optional(),
-  socUsedPercent: z.number().optional(),
-  energyUsedKwh: z.number().optional(),
-  fuelUsedLiters: z.number().optional(),
-  consumptionKwhPer100Km: z.number().optional(),
-  consumptionLPer100Km: z.number().optional(),
+  /** Never negative: taken before any charge that starts on arrival, absent when that level was not seen. */
+  socUsedPercent: z.number().min(0).optional(),
+  energyUsedKwh: z.number().min(0).optional(),
+  fuelUsedLiters: z.number().min(0).optional(),
+  /** Only where the source's resolution makes it meaningful (see car-trips' help). */
+  consumptionKwhPer100Km: z.number().min(0).optional(),
+  consumptionLPer100Km: z.number().min(0).optional(),
 });
 export type Trip = z.infer<typeof TripSchema>;
 

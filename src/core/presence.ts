@@ -3,7 +3,7 @@ import { z } from 'zod';
 const iso = z.iso.datetime({ offset: true });
 
 /** Why an update could not decide anything new: the state shown is the last one known. */
-export const PRESENCE_HOLD_REASONS = ['stale', 'no_fix', 'out_of_order', 'inaccurate'] as const;
+export const PRESENCE_HOLD_REASONS = ['stale', 'no_fix', 'out_of_order', 'inaccurate', 'outlier'] as const;
 
 /** One zone as car-presence sees it after a position. */
 export const PresenceZoneSchema = z.object({
@@ -19,7 +19,7 @@ export const PresenceZoneSchema = z.object({
   /** Since when inside has had its value. */
   since: iso.optional(),
   /** A change waiting for its dwell time: the side it goes to, and since when. */
-  pending: z.object({ inside: z.boolean(), since: iso }).optional(),
+  pending: z.object({ inside: z.boolean(), since: iso, confirmed: z.boolean().optional() }).optional(),
 });
 export type PresenceZone = z.infer<typeof PresenceZoneSchema>;
 
@@ -64,7 +64,7 @@ export const PresenceEventSchema = z.object({
   distanceM: z.number().min(0).optional(),
   /** When the position first showed the change (the car's time). */
   at: iso,
-  /** When the dwell time confirmed it. */
+  /** When a second fix (or one with driven kilometres) confirmed it, and its dwell time had passed. */
   confirmedAt: iso,
   /** When the previous state of this zone began. */
   previousSince: iso.optional(),

@@ -22,10 +22,14 @@ export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number
 
 /** HA's default zone radius. */
 export const DEFAULT_RADIUS_M = 100;
-/** Dead band: max(25 m, 20 % of the radius) unless set. */
-export function defaultMargin(radiusM: number): number {
-  return Math.max(25, Math.round(0.2 * radiusM));
+/** A car's GPS fix wanders this far around where it is parked (two standard deviations). */
+export const DEFAULT_NOISE_M = 50;
+/** Dead band: at least the GPS noise, else 20 % of the radius, unless set. */
+export function defaultMargin(radiusM: number, noiseM: number = DEFAULT_NOISE_M): number {
+  return Math.max(noiseM, Math.round(0.2 * radiusM));
 }
+/** Faster than this between two fixes (beyond their noise) is a jump no car makes. */
+const MAX_SPEED_MS = 70;
 
 export const ZoneConfigSchema = z.object({
   name: z.string().trim().min(1, 'a zone needs a name'),
@@ -44,8 +48,10 @@ export interface PresenceOptions {
   enterDwellMs?: number;
   /** A move out must hold this long (default 120 s). */
   leaveDwellMs?: number;
-  /** A fix older than this never changes anything (default 30 min). */
+  /** A fix (of a phone or tracker; a car's parked fix never ages) older than this never changes anything (default 30 min). */
   maxAgeMs?: number;
+  /** The GPS noise of the source: the least dead band, and the slack of the outlier test (default 50 m). */
+  noiseM?: number;
 }
 
 export interface ResolvedPresenceOptions {
@@ -53,6 +59,7 @@ export interface ResolvedPresenceOptions {
   enterDwellMs: number;
   leaveDwellMs: number;
   maxAgeMs: number;
+  noiseM: number;
 }
 
 /** Checks the options; throws BAD_INPUT naming the zone and field. */
@@ -68,7 +75,7 @@ export function resolveOptions(o: PresenceOptions): ResolvedPresenceOptions {
     const z = p.data;
     if (names.has(z.name)) throw new CarError('BAD_INPUT', `zone names must be unique ("${z.name}" twice)`);
     names.add(z.name);
-    const marginM = z.marginM ?? defaultMargin(z.radiusM);
+    const marginM = z.marginM ?? defaultMargin(z.radiusM, o.noiseM ?? DEFAULT_NOISE_M);
     return { ...z, marginM, passive: z.passive ?? false, sig: `${z.latitude},${z.longitude},${z.radiusM},${marginM}` };
   });
   const ms = (v: number | undefined, def: number, field: string): number => {
@@ -81,6 +88,7 @@ export function resolveOptions(o: PresenceOptions): ResolvedPresenceOptions {
     enterDwellMs: ms(o.enterDwellMs, 0, 'enterDwell'),
     leaveDwellMs: ms(o.leaveDwellMs, 120_000, 'leaveDwell'),
     maxAgeMs: ms(o.maxAgeMs, 30 * 60_000, 'maxAge') || 30 * 60_000,
+    noiseM: ms(o.noiseM, DEFAULT_NOISE_M, 'noise'),
   };
 }
 
@@ -90,6 +98,13 @@ export const FixSchema = z.object({
   /** Epoch ms of the fix. */
   at: z.number(),
   accuracyM: z.number().min(0).optional(),
+  /** The car's odometer with the fix: a change is a movement signal, none with a jump marks an outlier. */
+  mileageKm: z.number().min(0).optional(),
+  /**
+   * The car's own last position (a VehicleStatus): it stays where it was parked, so its age
+   * says when it arrived, not that it is out of date.
+   */
+  car: z.boolean().optional(),
 });
 export type Fix = z.infer<typeof FixSchema>;
 
@@ -97,7 +112,15 @@ const ZoneMemorySchema = z.object({
   sig: z.string(),
   inside: z.boolean(),
   since: z.number(),
-  pending: z.object({ inside: z.boolean(), since: z.number() }).optional(),
+  pending: z
+    .object({
+      inside: z.boolean(),
+      since: z.number(),
+      /** Distinct fixes on the new side in a row; a change needs two, or one with a movement signal. */
+      fixes: z.number().optional(),
+      moved: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** What car-presence keeps across restarts (a file under the user directory). */
@@ -108,6 +131,8 @@ export const PresenceStateSchema = z.object({
   /** Since when the overall state (active zone or away) has had its value. */
   stateSince: z.number().optional(),
   lastState: z.string().optional(),
+  /** A fix set aside as an outlier: a second one next to it is believed (the car really is there). */
+  suspect: FixSchema.optional(),
 });
 export type PresenceState = z.infer<typeof PresenceStateSchema>;
 
@@ -146,11 +171,15 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
   let initial = false;
   let fix = state.lastFix;
 
+  // A change needs a confirming fix (two in a row, or one with a movement signal), never a
+  // timer alone; the timer only waits out the dwell time of a confirmed one.
   const confirm = (z: (typeof o.zones)[number], t: number): void => {
     const m = state.zones[z.name];
     if (!m?.pending) return;
-    const dwell = m.pending.inside ? o.enterDwellMs : o.leaveDwellMs;
-    if (t - m.pending.since < dwell) return;
+    const p = m.pending;
+    if (!p.moved && (p.fixes ?? 1) < 2) return;
+    const dwell = p.inside ? o.enterDwellMs : o.leaveDwellMs;
+    if (!p.moved && t - p.since < dwell) return;
     events.push({ zone: z, event: m.pending.inside ? 'enter' : 'leave', at: m.pending.since, previousSince: m.since });
     state.zones[z.name] = { sig: z.sig, inside: m.pending.inside, since: m.pending.since };
   };
@@ -158,17 +187,26 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
   if (input.kind === 'fix') {
     const f = input.fix;
     const last = state.lastFix;
-    if (now - f.at > o.maxAgeMs) {
+    const tooOld = !f.car && now - f.at > o.maxAgeMs;
+    if (tooOld && last) {
       reason = 'stale';
-      if (!last || f.at > last.at) fix = f; // distances from the newest fix, even a stale one
+      if (f.at > last.at) fix = f; // distances from the newest fix, even a stale one
     } else if (last && f.at < last.at) {
       reason = 'out_of_order';
     } else if (last && f.at === last.at && f.latitude === last.latitude && f.longitude === last.longitude) {
       // The same fix again (a status re-read): it does not count twice, but time has passed.
       for (const z of o.zones) confirm(z, now);
+    } else if (last && isOutlier(last, f, o.noiseM) && !(state.suspect && f.at > state.suspect.at && !isOutlier(state.suspect, f, o.noiseM))) {
+      reason = 'outlier';
+      state.suspect = f;
     } else {
+      delete state.suspect;
       fix = f;
       state.lastFix = f;
+      // Driven kilometres with the fix: the car moved, one fix is enough.
+      const movedSignal = last?.mileageKm !== undefined && f.mileageKm !== undefined && f.mileageKm - last.mileageKm >= 0.2;
+      // A deploy with nothing known starts from the last known position, even an old one.
+      if (tooOld) reason = 'stale';
       let vague = false;
       for (const z of o.zones) {
         const d = distanceM(z.latitude, z.longitude, f.latitude, f.longitude);
@@ -183,13 +221,18 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
           initial = true;
           continue;
         }
-        const target = d <= z.radiusM ? true : d > z.radiusM + z.marginM ? false : m.inside;
+        const band = Math.max(z.marginM, f.accuracyM ?? 0);
+        const target = d <= z.radiusM ? true : d > z.radiusM + band ? false : m.inside;
         if (target === m.inside) {
           delete m.pending; // back on the known side (or in the band): the change is off
           continue;
         }
-        if (!m.pending || m.pending.inside !== target) m.pending = { inside: target, since: f.at };
-        confirm(z, Math.max(now, f.at));
+        if (!m.pending || m.pending.inside !== target) m.pending = { inside: target, since: f.at, fixes: 1, ...(movedSignal ? { moved: true } : {}) };
+        else {
+          m.pending.fixes = (m.pending.fixes ?? 1) + 1;
+          if (movedSignal) m.pending.moved = true;
+        }
+        if (!tooOld) confirm(z, Math.max(now, f.at));
       }
       if (vague) reason = 'inaccurate';
     }
@@ -235,7 +278,7 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
         radiusM: z.radiusM,
         marginM: z.marginM,
         passive: z.passive,
-        ...(m?.pending ? { pending: { inside: m.pending.inside, since: iso(m.pending.since) } } : {}),
+        ...(m?.pending ? { pending: { inside: m.pending.inside, since: iso(m.pending.since), confirmed: m.pending.moved === true || (m.pending.fixes ?? 1) >= 2 } } : {}),
       };
     }),
     stale: reason !== undefined && reason !== 'inaccurate',
@@ -267,12 +310,31 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
   };
 }
 
-/** When the next pending change's dwell time runs out (for a timer), or undefined. */
+/**
+ * A jump no car makes: beyond the noise of both fixes, farther than the odometer allows (an
+ * unchanged one allows nothing: the fix wobbled or was wrong), or, without an odometer, faster
+ * than a car drives.
+ */
+export function isOutlier(last: Fix, f: Fix, noiseM: number): boolean {
+  const d = distanceM(last.latitude, last.longitude, f.latitude, f.longitude);
+  const slack = 2 * noiseM + (last.accuracyM ?? 0) + (f.accuracyM ?? 0);
+  if (d <= slack) return false;
+  if (last.mileageKm !== undefined && f.mileageKm !== undefined) {
+    const drivenKm = f.mileageKm - last.mileageKm;
+    if (drivenKm <= 0) return true;
+    return d > (drivenKm + 1) * 1000 + slack; // odometers count whole kilometres
+  }
+  const seconds = Math.max(1, (f.at - last.at) / 1000);
+  return (d - slack) / seconds > MAX_SPEED_MS;
+}
+
+/** When the next confirmed change's dwell time runs out (for a timer), or undefined. */
 export function nextDueAt(state: PresenceState, o: ResolvedPresenceOptions): number | undefined {
   let due: number | undefined;
   for (const z of o.zones) {
     const p = state.zones[z.name]?.pending;
     if (!p || state.zones[z.name]?.sig !== z.sig) continue;
+    if (p.moved || (p.fixes ?? 1) < 2) continue; // nothing to wait for, or a second fix to wait for
     const t = p.since + (p.inside ? o.enterDwellMs : o.leaveDwellMs);
     if (due === undefined || t < due) due = t;
   }
@@ -340,7 +402,8 @@ export function positionFromMessage(msg: { payload?: unknown; location?: unknown
     const s = parsed.data;
     if (!s.position || s.positionUnknown) return { input: { kind: 'nofix', reason: 'no_fix' }, vin: s.vin };
     const at = Date.parse(s.position.updatedAt ?? s.updatedAt ?? s.fetchedAt);
-    return { input: { kind: 'fix', fix: { latitude: s.position.latitude, longitude: s.position.longitude, at } }, vin: s.vin };
+    const fix: Fix = { latitude: s.position.latitude, longitude: s.position.longitude, at, car: true, ...(s.mileageKm !== undefined ? { mileageKm: s.mileageKm } : {}) };
+    return { input: { kind: 'fix', fix }, vin: s.vin };
   }
   if (isObject(p)) {
     const f = coordinates(p, 'msg.payload', now);

@@ -116,6 +116,7 @@ export class TripRecorder {
   private history: TripHistory;
   private vehicle?: Vehicle;
   private saveTimer?: TimerHandle;
+  private quietTimer?: TimerHandle;
   private closed = false;
   private lastError = '';
   private readonly onStatus = (vin: string, status: VehicleStatus): void => this.follow(vin, status);
@@ -182,9 +183,26 @@ export class TripRecorder {
     if (!sample) return none;
     const added = history.add(sample);
     this.saveSoon();
+    this.armQuiet();
     const charges: ChargeSession[] = [];
     for (const c of added.charges) charges.push(await this.withNative(c));
     return { trips: added.trips, charges };
+  }
+
+  /** A stream goes quiet at ignition-off: once it stayed quiet for the stop threshold, an open trip ends without a new sample. */
+  private armQuiet(): void {
+    this.clock.clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
+    const due = this.history.quietCheckAt;
+    if (due === undefined || this.closed) return;
+    this.quietTimer = this.clock.setTimeout(() => {
+      this.quietTimer = undefined;
+      if (this.closed) return;
+      const added = this.history.touch(this.clock.now());
+      if (!added.trips.length && !added.charges.length) return;
+      this.saveSoon();
+      this.options.onRecorded?.({ trips: added.trips, charges: added.charges });
+    }, Math.max(0, due - this.clock.now()));
   }
 
   private follow(vin: string, status: VehicleStatus): void {
@@ -267,6 +285,8 @@ export class TripRecorder {
     if (this.closed) return;
     this.closed = true;
     this.session?.off('status', this.onStatus);
+    this.clock.clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
     this.clock.clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     await this.ready;

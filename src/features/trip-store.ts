@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ChargeSessionSchema, TripSchema, type ChargeSession, type Trip } from '../core';
-import { deriveCharges, deriveTrips, sameContent, SampleSchema, type Sample } from './trips';
+import { deriveCharges, deriveTrips, sameContent, SampleSchema, STOP_MS, type Sample } from './trips';
 
 /**
  * What car-trips keeps across restarts: the recent status samples, the finished trips and
@@ -70,11 +70,21 @@ export class JsonFile<T> {
   }
 }
 
+/** Files written before trips had to be nonnegative: a negative figure is dropped, not the file. */
+const StoredTripSchema = z.preprocess((v) => {
+  if (typeof v !== 'object' || v === null) return v;
+  const t = { ...(v as Record<string, unknown>) };
+  for (const k of ['socUsedPercent', 'energyUsedKwh', 'fuelUsedLiters', 'consumptionKwhPer100Km', 'consumptionLPer100Km']) {
+    if (typeof t[k] === 'number' && (t[k] as number) < 0) delete t[k];
+  }
+  return t;
+}, TripSchema);
+
 export const StoredHistorySchema = z.object({
   version: z.literal(1),
   vin: z.string().optional(),
   samples: z.array(SampleSchema),
-  trips: z.array(TripSchema),
+  trips: z.array(StoredTripSchema),
   charges: z.array(ChargeSessionSchema),
   /** End (epoch ms) of the newest trip / charge already sent: nothing older is sent again. */
   tripsUntil: z.number().optional(),
@@ -152,7 +162,12 @@ export class TripHistory {
     const last = this.samples[n - 1];
     if (last && sample.at < last.at) return none;
     if (last && sample.at === last.at) {
-      if (sameContent(last, sample)) return none;
+      if (sameContent(last, sample)) {
+        // The same report read again, later: it still saw the car where it was (the poll's clock).
+        if ((sample.fetchedAt ?? sample.at) <= (last.fetchedAt ?? last.at)) return none;
+        this.samples[n - 1] = { ...last, fetchedAt: sample.fetchedAt ?? sample.at };
+        return this.derive();
+      }
       this.samples[n - 1] = sample; // a later read of the same moment knows more
     } else {
       const before = this.samples[n - 2];
@@ -161,6 +176,28 @@ export class TripHistory {
     }
     if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
     return this.derive();
+  }
+
+  /**
+   * Time passed without a new sample: a source that reports while driving (CarData's stream
+   * goes quiet at ignition-off) still shows the car where its last sample left it, so a trip
+   * can end once it stood still long enough. Returns what that finished.
+   */
+  touch(now: number): NewItems {
+    const n = this.samples.length;
+    const last = this.samples[n - 1];
+    if (!last || last.feed !== 'continuous' || now <= (last.fetchedAt ?? last.at)) return { trips: [], charges: [] };
+    this.samples[n - 1] = { ...last, fetchedAt: now };
+    return this.derive();
+  }
+
+  /** When a quiet source's open trip could end (the last sample's time plus the stop threshold), or undefined. */
+  get quietCheckAt(): number | undefined {
+    // Only a dense source (a stream while driving): a poll's silence says nothing of the car.
+    const last = this.lastSample;
+    const prev = this.samples[this.samples.length - 2];
+    if (last?.feed !== 'continuous' || !prev || last.at - prev.at >= STOP_MS) return undefined;
+    return Math.max(last.at, last.fetchedAt ?? last.at) + STOP_MS + 1_000;
   }
 
   private derive(): NewItems {

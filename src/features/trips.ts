@@ -19,16 +19,25 @@ import type { AccountSession } from './session';
  * Trips and charging sessions derived from a vehicle's status history. Everything here is a
  * pure function of a list of samples, so that a recorded history can be replayed in a test.
  *
- * The rules follow what the cars report. Renault commits position and mileage together when
- * the ignition is switched off (specs/renault.md §5 notes), while the battery keeps reporting
- * during a drive: so a new fix with more kilometres ends a trip, and the first drop of the
- * state of charge at the old place tells roughly when it started.
+ * The rules follow what each source reports:
+ * - Renault commits position and mileage together when the ignition is switched off
+ *   (specs/renault.md §5 notes), while the battery keeps reporting during a drive: a new fix
+ *   with more kilometres is a real stop and ends a trip, and the first drop of the state of
+ *   charge at the old place bounds when it started.
+ * - BMW/MINI CarData reports the odometer and the position while driving (stream messages, REST
+ *   values with the time they last changed): a trip is a run of mileage steps, and it ends only
+ *   once the car stood still for the stop threshold (default 3 min), seen as an unchanged
+ *   odometer that long, or a gap between two steps too long for the kilometres driven in it.
  */
 
 /** One look at the car, reduced to what trips and charges need. Times are epoch ms. */
 export const SampleSchema = z.object({
   /** The car's newest own timestamp (or the read time when it gave none). */
   at: z.number(),
+  /** When the plugin read it (the poll or stream message); the car's clock may be far older. */
+  fetchedAt: z.number().optional(),
+  /** 'continuous': the source reports the odometer while driving (CarData); otherwise only at ignition-off (Renault). */
+  feed: z.enum(['ignition', 'continuous']).optional(),
   mileageKm: z.number().min(0).optional(),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
@@ -69,9 +78,12 @@ const time = (iso: string | undefined): number | undefined => {
 
 /** A VehicleStatus reduced to a sample; undefined when it says nothing trips or charges use. */
 export function sampleFromStatus(s: VehicleStatus): Sample | undefined {
-  const at = time(s.updatedAt) ?? time(s.fetchedAt);
+  const fetchedAt = time(s.fetchedAt);
+  const at = time(s.updatedAt) ?? fetchedAt;
   if (at === undefined) return undefined;
   const out: Sample = { at };
+  if (fetchedAt !== undefined && fetchedAt !== at) out.fetchedAt = fetchedAt;
+  if (s.provider === 'cardata') out.feed = 'continuous';
   if (s.mileageKm !== undefined) out.mileageKm = s.mileageKm;
   if (s.position && !s.positionUnknown) {
     out.latitude = s.position.latitude;
@@ -87,13 +99,14 @@ export function sampleFromStatus(s: VehicleStatus): Sample | undefined {
     out.plug = s.charging.plug;
     if (s.charging.powerKw !== undefined) out.powerKw = s.charging.powerKw;
   }
-  return Object.keys(out).length > 1 ? out : undefined;
+  const extra = Object.keys(out).filter((k) => k !== 'at' && k !== 'fetchedAt' && k !== 'feed');
+  return extra.length ? out : undefined;
 }
 
 /** Same content, whatever the time. */
 export function sameContent(a: Sample, b: Sample): boolean {
-  const { at: _a, ...ra } = a;
-  const { at: _b, ...rb } = b;
+  const { at: _a, fetchedAt: _fa, ...ra } = a;
+  const { at: _b, fetchedAt: _fb, ...rb } = b;
   const ka = Object.keys(ra) as (keyof typeof ra)[];
   return ka.length === Object.keys(rb).length && ka.every((k) => ra[k] === rb[k]);
 }
@@ -108,10 +121,27 @@ export interface DeriveOptions {
   minMoveM?: number;
   /** While driving, cars report about this often; bounds the start-time estimate (default 5 min). */
   reportWhileDrivingMs?: number;
+  /** Sources that report while driving: a trip ends once the car stood still this long (default 3 min). */
+  stopMs?: number;
 }
+
+/** Default stop threshold of sources that report while driving. */
+export const STOP_MS = 180_000;
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+const fetched = (s: Sample): number => Math.max(s.at, s.fetchedAt ?? s.at);
+
+/**
+ * A state-of-charge difference in whole points can be a point off either way: a consumption
+ * from it is given only from this many points used (±20 % at most); a reported energy in kWh
+ * has no such limit.
+ */
+export const MIN_SOC_POINTS_FOR_CONSUMPTION = 5;
+/** Top speed assumed when a gap between two odometer steps is read as "drove all the time". */
+const MAX_SPEED_KMH = 100;
+/** Below this average over a gap between two odometer steps, the car stood still for part of it. */
+const SLOW_KMH = 20;
 
 /** Where the car is parked: the newest of each field seen there. */
 interface Place {
@@ -150,15 +180,19 @@ function moved(place: Place, s: Sample, o: Required<Pick<DeriveOptions, 'minDist
 const DRIVE_RATE_PERCENT_PER_H = 4;
 
 /**
- * Driving evidence at an unchanged place: the state of charge fell by a point or more, faster
- * than parked cars lose it (a few % per hour with the climate on, far less otherwise).
+ * Driving evidence at an unchanged place: a newer report of the car whose state of charge fell
+ * by a point or more, faster than parked cars lose it (a few % per hour with the climate on).
+ * The rate is taken over the time since the last read that saw the level higher (the poll's
+ * clock): an hourly parked report read at 07:30, then a drive reported at 07:41, is not "slow".
  */
 function drains(prev: Sample, s: Sample): boolean {
   if (prev.socPercent === undefined || s.socPercent === undefined) return false;
   if (s.charging === 'charging' || s.plug === 'plugged') return false;
+  if (s.at <= prev.at) return false; // the same report read again
   const drop = prev.socPercent - s.socPercent;
-  const hours = (s.at - prev.at) / 3_600_000;
-  return drop >= 1 && (hours <= 0 || drop / hours >= DRIVE_RATE_PERCENT_PER_H);
+  // Since the last look that saw the higher level: the read of an old report counts, not the report.
+  const hours = (s.at - fetched(prev)) / 3_600_000;
+  return drop >= 1 && drop / hours >= DRIVE_RATE_PERCENT_PER_H;
 }
 
 function position(lat: number | undefined, lon: number | undefined, at: number | undefined): Position | undefined {
@@ -172,21 +206,51 @@ function energyBetween(fromKwh: number | undefined, toKwh: number | undefined, s
   return undefined;
 }
 
-function makeTrip(vin: string, place: Place, rest: Sample, firstDrain: Sample | undefined, between: Sample[], end: Sample, o: Required<DeriveOptions>, capacity: number | undefined): Trip {
-  const startAt = firstDrain ? Math.max(rest.at, firstDrain.at - o.reportWhileDrivingMs) : rest.at;
-  let endAt = end.positionAt !== undefined && end.positionAt > startAt && end.positionAt <= end.at ? end.positionAt : end.at;
+/** What a trip is made of, whatever the source. */
+interface TripParts {
+  place: Place;
+  /** The last sample that saw the car parked at the start, with the level before the drive. */
+  rest: Sample;
+  /** The first sample that saw the car on the move (a drop of the level, a new odometer). */
+  firstMove?: Sample;
+  /** Samples taken on the way (and the arrival). */
+  between: Sample[];
+  /** The sample that saw the car arrived, and when it arrived. */
+  end: Sample;
+  endAt: number;
+  /** Samples that tell the level at arrival, before any charge. */
+  arrival: Sample[];
+}
+
+function makeTrip(vin: string, t: TripParts, o: Required<DeriveOptions>, capacity: number | undefined): Trip {
+  const { place, rest, end } = t;
+  const distance = place.mileageKm !== undefined && end.mileageKm !== undefined ? round1(end.mileageKm - place.mileageKm) : undefined;
+  // The start: after the last look that saw the car parked (its own report, or a read that would
+  // have shown a drive under way for a while), before the first that saw it moving.
+  let earliest = Math.max(rest.at, fetched(rest) - o.reportWhileDrivingMs);
+  let latest = t.firstMove ? Math.min(t.firstMove.at, t.endAt) : t.endAt;
+  if (earliest > latest) earliest = latest;
+  const guess = t.firstMove ? latest - o.reportWhileDrivingMs : t.endAt - ((distance ?? 1) / 40) * 3_600_000;
+  const startAt = Math.round(Math.min(latest, Math.max(earliest, guess)));
+  let endAt = t.endAt;
   if (endAt < startAt) endAt = startAt;
-  // The lowest level on the way is the arrival's: a charge may already have begun at the end.
-  const notCharging = [...between, end].filter((s) => s.charging !== 'charging');
+  if (latest > endAt) latest = endAt;
+  // The level at arrival: the lowest one not charging; none when a charge began before any read.
+  // When the charge began before the arrival was read, the last report on the way stands in
+  // for it if it is at most one reporting interval older than the arrival.
+  let notCharging = t.arrival.filter((s) => s.charging !== 'charging');
+  if (!notCharging.length) notCharging = t.between.filter((s) => s.charging !== 'charging' && s.at >= t.endAt - o.reportWhileDrivingMs && s.at <= t.endAt);
   const lowest = (pick: (s: Sample) => number | undefined): number | undefined => {
-    const values = (notCharging.length ? notCharging : [end]).map(pick).filter((v): v is number => v !== undefined);
+    const values = notCharging.map(pick).filter((v): v is number => v !== undefined);
     return values.length ? Math.min(...values) : undefined;
   };
   const socEnd = lowest((s) => s.socPercent);
   const kwhEnd = lowest((s) => s.energyKwh);
-  const socUsed = rest.socPercent !== undefined && socEnd !== undefined ? round1(rest.socPercent - socEnd) : undefined;
-  const distance = place.mileageKm !== undefined && end.mileageKm !== undefined ? round1(end.mileageKm - place.mileageKm) : undefined;
-  const energy = energyBetween(rest.energyKwh, kwhEnd, socUsed, capacity);
+  const socUsedRaw = rest.socPercent !== undefined && socEnd !== undefined ? round1(rest.socPercent - socEnd) : undefined;
+  const socUsed = socUsedRaw !== undefined && socUsedRaw >= 0 ? socUsedRaw : undefined;
+  const energyRaw = energyBetween(rest.energyKwh, kwhEnd, socUsed, capacity);
+  const energy = energyRaw !== undefined && energyRaw >= 0 ? energyRaw : undefined;
+  const fromKwh = rest.energyKwh !== undefined && kwhEnd !== undefined;
   const fuel = rest.fuelLiters !== undefined && rest.fuelLiters > 0 && end.fuelLiters !== undefined && rest.fuelLiters - end.fuelLiters >= 0 ? round2(rest.fuelLiters - end.fuelLiters) : undefined;
   const trip: Trip = {
     vin,
@@ -195,6 +259,10 @@ function makeTrip(vin: string, place: Place, rest: Sample, firstDrain: Sample | 
     endAt: new Date(endAt).toISOString(),
     durationMin: round1((endAt - startAt) / 60_000),
   };
+  if (earliest < latest) {
+    trip.startAtEarliest = new Date(earliest).toISOString();
+    trip.startAtLatest = new Date(latest).toISOString();
+  }
   if (distance !== undefined) trip.distanceKm = distance;
   if (place.mileageKm !== undefined) trip.startMileageKm = place.mileageKm;
   if (end.mileageKm !== undefined) trip.endMileageKm = end.mileageKm;
@@ -205,24 +273,32 @@ function makeTrip(vin: string, place: Place, rest: Sample, firstDrain: Sample | 
   if (socUsed !== undefined) trip.socUsedPercent = socUsed;
   if (energy !== undefined) trip.energyUsedKwh = energy;
   if (fuel !== undefined) trip.fuelUsedLiters = fuel;
-  // Below a kilometre the odometer's rounding makes a per-100-km figure meaningless.
+  // Below a kilometre the odometer's rounding makes a per-100-km figure meaningless; from a
+  // whole-percent level, so do fewer than MIN_SOC_POINTS_FOR_CONSUMPTION points.
   if (distance !== undefined && distance >= 1) {
-    if (energy !== undefined && energy > 0) trip.consumptionKwhPer100Km = round1((energy / distance) * 100);
+    const resolved = fromKwh || (socUsed !== undefined && socUsed >= MIN_SOC_POINTS_FOR_CONSUMPTION);
+    if (energy !== undefined && energy > 0 && resolved) trip.consumptionKwhPer100Km = round1((energy / distance) * 100);
     if (fuel !== undefined && fuel > 0) trip.consumptionLPer100Km = round1((fuel / distance) * 100);
   }
   return trip;
 }
 
-/** Finished trips, in time order. */
-export function deriveTrips(samples: readonly Sample[], options: DeriveOptions): Trip[] {
-  const o: Required<DeriveOptions> = {
+function resolve(options: DeriveOptions): Required<DeriveOptions> {
+  return {
     capacityKwh: options.capacityKwh ?? Number.NaN,
     minDistanceKm: options.minDistanceKm ?? 0.5,
     minMoveM: options.minMoveM ?? 250,
     reportWhileDrivingMs: options.reportWhileDrivingMs ?? 300_000,
+    stopMs: options.stopMs ?? STOP_MS,
     vin: options.vin,
   };
+}
+
+/** Finished trips, in time order. */
+export function deriveTrips(samples: readonly Sample[], options: DeriveOptions): Trip[] {
+  const o = resolve(options);
   const capacity = Number.isFinite(o.capacityKwh) ? o.capacityKwh : undefined;
+  if (samples.some((s) => s.feed === 'continuous')) return deriveContinuous(samples, o, capacity);
   const trips: Trip[] = [];
   let place: Place | undefined;
   let rest: Sample | undefined;
@@ -240,7 +316,9 @@ export function deriveTrips(samples: readonly Sample[], options: DeriveOptions):
       continue;
     }
     if (moved(place, s, o)) {
-      trips.push(makeTrip(o.vin, place, rest, firstDrain, between, s, o, capacity));
+      // The ignition-off fix: the car stopped when it took it (else when the read saw it).
+      const endAt = s.positionAt !== undefined && s.positionAt <= fetched(s) && s.positionAt > rest.at ? s.positionAt : s.at;
+      trips.push(makeTrip(o.vin, { place, rest, ...(firstDrain ? { firstMove: firstDrain } : {}), between, end: s, endAt, arrival: [s] }, o, capacity));
       place = placeOf(s);
       rest = s;
       firstDrain = undefined;
@@ -265,6 +343,67 @@ export function deriveTrips(samples: readonly Sample[], options: DeriveOptions):
       rest = s;
     }
     prev = s;
+  }
+  return trips;
+}
+
+/**
+ * Sources that report the odometer while driving (CarData): a trip is a run of odometer steps
+ * that ends once the car stood still for stopMs: an unchanged odometer read that long after
+ * the last step, a value whose own time is that old when read, or a gap between two steps
+ * longer than driving their kilometres would take plus stopMs.
+ */
+function deriveContinuous(samples: readonly Sample[], o: Required<DeriveOptions>, capacity: number | undefined): Trip[] {
+  const trips: Trip[] = [];
+  let place: Place | undefined;
+  let rest: Sample | undefined;
+  let open: { first: Sample; last: Sample; between: Sample[] } | undefined;
+  const close = (arrival: Sample[]): void => {
+    if (!open || !place || !rest) return;
+    const end = open.last;
+    trips.push(makeTrip(o.vin, { place, rest, firstMove: open.first, between: open.between, end, endAt: end.at, arrival: [end, ...arrival] }, o, capacity));
+    place = placeOf(end);
+    rest = end;
+    open = undefined;
+  };
+  for (const s of samples) {
+    if (!place || !rest) {
+      const p = placeOf(s);
+      if (hasPlace(p)) {
+        place = p;
+        rest = s;
+      }
+      continue;
+    }
+    const ref: Place = open ? placeOf(open.last) : place;
+    const step = ref.mileageKm !== undefined && s.mileageKm !== undefined ? s.mileageKm - ref.mileageKm : undefined;
+    const advanced = open ? (step !== undefined ? step > 0 : moved(ref, s, o)) : moved(place, s, o);
+    if (advanced) {
+      if (open) {
+        // A gap too long for the kilometres driven in it hides a stop (a stream goes quiet at
+        // ignition-off); a poll's gap with a car driving at speed all along does not.
+        const gapMs = s.at - open.last.at;
+        const needMs = ((step ?? 0) / MAX_SPEED_KMH) * 3_600_000;
+        const slow = (step ?? 0) / Math.max(gapMs / 3_600_000, 1e-9) < SLOW_KMH;
+        if (gapMs - needMs >= o.stopMs && slow) close([]);
+      }
+      if (open) {
+        open.last = s;
+        open.between.push(s);
+      } else {
+        open = { first: s, last: s, between: [s] };
+      }
+      // A value read long after it last changed: the car has been standing since.
+      if (fetched(s) - s.at >= o.stopMs) close([]);
+      continue;
+    }
+    if (open) {
+      open.between.push(s);
+      if (fetched(s) - open.last.at >= o.stopMs) close([s]);
+      continue;
+    }
+    placeOf(s, place);
+    if (s.at >= rest.at) rest = s;
   }
   return trips;
 }

@@ -32,15 +32,21 @@ describe('car-presence node', () => {
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
-    node.receive({ topic: 'phone/anna', payload: { lat: HOME.lat, lon: HOME.lon, acc: 10 } });
+    // A fix every 5 minutes; each change is believed on its second fix.
+    const t0 = Date.now() - 30 * 60_000;
+    const ts = (i: number): string => new Date(t0 + i * 300_000).toISOString();
+    node.receive({ topic: 'phone/anna', payload: { lat: HOME.lat, lon: HOME.lon, acc: 10, timestamp: ts(0) } });
     await until(() => states.length === 1);
     assert.deepEqual([update(states[0]).state, update(states[0]).present, update(states[0]).initial, states[0]?.topic], ['home', true, true, 'phone/anna']);
-    node.receive({ topic: 'phone/anna', payload: { latitude: away(3_000).lat, longitude: away(3_000).lon } });
-    node.receive({ topic: 'phone/anna', location: { lat: away(30).lat, lon: away(30).lon } });
-    await until(() => states.length === 3 && events.length === 2);
+    node.receive({ topic: 'phone/anna', payload: { latitude: away(3_000).lat, longitude: away(3_000).lon, timestamp: ts(1) } });
+    node.receive({ topic: 'phone/anna', payload: { latitude: away(3_010).lat, longitude: away(3_010).lon, timestamp: ts(2) } });
+    node.receive({ topic: 'phone/anna', location: { lat: away(30).lat, lon: away(30).lon, timestamp: ts(3) } });
+    node.receive({ topic: 'phone/anna', location: { lat: away(30).lat, lon: away(30).lon, timestamp: ts(4) } });
+    await until(() => states.length === 5 && events.length === 2);
     assert.deepEqual(events.map((m) => [event(m).event, event(m).zone]), [['leave', 'home'], ['enter', 'home']]);
-    assert.equal(update(states[1]).state, 'away');
-    assert.equal(update(states[1]).distanceM, 3000);
+    assert.equal(update(states[1]).state, 'home', 'one fix away is not a leave');
+    assert.equal(update(states[2]).state, 'away');
+    assert.equal(update(states[2]).distanceM, 3010);
     assert.deepEqual(lastStatus('presence'), { fill: 'green', shape: 'dot', text: 'home · 30 m' });
   });
 
@@ -63,9 +69,12 @@ describe('car-presence node', () => {
   it('keeps its state across a restart, so that the first position after it sends no enter', async () => {
     await helper.load(nodes, flow(), fx.credentials());
     const first = collect(helper.getNode('out-state'));
-    helper.getNode('presence').receive({ payload: { lat: away(5_000).lat, lon: away(5_000).lon } });
-    helper.getNode('presence').receive({ payload: { lat: HOME.lat, lon: HOME.lon } });
-    await until(() => first.length === 2);
+    const t0 = Date.now() - 30 * 60_000;
+    helper.getNode('presence').receive({ payload: { lat: away(5_000).lat, lon: away(5_000).lon, timestamp: t0 } });
+    helper.getNode('presence').receive({ payload: { lat: HOME.lat, lon: HOME.lon, timestamp: t0 + 600_000 } });
+    helper.getNode('presence').receive({ payload: { lat: HOME.lat, lon: HOME.lon, timestamp: t0 + 900_000 } });
+    await until(() => first.length === 3);
+    assert.equal(update(first[2]).state, 'home');
     await helper.unload();
     const file = path.join(fx.userDir, 'connected-car', 'presence-presence.json');
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
@@ -95,32 +104,35 @@ describe('car-presence node', () => {
       ...extra,
     });
     node.receive({ payload: status(HOME.lat, HOME.lon, 1) });
-    node.receive({ payload: status(away(9_000).lat, away(9_000).lon, 45) });
+    // A phone's fix 45 minutes old is stale (a car's own parked fix never is: it says when it arrived).
+    node.receive({ payload: { lat: away(9_000).lat, lon: away(9_000).lon, timestamp: new Date(now - 45 * 60_000).toISOString() } });
     node.receive({ payload: status(HOME.lat, HOME.lon, 0, { positionUnknown: true }) });
     await until(() => states.length === 3);
     assert.equal(events.length, 0);
     assert.deepEqual([update(states[1]).state, update(states[1]).stale, update(states[1]).reason], ['home', true, 'stale']);
     assert.deepEqual([update(states[2]).state, update(states[2]).stale, update(states[2]).reason], ['home', true, 'no_fix']);
-    assert.equal(states[1]?.topic, `car/${R5}/presence`);
+    assert.equal(states[2]?.topic, `car/${R5}/presence`);
     const dot = lastStatus('presence');
     assert.deepEqual([dot.fill, dot.shape], ['grey', 'ring']);
     assert.match(dot.text ?? '', /car-presence\.status\.no-fix/);
   });
 
-  it('confirms a leave when its dwell time runs out, without a new position', async () => {
+  it('confirms a leave two positions showed when its dwell time runs out, without a third', async () => {
     // Long enough that a loaded machine handles the second fix before its dwell could run out.
     await helper.load(nodes, flow({ leaveDwell: '1.5' }), fx.credentials());
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     const node = helper.getNode('presence');
-    node.receive({ payload: { lat: HOME.lat, lon: HOME.lon } });
-    node.receive({ payload: { lat: away(800).lat, lon: away(800).lon, timestamp: new Date(Date.now() + 1).toISOString() } });
-    await until(() => states.length === 2);
-    assert.equal(update(states[1]).state, 'home', 'waiting for the dwell time');
+    const t0 = Date.now();
+    node.receive({ payload: { lat: HOME.lat, lon: HOME.lon, timestamp: new Date(t0 - 60_000).toISOString() } });
+    node.receive({ payload: { lat: away(800).lat, lon: away(800).lon, timestamp: new Date(t0).toISOString() } });
+    node.receive({ payload: { lat: away(805).lat, lon: away(805).lon, timestamp: new Date(t0 + 1).toISOString() } });
+    await until(() => states.length === 3);
+    assert.equal(update(states[2]).state, 'home', 'waiting for the dwell time');
     assert.equal(events.length, 0);
     await until(() => events.length === 1, 10_000);
     assert.equal(event(events[0]).event, 'leave');
-    assert.equal(update(states[2]).state, 'away');
+    assert.equal(update(states[3]).state, 'away');
   });
 
   it('refuses a message without a position, and a zone without coordinates, with BAD_INPUT', async () => {

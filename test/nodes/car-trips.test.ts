@@ -30,7 +30,7 @@ describe('car-trips node', () => {
     assert.deepEqual((trips[0]?.vehicle as { vin: string }).vin, 'VTEST');
     assert.equal(trip.distanceKm, 20);
     assert.equal(trip.energyUsedKwh, 2);
-    assert.equal(trip.consumptionKwhPer100Km, 10);
+    assert.equal(trip.consumptionKwhPer100Km, undefined, '4 whole points of charge: too coarse for a consumption');
     assert.equal(trip.startAt, '2026-03-02T06:15:00.000Z');
     assert.equal(trip.endAt, '2026-03-02T06:38:00.000Z');
     const charge: ChargeSession = ChargeSessionSchema.parse(charges[0]?.payload);

@@ -61,15 +61,16 @@ describe('presence: distance', () => {
 describe('presence: dead band, dwell, staleness', () => {
   const o = resolveOptions({ zones: [{ name: 'home', ...HOME, radiusM: 100 }], leaveDwellMs: 120_000 });
 
-  it('decides the first state silently, enters at the radius and leaves only beyond radius + margin', () => {
-    assert.equal(o.zones[0]?.marginM, 25, 'max(25 m, 20 % of 100 m)');
+  it('decides the first state silently, enters at the radius and leaves only beyond radius + margin, each on a confirming fix', () => {
+    assert.equal(o.zones[0]?.marginM, 50, 'max(50 m of GPS noise, 20 % of 100 m)');
     const r = run(o, [
       { input: fixAt(offset(HOME, 300, 0), T0), now: T0 }, // first fix: away, no event
-      { input: fixAt(offset(HOME, 99, 0), T0 + 60_000), now: T0 + 60_000 }, // enter at once
+      { input: fixAt(offset(HOME, 99, 0), T0 + 60_000), now: T0 + 60_000 }, // inside: pending enter
+      { input: fixAt(offset(HOME, 95, 10), T0 + 90_000), now: T0 + 90_000 }, // a second fix confirms it
       { input: fixAt(offset(HOME, 120, 90), T0 + 120_000), now: T0 + 120_000 }, // in the band: hold
-      { input: fixAt(offset(HOME, 124, 180), T0 + 400_000), now: T0 + 400_000 }, // still in the band
-      { input: fixAt(offset(HOME, 126, 270), T0 + 500_000), now: T0 + 500_000 }, // beyond: pending leave
-      { input: fixAt(offset(HOME, 130, 270), T0 + 620_000), now: T0 + 620_000 }, // 120 s later: leave
+      { input: fixAt(offset(HOME, 149, 180), T0 + 400_000), now: T0 + 400_000 }, // still in the band
+      { input: fixAt(offset(HOME, 151, 270), T0 + 500_000), now: T0 + 500_000 }, // beyond: pending leave
+      { input: fixAt(offset(HOME, 160, 270), T0 + 620_000), now: T0 + 620_000 }, // confirmed, 120 s later: leave
     ]);
     assert.equal(r.updates[0]?.initial, true);
     assert.equal(r.updates[0]?.state, 'away');
@@ -77,13 +78,15 @@ describe('presence: dead band, dwell, staleness', () => {
       ['enter', 'home', new Date(T0 + 60_000).toISOString()],
       ['leave', 'home', new Date(T0 + 500_000).toISOString()],
     ]);
-    assert.equal(r.updates[1]?.state, 'home');
-    assert.equal(r.updates[1]?.present, true);
-    assert.equal(r.updates[1]?.distanceM, 99);
-    assert.equal(r.updates[4]?.state, 'home', 'a leave waits for its dwell time');
-    assert.equal(r.updates[4]?.zones[0]?.pending?.inside, false);
-    assert.equal(r.updates[5]?.state, 'away');
-    assert.equal(r.updates[5]?.since, new Date(T0 + 500_000).toISOString());
+    assert.equal(r.updates[1]?.state, 'away', 'one fix inside is not yet an arrival');
+    assert.equal(r.updates[1]?.zones[0]?.pending?.confirmed, false);
+    assert.equal(r.updates[2]?.state, 'home');
+    assert.equal(r.updates[2]?.present, true);
+    assert.equal(r.updates[2]?.distanceM, 95);
+    assert.equal(r.updates[5]?.state, 'home', 'a leave waits for a second fix');
+    assert.equal(r.updates[5]?.zones[0]?.pending?.inside, false);
+    assert.equal(r.updates[6]?.state, 'away');
+    assert.equal(r.updates[6]?.since, new Date(T0 + 500_000).toISOString());
   });
 
   it('cancels a pending leave when a position comes back, and confirms one on a tick', () => {
@@ -96,6 +99,9 @@ describe('presence: dead band, dwell, staleness', () => {
       { input: fixAt(out, T0 + 400_000), now: T0 + 400_000 },
     ]);
     assert.equal(r.events.length, 0);
+    assert.equal(nextDueAt(r.state, o), undefined, 'one fix out: no timer, a second fix is needed');
+    assert.equal(step(r.state, { kind: 'tick' }, T0 + 3_600_000, o).events.length, 0, 'a timer alone never confirms');
+    r.state = step(r.state, fixAt(offset(out, 10, 0), T0 + 430_000), T0 + 430_000, o).state;
     assert.equal(nextDueAt(r.state, o), T0 + 400_000 + 120_000);
     const later = step(r.state, { kind: 'tick' }, T0 + 519_000, o);
     assert.equal(later.events.length, 0, 'one second early');
@@ -130,6 +136,7 @@ describe('presence: dead band, dwell, staleness', () => {
     const before = run(o, [
       { input: fixAt(offset(HOME, 500, 0), T0), now: T0 },
       { input: fixAt(HOME, T0 + 60_000), now: T0 + 60_000 },
+      { input: fixAt(offset(HOME, 5, 0), T0 + 90_000), now: T0 + 90_000 },
     ]);
     assert.equal(before.events.length, 1);
     const saved = PresenceStateSchema.parse(JSON.parse(JSON.stringify(before.state)));
@@ -157,16 +164,18 @@ describe('presence: dead band, dwell, staleness', () => {
     const r = run(z, [
       { input: fixAt(offset(HOME, 5_000, 0), T0), now: T0 },
       { input: fixAt(offset(HOME, 1_000, 0), T0 + 60_000), now: T0 + 60_000 },
+      { input: fixAt(offset(HOME, 1_005, 0), T0 + 70_000), now: T0 + 70_000 },
       { input: fixAt(offset(office, 10, 0), T0 + 120_000), now: T0 + 120_000 },
+      { input: fixAt(offset(office, 12, 0), T0 + 130_000), now: T0 + 130_000 },
     ]);
     assert.deepEqual(r.events.map((e) => [e.event, e.zone, e.passive]), [
       ['enter', 'near home', true],
       ['enter', 'home', false],
       ['enter', 'office', false],
     ]);
-    assert.equal(r.updates[1]?.state, 'away', 'only a passive zone: still away');
-    assert.equal(r.updates[2]?.state, 'office', 'inside both home and office: the closer centre wins');
-    assert.equal(r.updates[2]?.distanceM, 150, 'distanceM is to the first zone');
+    assert.equal(r.updates[2]?.state, 'away', 'only a passive zone: still away');
+    assert.equal(r.updates[4]?.state, 'office', 'inside both home and office: the closer centre wins');
+    assert.equal(r.updates[4]?.distanceM, 150, 'distanceM is to the first zone');
   });
 
   it('refuses zones that cannot work with BAD_INPUT naming the zone and field', () => {
@@ -279,7 +288,7 @@ describe('presence: positions from messages', () => {
   const now = T0;
   it('reads a VehicleStatus, holds on one without a fix', () => {
     const status = { vin: 'VF1', provider: 'renault', fetchedAt: '2026-05-01T12:00:00Z', updatedAt: '2026-05-01T11:58:00Z', position: { ...HOME, updatedAt: '2026-05-01T11:50:00Z' } };
-    assert.deepEqual(positionFromMessage({ payload: status }, now), { input: { kind: 'fix', fix: { ...HOME, at: Date.parse('2026-05-01T11:50:00Z') } }, vin: 'VF1' });
+    assert.deepEqual(positionFromMessage({ payload: status }, now), { input: { kind: 'fix', fix: { ...HOME, at: Date.parse('2026-05-01T11:50:00Z'), car: true } }, vin: 'VF1' });
     assert.deepEqual(positionFromMessage({ payload: { ...status, positionUnknown: true } }, now), { input: { kind: 'nofix', reason: 'no_fix' }, vin: 'VF1' });
     assert.throws(() => positionFromMessage({ payload: { ...status, provider: 'tesla' } }, now), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /VehicleStatus: provider/.test(e.message));
   });

@@ -42,13 +42,17 @@ describe('PresenceTracker: the state car-presence keeps', () => {
   }
   const at = (p: { lat: number; lon: number }): { payload: Record<string, unknown> } => ({ payload: { ...p, timestamp: clock.now() } });
 
-  it('confirms a leave when its dwell time runs out, on its own clock, without a new position', async () => {
+  it('confirms a leave two positions showed when its dwell time runs out, on its own clock; never on a timer alone', async () => {
     const t = tracker();
     assert.equal((await t.input(at(HOME))).update.state, 'home');
-    await clock.advance(1_000);
+    await clock.advance(60_000); // 890 m in a minute: a drive, not a jump
     const leaving = await t.input(at(FAR));
-    assert.deepEqual([leaving.update.state, leaving.events], ['home', []], 'the leave waits for its dwell time');
-    await clock.advance(119_000);
+    assert.deepEqual([leaving.update.state, leaving.events], ['home', []], 'one position out is not a leave');
+    assert.equal(clock.pending, 0, 'no timer for an unconfirmed change');
+    await clock.advance(9_000);
+    const second = await t.input(at({ lat: FAR.lat, lon: FAR.lon + 0.0001 }));
+    assert.deepEqual([second.update.state, second.events], ['home', []], 'the confirmed leave waits for its dwell time');
+    await clock.advance(110_000);
     assert.equal(tracked.length, 0);
     await clock.advance(1_010);
     assert.equal(tracked.length, 1);
@@ -60,8 +64,10 @@ describe('PresenceTracker: the state car-presence keeps', () => {
   it('stops its timer on close and keeps the state for the next start', async () => {
     const t = tracker();
     await t.input(at(HOME));
-    await clock.advance(1_000);
+    await clock.advance(60_000);
     await t.input(at(FAR));
+    await clock.advance(1_000);
+    await t.input(at({ lat: FAR.lat, lon: FAR.lon + 0.0001 }));
     assert.equal(clock.pending, 1);
     await t.close(false);
     assert.equal(clock.pending, 0);

@@ -55,6 +55,31 @@ describe('TripRecorder: the history car-trips keeps', () => {
     assert.deepEqual(r.vehicleInfo('VTEST'), { vin: 'VTEST' }, 'without an account, only the VIN');
   });
 
+  it('ends a CarData trip once the stream stayed quiet for the stop threshold, without a new message (issue 12)', async () => {
+    const recorded: Trip[] = [];
+    const r = recorder({ onRecorded: (x) => recorded.push(...x.trips) });
+    const start = clock.now();
+    const msg = (minute: number, km: number, soc: number) => {
+      const at = new Date(start + minute * 60_000).toISOString();
+      return { vin: 'VBMW', provider: 'cardata' as const, fetchedAt: at, updatedAt: at, mileageKm: km, battery: { socPercent: soc, updatedAt: at }, position: { latitude: 48.85 + km / 1000, longitude: 2.35, updatedAt: at } };
+    };
+    assert.deepEqual((await r.add(msg(0, 100, 80))).trips, []);
+    for (let m = 1; m <= 12; m++) {
+      await clock.advance(60_000);
+      assert.deepEqual((await r.add(msg(m, 100 + m, 80 - Math.floor(m / 2)))).trips, [], 'one trip, not one per message');
+    }
+    // Ignition-off at minute 12: the stream goes quiet.
+    await clock.advance(179_000);
+    assert.equal(recorded.length, 0, 'not before the stop threshold');
+    await clock.advance(2_000);
+    assert.equal(recorded.length, 1);
+    assert.equal(recorded[0]?.distanceKm, 12);
+    assert.equal(recorded[0]?.endAt, new Date(start + 12 * 60_000).toISOString());
+    assert.equal(clock.pending > 0, true, 'the file is still to be written');
+    await clock.advance(3_600_000);
+    assert.equal(recorded.length, 1, 'sent once');
+  });
+
   it('writes the file a second after the last change (one write for a burst), and on close', async () => {
     const r = recorder();
     for (const s of DRIVE) await r.add(s);
