@@ -23,6 +23,7 @@ export const DEMO_TIME_SCALE = 30;
  */
 const DEMO_INTERVAL_MIN = 1;
 const DEMO_BUDGET_PER_HOUR = 600;
+const DEMO_PRESENCE_MAX_AGE_MIN = 1440;
 /** The simulator's options for the demo: a generous Renault quota, CarData codes confirmed by themselves. */
 const DEMO_SIM = {
   renault: { quota: { limit: 600, windowMs: 3_600_000, lockoutMs: 900_000 } },
@@ -104,6 +105,9 @@ export function demoNode(n: FlowNode): FlowNode {
       : { ...n, ...common, gigyaUrl: '', kamereonUrl: '' };
   }
   if (n.type === 'car-status' && Number(n.interval) > DEMO_INTERVAL_MIN && Number(n.interval) <= 10) return { ...n, interval: DEMO_INTERVAL_MIN };
+  // The simulated Renault stamps a parked car's position with the time it parked, hours ago in
+  // the simulator's fast world: the demo believes positions up to a (real) day old.
+  if (n.type === 'car-presence' && Number(n.maxAge) < DEMO_PRESENCE_MAX_AGE_MIN) return { ...n, maxAge: DEMO_PRESENCE_MAX_AGE_MIN };
   return n;
 }
 
