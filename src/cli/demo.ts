@@ -46,6 +46,8 @@ export async function runSimulator(options: { port: number; timeScale: number })
     log: (line) => log.info(`[sim] ${line}`),
   });
   log.info(t('sim.listening', { url: sim.url }));
+  if (sim.cardata.brokerUrl) log.info(t('sim.mqtt', { url: sim.cardata.brokerUrl }));
+  log.info(t('sim.point', { env: SIMULATOR_ENV, url: sim.url }));
   log.info(t('sim.renault', { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl, user: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD }));
   const stop = (): void => {
     log.info(t('sim.stopping'));
