@@ -41,7 +41,7 @@ describe('connected-car demo, as a new user meets it', function () {
     await removeDir(dir);
   });
 
-  it('shows both Renault cars and the BMW and the MINI with their state of charge within 60 s, from a fresh start after an earlier run', async () => {
+  it('shows both Renault cars and the BMW and the MINI with their state of charge, a value that moves and the presence within 60 s, from a fresh start after an earlier run', async () => {
     // Tokens an earlier run left behind belong to another simulator: the demo starts without them.
     await fs.mkdir(path.join(dir, 'connected-car'), { recursive: true });
     await fs.writeFile(path.join(dir, 'connected-car', 'stale-token.json'), '{"refreshToken":"from an earlier run"}');
@@ -83,6 +83,10 @@ describe('connected-car demo, as a new user meets it', function () {
       const missing = Object.entries(CARS).filter(([, vin]) => !withSoc(vin)).map(([name]) => name);
       throw new Error(`after ${Math.round((Date.now() - started) / 1000)} s no state of charge for ${missing.join(', ')}; saw ${seen.debug.map((d) => d.name).join(', ')}\n${(e as Error).message}`);
     }
+    // Values move while one watches (the simulator's clock runs 30 times faster), and the presence knows where the car is.
+    const socs = (vin: string): Set<string> => new Set(seen.debug.filter((d) => d.msg.includes(vin)).flatMap((d) => [.../"socPercent":([\d.]+)/.exec(d.msg)?.slice(1) ?? []]));
+    await until('a state of charge that changes', () => Object.values(CARS).some((vin) => socs(vin).size >= 2), Math.max(1_000, 60_000 - (Date.now() - started)));
+    await until('the presence home or away with a distance', () => /^(home|away) · \d+/.test(seen.status.get('ex6-presence') ?? ''), Math.max(1_000, 60_000 - (Date.now() - started)));
     assert.doesNotMatch(output, /TFA_REQUIRED|invalid_grant|\[error\]/, 'no sign-in trouble, no error');
   });
 });
