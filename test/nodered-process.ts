@@ -40,6 +40,8 @@ export interface StartOptions {
   /** Node-RED's red.js; default: the project's devDependency. */
   redJs?: string;
   timeoutMs?: number;
+  /** Extra environment variables for Node-RED (e.g. CONNECTED_CAR_SIMULATOR). */
+  env?: Record<string, string>;
 }
 
 export async function startNodeRed(options: StartOptions): Promise<NodeRedProcess> {
@@ -66,7 +68,7 @@ export async function startNodeRed(options: StartOptions): Promise<NodeRedProces
   let output = '';
   const child: ChildProcess = spawn(options.nodeBinary ?? process.execPath, [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_RED_ENABLE_TOURS: 'false' },
+    env: { ...process.env, NODE_RED_ENABLE_TOURS: 'false', ...options.env },
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

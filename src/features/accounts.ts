@@ -242,3 +242,46 @@ export async function submitSignInCode(session: AccountSession, body: unknown): 
   await session.submitCode(parsed.data.code);
   return publicState(session, undefined);
 }
+
+/**
+ * The environment variable that points accounts at the built-in simulator (`connected-car demo`
+ * and the tests set it; examples keep the real clouds' defaults). Only empty server fields are
+ * filled in, and only a simulator on this machine is accepted (http://127.0.0.1 or localhost).
+ */
+export const SIMULATOR_ENV = 'CONNECTED_CAR_SIMULATOR';
+/** The simulator's MQTT broker; default: mqtt://<its host>:<its port + 1>, where `connected-car sim` runs it. */
+export const SIMULATOR_MQTT_ENV = 'CONNECTED_CAR_SIMULATOR_MQTT';
+
+function localUrl(name: string, value: string, protocols: string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CarError('BAD_INPUT', `${name} must be a URL like http://127.0.0.1:18860 (got "${value}")`);
+  }
+  if (!protocols.includes(url.protocol) || !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    throw new CarError('BAD_INPUT', `${name} must name a simulator on this machine (${protocols[0] ?? ''}//127.0.0.1:<port> or localhost; got "${value}")`);
+  }
+  return url;
+}
+
+/**
+ * The settings with their empty server fields pointed at the simulator named by
+ * CONNECTED_CAR_SIMULATOR, and the simulator's address; unchanged settings when it is not set.
+ * Throws BAD_INPUT when it names anything but a simulator on this machine.
+ */
+export function pointAtSimulator(settings: AccountSettings, env: Record<string, string | undefined> = process.env): { settings: AccountSettings; simulator?: string } {
+  const raw = env[SIMULATOR_ENV]?.trim();
+  if (!raw) return { settings };
+  const base = localUrl(SIMULATOR_ENV, raw, ['http:']);
+  const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  const mqttRaw = env[SIMULATOR_MQTT_ENV]?.trim();
+  const mqtt = mqttRaw ? localUrl(SIMULATOR_MQTT_ENV, mqttRaw, ['mqtt:']).href.replace(/\/$/, '') : `mqtt://${base.hostname}:${Number(base.port || 80) + 1}`;
+  const defaults: Record<string, string> =
+    (settings.provider || 'renault') === 'cardata'
+      ? { api: `${root}/cardata/api`, auth: `${root}/cardata/gcdm`, mqtt }
+      : { gigya: `${root}/renault/gigya`, kamereon: `${root}/renault/kamereon` };
+  const servers: Record<string, string | undefined> = { ...settings.servers };
+  for (const [role, url] of Object.entries(defaults)) if (!servers[role]?.trim()) servers[role] = url;
+  return { settings: { ...settings, servers }, simulator: root };
+}

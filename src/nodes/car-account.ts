@@ -1,5 +1,5 @@
 import { toCarError } from '../core';
-import { AccountRegistry, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
+import { AccountRegistry, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { SessionState } from '../features/session';
 import { userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
@@ -16,12 +16,24 @@ export = function register(RED: RedApi): void {
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const settings = settingsFromDef(def, node.credentials);
+    let settings = settingsFromDef(def, node.credentials);
+    let simulatorError: string | undefined;
+    try {
+      // CONNECTED_CAR_SIMULATOR (the demo, the tests): empty server fields name the local simulator.
+      const pointed = pointAtSimulator(settings);
+      settings = pointed.settings;
+      if (pointed.simulator) node.warn(RED._('car-account.errors.simulator', { url: pointed.simulator }));
+    } catch (e) {
+      simulatorError = toCarError(e).message;
+    }
     const onState = (s: SessionState): void => {
       if ((s.phase === 'blocked' || s.phase === 'tfa_required') && !s.challenge) node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
     };
-    const missing = missingSignIn(settings);
-    if (missing) {
+    const missing = simulatorError ? undefined : missingSignIn(settings);
+    if (simulatorError) {
+      node.configError = simulatorError;
+      node.error(RED._('car-account.errors.config', { reason: simulatorError }));
+    } else if (missing) {
       // Nothing to sign in with yet (e.g. an imported example): say so once, try nothing.
       node.configError = RED._('car-account.errors.not-set-up', { missing });
       node.warn(node.configError);

@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'mocha';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
-import { startNodeRed, type NodeRedProcess } from '../nodered-process';
+import { freePort, startNodeRed, type NodeRedProcess } from '../nodered-process';
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -78,5 +78,44 @@ describe('install from the tarball, as users do', function () {
     const log = nr.log();
     assert.doesNotMatch(log, /\[error\]/, 'no error in the Node-RED log');
     assert.doesNotMatch(log, /\[warn\].*(connected-car|car-)/, 'no warning about our nodes');
+    await nr.stop();
+    nr = undefined;
+
+    // No source maps, each file once, and the README's docs/ links inside the package.
+    assert.ok(!files.some((f) => f.endsWith('.map')), 'no source maps in the package');
+    assert.ok(!files.includes('icons/car.svg'), 'the icon once, where Node-RED loads it');
+    const readme = await fs.readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    for (const [, link] of readme.matchAll(/\]\(((?!https?:|#|mailto:)[^)\s]+)\)/g)) {
+      assert.ok(files.includes(link ?? ''), `README links to ${link ?? ''}, which is in the package`);
+    }
+
+    // The command, as installed: usage on stdout; the demo (with Node-RED and aedes found beside it) names its ports and starts.
+    const help = await run('npx', ['--no-install', 'connected-car', '--help'], { cwd: userDir });
+    assert.match(help.stdout, /^Usage:/);
+    const [editor, sim] = [await freePort(), await freePort()];
+    const demo = spawn('npx', ['--no-install', 'connected-car', 'demo', '--port', String(editor), '--sim-port', String(sim), '--dir', path.join(work, 'demo')], {
+      cwd: userDir,
+      env: { ...process.env, NODE_PATH: path.join(PROJECT_ROOT, 'node_modules') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    demo.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    demo.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      const deadline = Date.now() + 90_000;
+      let up = false;
+      while (!up && Date.now() < deadline && demo.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 500));
+        up = await fetch(`http://127.0.0.1:${editor}/settings`).then((r) => r.ok, () => false);
+      }
+      assert.ok(up, `the demo's editor answers:\n${output}`);
+      assert.ok(output.includes(`http://127.0.0.1:${editor}`) && output.includes(`http://127.0.0.1:${sim}`) && output.includes(`mqtt://127.0.0.1:${sim + 1}`), `the demo names its three ports:\n${output}`);
+      const health = await fetch(`http://127.0.0.1:${sim}/health`);
+      assert.equal(health.status, 200, 'the simulator answers');
+    } finally {
+      if (demo.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGINT');
+      await new Promise((r) => (demo.exitCode === null ? demo.once('exit', r) : r(undefined)));
+    }
   });
 });

@@ -1,0 +1,87 @@
+import { describe, it } from 'mocha';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DEMO_CARDATA_CLIENT_ID } from '../../src/sim';
+import { pointAtSimulator, SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../../src/features/accounts';
+import { demoFlows } from '../../src/cli/demo';
+import { PROJECT_ROOT } from '../helpers';
+
+interface FlowNode {
+  id: string;
+  type: string;
+  [k: string]: unknown;
+}
+const DIR = path.join(PROJECT_ROOT, 'examples');
+
+async function examples(): Promise<[string, string, FlowNode[]][]> {
+  const files = (await fs.readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(files.map(async (f) => {
+    const text = await fs.readFile(path.join(DIR, f), 'utf8');
+    return [f, text, JSON.parse(text) as FlowNode[]] as [string, string, FlowNode[]];
+  }));
+}
+
+describe('the example flows, as a user imports them', () => {
+  it('name no simulator address and no made-up client id: every account is the real cloud, to be filled in', async () => {
+    const all = await examples();
+    assert.ok(all.length >= 8);
+    for (const [file, text, nodes] of all) {
+      assert.doesNotMatch(text, /127\.0\.0\.1|localhost|:1886\d/, `${file} names no local server`);
+      assert.ok(!text.includes(DEMO_CARDATA_CLIENT_ID), `${file} has no made-up CarData client id`);
+      const accounts = nodes.filter((n) => n.type === 'car-account');
+      assert.ok(accounts.length >= 1, `${file} brings its account`);
+      for (const a of accounts) {
+        for (const k of ['gigyaUrl', 'kamereonUrl', 'apiUrl', 'authUrl', 'mqttUrl', 'clientId', 'gigyaApiKey', 'kamereonApiKey']) {
+          assert.ok(a[k] === undefined || a[k] === '', `${file}: ${a.id}.${k} is empty (the real cloud's default, or the user's to fill in)`);
+        }
+      }
+      const comment = nodes.find((n) => n.type === 'comment');
+      assert.ok(typeof comment?.info === 'string' && /your own car/i.test(comment.info), `${file} tells how to use it with one's own car`);
+    }
+  });
+
+  it('use only what the brands can do: no lock command, and the file node writes under the user directory', async () => {
+    for (const [file, , nodes] of await examples()) {
+      for (const n of nodes.filter((x) => x.type === 'car-command')) assert.notEqual(n.command, 'lock', `${file}: no brand locks remotely`);
+      for (const n of nodes.filter((x) => x.type === 'file')) assert.equal(n.filenameType, 'msg', `${file}: the file name comes from the flow, not the working directory`);
+    }
+  });
+
+  it('the demo fills in the simulator client id and a budget in its own copy, and leaves the server fields empty', async () => {
+    const flows = await demoFlows();
+    const accounts = flows.filter((n) => n.type === 'car-account');
+    assert.equal(accounts.length, 2, 'one Renault and one CarData account, shared by the examples');
+    for (const a of accounts) {
+      assert.equal(a.budgetPerHour, '600');
+      for (const k of ['gigyaUrl', 'kamereonUrl', 'apiUrl', 'authUrl', 'mqttUrl']) assert.ok(!a[k], `${a.id}.${k} empty`);
+    }
+    assert.equal(accounts.find((a) => a.provider === 'cardata')?.clientId, DEMO_CARDATA_CLIENT_ID);
+    for (const s of flows.filter((n) => n.type === 'car-status')) assert.ok(Number(s.interval) <= 1 || Number(s.interval) > 10, `${s.id} reads often in the demo`);
+  });
+});
+
+describe('CONNECTED_CAR_SIMULATOR', () => {
+  const renault = { provider: 'renault', servers: { gigya: undefined, kamereon: '' } };
+
+  it('without it, settings are left alone', () => {
+    assert.deepEqual(pointAtSimulator(renault, {}), { settings: renault });
+  });
+
+  it('fills in only empty server fields, for Renault and for CarData (MQTT on the next port unless named)', () => {
+    const r = pointAtSimulator({ provider: 'renault', servers: { gigya: 'https://accounts.example', kamereon: '' } }, { [SIMULATOR_ENV]: 'http://127.0.0.1:18860/' });
+    assert.equal(r.simulator, 'http://127.0.0.1:18860');
+    assert.deepEqual(r.settings.servers, { gigya: 'https://accounts.example', kamereon: 'http://127.0.0.1:18860/renault/kamereon' });
+    const c = pointAtSimulator({ provider: 'cardata', servers: {} }, { [SIMULATOR_ENV]: 'http://localhost:2000' });
+    assert.deepEqual(c.settings.servers, { api: 'http://localhost:2000/cardata/api', auth: 'http://localhost:2000/cardata/gcdm', mqtt: 'mqtt://localhost:2001' });
+    const m = pointAtSimulator({ provider: 'cardata', servers: {} }, { [SIMULATOR_ENV]: 'http://localhost:2000', [SIMULATOR_MQTT_ENV]: 'mqtt://127.0.0.1:4444' });
+    assert.equal(m.settings.servers?.mqtt, 'mqtt://127.0.0.1:4444');
+  });
+
+  it('refuses anything but a simulator on this machine', () => {
+    for (const value of ['https://127.0.0.1:18860', 'http://10.0.0.2:18860', 'http://example.com', 'not a url', 'http://127.0.0.1.example.com:1']) {
+      assert.throws(() => pointAtSimulator(renault, { [SIMULATOR_ENV]: value }), (e: { code: string }) => e.code === 'BAD_INPUT', value);
+    }
+    assert.throws(() => pointAtSimulator(renault, { [SIMULATOR_ENV]: 'http://127.0.0.1:1', [SIMULATOR_MQTT_ENV]: 'mqtt://broker.example:1883' }), /on this machine/);
+  });
+});
