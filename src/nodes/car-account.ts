@@ -1,5 +1,5 @@
 import { toCarError } from '../core';
-import { AccountRegistry, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
+import { ACCOUNT_GRACE_MS, AccountRegistry, missingSignIn, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { SessionState } from '../features/session';
 import { userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
@@ -11,7 +11,9 @@ type CarAccountNode = RedNode & AccountNode;
 
 export = function register(RED: RedApi): void {
   // One session per cloud account, shared by the account nodes that name it.
-  const accounts = new AccountRegistry(userDirOf(RED));
+  // A redeploy takes up the sessions of the nodes it replaced within the grace period (no sign-in, no call).
+  const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
+  const accounts = new AccountRegistry(userDirOf(RED), undefined, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS);
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);
