@@ -12,6 +12,7 @@ import { createSession } from '../src/features/accounts';
 import type { AccountSession } from '../src/features/session';
 import { startSimulator, type Simulator } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../src/sim/renault';
+import { quota } from './quota';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
 
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
       signInSingleFlight: await singleFlight(sim, userDir),
       statusReadLatency: await latency(sim, userDir, vin),
       memory: await memory(sim, userDir, vin),
+      quota: (await quota()) as Results[string],
     };
     const c = results.coalescing ?? {};
     const f = results.signInSingleFlight ?? {};

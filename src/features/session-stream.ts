@@ -1,6 +1,9 @@
-import type { StatusPart } from '../core';
+import type { Clock, StatusPart } from '../core';
 import type { StreamEventInfo, StreamFacet } from '../brands/provider';
 import type { StatusCache } from './status-cache';
+
+/** A reconnect of the stream shorter than this leaves its parts fresh. */
+export const STREAM_GAP_MS = 15 * 60_000;
 
 /**
  * An account's push stream (CarData's MQTT): what it brings goes into the status cache, and
@@ -10,16 +13,24 @@ import type { StatusCache } from './status-cache';
 export class StreamLink {
   private handle?: { close(): Promise<void> };
   private streamed?: ReadonlySet<StatusPart>;
+  /** Since when a stream that was connected reconnects (a token renewal, a dropped socket). */
+  private downSince?: number;
   private closed = false;
 
   constructor(
+    private readonly clock: Clock,
     private readonly facet: StreamFacet | undefined,
     private readonly cache: () => StatusCache,
     private readonly emit: (event: StreamEventInfo) => void,
   ) {}
 
-  /** The parts the stream keeps fresh now; undefined while it is down (or there is none). */
+  /**
+   * The parts the stream keeps fresh now; undefined while it is down (or there is none). A
+   * reconnect shorter than STREAM_GAP_MS (the hourly token renewal, BMW still counting the old
+   * connection for a few seconds) does not count as down.
+   */
   get parts(): ReadonlySet<StatusPart> | undefined {
+    if (this.downSince !== undefined && this.clock.now() - this.downSince >= STREAM_GAP_MS) this.streamed = undefined;
     return this.streamed;
   }
 
@@ -32,7 +43,10 @@ export class StreamLink {
         if (!this.closed) this.cache().pushed(vin, fragment);
       },
       (event) => {
-        this.streamed = event.state === 'connected' ? new Set(facet.parts ?? []) : undefined;
+        if (event.state === 'connected') {
+          this.streamed = new Set(facet.parts ?? []);
+          this.downSince = undefined;
+        } else if (this.streamed) this.downSince ??= this.clock.now();
         this.emit(event);
       },
     );

@@ -117,7 +117,7 @@ export class AccountSession extends EventEmitter {
       streamParts: () => this.stream.parts,
       onChange: () => this.file.saveSoon(),
     });
-    this.stream = new StreamLink(this.connection.stream, () => this.cache, (event) => this.emit('stream', event));
+    this.stream = new StreamLink(this.clock, this.connection.stream, () => this.cache, (event) => this.emit('stream', event));
     this.file = new AccountFile({ ...options, legacyKeys: options.legacyKeys ?? [], clock: this.clock, log: this.log, snapshot: () => this.snapshot() });
   }
 
@@ -239,8 +239,10 @@ export class AccountSession extends EventEmitter {
     }) as Promise<Vehicle[]>;
   }
 
+  /** A vehicle of the account: from the list kept, whatever its age (read again only for a VIN it lacks). */
   async vehicle(vin: string): Promise<Vehicle> {
-    const found = (await this.vehicles()).find((v) => v.vin === vin);
+    await this.load();
+    const found = (this.vehicleList?.vehicles ?? (await this.vehicles())).find((v) => v.vin === vin);
     if (found) return found;
     const again = (await this.vehicles({ force: true })).find((v) => v.vin === vin);
     if (!again) throw new CarError('BAD_INPUT', `vehicle ${vin} is not in this account`);

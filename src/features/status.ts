@@ -19,6 +19,10 @@ export interface StatusPollerOptions {
 }
 
 export const MIN_INTERVAL_MS = 60_000;
+/** The shortest wait after a named pause. */
+const MIN_RETRY_MS = 1_000;
+/** While parked and quiet for an hour, the interval grows by this much at most: never far from the one shown. */
+export const QUIET_FACTOR = 1.5;
 /** The first background reads of an account's pollers, this far apart: the first minute shows data without a burst. */
 export const FIRST_READ_SPREAD_MS = 3_000;
 
@@ -90,14 +94,14 @@ export interface IntervalInput {
 }
 
 /**
- * The next poll delay: a third of the interval while active, three times it after an hour of
- * quiet, never shorter than the budget sustains nor than a minute, never longer than 4 h.
+ * The next poll delay: a third of the interval while active, half as long again after an
+ * hour of quiet (the gap stays within 1.5x of the interval shown), never shorter than the budget sustains nor than a minute, never longer than 4 h.
  */
 export function nextInterval(i: IntervalInput): number {
   let ms = i.baseMs;
   if (i.adaptive) {
     if (i.active) ms = i.baseMs / 3;
-    else if (i.quietReads * i.baseMs >= 3_600_000) ms = i.baseMs * 3;
+    else if (i.quietReads * i.baseMs >= 3_600_000) ms = i.baseMs * QUIET_FACTOR;
   }
   return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, i.sustainableMs, Math.round(ms)));
 }
@@ -257,8 +261,9 @@ export class StatusPoller extends EventEmitter {
       this.tellPlan();
     } catch (e) {
       const err = toCarError(e);
-      // A pause the cloud or the budget names is waited out, not polled through.
-      if (err.retryAt !== undefined) next = Math.max(next, err.retryAt - this.clock.now() + 1_000);
+      // A pause the cloud or the budget names is waited out, not polled through; the read it
+      // stopped is overdue, so it comes right after the pause (a 5 s Retry-After waits 5 s).
+      if (err.retryAt !== undefined) next = Math.max(MIN_RETRY_MS, err.retryAt - this.clock.now() + 250);
       if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') next = Math.max(next, 15 * 60_000);
     }
     this.schedule(next);
