@@ -150,11 +150,20 @@ async function cardataSignIn(session: AccountSession, clock: ManualClock): Promi
   await session.getAuth();
 }
 
-/** Real short waits until the stream is connected (the broker works on real sockets). */
-async function streamUp(session: AccountSession): Promise<void> {
+/**
+ * Keeps the clock from running ahead of the stream's sockets: while the stream is not connected
+ * (a token renewal, BMW still counting the old connection), time moves a second at a time with
+ * a real moment for the sockets, as it would in real life, until it is connected again.
+ */
+function streamKeeper(session: AccountSession, clock: ManualClock): () => Promise<void> {
   let up = false;
   session.on('stream', (e: { state: string }) => (up = e.state === 'connected'));
-  for (let i = 0; i < 400 && !up; i++) await new Promise((r) => setTimeout(r, 5));
+  return async () => {
+    for (let i = 0; i < 600 && !up; i++) {
+      await clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
 }
 
 /**
@@ -172,9 +181,10 @@ async function cardataStreaming(dir: string): Promise<Record<string, number>> {
     const poller = new StatusPoller({ session, vin: BMW, parts: ['battery', 'charging', 'position', 'lock', 'doors', 'windows', 'mileage', 'climate'], intervalMs: 10 * MIN, adaptive: true, onlyOnChange: false, clock });
     poller.on('error', () => undefined);
     const history = session.connection.history;
+    const keepUp = streamKeeper(session, clock);
     poller.start();
     await run(clock, 5_000, () => poller.settled(), 1_000);
-    await streamUp(session);
+    await keepUp();
     const perDay: number[] = [];
     const history0 = sim.cardata.stats.byEndpoint.chargingHistory ?? 0;
     let firstDayHistory: number | undefined;
@@ -182,7 +192,7 @@ async function cardataStreaming(dir: string): Promise<Record<string, number>> {
       const before = sim.cardata.stats.rest;
       for (let h = 0; h < 24; h++) {
         // Steps of a minute with a real millisecond each: the stream's sockets keep up with the clock.
-        await run(clock, HOUR, () => poller.settled(), MIN, 1);
+        await run(clock, HOUR, () => Promise.all([poller.settled(), keepUp()]), MIN, 1);
         if (h === 20 && history) {
           const now = clock.now();
           await history.chargeSessions(vehicle, new Date(now - 30 * DAY).toISOString(), new Date(now).toISOString(), { kind: 'background' }).catch(() => undefined);
@@ -216,8 +226,9 @@ async function cardataRedeploys(dir: string): Promise<number> {
   let session = registry.acquire('acc', cardataSettings(sim), log);
   await cardataSignIn(session, clock);
   const parts: StatusPart[] = ['battery', 'charging', 'position', 'mileage'];
+  const keepUp = streamKeeper(session, clock);
   await session.readStatus(BMW, parts, { maxAgeMs: 10 * MIN });
-  await streamUp(session);
+  await keepUp();
   const before = sim.cardata.stats.rest;
   for (let i = 0; i < 200; i++) {
     await registry.release('acc', session, false);
@@ -226,7 +237,7 @@ async function cardataRedeploys(dir: string): Promise<number> {
     const poller = new StatusPoller({ session, vin: BMW, parts, intervalMs: 10 * MIN, onlyOnChange: false, clock });
     poller.on('error', () => undefined);
     poller.start();
-    await run(clock, 60_000, () => poller.settled(), 5_000);
+    await run(clock, 60_000, () => Promise.all([poller.settled(), keepUp()]), 5_000, 1);
     poller.stop();
   }
   const calls = sim.cardata.stats.rest - before;
