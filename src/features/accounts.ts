@@ -202,6 +202,7 @@ export class AccountRegistry {
       if (account.grace) clearTimeout(account.grace);
       account.grace = setTimeout(() => void this.closeNow(identity, account, false), this.graceMs);
       account.grace.unref();
+      await session.save();
       return;
     }
     await this.closeNow(identity, account, removed);

@@ -272,6 +272,11 @@ export class AccountSession extends EventEmitter {
     return this.cache.readEndpoint(await this.vehicle(vin), endpoint, params, options.kind ?? 'explicit');
   }
 
+  /** Writes the account's file now (kept open for a redeploy: a stop of Node-RED may follow). */
+  save(): Promise<void> {
+    return this.file.save();
+  }
+
   /** Deletes what the store kept for this account (the account was removed). */
   forget(): Promise<void> {
     return this.file.remove();
