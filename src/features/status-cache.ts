@@ -65,6 +65,11 @@ interface CachedPart {
   /** When the part was read (epoch ms): its age decides whether a read is needed. */
   at: number;
   fragment: StatusFragment;
+  /**
+   * Taken back from the account file after a restart: the car may have moved meanwhile, so
+   * only its age counts (the stream sends what changes, not what changed while we were away).
+   */
+  restored?: true;
 }
 
 /** The fields of one part that a fragment carries; undefined when it carries none. */
@@ -150,7 +155,7 @@ export class StatusCache {
   /** What the account file keeps: every part with its age (no call after a restart while young). */
   snapshot(): CacheSnapshot {
     const parts: CacheSnapshot['parts'] = {};
-    for (const [vin, cache] of this.parts) parts[vin] = Object.fromEntries(cache);
+    for (const [vin, cache] of this.parts) parts[vin] = Object.fromEntries([...cache].map(([p, c]) => [p, { at: c.at, fragment: c.fragment }]));
     return { parts, ranges: Object.fromEntries(this.ranges) };
   }
 
@@ -164,7 +169,7 @@ export class StatusCache {
         if (!c || typeof c.at !== 'number' || this.parts.get(vin)?.has(part)) continue;
         const schema = VehicleStatusSchema.pick(Object.fromEntries(fields.map((f) => [f, true])) as Partial<Record<keyof StatusFragment, true>>);
         const checked = schema.safeParse(c.fragment);
-        if (checked.success) this.of(vin).set(part, { at: c.at, fragment: checked.data as StatusFragment });
+        if (checked.success) this.of(vin).set(part, { at: c.at, fragment: checked.data as StatusFragment, restored: true });
       }
     }
     for (const [vin, km] of Object.entries(ranges ?? {})) if (typeof km === 'number' && !this.ranges.has(vin)) this.ranges.set(vin, km);
@@ -189,7 +194,7 @@ export class StatusCache {
     return parts.filter((p) => {
       if (unsupported?.has(p)) return false;
       const c = cache?.get(p);
-      if (c && streamed?.has(p)) return false;
+      if (c && !c.restored && streamed?.has(p)) return false;
       return !c || (now - c.at >= maxAgeMs && c.at < since);
     });
   }
@@ -248,7 +253,8 @@ export class StatusCache {
       const checked = schema.safeParse(merged);
       if (!checked.success) continue;
       const standalone = schema.safeParse(Object.fromEntries(touched.map((f) => [f, patch[f]]))).success;
-      cache.set(part, { at: standalone || !cached ? at : cached.at, fragment: checked.data as StatusFragment });
+      const keepsAge = !standalone && cached !== undefined;
+      cache.set(part, { at: keepsAge ? cached.at : at, fragment: checked.data as StatusFragment, ...(keepsAge && cached.restored ? { restored: true as const } : {}) });
     }
   }
 

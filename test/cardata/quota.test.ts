@@ -77,6 +77,28 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
     assert.equal(telematic(), first + 2);
   });
 
+  it('after a restart, reads a part kept in the file once by REST when it is older than maxAge (the car may have moved), then lives on the stream', async () => {
+    await streaming();
+    await s.close();
+    await w.clock.advance(HOUR);
+    s = cardataSession(w, dir);
+    up = false;
+    s.on('stream', (e: { state: string }) => (up = e.state === 'connected'));
+    await s.load();
+    assert.ok(s.cachedStatus(BMW_VIN)?.battery, 'the last status is back from the file');
+    const before = telematic();
+    await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    assert.equal(telematic(), before + 1, 'an hour old: read once');
+    await until(() => up, 'the stream to connect');
+    for (let m = 0; m < 60; m++) {
+      await w.clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 1));
+      await keepUp();
+      if (m % 10 === 0) await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    }
+    assert.equal(telematic(), before + 1, 'then nothing while streaming');
+  });
+
   it('reads by REST again once the stream has been down longer than a reconnect', async () => {
     await streaming();
     const before = telematic();

@@ -284,7 +284,7 @@ export class CarDataConnection implements Connection {
     const merged = new Map<string, ChargeSession>();
     for (const s of [...(known && fromMs >= known.from ? known.sessions : []), ...fresh]) merged.set(s.startAt, s);
     const sessions = [...merged.values()].sort((a, b) => Date.parse(a.startAt) - Date.parse(b.startAt));
-    // What is being read now may still change: the cover ends a little before now.
+    // Covered up to now at the latest; the next ask reads on from the last session's start (it may have been under way).
     const coverTo = Math.min(toMs, this.ctx.clock.now());
     this.charges.set(vehicle.vin, { from: known && fromMs >= known.from ? known.from : fromMs, to: coverTo, sessions });
     return sessions.filter(within);
