@@ -13,6 +13,7 @@ import type { AccountSession } from '../src/features/session';
 import { startSimulator, type Simulator } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../src/sim/renault';
 import { accuracy } from './accuracy';
+import { quota } from './quota';
 import { redaction } from './redaction';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'mileage', 'position', 'climate'];
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
       statusReadLatency: await latency(sim, userDir, vin),
       memory: await memory(sim, userDir, vin),
       redaction: redaction(),
+      quota: (await quota()) as Results[string],
     };
     const c = results.coalescing ?? {};
     const f = results.signInSingleFlight ?? {};

@@ -297,6 +297,8 @@ export interface StreamFacet {
     onUpdate: (vin: string, fragment: StatusFragment, rawKeys: Record<string, unknown>) => void,
     onEvent?: (event: StreamEventInfo) => void,
   ): { close(): Promise<void> };
+  /** The status parts the stream carries: while it is connected, they need no REST read. */
+  readonly parts?: readonly StatusPart[];
 }
 
 export type OptionalFacet = 'commands' | 'charging' | 'history' | 'stream';

@@ -129,7 +129,12 @@ interface OpenAccount {
   settings: string;
   /** The nodes holding it, each with its log; the first one's log speaks for the account. */
   holders: Map<string, Logger>;
+  /** Set while no node holds it: it closes when this fires, unless a node takes it again (a redeploy). */
+  grace?: ReturnType<typeof setTimeout>;
 }
+
+/** How long a session nobody holds stays open: a full redeploy takes it up again without a call. */
+export const ACCOUNT_GRACE_MS = 60_000;
 
 /**
  * One session per cloud account, however many config nodes name it: one sign-in, one token
@@ -139,7 +144,16 @@ interface OpenAccount {
 export class AccountRegistry {
   private readonly open = new Map<string, OpenAccount>();
 
-  constructor(private readonly userDir: string, private readonly clock?: Clock) {}
+  /**
+   * graceMs: how long the session of an account whose last node went (not deleted) stays open
+   * for the nodes of a redeploy to take up again, with its tokens, cache, budget and stream.
+   * 0 closes it at once (tests).
+   */
+  constructor(
+    private readonly userDir: string,
+    private readonly clock?: Clock,
+    private readonly graceMs = ACCOUNT_GRACE_MS,
+  ) {}
 
   /** The session of these settings, shared with every node of the same account; throws BAD_INPUT. */
   acquire(holder: string, settings: AccountSettings, log: Logger): AccountSession {
@@ -147,11 +161,18 @@ export class AccountRegistry {
     const identity = identityOf(account);
     // E-mail addresses are one account whatever their case.
     const others = accountSeed([configSeed({ ...account.config, username: account.config.username?.toLowerCase() }), JSON.stringify(account.budget ?? {})]);
-    const found = this.open.get(identity);
+    let found = this.open.get(identity);
+    if (found && found.holders.size === 0 && found.settings !== others) {
+      // Kept for a redeploy, but the new settings differ (a new password): start afresh.
+      void this.closeNow(identity, found, false);
+      found = undefined;
+    }
     if (found) {
       if (found.settings !== others) {
         throw new CarError('BAD_INPUT', 'another car-account node uses the same account with a different password, token or budget; keep one account node per cloud account (or make their settings equal)');
       }
+      if (found.grace) clearTimeout(found.grace);
+      found.grace = undefined;
       found.holders.set(holder, log);
       return found.session;
     }
@@ -176,9 +197,29 @@ export class AccountRegistry {
     const [identity, account] = entry;
     account.holders.delete(holder);
     if (account.holders.size > 0) return;
+    if (!removed && this.graceMs > 0) {
+      // A redeploy closes every node and starts new ones a moment later: keep the session for them.
+      if (account.grace) clearTimeout(account.grace);
+      account.grace = setTimeout(() => void this.closeNow(identity, account, false), this.graceMs);
+      account.grace.unref();
+      await session.save();
+      return;
+    }
+    await this.closeNow(identity, account, removed);
+  }
+
+  private async closeNow(identity: string, account: OpenAccount, removed: boolean): Promise<void> {
+    if (account.grace) clearTimeout(account.grace);
+    account.grace = undefined;
+    if (this.open.get(identity) !== account || account.holders.size > 0) return;
     this.open.delete(identity);
-    await session.close();
-    if (removed) await session.forget();
+    await account.session.close();
+    if (removed) await account.session.forget();
+  }
+
+  /** Closes every session nobody holds now (the end of the runtime, tests). */
+  async closeIdle(): Promise<void> {
+    for (const [identity, account] of [...this.open]) if (account.holders.size === 0) await this.closeNow(identity, account, false);
   }
 }
 

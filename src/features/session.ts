@@ -24,6 +24,7 @@ import type { AccountConfig, Connection, EndpointRead, OptionalFacet, Provider, 
 import { SignIn, type SessionState } from './sign-in';
 import { StatusCache, type ReadOptions, type StatusWithMissing } from './status-cache';
 import { AccountFile } from './account-file';
+import { StreamLink } from './session-stream';
 
 export type { SessionPhase, SessionState } from './sign-in';
 
@@ -75,7 +76,7 @@ export class AccountSession extends EventEmitter {
   private readonly cache: StatusCache;
   /** State the features keep per account (a command queue, shared reads), freed with it. */
   private readonly slots = new Map<symbol, unknown>();
-  private stream?: { close(): Promise<void> };
+  private readonly stream: StreamLink;
   private vehicleList?: { at: number; vehicles: Vehicle[] };
   private loaded?: Promise<void>;
   private closed = false;
@@ -113,7 +114,10 @@ export class AccountSession extends EventEmitter {
       budget: this.budget,
       clock: this.clock,
       onStatus: (vin, status, raw) => this.emit('status', vin, status, raw),
+      streamParts: () => this.stream.parts,
+      onChange: () => this.file.saveSoon(),
     });
+    this.stream = new StreamLink(this.clock, this.connection.stream, () => this.cache, (event) => this.emit('stream', event));
     this.file = new AccountFile({ ...options, legacyKeys: options.legacyKeys ?? [], clock: this.clock, log: this.log, snapshot: () => this.snapshot() });
   }
 
@@ -137,6 +141,7 @@ export class AccountSession extends EventEmitter {
     this.loaded ??= this.file.load().then((saved) => {
       if (!saved) return; // nothing kept, or for another user, password or server: start clean
       this.budget.restore(saved.budget);
+      this.cache.restore(saved.extra?.status);
       const vehicles = z.array(VehicleSchema).safeParse(saved.extra?.vehicles);
       if (vehicles.success && typeof saved.extra?.vehiclesAt === 'number') this.vehicleList = { at: saved.extra.vehiclesAt, vehicles: vehicles.data };
       this.signIn.restore(saved);
@@ -147,7 +152,8 @@ export class AccountSession extends EventEmitter {
   private snapshot(): StoredAccount {
     const { pending, ...signIn } = this.signIn.snapshot(this.clock.now());
     const list = this.vehicleList;
-    const extra = { ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}), ...(pending ? { pending } : {}) };
+    const status = this.cache.snapshot();
+    const extra = { ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}), ...(pending ? { pending } : {}), ...(Object.keys(status.parts).length ? { status } : {}) };
     return { version: 1, seed: this.file.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
   }
 
@@ -233,8 +239,10 @@ export class AccountSession extends EventEmitter {
     }) as Promise<Vehicle[]>;
   }
 
+  /** A vehicle of the account: from the list kept, whatever its age (read again only for a VIN it lacks). */
   async vehicle(vin: string): Promise<Vehicle> {
-    const found = (await this.vehicles()).find((v) => v.vin === vin);
+    await this.load();
+    const found = (this.vehicleList?.vehicles ?? (await this.vehicles())).find((v) => v.vin === vin);
     if (found) return found;
     const again = (await this.vehicles({ force: true })).find((v) => v.vin === vin);
     if (!again) throw new CarError('BAD_INPUT', `vehicle ${vin} is not in this account`);
@@ -255,7 +263,7 @@ export class AccountSession extends EventEmitter {
   /** The status of a vehicle: young parts from the shared cache, the others read (status-cache.ts). */
   async readStatus(vin: string, parts: StatusPart[], options: ReadOptions = {}): Promise<StatusWithMissing> {
     const vehicle = await this.vehicle(vin);
-    this.startStream();
+    if (this.signIn.signedIn) this.stream.start();
     return this.cache.read(vehicle, parts, options);
   }
 
@@ -264,16 +272,9 @@ export class AccountSession extends EventEmitter {
     return this.cache.readEndpoint(await this.vehicle(vin), endpoint, params, options.kind ?? 'explicit');
   }
 
-  /** Starts the brand's push stream once, if it has one; what it brings goes into the cache. */
-  private startStream(): void {
-    const stream = this.connection.stream;
-    if (this.stream || this.closed || !stream || !this.signIn.signedIn) return;
-    this.stream = stream.open(
-      (vin, fragment) => {
-        if (!this.closed) this.cache.pushed(vin, fragment);
-      },
-      (event) => this.emit('stream', event),
-    );
+  /** Writes the account's file now (kept open for a redeploy: a stop of Node-RED may follow). */
+  save(): Promise<void> {
+    return this.file.save();
   }
 
   /** Deletes what the store kept for this account (the account was removed). */
@@ -284,8 +285,7 @@ export class AccountSession extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.signIn.close();
-    await this.stream?.close().catch(() => undefined);
-    this.stream = undefined;
+    await this.stream.close();
     await this.file.close();
     this.closed = true;
     this.removeAllListeners();

@@ -21,6 +21,20 @@ export interface StatusCacheOptions {
   clock: Clock;
   /** Tells the account's nodes what it now knows of a vehicle (after a read or a push). */
   onStatus: (vin: string, status: VehicleStatus, raw: Record<string, unknown>) => void;
+  /**
+   * The parts a push stream keeps fresh right now (undefined while it is down): a part it
+   * carries counts as fresh at the age of its last message, whatever maxAge says (a parked car
+   * sends nothing because nothing changed). Explicit reads still go to the cloud.
+   */
+  streamParts?: () => ReadonlySet<StatusPart> | undefined;
+  /** Something new to keep (a read or a push): the account file saves it soon. */
+  onChange?: () => void;
+}
+
+/** The cache as the account file keeps it: parts with their age, by VIN. */
+export interface CacheSnapshot {
+  parts: Record<string, Partial<Record<StatusPart, { at: number; fragment: StatusFragment }>>>;
+  ranges: Record<string, number>;
 }
 
 export interface ReadOptions {
@@ -51,6 +65,11 @@ interface CachedPart {
   /** When the part was read (epoch ms): its age decides whether a read is needed. */
   at: number;
   fragment: StatusFragment;
+  /**
+   * Taken back from the account file after a restart: the car may have moved meanwhile, so
+   * only its age counts (the stream sends what changes, not what changed while we were away).
+   */
+  restored?: true;
 }
 
 /** The fields of one part that a fragment carries; undefined when it carries none. */
@@ -82,7 +101,8 @@ export class StatusCache {
     const flight = `status:${vin}`;
     let since = Infinity;
     for (let round = 0; round < 3; round++) {
-      const stale = this.stale(vin, parts, options.maxAgeMs ?? 0, this.o.clock.now(), since);
+      const streamed = options.kind === 'explicit' ? undefined : this.o.streamParts?.();
+      const stale = this.stale(vin, parts, options.maxAgeMs ?? 0, this.o.clock.now(), since, streamed);
       if (stale.length === 0) break;
       if (this.flights.has(flight)) {
         // Join the read in flight and take what it brings, whatever maxAgeMs says.
@@ -132,8 +152,32 @@ export class StatusCache {
     return known.length ? this.assemble(vin, only ?? known) : undefined;
   }
 
+  /** What the account file keeps: every part with its age (no call after a restart while young). */
+  snapshot(): CacheSnapshot {
+    const parts: CacheSnapshot['parts'] = {};
+    for (const [vin, cache] of this.parts) parts[vin] = Object.fromEntries([...cache].map(([p, c]) => [p, { at: c.at, fragment: c.fragment }]));
+    return { parts, ranges: Object.fromEntries(this.ranges) };
+  }
+
+  /** Takes back what the account file kept; each part checked, the damaged ones dropped. */
+  restore(saved: unknown): void {
+    if (!saved || typeof saved !== 'object') return;
+    const { parts, ranges } = saved as Partial<CacheSnapshot>;
+    for (const [vin, byPart] of Object.entries(parts ?? {})) {
+      for (const [part, fields] of PARTS) {
+        const c = (byPart as Record<string, { at?: unknown; fragment?: unknown } | undefined>)[part];
+        if (!c || typeof c.at !== 'number' || this.parts.get(vin)?.has(part)) continue;
+        const schema = VehicleStatusSchema.pick(Object.fromEntries(fields.map((f) => [f, true])) as Partial<Record<keyof StatusFragment, true>>);
+        const checked = schema.safeParse(c.fragment);
+        if (checked.success) this.of(vin).set(part, { at: c.at, fragment: checked.data as StatusFragment, restored: true });
+      }
+    }
+    for (const [vin, km] of Object.entries(ranges ?? {})) if (typeof km === 'number' && !this.ranges.has(vin)) this.ranges.set(vin, km);
+  }
+
   /** Tells every node of the account all it now knows of a vehicle. */
   private tell(vin: string, raw: Record<string, unknown>): void {
+    this.o.onChange?.();
     this.o.onStatus(vin, this.assemble(vin, [...(this.parts.get(vin)?.keys() ?? [])]), raw);
   }
 
@@ -144,12 +188,13 @@ export class StatusCache {
   }
 
   /** Parts not read within maxAge (and not since `since`, when joining a read), less the unsupported. */
-  private stale(vin: string, parts: StatusPart[], maxAgeMs: number, now: number, since = Infinity): StatusPart[] {
+  private stale(vin: string, parts: StatusPart[], maxAgeMs: number, now: number, since = Infinity, streamed?: ReadonlySet<StatusPart>): StatusPart[] {
     const cache = this.parts.get(vin);
     const unsupported = this.unsupported.get(vin);
     return parts.filter((p) => {
       if (unsupported?.has(p)) return false;
       const c = cache?.get(p);
+      if (c && !c.restored && streamed?.has(p)) return false;
       return !c || (now - c.at >= maxAgeMs && c.at < since);
     });
   }
@@ -208,7 +253,8 @@ export class StatusCache {
       const checked = schema.safeParse(merged);
       if (!checked.success) continue;
       const standalone = schema.safeParse(Object.fromEntries(touched.map((f) => [f, patch[f]]))).success;
-      cache.set(part, { at: standalone || !cached ? at : cached.at, fragment: checked.data as StatusFragment });
+      const keepsAge = !standalone && cached !== undefined;
+      cache.set(part, { at: keepsAge ? cached.at : at, fragment: checked.data as StatusFragment, ...(keepsAge && cached.restored ? { restored: true as const } : {}) });
     }
   }
 

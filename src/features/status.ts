@@ -7,6 +7,7 @@ export interface StatusPollerOptions {
   session: AccountSession;
   vin: string;
   parts: StatusPart[];
+  /** 0: only on input (no background reads, no share of the budget). */
   intervalMs: number;
   /** Poll faster while charging, driving or climatising, slower while parked. */
   adaptive?: boolean;
@@ -18,6 +19,55 @@ export interface StatusPollerOptions {
 }
 
 export const MIN_INTERVAL_MS = 60_000;
+/** The shortest wait after a named pause. */
+const MIN_RETRY_MS = 1_000;
+/** While parked and quiet for an hour, the interval grows by this much at most: never far from the one shown. */
+export const QUIET_FACTOR = 1.5;
+/** The first background reads of an account's pollers, this far apart: the first minute shows data without a burst. */
+export const FIRST_READ_SPREAD_MS = 3_000;
+
+/** What the budget allows a poller: the calls per hour its account may spend in the background, shared by its pollers. */
+export interface IntervalPlan {
+  /** The interval the user set (ms; 0: only on input). */
+  setMs: number;
+  /** Background calls per hour the account's budget allows (less the reserve for explicit reads). */
+  callsPerHour: number;
+  /** Pollers sharing them. */
+  pollers: number;
+  /** Calls one read of these parts costs. */
+  perRead: number;
+  /** The shortest interval this poller's share sustains (ms). */
+  sustainableMs: number;
+  /** The interval it will keep: the one set, or the sustainable one when that is longer. */
+  effectiveMs: number;
+  /** True when the budget makes it longer than set. */
+  limited: boolean;
+}
+
+/** The budget as the status dialog shows it before deploy (GET /connected-car/accounts/:id/budget). */
+export function budgetView(
+  session: AccountSession,
+  q: { interval?: string; vin?: string; parts?: string; deployed?: boolean },
+): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; pollers: number; perRead: number; limited: boolean } {
+  const set = parseIntervalMinutes(q.interval, 10);
+  const parts = parseParts(q.parts ?? '');
+  // A node not deployed yet adds itself to the pollers sharing the budget.
+  const plan = planInterval(session, q.vin ?? '', parts, set * 60_000, session.pollers.size + (q.deployed || set === 0 ? 0 : 1));
+  const minutes = Math.round(plan.effectiveMs / 60_000);
+  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
+}
+
+/** The interval the budget allows a poller of these parts (pollers: how many share the account, this one included). */
+export function planInterval(session: AccountSession, vin: string, parts: StatusPart[], setMs: number, pollers: number): IntervalPlan {
+  const budget = session.budget;
+  const perRead = Math.max(1, session.statusCostEstimate(vin, parts));
+  const background = Math.max(1, budget.limit - budget.reserve);
+  const callsPerHour = (background * 3_600_000) / budget.windowMs;
+  const share = background / Math.max(1, pollers);
+  const sustainableMs = Math.ceil((budget.windowMs * perRead) / share);
+  const effectiveMs = setMs > 0 ? Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, setMs, sustainableMs)) : 0;
+  return { setMs, callsPerHour: Math.round(callsPerHour * 10) / 10, pollers: Math.max(1, pollers), perRead, sustainableMs, effectiveMs, limited: setMs > 0 && effectiveMs > Math.max(MIN_INTERVAL_MS, setMs) };
+}
 export const MAX_INTERVAL_MS = 4 * 3_600_000;
 
 /** Something is going on: the car charges, climatises, or moved since the last read. */
@@ -44,14 +94,14 @@ export interface IntervalInput {
 }
 
 /**
- * The next poll delay: a third of the interval while active, three times it after an hour of
- * quiet, never shorter than the budget sustains nor than a minute, never longer than 4 h.
+ * The next poll delay: a third of the interval while active, half as long again after an
+ * hour of quiet (the gap stays within 1.5x of the interval shown), never shorter than the budget sustains nor than a minute, never longer than 4 h.
  */
 export function nextInterval(i: IntervalInput): number {
   let ms = i.baseMs;
   if (i.adaptive) {
     if (i.active) ms = i.baseMs / 3;
-    else if (i.quietReads * i.baseMs >= 3_600_000) ms = i.baseMs * 3;
+    else if (i.quietReads * i.baseMs >= 3_600_000) ms = i.baseMs * QUIET_FACTOR;
   }
   return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, i.sustainableMs, Math.round(ms)));
 }
@@ -75,6 +125,19 @@ export function parseParts(value: unknown): StatusPart[] {
   return [...new Set(parsed.data)];
 }
 
+/**
+ * The interval setting in minutes: undefined gives the default, empty or 0 means only on
+ * input (0 returned); anything else must be a number of minutes of at least 1.
+ */
+export function parseIntervalMinutes(value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const text = String(value).trim();
+  if (text === '' || Number(text) === 0) return 0;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 1) throw new CarError('BAD_INPUT', `interval must be a number of minutes (at least 1), or empty/0 for only on input (got "${text}")`);
+  return n;
+}
+
 /** What counts as a change: everything but the time we fetched it. */
 function fingerprint(s: VehicleStatus): string {
   const { fetchedAt: _f, ...rest } = s as VehicleStatus & { missing?: unknown };
@@ -85,8 +148,9 @@ function fingerprint(s: VehicleStatus): string {
 /**
  * Polls one vehicle's status through the account session: at the interval, never faster
  * than the account's budget allows, and on request. Emits 'status' (StatusEvent), 'waiting'
- * (CarError: the budget or the cloud's pause, waited out) and 'error' (CarError, once per
- * kind of error while it repeats).
+ * (CarError: the budget or the cloud's pause, waited out), 'error' (CarError, once per
+ * kind of error while it repeats) and 'interval' (IntervalPlan, when the interval it can keep
+ * changes: the node shows it). With intervalMs 0 it reads only when asked.
  */
 export class StatusPoller extends EventEmitter {
   private readonly opts: StatusPollerOptions;
@@ -101,18 +165,42 @@ export class StatusPoller extends EventEmitter {
   private inflight?: Promise<void>;
   private reading = 0;
   private readonly onPushed = (vin: string): void => this.pushed(vin);
+  private shown?: string;
 
   constructor(opts: StatusPollerOptions) {
     super();
-    this.opts = { ...opts, intervalMs: Math.max(MIN_INTERVAL_MS, opts.intervalMs) };
+    this.opts = { ...opts, intervalMs: opts.intervalMs > 0 ? Math.max(MIN_INTERVAL_MS, opts.intervalMs) : 0 };
     this.clock = opts.clock ?? systemClock;
+  }
+
+  /** True when it reads only when asked (interval 0). */
+  get onlyOnInput(): boolean {
+    return this.opts.intervalMs === 0;
   }
 
   start(): void {
     this.stopped = false;
-    this.opts.session.pollers.add(this);
-    this.opts.session.on('status', this.onPushed);
-    this.schedule(this.opts.firstReadDelayMs ?? 1_000);
+    if (this.onlyOnInput) return;
+    const { session } = this.opts;
+    session.pollers.add(this);
+    session.on('status', this.onPushed);
+    // Soon, and a few seconds after the account's other pollers: data in the first minute, no burst.
+    this.schedule(this.opts.firstReadDelayMs ?? 1_000 + FIRST_READ_SPREAD_MS * (session.pollers.size - 1));
+    this.tellPlan();
+  }
+
+  /** What the budget allows this poller now. */
+  plan(): IntervalPlan {
+    return planInterval(this.opts.session, this.opts.vin, this.opts.parts, this.opts.intervalMs, this.opts.session.pollers.size);
+  }
+
+  /** Emits 'interval' when the interval it can keep changed (the node's dot says it). */
+  private tellPlan(): void {
+    const plan = this.plan();
+    const key = plan.limited ? String(Math.round(plan.effectiveMs / 60_000)) : '';
+    if (key === this.shown) return;
+    this.shown = key;
+    this.emit('interval', plan);
   }
 
   /**
@@ -151,14 +239,6 @@ export class StatusPoller extends EventEmitter {
     while (this.inflight) await this.inflight;
   }
 
-  /** The interval this poller can afford: its share of the account's background budget. */
-  private sustainableMs(): number {
-    const { session } = this.opts;
-    const budget = session.budget;
-    const perRead = Math.max(1, session.statusCostEstimate(this.opts.vin, this.opts.parts));
-    const share = Math.max(1, budget.limit - budget.reserve) / Math.max(1, session.pollers.size);
-    return Math.ceil((budget.windowMs * perRead) / share);
-  }
 
   private async poll(): Promise<void> {
     let next = this.opts.intervalMs;
@@ -176,12 +256,14 @@ export class StatusPoller extends EventEmitter {
         adaptive: this.opts.adaptive === true,
         active: this.active,
         quietReads: this.quietReads,
-        sustainableMs: this.sustainableMs(),
+        sustainableMs: this.plan().sustainableMs,
       });
+      this.tellPlan();
     } catch (e) {
       const err = toCarError(e);
-      // A pause the cloud or the budget names is waited out, not polled through.
-      if (err.retryAt !== undefined) next = Math.max(next, err.retryAt - this.clock.now() + 1_000);
+      // A pause the cloud or the budget names is waited out, not polled through; the read it
+      // stopped is overdue, so it comes right after the pause (a 5 s Retry-After waits 5 s).
+      if (err.retryAt !== undefined) next = Math.max(MIN_RETRY_MS, err.retryAt - this.clock.now() + 250);
       if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') next = Math.max(next, 15 * 60_000);
     }
     this.schedule(next);

@@ -1,5 +1,6 @@
 import { toCarError } from '../core';
-import { AccountRegistry, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
+import { budgetView } from '../features/status';
+import { ACCOUNT_GRACE_MS, AccountRegistry, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { SessionState } from '../features/session';
 import { userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
@@ -11,7 +12,9 @@ type CarAccountNode = RedNode & AccountNode;
 
 export = function register(RED: RedApi): void {
   // One session per cloud account, shared by the account nodes that name it.
-  const accounts = new AccountRegistry(userDirOf(RED));
+  // A redeploy takes up the sessions of the nodes it replaced within the grace period (no sign-in, no call).
+  const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
+  const accounts = new AccountRegistry(userDirOf(RED), undefined, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS);
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);
@@ -76,6 +79,23 @@ export = function register(RED: RedApi): void {
   RED.httpAdmin.get('/connected-car/accounts/:id/state', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {
     const node = account(req);
     res.json(publicState(node ? node.session : undefined, node ? node.configError : 'deploy the account first'));
+  });
+
+  // What the budget allows a status node before it is deployed: calls/hour, nodes sharing them, the interval.
+  RED.httpAdmin.get('/connected-car/accounts/:id/budget', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {
+    const node = account(req);
+    if (!node?.session) {
+      res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
+      return;
+    }
+    try {
+      const q = (name: string): string | undefined => req.query[name];
+      const statusNode = RED.nodes.getNode(q('node') ?? '') as { type?: string } | null;
+      res.json(budgetView(node.session, { interval: q('interval'), vin: q('vin'), parts: q('parts'), deployed: statusNode?.type === 'car-status' }));
+    } catch (e) {
+      const err = toCarError(e);
+      res.status(400).json({ code: err.code, message: err.message });
+    }
   });
 
   RED.httpAdmin.get('/connected-car/accounts/:id/vehicles', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {

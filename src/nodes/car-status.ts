@@ -1,5 +1,5 @@
 import type { CarError, VehicleStatus } from '../core';
-import { isStale, parseParts, StatusPoller, summarize, type StatusEvent } from '../features/status';
+import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
 import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
@@ -21,12 +21,14 @@ export = function register(RED: RedApi): void {
     const { session, vin } = guarded;
     const parts = checkSettings(node, () => parseParts(def.parts));
     if (!parts) return;
-    const minutes = Number(def.interval ?? 10);
+    // Empty or 0: only on input (no background reads).
+    const minutes = checkSettings(node, () => parseIntervalMinutes(def.interval, 10));
+    if (minutes === undefined) return;
     const poller = new StatusPoller({
       session,
       vin,
       parts,
-      intervalMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 10) * 60_000,
+      intervalMs: minutes * 60_000,
       onlyOnChange: def.onlyOnChange === true,
       adaptive: def.adaptive !== false,
     });
@@ -58,6 +60,23 @@ export = function register(RED: RedApi): void {
       node.send(message(e.status));
     });
     poller.on('waiting', (err: CarError) => dot.error(err));
+    let warned = false;
+    poller.on('interval', (plan: IntervalPlan) => {
+      const every = Math.round(plan.effectiveMs / 60_000);
+      dot.note(plan.limited ? RED._('car-status.status.quota-interval', { minutes: every }) : undefined);
+      if (plan.limited && !warned) {
+        warned = true;
+        node.warn(
+          RED._('car-status.errors.quota-interval', {
+            set: Math.round(plan.setMs / 60_000),
+            minutes: every,
+            perHour: plan.callsPerHour,
+            pollers: plan.pollers,
+            perRead: plan.perRead,
+          }),
+        );
+      }
+    });
     poller.on('error', (err: CarError) => reportError(node, dot, topic, err));
 
     handleInput(node, dot, async (msg, send) => {
@@ -72,7 +91,8 @@ export = function register(RED: RedApi): void {
       done();
     });
 
-    dot.waiting();
+    if (poller.onlyOnInput) dot.set({ fill: 'grey', shape: 'ring', text: RED._('car-status.status.on-input') });
+    else dot.waiting();
     poller.start();
   }
 

@@ -146,6 +146,9 @@ export interface AccountStates {
 export class StatusDot {
   private own: NodeStatus = {};
   private accountShown = false;
+  /** Said after the node's own green text (e.g. "every 34 min, quota"), until cleared. */
+  private noteText = '';
+  private okText?: string;
 
   constructor(
     private readonly RED: Pick<RedApi, '_'>,
@@ -175,7 +178,14 @@ export class StatusDot {
   }
 
   ok(text?: string): void {
-    this.set({ fill: 'green', shape: 'dot', text: text || this.RED._(commonKey('status.ok')) });
+    this.okText = text;
+    this.set({ fill: 'green', shape: 'dot', text: `${text || this.RED._(commonKey('status.ok'))}${this.noteText}` });
+  }
+
+  /** A note the green dot keeps after its text (the interval the budget allows); undefined clears it. */
+  note(text: string | undefined): void {
+    this.noteText = text ? ` · ${text}` : '';
+    if (this.own.fill === 'green') this.ok(this.okText);
   }
 
   busy(text?: string): void {

@@ -181,7 +181,8 @@ export class NodeRedFixture {
   /** A fresh user directory and server, and the simulator's counts at zero. */
   async startNodeRed(settings: Record<string, unknown> = {}): Promise<void> {
     this.dir = await tempDir('cc-nodes-');
-    helper.settings({ userDir: this.dir, ...settings });
+    // Accounts close with their last node (no grace period that would outlive the test).
+    helper.settings({ userDir: this.dir, connectedCarAccountGraceMs: 0, ...settings });
     await helper.startServer();
     this.sim.renault.resetStats();
     this.sim.cardata.resetStats();

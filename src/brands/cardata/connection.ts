@@ -20,7 +20,7 @@ import { CARDATA_NAME as NAME, ENDPOINTS, MAX_CONTAINERS, cardata, type CarDataA
 import type { CarDataAuthState } from './auth';
 import { brandOf, capabilitiesOf, drivetrainOf } from './capabilities';
 import { mapChargingSession } from './history';
-import { CONTAINER_KEYS, TelematicState } from './map';
+import { CONTAINER_KEYS, MAPPED_KEYS, REST_ONLY_PARTS, TelematicState } from './map';
 import { BasicDataSchema, ChargingHistorySchema, ContainersSchema, CreatedContainerSchema, MappingsSchema, TelematicDataSchema, type RawBasicData } from './schemas';
 import { CarDataStream } from './stream';
 
@@ -33,6 +33,11 @@ const CONTAINER_PURPOSE = 'Node-RED connected-car: vehicle status';
  * create it again, once. The real one is HTTP 403 CU-105 (kvanbiesen commit 8e271cc, PR #375).
  */
 const CONTAINER_GONE: ReadonlySet<string> = new Set(['CU-105', 'CU-121', 'CU-122']);
+
+/** The status parts the stream carries (every part a mapped key feeds, but those only REST brings). */
+export const STREAM_PARTS: readonly StatusPart[] = [...new Set(Object.values(MAPPED_KEYS))].filter(
+  (p): p is StatusPart => p !== 'range' && !REST_ONLY_PARTS.includes(p),
+);
 
 const READ_ONLY = 'the official CarData API is read-only';
 /** Why there is no commands and no charging facet, in words for the user. */
@@ -80,6 +85,10 @@ function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 export class CarDataConnection implements Connection {
   /** Our container, for the BMW account (gcid) that found or created it; a lookup costs a call. */
   private container?: { gcid: string; id: string };
+  /** The lookup (or creation) of our container in flight: concurrent first reads share it. */
+  private containerFlight?: Promise<string>;
+  /** Charging sessions read so far by VIN, and the period they cover (read again only past its end). */
+  private readonly charges = new Map<string, { from: number; to: number; sessions: ChargeSession[] }>();
   /** The newest value of every key by VIN, fed by REST reads and the stream alike. */
   private readonly telematics = new Map<string, TelematicState>();
   private readonly streams = new Set<CarDataStream>();
@@ -106,6 +115,7 @@ export class CarDataConnection implements Connection {
   };
 
   readonly stream: StreamFacet = {
+    parts: STREAM_PARTS,
     open: (onUpdate, onEvent) => {
       const stream = new CarDataStream(this.ctx, (vin) => this.telematicState(vin), onUpdate, onEvent);
       this.streams.add(stream);
@@ -158,6 +168,12 @@ export class CarDataConnection implements Connection {
    */
   async ensureContainer(auth: CarDataAuthState, opts: CallOptions): Promise<string> {
     if (this.container?.gcid === auth.gcid) return this.container.id;
+    // One lookup at a time: two first reads must not create two containers.
+    this.containerFlight ??= this.findOrCreateContainer(auth, opts).finally(() => (this.containerFlight = undefined));
+    return this.containerFlight;
+  }
+
+  private async findOrCreateContainer(auth: CarDataAuthState, opts: CallOptions): Promise<string> {
     const remember = (id: string): string => {
       this.container = { gcid: auth.gcid, id };
       return id;
@@ -194,6 +210,7 @@ export class CarDataConnection implements Connection {
     this.streams.clear();
     await Promise.all(open.map((s) => s.close()));
     this.telematics.clear();
+    this.charges.clear();
     this.container = undefined;
   }
 
@@ -245,6 +262,11 @@ export class CarDataConnection implements Connection {
     return { status, raw: { telematicData: body, unmapped }, missing };
   }
 
+  /**
+   * A car's charging sessions between two times, from what was read before where it covers
+   * them: only the time since the last session known (or the last read) costs a call, so that
+   * each charge end reads a day, not 30 days, and a second ask for the same period none.
+   */
   private async readChargeSessions(auth: CarDataAuthState, vehicle: Vehicle, from: string, to: string, opts: CallOptions): Promise<ChargeSession[]> {
     if (!capabilitiesOf(vehicle).nativeChargeSessions) {
       throw new CarError('NOT_SUPPORTED', `${NAME}: a ${vehicle.drivetrain} car has no charging history`, { transient: false });
@@ -252,6 +274,23 @@ export class CarDataConnection implements Connection {
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs > toMs) throw new CarError('BAD_INPUT', `from and to must be ISO times with from <= to (got "${from}", "${to}")`);
+    const known = this.charges.get(vehicle.vin);
+    const within = (s: ChargeSession): boolean => Date.parse(s.startAt) >= fromMs && Date.parse(s.startAt) <= toMs;
+    if (known && fromMs >= known.from && toMs <= known.to) return known.sessions.filter(within);
+    // Covered up to known.to: read from the start of the last session known (it may have ended since).
+    const last = known?.sessions.at(-1);
+    const readFrom = known && fromMs >= known.from ? Math.min(known.to, last ? Date.parse(last.startAt) : known.to) : fromMs;
+    const fresh = await this.readChargePages(auth, vehicle, readFrom, toMs, opts);
+    const merged = new Map<string, ChargeSession>();
+    for (const s of [...(known && fromMs >= known.from ? known.sessions : []), ...fresh]) merged.set(s.startAt, s);
+    const sessions = [...merged.values()].sort((a, b) => Date.parse(a.startAt) - Date.parse(b.startAt));
+    // Covered up to now at the latest; the next ask reads on from the last session's start (it may have been under way).
+    const coverTo = Math.min(toMs, this.ctx.clock.now());
+    this.charges.set(vehicle.vin, { from: known && fromMs >= known.from ? known.from : fromMs, to: coverTo, sessions });
+    return sessions.filter(within);
+  }
+
+  private async readChargePages(auth: CarDataAuthState, vehicle: Vehicle, fromMs: number, toMs: number, opts: CallOptions): Promise<ChargeSession[]> {
     const out: ChargeSession[] = [];
     const seen = new Set<string>();
     let nextToken: string | undefined;

@@ -1,0 +1,138 @@
+/**
+ * Issue 13 on CarData: no REST read of what the connected stream carries, the charging history
+ * read incrementally and cached, one container however many first reads run at once.
+ */
+import { describe, it, beforeEach, afterEach } from 'mocha';
+import assert from 'node:assert/strict';
+import type { StatusPart } from '../../src/core';
+import { STREAM_PARTS } from '../../src/brands/cardata/connection';
+import { REST_ONLY_PARTS } from '../../src/brands/cardata/map';
+import type { AccountSession } from '../../src/features/session';
+import { STREAM_GAP_MS } from '../../src/features/session-stream';
+import { removeDir, tempDir } from '../helpers';
+import { BMW_VIN, session as cardataSession, signInSession, until, world, type World } from './helpers';
+
+const PARTS: StatusPart[] = ['battery', 'charging', 'position', 'mileage'];
+const HOUR = 3_600_000;
+
+describe('CarData quota: stream-fresh parts, incremental history, one container', () => {
+  let w: World;
+  let dir: string;
+  let s: AccountSession;
+
+  beforeEach(async () => {
+    w = await world({ streamIntervalMs: 60_000 });
+    dir = await tempDir();
+    s = cardataSession(w, dir);
+  });
+
+  afterEach(async () => {
+    await s.close();
+    await w.close();
+    await removeDir(dir);
+  });
+
+  const telematic = (): number => w.sim.cardata.stats.byEndpoint.telematicData ?? 0;
+
+  let up = false;
+
+  async function streaming(): Promise<void> {
+    await signInSession(w, s);
+    up = false;
+    s.on('stream', (e: { state: string }) => (up = e.state === 'connected'));
+    await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    await until(() => up, 'the stream to connect');
+  }
+
+  /** While the stream reconnects (its hourly renewal), time moves a second at a time: a reconnect takes seconds, not minutes. */
+  async function keepUp(): Promise<void> {
+    for (let i = 0; i < 600 && !up; i++) {
+      await w.clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  it('says which parts the stream carries: all but those only REST brings', () => {
+    for (const p of REST_ONLY_PARTS) assert.ok(!STREAM_PARTS.includes(p));
+    for (const p of PARTS) assert.ok(STREAM_PARTS.includes(p));
+  });
+
+  it('reads nothing by REST while the stream is connected, however old the parts of a parked car get; an explicit read still asks', async () => {
+    await streaming();
+    const first = telematic();
+    assert.equal(first, 1, 'the first fill after sign-in is one REST read');
+    for (let m = 0; m < 6 * 60; m++) {
+      // A minute at a time, with a real moment for the stream's sockets (its hourly renewal).
+      await w.clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 1));
+      await keepUp();
+      if (m % 10 === 0) await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    }
+    assert.equal(telematic(), first, 'no REST read in six hours of streaming');
+    // A part the stream never sends is read by REST.
+    await s.readStatus(BMW_VIN, ['messages'], { maxAgeMs: 10 * 60_000 });
+    assert.equal(telematic(), first + 1);
+    // The user asked: the cloud is asked.
+    await s.readStatus(BMW_VIN, PARTS, { kind: 'explicit', maxAgeMs: 30_000 });
+    assert.equal(telematic(), first + 2);
+  });
+
+  it('after a restart, reads a part kept in the file once by REST when it is older than maxAge (the car may have moved), then lives on the stream', async () => {
+    await streaming();
+    await s.close();
+    await w.clock.advance(HOUR);
+    s = cardataSession(w, dir);
+    up = false;
+    s.on('stream', (e: { state: string }) => (up = e.state === 'connected'));
+    await s.load();
+    assert.ok(s.cachedStatus(BMW_VIN)?.battery, 'the last status is back from the file');
+    const before = telematic();
+    await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    assert.equal(telematic(), before + 1, 'an hour old: read once');
+    await until(() => up, 'the stream to connect');
+    for (let m = 0; m < 60; m++) {
+      await w.clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 1));
+      await keepUp();
+      if (m % 10 === 0) await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    }
+    assert.equal(telematic(), before + 1, 'then nothing while streaming');
+  });
+
+  it('reads by REST again once the stream has been down longer than a reconnect', async () => {
+    await streaming();
+    const before = telematic();
+    w.sim.cardata.setBrokerAvailable(false);
+    w.sim.cardata.dropConnections();
+    await w.clock.advance(STREAM_GAP_MS + 60_000);
+    await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    assert.equal(telematic(), before + 1, 'the stream is down: maxAge decides again');
+  });
+
+  it('reads the charging history from the last session known to now, once per new period, from its cache otherwise', async () => {
+    await signInSession(w, s);
+    const vehicle = await s.vehicle(BMW_VIN);
+    const history = s.connection.history;
+    assert.ok(history);
+    const calls = (): number => w.sim.cardata.stats.byEndpoint.chargingHistory ?? 0;
+    await w.clock.advance(2 * 24 * HOUR);
+    const ask = (): Promise<{ startAt: string }[]> => history.chargeSessions(vehicle, new Date(w.clock.now() - 30 * 24 * HOUR).toISOString(), new Date(w.clock.now()).toISOString(), { kind: 'background' });
+    const first = await ask();
+    assert.ok(first.length > 0);
+    const afterFirst = calls();
+    assert.deepEqual(await ask(), first, 'the same period again: from the cache');
+    assert.equal(calls(), afterFirst, 'no call');
+    await w.clock.advance(6 * HOUR);
+    const later = await ask();
+    assert.ok(Date.parse(later.at(-1)?.startAt ?? '') > Date.parse(first.at(-1)?.startAt ?? ''), 'the new session is there');
+    assert.ok(Date.parse(later[0]?.startAt ?? '') >= w.clock.now() - 30 * 24 * HOUR, 'and none older than asked');
+    assert.equal(calls(), afterFirst + 1, 'one call, from the last session known');
+  });
+
+  it('creates one container however many first reads run at once', async () => {
+    await signInSession(w, s);
+    await Promise.all([s.readStatus(BMW_VIN, PARTS, { kind: 'explicit' }), s.readStatus(BMW_VIN, ['messages'], { kind: 'explicit' }), s.readEndpoint(BMW_VIN, 'telematicData')]);
+    assert.equal(w.sim.cardata.stats.byEndpoint.createContainer ?? 0, 1);
+    assert.equal(w.sim.cardata.containerCount(), 1);
+  });
+});
