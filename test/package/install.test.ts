@@ -23,7 +23,8 @@ interface NodeSetInfo {
 }
 
 describe('install from the tarball, as users do', function () {
-  this.timeout(240_000);
+  // npm install from the registry, a Node-RED start and the demo from the tarball: minutes on a busy 2-core machine.
+  this.timeout(480_000);
   let work: string;
   let nr: NodeRedProcess | undefined;
 
