@@ -6,17 +6,9 @@ import { emptyState, nextDueAt, positionFromMessage, resolveOptions, step, type 
 import { PresenceTracker, presenceOptionsFrom, type PresenceText, type Tracked } from '../../src/features/presence-tracker';
 import { nodeFile } from '../../src/features/trip-store';
 import { removeDir, tempDir } from '../helpers';
+import { HOME, offset } from './geo';
 
 /** Regression tests of issue 12: presence that filters and does not forget. */
-const HOME = { latitude: 48.8566, longitude: 2.3522 };
-const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
-function offset(from: { latitude: number; longitude: number }, metres: number, bearingDeg: number): { latitude: number; longitude: number } {
-  const b = (bearingDeg * Math.PI) / 180;
-  return {
-    latitude: from.latitude + (metres * Math.cos(b)) / M_PER_DEG,
-    longitude: from.longitude + (metres * Math.sin(b)) / (M_PER_DEG * Math.cos((from.latitude * Math.PI) / 180)),
-  };
-}
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 const MIN = 60_000;
 const iso = (t: number): string => new Date(t).toISOString();
