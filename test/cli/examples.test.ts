@@ -69,9 +69,9 @@ describe('CONNECTED_CAR_SIMULATOR', () => {
   });
 
   it('fills in only empty server fields, for Renault and for CarData (MQTT on the next port unless named)', () => {
-    const r = pointAtSimulator({ provider: 'renault', servers: { gigya: 'https://accounts.example', kamereon: '' } }, { [SIMULATOR_ENV]: 'http://127.0.0.1:18860/' });
-    assert.equal(r.simulator, 'http://127.0.0.1:18860');
-    assert.deepEqual(r.settings.servers, { gigya: 'https://accounts.example', kamereon: 'http://127.0.0.1:18860/renault/kamereon' });
+    const r = pointAtSimulator({ provider: 'renault', servers: { gigya: 'https://accounts.example', kamereon: '' } }, { [SIMULATOR_ENV]: 'http://127.0.0.1:3000/' });
+    assert.equal(r.simulator, 'http://127.0.0.1:3000');
+    assert.deepEqual(r.settings.servers, { gigya: 'https://accounts.example', kamereon: 'http://127.0.0.1:3000/renault/kamereon' });
     const c = pointAtSimulator({ provider: 'cardata', servers: {} }, { [SIMULATOR_ENV]: 'http://localhost:2000' });
     assert.deepEqual(c.settings.servers, { api: 'http://localhost:2000/cardata/api', auth: 'http://localhost:2000/cardata/gcdm', mqtt: 'mqtt://localhost:2001' });
     const m = pointAtSimulator({ provider: 'cardata', servers: {} }, { [SIMULATOR_ENV]: 'http://localhost:2000', [SIMULATOR_MQTT_ENV]: 'mqtt://127.0.0.1:4444' });
@@ -79,7 +79,7 @@ describe('CONNECTED_CAR_SIMULATOR', () => {
   });
 
   it('refuses anything but a simulator on this machine', () => {
-    for (const value of ['https://127.0.0.1:18860', 'http://10.0.0.2:18860', 'http://example.com', 'not a url', 'http://127.0.0.1.example.com:1']) {
+    for (const value of ['https://127.0.0.1:3000', 'http://10.0.0.2:3000', 'http://example.com', 'not a url', 'http://127.0.0.1.example.com:1']) {
       assert.throws(() => pointAtSimulator(renault, { [SIMULATOR_ENV]: value }), (e: { code: string }) => e.code === 'BAD_INPUT', value);
     }
     assert.throws(() => pointAtSimulator(renault, { [SIMULATOR_ENV]: 'http://127.0.0.1:1', [SIMULATOR_MQTT_ENV]: 'mqtt://broker.example:1883' }), /on this machine/);

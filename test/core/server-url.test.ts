@@ -10,7 +10,7 @@ describe('server URLs: https, or plain only to this machine (the simulator)', ()
     const renault = getProvider('renault');
     const config = (gigya: string) => renault.resolveConfig({ provider: 'renault', locale: 'fr_FR', servers: { gigya } });
     assert.equal(config('https://gigya.example.com').servers.gigya, 'https://gigya.example.com');
-    assert.equal(config('http://127.0.0.1:18860/gigya').servers.gigya, 'http://127.0.0.1:18860/gigya');
+    assert.equal(config('http://127.0.0.1:3000/gigya').servers.gigya, 'http://127.0.0.1:3000/gigya');
     assert.equal(config('http://localhost:1/gigya').servers.gigya, 'http://localhost:1/gigya');
     assert.throws(() => config('http://gigya.example.com'), refused('servers.gigya must start with https://'));
     assert.throws(() => config('http://192.168.1.10/gigya'), refused('servers.gigya must start with https://'));
@@ -21,7 +21,7 @@ describe('server URLs: https, or plain only to this machine (the simulator)', ()
   it('CarData: https and mqtts, plain http and mqtt only to this machine', () => {
     const cardata = getProvider('cardata');
     const config = (servers: Record<string, string>) => cardata.resolveConfig({ provider: 'cardata', servers, keys: { clientId: '12345678-abcd-4ef0-9876-0123456789ab' } });
-    assert.equal(config({ mqtt: 'mqtt://127.0.0.1:18861' }).servers.mqtt, 'mqtt://127.0.0.1:18861');
+    assert.equal(config({ mqtt: 'mqtt://127.0.0.1:3001' }).servers.mqtt, 'mqtt://127.0.0.1:3001');
     assert.throws(() => config({ mqtt: 'mqtt://broker.example.com:1883' }), refused('servers.mqtt must start with mqtts://'));
     assert.throws(() => config({ api: 'http://api.example.com' }), refused('servers.api must start with https://'));
   });
