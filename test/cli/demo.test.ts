@@ -21,7 +21,7 @@ interface Seen {
 }
 
 describe('connected-car demo, as a new user meets it', function () {
-  this.timeout(150_000);
+  this.timeout(210_000);
   let dir: string;
   let demo: ChildProcess | undefined;
   let output = '';
@@ -85,7 +85,9 @@ describe('connected-car demo, as a new user meets it', function () {
     }
     // Values move while one watches (the simulator's clock runs 30 times faster), and the presence knows where the car is.
     const socs = (vin: string): Set<string> => new Set(seen.debug.filter((d) => d.msg.includes(vin)).flatMap((d) => [.../"socPercent":([\d.]+)/.exec(d.msg)?.slice(1) ?? []]));
-    await until('a state of charge that changes', () => Object.values(CARS).some((vin) => socs(vin).size >= 2), Math.max(1_000, 60_000 - (Date.now() - started)));
+    // The second read of a car comes a poll interval after the first (a minute, or more when the budget stretches it):
+    // a moving value is waited for up to two minutes from the start, so that a busy machine does not fail the demo.
+    await until('a state of charge that changes', () => Object.values(CARS).some((vin) => socs(vin).size >= 2), Math.max(1_000, 120_000 - (Date.now() - started)));
     await until('the presence home or away with a distance', () => /^(home|away) · \d+/.test(seen.status.get('ex6-presence') ?? ''), Math.max(1_000, 60_000 - (Date.now() - started)));
     assert.doesNotMatch(output, /TFA_REQUIRED|invalid_grant|\[error\]/, 'no sign-in trouble, no error');
   });
