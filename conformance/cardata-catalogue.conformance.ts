@@ -6,10 +6,19 @@
  */
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { VehicleStatusSchema, type StatusFragment } from '../../src/core';
-import { MAPPED_KEYS, REST_ONLY_KEYS } from '../../src/brands/cardata';
-import { TelematicState } from '../../src/brands/cardata/map';
-import { readJsonFixture } from '../helpers';
+import { VehicleStatusSchema, type StatusFragment } from '../src/core';
+import { MAPPED_KEYS, REST_ONLY_KEYS } from '../src/brands/cardata';
+import { TelematicState } from '../src/brands/cardata/map';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../test/helpers';
+
+/** The recorded material of the project's `shared` checkout beside this one (FIXTURES_DIR names another place). */
+const SHARED_FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures');
+
+async function readJsonFixture(...parts: string[]): Promise<unknown> {
+  return JSON.parse(await fs.readFile(path.join(SHARED_FIXTURES, ...parts), 'utf8')) as unknown;
+}
 
 interface CatalogueEntry {
   technical_identifier: string;
