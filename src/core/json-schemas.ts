@@ -4,6 +4,7 @@ import { CommandInputSchema, CommandResultSchema, CommandStepSchema } from './co
 import { ChargingChangeSchema, ChargingSettingsSchema } from './charging';
 import { ChargeSessionSchema, TripSchema } from './history';
 import { PresenceEventSchema, PresenceUpdateSchema } from './presence';
+import { CarEventSchema } from './events';
 
 /** Every payload the nodes emit or accept, by the name its JSON Schema file gets in docs/schemas. */
 export const PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
@@ -18,6 +19,7 @@ export const PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
   'charge-session': ChargeSessionSchema,
   'presence-update': PresenceUpdateSchema,
   'presence-event': PresenceEventSchema,
+  'car-event': CarEventSchema,
 };
 
 /** The JSON Schemas of the payloads, generated from the zod schemas (the one source). */
