@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CAR_EVENT_NAMES, CarEventNameSchema, type CarEvent, type CarEventName } from '../core/events';
-import type { VehicleStatus } from '../core';
+import { CarError, VehicleStatusSchema, type VehicleStatus } from '../core';
 import { distanceM } from './presence';
 
 export interface EventOptions {
@@ -176,11 +176,13 @@ export function observe(prev: EventState, s: VehicleStatus, o: EventOptions, now
 
   if (s.updatedAt && (!prev.lastUpdateAt || Date.parse(s.updatedAt) > Date.parse(prev.lastUpdateAt))) {
     st.lastUpdateAt = s.updatedAt;
-    st.staleTold = false;
+    // A newer report that is itself already old is no news: "stale" is not told again for it.
+    if (nowMs - Date.parse(s.updatedAt) < o.staleHours * 3_600_000) st.staleTold = false;
+    else if (!prev.seen) st.staleTold = !o.emitInitial;
   }
   st.seen = true;
   const timed = tick(st, o, vin, nowMs);
-  return { state: timed.state, events: [...out, ...timed.events] };
+  return { state: timed.state, events: [...out, ...timed.events.map((e) => (initial ? { ...e, initial: true } : e))] };
 }
 
 /** What the clock alone can tell: openings left open long enough, data gone stale. */
@@ -225,9 +227,16 @@ export const EventSettingsSchema = z.object({
   emitInitial: z.boolean(),
 });
 
+/** A zod failure as BAD_INPUT naming the field and what it allows. */
+function badInput(e: z.ZodError, what: string): CarError {
+  const first = e.issues[0];
+  const field = first?.path.length ? first.path.join('.') : what;
+  return new CarError('BAD_INPUT', `${field}: ${first?.message ?? 'invalid'}`);
+}
+
 export function eventOptionsFrom(def: Record<string, unknown>): EventOptions {
   const blank = (v: unknown): boolean => v === undefined || v === null || v === '';
-  const parsed = EventSettingsSchema.parse({
+  const result = EventSettingsSchema.safeParse({
     events: Array.isArray(def.events) ? def.events : [...CAR_EVENT_NAMES],
     leftOpenMinutes: blank(def.leftOpenMinutes) ? EVENT_DEFAULTS.leftOpenMinutes : def.leftOpenMinutes,
     batteryLowPercent: blank(def.batteryLowPercent) ? EVENT_DEFAULTS.batteryLowPercent : def.batteryLowPercent,
@@ -235,5 +244,17 @@ export function eventOptionsFrom(def: Record<string, unknown>): EventOptions {
     staleHours: blank(def.staleHours) ? EVENT_DEFAULTS.staleHours : def.staleHours,
     emitInitial: def.emitInitial === true,
   });
-  return { ...parsed, enabled: new Set(parsed.events) };
+  if (!result.success) throw badInput(result.error, 'settings');
+  return { ...result.data, enabled: new Set(result.data.events) };
 }
+
+/** msg.payload of car-events: a status as car-status sends it (its own payload). */
+export function statusInputFrom(payload: unknown): VehicleStatus {
+  const result = VehicleStatusSchema.safeParse(payload);
+  if (!result.success) throw badInput(result.error, 'payload');
+  return result.data;
+}
+
+/** What car-events keeps across restarts and redeploys: the state per VIN. */
+export const StoredEventsSchema = z.object({ version: z.literal(1), vins: z.record(z.string(), EventStateSchema) });
+export type StoredEvents = z.infer<typeof StoredEventsSchema>;

@@ -148,6 +148,17 @@ describe('car events', () => {
     assert.deepEqual(names(tick(st, o, VIN, T0 + 34 * 3_600_000).events), ['data_stale']);
   });
 
+  it('keeps quiet at start about data that is already stale, unless asked, and does not re-tell an old report', () => {
+    const o = eventOptionsFrom({ staleHours: 12 });
+    const old = status(0, { battery: { socPercent: 60 } });
+    const later = T0 + 30 * 3_600_000;
+    let step = observe(emptyEventState(), old, o, later);
+    assert.deepEqual(step.events, []);
+    step = observe(step.state, status(60, { battery: { socPercent: 60 } }), o, later);
+    assert.deepEqual(step.events, [], 'a newer report that is itself 29 hours old is no news');
+    assert.deepEqual(names(observe(emptyEventState(), old, eventOptionsFrom({ staleHours: 12, emitInitial: true }), later).events), ['data_stale']);
+  });
+
   it('tells only the events that are ticked', () => {
     const e = run([status(0, { charging: charging('not_charging', 'unplugged'), lock: { state: 'locked' } }), status(5, { charging: charging('charging'), lock: { state: 'unlocked' } })], {
       events: ['unlocked'],

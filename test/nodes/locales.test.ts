@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { COMMAND_STEPS } from '../../src/core';
+import { CAR_EVENT_NAMES } from '../../src/core/events';
 import { PRESENCE_TEXTS } from '../../src/features/presence-tracker';
 import { TRIP_TEXTS } from '../../src/features/trip-recorder';
 import { COMMON_TEXTS, commonKey, PACKAGE } from '../../src/nodes/kit';
@@ -159,6 +160,7 @@ describe('status and error texts of the running nodes', () => {
     ...TRIP_TEXTS.map((k) => `car-trips.errors.${k}`),
     ...PRESENCE_TEXTS.map((k) => `car-presence.errors.${k}`),
     ...COMMON_TEXTS.map((k) => `car-account.common.${k}`),
+    ...CAR_EVENT_NAMES.map((k) => `car-events.names.${k}`),
   ]);
 
   it('finds every text a node asks for in its catalog, in every language', () => {
