@@ -13,7 +13,7 @@ import { deriveCharges, deriveTrips, sameContent, SampleSchema, STOP_MS, type Sa
  */
 
 /** <userDir>/connected-car/<kind>-<node id>.json */
-export function nodeFile(userDir: string, kind: 'history' | 'presence' | 'events', nodeId: string): string {
+export function nodeFile(userDir: string, kind: 'history' | 'presence' | 'events' | 'homeassistant', nodeId: string): string {
   return path.join(userDir, 'connected-car', `${kind}-${nodeId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
