@@ -184,7 +184,7 @@ export = function register(RED: RedApi): void {
       if (text.endsWith('.connected')) {
         publishAll(true);
         if (!cars.size) dot.waiting(RED._('car-homeassistant.status.waiting'));
-      } else if (!closed) dot.set({ fill: s.fill === 'red' ? 'red' : 'yellow', shape: 'ring', text: RED._(`car-homeassistant.status.broker-${text.endsWith('.connecting') ? 'connecting' : 'down'}`) });
+      } else if (!closed) dot.set({ fill: s.fill === 'red' ? 'red' : 'yellow', shape: 'ring', text: RED._(text.endsWith('.connecting') ? 'car-homeassistant.status.broker-connecting' : 'car-homeassistant.status.broker-down') });
     };
 
     const birthTopic = `${options.prefix}/status`;
