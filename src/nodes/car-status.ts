@@ -1,5 +1,6 @@
 import type { CarError, VehicleStatus } from '../core';
 import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
+import { areaRequestFrom, mapMarker, reachableArea } from '../features/map';
 import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
@@ -50,9 +51,13 @@ export = function register(RED: RedApi): void {
         dot.ok(text);
       }
     };
-    const message = (s: VehicleStatus, base: NodeMessage = {}): NodeMessage => {
+    /** msg.map: the car as a worldmap marker; msg.area: the reachable area as GeoJSON, when the input asked for it. */
+    const message = (s: VehicleStatus, base: NodeMessage = {}, area?: { roadFactor: number; points: number }): NodeMessage => {
       const { missing, ...payload } = s as VehicleStatus & { missing?: unknown };
-      return { ...base, topic, payload, vehicle: vehicle(), ...(missing ? { missing } : {}) };
+      const marker = mapMarker(vehicle(), s);
+      const reach = area ? reachableArea(s, area) : undefined;
+      const { area: _asked, ...rest } = base;
+      return { ...rest, topic, payload, vehicle: vehicle(), ...(missing ? { missing } : {}), ...(marker ? { map: marker } : {}), ...(reach ? { area: reach } : {}) };
     };
 
     poller.on('status', (e: StatusEvent) => {
@@ -80,10 +85,11 @@ export = function register(RED: RedApi): void {
     poller.on('error', (err: CarError) => reportError(node, dot, topic, err));
 
     handleInput(node, dot, async (msg, send) => {
+      const area = areaRequestFrom(msg.area);
       dot.busy();
       const e = await poller.read('request');
       showStatus(e.status);
-      send(message(e.status, msg));
+      send(message(e.status, msg, area));
     });
 
     node.on('close', (_removed, done) => {
