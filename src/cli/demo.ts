@@ -59,12 +59,34 @@ export async function runSimulator(options: { port: number; timeScale: number })
 }
 
 /** Every example flow, merged (shared config nodes once), set up for the demo. */
+/** Palette modules an example may need beyond Node-RED's core nodes, by the node types that come from them. */
+const PALETTE_MODULES: { module: string; provides: (type: string) => boolean }[] = [
+  { module: '@flowfuse/node-red-dashboard', provides: (t) => t.startsWith('ui-') },
+  { module: 'node-red-contrib-web-worldmap', provides: (t) => t.startsWith('worldmap') },
+];
+
+/** Where a palette module is installed beside this package (a checkout has them as devDependencies), or undefined. */
+export function paletteModule(module: string): string | undefined {
+  try {
+    return path.dirname(require.resolve(`${module}/package.json`, { paths: [PACKAGE_ROOT] }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The palette modules a flow needs (missing ones make Node-RED hold every flow back). */
+export function modulesNeeded(nodes: FlowNode[]): string[] {
+  return PALETTE_MODULES.filter((m) => nodes.some((n) => m.provides(n.type))).map((m) => m.module);
+}
+
 export async function demoFlows(): Promise<FlowNode[]> {
   const dir = path.join(PACKAGE_ROOT, 'examples');
   const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const byId = new Map<string, FlowNode>();
   for (const file of files) {
     const nodes = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as FlowNode[];
+    // The dashboard example runs only where Dashboard 2 and the worldmap are installed.
+    if (modulesNeeded(nodes).some((m) => !paletteModule(m))) continue;
     const tabId = `demo-tab-${path.basename(file, '.json')}`;
     byId.set(tabId, { id: tabId, type: 'tab', label: path.basename(file, '.json').replace(/^\d+-/, '').replace(/-/g, ' ') });
     for (const n of nodes) {
@@ -169,6 +191,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   await fs.writeFile(path.join(dir, 'flows_cred.json'), JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } }));
   const link = path.join(dir, 'node_modules', 'node-red-contrib-connected-car');
   if (!existsSync(link)) await fs.symlink(PACKAGE_ROOT, link, 'dir');
+  for (const module of modulesNeeded(flows)) {
+    const from = paletteModule(module);
+    const to = path.join(dir, 'node_modules', module);
+    if (!from || existsSync(to)) continue;
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    await fs.symlink(from, to, 'dir');
+  }
 
   log.info(t('demo.starting', { host: HOST, port: options.port, dir }));
   log.info(t('demo.open', { host: HOST, port: options.port }));

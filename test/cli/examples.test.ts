@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_CARDATA_CLIENT_ID } from '../../src/sim';
 import { pointAtSimulator, SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../../src/features/accounts';
-import { demoFlows } from '../../src/cli/demo';
+import { demoFlows, modulesNeeded, paletteModule } from '../../src/cli/demo';
 import { PROJECT_ROOT } from '../helpers';
 
 interface FlowNode {
@@ -83,5 +83,15 @@ describe('CONNECTED_CAR_SIMULATOR', () => {
       assert.throws(() => pointAtSimulator(renault, { [SIMULATOR_ENV]: value }), (e: { code: string }) => e.code === 'BAD_INPUT', value);
     }
     assert.throws(() => pointAtSimulator(renault, { [SIMULATOR_ENV]: 'http://127.0.0.1:1', [SIMULATOR_MQTT_ENV]: 'mqtt://broker.example:1883' }), /on this machine/);
+  });
+
+  it('runs the dashboard example in the demo only where Dashboard 2 and the worldmap are installed (a missing type would hold every flow back)', async () => {
+    const nodes = JSON.parse(await fs.readFile(path.join(DIR, '11-dashboard.json'), 'utf8')) as FlowNode[];
+    assert.deepEqual(modulesNeeded(nodes), ['@flowfuse/node-red-dashboard', 'node-red-contrib-web-worldmap']);
+    assert.deepEqual(modulesNeeded([{ id: 'a', type: 'car-status' }, { id: 'b', type: 'debug' }]), []);
+    assert.equal(paletteModule('no-such-module-here'), undefined);
+    // This checkout has both as devDependencies: the demo runs the dashboard.
+    assert.ok(paletteModule('@flowfuse/node-red-dashboard'));
+    assert.ok((await demoFlows()).some((n) => n.type === 'ui-gauge'));
   });
 });
