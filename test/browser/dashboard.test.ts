@@ -89,6 +89,8 @@ describe('the dashboard example in Chromium (Dashboard 2 + worldmap, against the
     assert.ok(frame, 'the map frame');
     await frame.waitForSelector('#map.leaflet-container', { timeout: 60_000 });
     await frame.waitForSelector('.leaflet-marker-icon', { timeout: 60_000 });
+    // The reachable area (car-status's msg.area, GeoJSON) drawn as Leaflet paths.
+    await frame.waitForSelector('path.leaflet-interactive', { timeout: 60_000 });
     await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
   });
 
