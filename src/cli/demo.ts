@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { startPlainBroker } from '../sim/plain-broker';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../sim/renault';
 import { SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../features/accounts';
@@ -79,7 +80,7 @@ export function modulesNeeded(nodes: FlowNode[]): string[] {
   return PALETTE_MODULES.filter((m) => nodes.some((n) => m.provides(n.type))).map((m) => m.module);
 }
 
-export async function demoFlows(): Promise<FlowNode[]> {
+export async function demoFlows(haBrokerPort?: number): Promise<FlowNode[]> {
   const dir = path.join(PACKAGE_ROOT, 'examples');
   const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const byId = new Map<string, FlowNode>();
@@ -92,7 +93,7 @@ export async function demoFlows(): Promise<FlowNode[]> {
     for (const n of nodes) {
       if (byId.has(n.id)) continue;
       const placed = n.type.startsWith('car-account') || n.z === undefined ? n : { ...n, z: tabId };
-      byId.set(n.id, n.type === 'tab' ? n : demoNode(n.type === 'car-account' ? n : { ...placed, z: tabId }));
+      byId.set(n.id, n.type === 'tab' ? n : demoNode(n.type === 'car-account' ? n : { ...placed, z: tabId }, haBrokerPort));
     }
   }
   return withFirstRead([...byId.values()]);
@@ -121,7 +122,9 @@ function withFirstRead(flows: FlowNode[]): FlowNode[] {
  * id, a budget for the compressed clock and empty server fields (CONNECTED_CAR_SIMULATOR points
  * them at the simulator); its status nodes reading every minute. Other nodes are left alone.
  */
-export function demoNode(n: FlowNode): FlowNode {
+export function demoNode(n: FlowNode, haBrokerPort?: number): FlowNode {
+  // The Home Assistant example's broker: the demo's own, where Mosquitto beside Home Assistant would be.
+  if (n.type === 'mqtt-broker' && haBrokerPort !== undefined) return { ...n, broker: HOST, port: String(haBrokerPort), usetls: false };
   if (n.type === 'car-account' && DEMO_ACCOUNT_IDS.includes(n.id)) {
     const common = { budgetPerHour: String(DEMO_BUDGET_PER_HOUR) };
     return n.provider === 'cardata'
@@ -179,6 +182,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     log: (line) => log.debug(`[sim] ${line}`),
   });
   log.info(t('sim.listening', { url: sim.url }));
+  // A plain MQTT broker for the Home Assistant example (aedes, a dev dependency: none from a tarball).
+  const haBroker = await startPlainBroker(options.simPort === 0 ? 0 : options.simPort + 2).catch(() => undefined);
+  if (haBroker) log.info(t('demo.ha-broker', { url: haBroker.url }));
   const dir = options.dir ?? path.join(PACKAGE_ROOT, '.demo');
   await fs.mkdir(path.join(dir, 'node_modules'), { recursive: true });
   // Tokens, trips and presence of an earlier run belong to an earlier simulator: start afresh.
@@ -186,7 +192,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   await fs.writeFile(path.join(dir, 'settings.js'), settingsFile(options.port));
   const flowsPath = path.join(dir, 'flows.json');
   // Keep the user's changes to the demo flows; set up only the demo's own accounts and status nodes.
-  const flows = existsSync(flowsPath) ? withFirstRead((JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map(demoNode)) : await demoFlows();
+  const flows = existsSync(flowsPath)
+    ? withFirstRead((JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map((n) => demoNode(n, haBroker?.port)))
+    : await demoFlows(haBroker?.port);
   await fs.writeFile(flowsPath, JSON.stringify(flows, null, 2));
   await fs.writeFile(path.join(dir, 'flows_cred.json'), JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } }));
   const link = path.join(dir, 'node_modules', 'node-red-contrib-connected-car');
@@ -219,6 +227,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   process.once('SIGTERM', stop);
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
   log.info(t('demo.exited', { code }));
+  await haBroker?.close();
   await sim.close();
   return code;
 }
