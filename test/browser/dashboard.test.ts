@@ -90,8 +90,16 @@ describe('the dashboard example in Chromium (Dashboard 2 + worldmap, against the
     await frame.waitForSelector('#map.leaflet-container', { timeout: 60_000 });
     await frame.waitForSelector('.leaflet-marker-icon', { timeout: 60_000 });
     // The reachable area (car-status's msg.area, GeoJSON) drawn as Leaflet paths.
-    await frame.waitForSelector('path.leaflet-interactive', { timeout: 60_000 });
+    // (Leaflet clips a circle larger than the view to the view: the paths are attached, not always visible.)
+    await frame.waitForSelector('path.leaflet-interactive', { state: 'attached', timeout: 60_000 });
     await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
+  });
+
+  it('has a page per car: the Renault 5 on its own page, with its own gauge', async () => {
+    await page.goto(`${nr.url}/dashboard/renault-5`);
+    await page.waitForSelector(`${widget('ex11r5-gauge')}.nrdb-ui-gauge`, { timeout: 60_000 });
+    await waitForText('ex11r5-gauge', /\d+\s*%/, 60_000);
+    assert.equal(await page.$(widget('ex11-gauge')), null, "the Zoe's gauge is on the Zoe's page");
   });
 
   it('presses "Start climate": the command is tracked to "executed" and the simulated car runs its climate', async () => {
