@@ -255,6 +255,8 @@ export interface CommandsFacet {
 
 /** The charging settings (schedule, mode, target). */
 export interface ChargingFacet {
+  /** How many budgeted calls a read of the settings costs (the budget's plan counts a charging poller by it). */
+  cost(vehicle: Vehicle): number;
   read(vehicle: Vehicle, opts: CallOptions): Promise<ChargingSettings>;
   /** Writes a change; returns the cloud's action ids. Throws NOT_SUPPORTED / BAD_INPUT without calling when it cannot. */
   write(vehicle: Vehicle, change: ChargingChange, opts: CallOptions): Promise<{ actionIds: string[] }>;

@@ -41,13 +41,23 @@ export interface SessionOptions {
   log?: Logger;
   /** Re-mint the access token this long before it expires. */
   refreshMarginMs?: number;
-  /** Overrides of the provider's default budget. */
-  budget?: { limit?: number; windowMs?: number; reserve?: number };
+  /** Overrides of the provider's default budget (random: the pause jitter's numbers, for tests and the bench). */
+  budget?: { limit?: number; windowMs?: number; reserve?: number; random?: () => number };
   /** How long the vehicle list is trusted. */
   vehicleListTtlMs?: number;
 }
 
 export type { ReadOptions, StatusWithMissing } from './status-cache';
+
+/** A node that reads in the background through an account, and so spends the account's budget. */
+export interface BudgetSharer {
+  /**
+   * Background calls per hour it spends at the interval the user set; undefined while the cost of
+   * a read is not known yet (before the vehicle list is loaded): it then takes no share, and no
+   * plan says "quota" on a guess.
+   */
+  wantedPerHour(): number | undefined;
+}
 
 /**
  * One cloud account, shared by every node that uses it: joins the sign-in (tokens), the call
@@ -64,8 +74,8 @@ export class AccountSession extends EventEmitter {
   readonly clock: Clock;
   /** The brand's side of the account: what it can do, as facets. */
   readonly connection: Connection;
-  /** The pollers reading through this account, so each can take its share of the budget. */
-  readonly pollers = new Set<object>();
+  /** Every node that polls through this account (status, charging): the budget is planned between them. */
+  readonly pollers = new Set<BudgetSharer>();
   private readonly file: AccountFile;
   private readonly http: HttpClient;
   private readonly ownsHttp: boolean;
@@ -249,10 +259,15 @@ export class AccountSession extends EventEmitter {
     return again;
   }
 
-  /** Calls one status read of these parts costs (estimate before the vehicle list is known: one per part). */
-  statusCostEstimate(vin: string, parts: StatusPart[]): number {
-    const vehicle = this.vehicleList?.vehicles.find((v) => v.vin === vin);
-    return vehicle ? this.connection.status.cost(vehicle, parts) : parts.length;
+  /** A vehicle from the list kept, without a call; undefined before the list is loaded. */
+  knownVehicle(vin: string): Vehicle | undefined {
+    return this.vehicleList?.vehicles.find((v) => v.vin === vin);
+  }
+
+  /** Calls one status read of these parts costs; undefined until the vehicle list is known (no guess). */
+  statusCost(vin: string, parts: StatusPart[]): number | undefined {
+    const vehicle = this.knownVehicle(vin);
+    return vehicle ? this.connection.status.cost(vehicle, parts) : undefined;
   }
 
   /** The last status of a vehicle from the shared cache (no call). */

@@ -77,13 +77,22 @@ describe('features: quota and intervals (issue 13)', () => {
   it('plans the interval the budget allows, says when it is longer than set, and keeps it', async () => {
     const session = w.session({ key: 'plan' });
     await session.vehicles();
-    const plan = planInterval(session, ZE50, ['battery', 'mileage', 'position'], 5 * 60_000, 5);
+    // Four nodes polling already, and this one: each asks three endpoints every 5 minutes.
+    const others = Array.from({ length: 4 }, () => ({ wantedPerHour: () => 36 }));
+    for (const o of others) session.pollers.add(o);
+    const cost = session.statusCost(ZE50, ['battery', 'mileage', 'position']);
+    assert.equal(cost, 3);
+    const plan = planInterval(session, cost, 5 * 60_000);
     assert.equal(plan.callsPerHour, 54, 'the 60/h budget less its reserve');
     assert.ok(plan.perRead >= 2);
     assert.ok(plan.limited, 'five nodes of three endpoints cannot read every 5 minutes');
+    assert.equal(plan.pollers, 5);
+    assert.equal(plan.wantedPerHour, 180);
     assert.equal(plan.effectiveMs, plan.sustainableMs);
-    assert.equal(planInterval(session, ZE50, ['battery'], 30 * 60_000, 2).limited, false);
-    assert.equal(planInterval(session, ZE50, ['battery'], 0, 2).effectiveMs, 0, 'only on input: no interval');
+    assert.equal(plan.effectiveMs, Math.ceil((5 * 60_000 * 180) / 54), 'stretched by what all ask over what the budget allows');
+    for (const o of others) session.pollers.delete(o);
+    assert.equal(planInterval(session, 1, 30 * 60_000).limited, false);
+    assert.equal(planInterval(session, 1, 0).effectiveMs, 0, 'only on input: no interval');
 
     // Five pollers on three endpoints each: every one says the interval it keeps, and keeps it.
     const pollers = Array.from({ length: 5 }, () => new StatusPoller({ session, vin: ZE50, parts: ['battery', 'mileage', 'position'], intervalMs: 5 * 60_000, adaptive: false, onlyOnChange: false, clock: w.clock }));
