@@ -231,6 +231,8 @@ export interface ConnectionContext<S> extends ProviderContext {
   withAuth<T>(fn: (auth: S) => Promise<T>): Promise<T>;
   /** A valid auth state, for a stream's (re)connect; `rejected` is the one the cloud refused. */
   getAuth(rejected?: S): Promise<S>;
+  /** What the connection keeps across restarts (its snapshot) changed: the account file saves it soon. */
+  changed?(): void;
 }
 
 /** Reads the parts of a vehicle's status. */
@@ -321,6 +323,10 @@ export interface Connection {
   readonly stream?: StreamFacet;
   /** Why an optional facet is absent, for the error the user sees. */
   readonly missing?: Partial<Record<OptionalFacet, string>>;
+  /** What the connection keeps across restarts (e.g. the charging history read so far); JSON, in the account's file. */
+  snapshot?(): unknown;
+  /** Takes back what snapshot() gave before a restart; checks it and drops what is damaged. */
+  restore?(saved: unknown): void;
   /** Frees all per-account state (the last node of the account went). */
   close(): Promise<void>;
 }

@@ -117,7 +117,7 @@ export class AccountSession extends EventEmitter {
       setState: (s) => this.setState(s),
       fail: (err) => this.fail(err),
     });
-    this.connection = this.provider.connect({ ...this.context(), withAuth: (fn) => this.call(fn), getAuth: (rejected) => this.getAuth(rejected) });
+    this.connection = this.provider.connect({ ...this.context(), withAuth: (fn) => this.call(fn), getAuth: (rejected) => this.getAuth(rejected), changed: () => this.file.saveSoon() });
     this.cache = new StatusCache({
       provider: this.provider.id,
       connection: this.connection,
@@ -152,6 +152,7 @@ export class AccountSession extends EventEmitter {
       if (!saved) return; // nothing kept, or for another user, password or server: start clean
       this.budget.restore(saved.budget);
       this.cache.restore(saved.extra?.status);
+      if (saved.extra?.connection !== undefined) this.connection.restore?.(saved.extra.connection);
       const vehicles = z.array(VehicleSchema).safeParse(saved.extra?.vehicles);
       if (vehicles.success && typeof saved.extra?.vehiclesAt === 'number') this.vehicleList = { at: saved.extra.vehiclesAt, vehicles: vehicles.data };
       this.signIn.restore(saved);
@@ -163,7 +164,13 @@ export class AccountSession extends EventEmitter {
     const { pending, ...signIn } = this.signIn.snapshot(this.clock.now());
     const list = this.vehicleList;
     const status = this.cache.snapshot();
-    const extra = { ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}), ...(pending ? { pending } : {}), ...(Object.keys(status.parts).length ? { status } : {}) };
+    const connection = this.connection.snapshot?.();
+    const extra = {
+      ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}),
+      ...(pending ? { pending } : {}),
+      ...(Object.keys(status.parts).length ? { status } : {}),
+      ...(connection !== undefined ? { connection } : {}),
+    };
     return { version: 1, seed: this.file.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
   }
 
@@ -268,6 +275,14 @@ export class AccountSession extends EventEmitter {
   statusCost(vin: string, parts: StatusPart[]): number | undefined {
     const vehicle = this.knownVehicle(vin);
     return vehicle ? this.connection.status.cost(vehicle, parts) : undefined;
+  }
+
+  /**
+   * True when the account's push stream (CarData's MQTT) is up and has been since `fromMs`:
+   * whatever the car said since then came through it (a charge derived from it needs no REST read).
+   */
+  streamCoveredSince(fromMs: number): boolean {
+    return this.stream.coveredSince(fromMs);
   }
 
   /** The last status of a vehicle from the shared cache (no call). */
