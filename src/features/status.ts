@@ -21,8 +21,17 @@ export interface StatusPollerOptions {
 export const MIN_INTERVAL_MS = 60_000;
 /** The shortest wait after a named pause. */
 const MIN_RETRY_MS = 1_000;
-/** While parked and quiet for an hour, the interval grows by this much at most: never far from the one shown. */
-export const QUIET_FACTOR = 1.5;
+/**
+ * While parked and quiet for an hour, the interval grows by this much at most: the gap between
+ * two reads stays well within 1.5x of the interval shown, a late read included.
+ */
+export const QUIET_FACTOR = 1.25;
+/**
+ * The share of the background budget the plan hands out to the polling nodes. The rest absorbs
+ * what no plan foresees: the vehicle list, a command's calls beyond the reserve, a read that had
+ * to wait for a slot; without it the rolling window fills up and a read waits up to twice its interval.
+ */
+export const PLANNED_SHARE = 0.85;
 /** The first background reads of an account's pollers, this far apart: the first minute shows data without a burst. */
 export const FIRST_READ_SPREAD_MS = 3_000;
 
@@ -87,7 +96,7 @@ export function planInterval(session: AccountSession, perRead: number | undefine
     return { setMs, callsPerHour: round(callsPerHour), wantedPerHour: round(wanted), pollers, perRead: perRead ?? 0, sustainableMs: 0, effectiveMs: setMs > 0 ? Math.max(MIN_INTERVAL_MS, setMs) : 0, limited: false };
   }
   if (self !== 'counted') wanted += callsPerHourOf(Math.max(1, perRead), setMs);
-  const sustainableMs = Math.ceil((setMs * wanted) / callsPerHour);
+  const sustainableMs = Math.ceil((setMs * wanted) / (callsPerHour * PLANNED_SHARE));
   const effectiveMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, setMs, sustainableMs));
   return { setMs, callsPerHour: round(callsPerHour), wantedPerHour: round(wanted), pollers, perRead: Math.max(1, perRead), sustainableMs, effectiveMs, limited: effectiveMs > Math.max(MIN_INTERVAL_MS, setMs) };
 }
@@ -117,8 +126,9 @@ export interface IntervalInput {
 }
 
 /**
- * The next poll delay: a third of the interval while active, half as long again after an
- * hour of quiet (the gap stays within 1.5x of the interval shown), never shorter than the budget sustains nor than a minute, never longer than 4 h.
+ * The next poll delay: a third of the interval while active, a quarter longer after an hour of
+ * quiet (the gap stays within 1.5x of the interval shown), never shorter than the budget
+ * sustains nor than a minute, never longer than 4 h.
  */
 export function nextInterval(i: IntervalInput): number {
   let ms = i.baseMs;

@@ -7,7 +7,7 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { AccountRegistry, type AccountSettings } from '../../src/features/accounts';
-import { parseIntervalMinutes, planInterval, StatusPoller, type IntervalPlan } from '../../src/features/status';
+import { parseIntervalMinutes, planInterval, PLANNED_SHARE, StatusPoller, type IntervalPlan } from '../../src/features/status';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { renaultWorldEach, ZE50 } from '../renault-session';
 
@@ -89,7 +89,7 @@ describe('features: quota and intervals (issue 13)', () => {
     assert.equal(plan.pollers, 5);
     assert.equal(plan.wantedPerHour, 180);
     assert.equal(plan.effectiveMs, plan.sustainableMs);
-    assert.equal(plan.effectiveMs, Math.ceil((5 * 60_000 * 180) / 54), 'stretched by what all ask over what the budget allows');
+    assert.equal(plan.effectiveMs, Math.ceil((5 * 60_000 * 180) / (54 * PLANNED_SHARE)), 'stretched by what all ask over what the budget allows (less its unplanned share)');
     for (const o of others) session.pollers.delete(o);
     assert.equal(planInterval(session, 1, 30 * 60_000).limited, false);
     assert.equal(planInterval(session, 1, 0).effectiveMs, 0, 'only on input: no interval');
