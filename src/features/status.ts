@@ -64,7 +64,7 @@ export function callsPerHourOf(perRead: number, setMs: number): number {
 export function budgetView(
   session: AccountSession,
   q: { interval?: string; vin?: string; parts?: string; deployed?: boolean },
-): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; pollers: number; perRead: number; limited: boolean } {
+): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; wantedPerHour: number; pollers: number; perRead: number; limited: boolean } {
   const set = parseIntervalMinutes(q.interval, 10);
   const parts = parseParts(q.parts ?? '');
   // Before the vehicle list is known the dialog may guess (one call per part); a deployed node never does.
@@ -72,7 +72,7 @@ export function budgetView(
   // A node not deployed yet adds itself to the pollers; a deployed one is among them (with the settings deployed).
   const plan = planInterval(session, perRead, set * 60_000, q.deployed || set === 0 ? 'counted' : undefined);
   const minutes = Math.round(plan.effectiveMs / 60_000);
-  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
+  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, wantedPerHour: plan.wantedPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
 }
 
 /**
@@ -198,6 +198,13 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
   private inflight?: Promise<void>;
   private reading = 0;
   private readonly onPushed = (vin: string): void => this.pushed(vin);
+  /** The last poll stopped at the account (a code, a password): read again soon once it is ready. */
+  private waitsForAccount = false;
+  private readonly onState = (s: { phase: string }): void => {
+    if (s.phase !== 'ready' || !this.waitsForAccount || this.stopped) return;
+    this.waitsForAccount = false;
+    this.schedule(1_000);
+  };
   private shown?: string;
 
   constructor(opts: StatusPollerOptions) {
@@ -217,6 +224,7 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
     const { session } = this.opts;
     session.pollers.add(this);
     session.on('status', this.onPushed);
+    session.on('state', this.onState);
     // Soon, and a few seconds after the account's other pollers: data in the first minute, no burst.
     this.schedule(this.opts.firstReadDelayMs ?? 1_000 + FIRST_READ_SPREAD_MS * (session.pollers.size - 1));
     this.tellPlan();
@@ -260,6 +268,7 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
   stop(): void {
     this.opts.session.pollers.delete(this);
     this.opts.session.off('status', this.onPushed);
+    this.opts.session.off('state', this.onState);
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -284,7 +293,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
     const phase = this.opts.session.state.phase;
     if (phase === 'blocked' || phase === 'tfa_required') {
       // The account waits for the user (password, code): the account node says so once;
-      // polling would only repeat its error. Look again in a minute, without a call.
+      // polling would only repeat its error. Look again in a minute, without a call (or once it is ready).
+      this.waitsForAccount = true;
       this.schedule(MIN_INTERVAL_MS);
       return;
     }
@@ -303,7 +313,11 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
       // A pause the cloud or the budget names is waited out, not polled through; the read it
       // stopped is overdue, so it comes right after the pause (a 5 s Retry-After waits 5 s).
       if (err.retryAt !== undefined) next = Math.max(MIN_RETRY_MS, err.retryAt - this.clock.now() + 250);
-      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') next = Math.max(next, 15 * 60_000);
+      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') {
+        // Not before the user acted: then at once (onState).
+        next = Math.max(next, 15 * 60_000);
+        this.waitsForAccount = true;
+      }
     }
     this.schedule(next);
   }
