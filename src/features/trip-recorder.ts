@@ -232,6 +232,8 @@ export class TripRecorder {
     if (!session || !vehicle || !session.connection.capabilities(vehicle).nativeChargeSessions) return c;
     if (session.streamCoveredSince(Date.parse(c.startAt))) return c;
     const now = this.clock.now();
+    // From a day before the charge, not 30 days: CarData pages its history, and the connection reads
+    // on from the last session it knows at the next charge end.
     const from = new Date(Date.parse(c.startAt) - DAY).toISOString();
     const to = new Date(Math.max(now, Date.parse(c.endAt ?? c.startAt))).toISOString();
     try {
