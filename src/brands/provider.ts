@@ -231,6 +231,8 @@ export interface ConnectionContext<S> extends ProviderContext {
   withAuth<T>(fn: (auth: S) => Promise<T>): Promise<T>;
   /** A valid auth state, for a stream's (re)connect; `rejected` is the one the cloud refused. */
   getAuth(rejected?: S): Promise<S>;
+  /** What the connection keeps across restarts (its snapshot) changed: the account file saves it soon. */
+  changed?(): void;
 }
 
 /** Reads the parts of a vehicle's status. */
@@ -255,6 +257,8 @@ export interface CommandsFacet {
 
 /** The charging settings (schedule, mode, target). */
 export interface ChargingFacet {
+  /** How many budgeted calls a read of the settings costs (the budget's plan counts a charging poller by it). */
+  cost(vehicle: Vehicle): number;
   read(vehicle: Vehicle, opts: CallOptions): Promise<ChargingSettings>;
   /** Writes a change; returns the cloud's action ids. Throws NOT_SUPPORTED / BAD_INPUT without calling when it cannot. */
   write(vehicle: Vehicle, change: ChargingChange, opts: CallOptions): Promise<{ actionIds: string[] }>;
@@ -319,6 +323,10 @@ export interface Connection {
   readonly stream?: StreamFacet;
   /** Why an optional facet is absent, for the error the user sees. */
   readonly missing?: Partial<Record<OptionalFacet, string>>;
+  /** What the connection keeps across restarts (e.g. the charging history read so far); JSON, in the account's file. */
+  snapshot?(): unknown;
+  /** Takes back what snapshot() gave before a restart; checks it and drops what is damaged. */
+  restore?(saved: unknown): void;
   /** Frees all per-account state (the last node of the account went). */
   close(): Promise<void>;
 }

@@ -16,6 +16,13 @@ export interface BudgetOptions {
   /** Longest pause the cloud may name (a time further away is taken as this one). */
   maxNamedPauseMs?: number;
   clock?: Clock;
+  /**
+   * A pause is made longer by up to this share of it, at random (default 0.1): accounts and
+   * nodes that were told the same time do not all come back in the same second.
+   */
+  jitter?: number;
+  /** Numbers in [0, 1) for the jitter (default Math.random; tests inject a seeded one). */
+  random?: () => number;
   /** Error code when spent: RATE_LIMITED (per-hour style) or QUOTA_EXCEEDED (daily quota). */
   code?: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
 }
@@ -45,6 +52,8 @@ export class CallBudget {
   private readonly maxPauseMs: number;
   private readonly maxNamedPauseMs: number;
   private readonly code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
+  private readonly jitter: number;
+  private readonly random: () => number;
   /** Called whenever the budget changes, e.g. to persist it. */
   onChange?: () => void;
 
@@ -57,6 +66,8 @@ export class CallBudget {
     this.maxNamedPauseMs = options.maxNamedPauseMs ?? 86_400_000;
     this.clock = options.clock ?? systemClock;
     this.code = options.code ?? 'RATE_LIMITED';
+    this.jitter = Math.max(0, options.jitter ?? 0.1);
+    this.random = options.random ?? Math.random;
   }
 
   private prune(now: number): void {
@@ -122,19 +133,22 @@ export class CallBudget {
   /**
    * The cloud said "too many". When it names a time (Retry-After, a quota's reset), pause until
    * then, as given (capped at maxNamedPauseMs); when it names none, pause for the base pause,
-   * doubled per repeat within the last pause window. Returns the end of the pause.
+   * doubled per repeat within the last pause window. Either pause is made longer by a random
+   * share of at most `jitter` (0-10 %: a 5 s Retry-After waits 5 to 5.5 s). Returns the end of the pause.
    */
   penalize(retryAt?: number): number {
     const now = this.clock.now();
+    let wait: number;
     if (retryAt !== undefined && Number.isFinite(retryAt)) {
-      this.pausedUntil = Math.max(this.pausedUntil, Math.min(retryAt, now + this.maxNamedPauseMs));
+      wait = Math.max(0, Math.min(retryAt - now, this.maxNamedPauseMs));
     } else {
       if (now - this.lastStrikeAt > this.maxPauseMs) this.strikes = 0;
-      const own = Math.min(this.maxPauseMs, this.basePauseMs * 2 ** this.strikes);
+      wait = Math.min(this.maxPauseMs, this.basePauseMs * 2 ** this.strikes);
       this.strikes++;
       this.lastStrikeAt = now;
-      this.pausedUntil = Math.max(this.pausedUntil, now + own);
     }
+    const extra = Math.round(wait * this.jitter * Math.min(1, Math.max(0, this.random())));
+    this.pausedUntil = Math.max(this.pausedUntil, now + wait + extra);
     this.onChange?.();
     return this.pausedUntil;
   }

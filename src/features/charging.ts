@@ -19,7 +19,8 @@ import {
   type TimerHandle,
   type Weekday,
 } from '../core';
-import type { AccountSession } from './session';
+import type { AccountSession, BudgetSharer } from './session';
+import { callsPerHourOf, planInterval, type IntervalPlan } from './status';
 
 export type ChargingRequest = { action: 'read' } | { action: 'write'; change: ChargingChange };
 
@@ -238,13 +239,18 @@ export function summarizeCharging(s: ChargingSettings, words: ChargingWords, now
 export const MIN_CHARGING_INTERVAL_MS = 10 * 60_000;
 
 /**
- * Reads a vehicle's charging settings at an interval (background budget) and emits
- * 'settings' (ChargingSettings) and 'error' (CarError, once per distinct error while it repeats).
+ * Reads a vehicle's charging settings at an interval (background budget), one of the account's
+ * polling nodes: it takes its part of the budget by what it asks (charging-plan's cost per read)
+ * and keeps the interval the plan allows. Emits 'settings' (ChargingSettings), 'error'
+ * (CarError, once per distinct error while it repeats) and 'interval' (IntervalPlan, when the
+ * interval it can keep changes: the node's dot says it).
  */
-export class ChargingPoller extends EventEmitter {
+export class ChargingPoller extends EventEmitter implements BudgetSharer {
   private timer?: TimerHandle;
   private lastError?: string;
   private stopped = true;
+  private shown?: string;
+  private inflight?: Promise<void>;
   private readonly clock: Clock;
   private readonly intervalMs: number;
 
@@ -259,21 +265,58 @@ export class ChargingPoller extends EventEmitter {
     this.intervalMs = Math.max(MIN_CHARGING_INTERVAL_MS, intervalMs);
   }
 
+  /** Calls one read costs; undefined before the vehicle list is known (or without a charging facet). */
+  private cost(): number | undefined {
+    const vehicle = this.session.knownVehicle(this.vin);
+    const facet = this.session.connection.charging;
+    return vehicle && facet ? facet.cost(vehicle) : undefined;
+  }
+
+  wantedPerHour(): number | undefined {
+    const cost = this.cost();
+    return cost === undefined ? undefined : callsPerHourOf(cost, this.intervalMs);
+  }
+
+  /** What the budget allows this poller now. */
+  plan(): IntervalPlan {
+    return planInterval(this.session, this.cost(), this.intervalMs, this);
+  }
+
   start(firstDelayMs = 2_000): void {
     this.stopped = false;
+    this.session.pollers.add(this);
     this.schedule(firstDelayMs);
+    this.tellPlan();
   }
 
   stop(): void {
     this.stopped = true;
+    this.session.pollers.delete(this);
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** Resolves when no background read is in flight (for tests and benches). */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
+  /** Emits 'interval' when the interval it can keep changed; nothing before the cost of a read is known. */
+  private tellPlan(): void {
+    const plan = this.plan();
+    if (plan.perRead === 0) return;
+    const key = plan.limited ? String(Math.round(plan.effectiveMs / 60_000)) : '';
+    if (key === this.shown) return;
+    this.shown = key;
+    this.emit('interval', plan);
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => void this.poll(), ms);
+    this.timer = this.clock.setTimeout(() => {
+      this.inflight = this.poll().finally(() => (this.inflight = undefined));
+    }, ms);
   }
 
   private async poll(): Promise<void> {
@@ -281,6 +324,8 @@ export class ChargingPoller extends EventEmitter {
     try {
       const settings = await readCharging(this.session, this.vin, 'background');
       this.lastError = undefined;
+      next = Math.max(next, this.plan().effectiveMs);
+      this.tellPlan();
       if (!this.stopped) this.emit('settings', settings);
     } catch (e) {
       const err = toCarError(e);
@@ -288,8 +333,11 @@ export class ChargingPoller extends EventEmitter {
       const key = `${err.code}:${err.message}`;
       if (key !== this.lastError && !this.stopped) this.emit('error', err);
       this.lastError = key;
-      // A car that cannot do it will not learn: stop asking.
-      if (err.code === 'NOT_SUPPORTED') return;
+      // A car that cannot do it will not learn: stop asking (and take no share of the budget).
+      if (err.code === 'NOT_SUPPORTED') {
+        this.session.pollers.delete(this);
+        return;
+      }
     }
     this.schedule(next);
   }

@@ -15,6 +15,8 @@ export class StreamLink {
   private streamed?: ReadonlySet<StatusPart>;
   /** Since when a stream that was connected reconnects (a token renewal, a dropped socket). */
   private downSince?: number;
+  /** Since when the stream has been up without a gap of STREAM_GAP_MS or longer. */
+  private upSince?: number;
   private closed = false;
 
   constructor(
@@ -30,8 +32,19 @@ export class StreamLink {
    * connection for a few seconds) does not count as down.
    */
   get parts(): ReadonlySet<StatusPart> | undefined {
-    if (this.downSince !== undefined && this.clock.now() - this.downSince >= STREAM_GAP_MS) this.streamed = undefined;
+    if (this.downSince !== undefined && this.clock.now() - this.downSince >= STREAM_GAP_MS) {
+      this.streamed = undefined;
+      this.upSince = undefined;
+    }
     return this.streamed;
+  }
+
+  /**
+   * True when the stream is up now and has been since `fromMs` (short reconnects aside): it
+   * brought everything the car said since then, so what was derived from it needs no REST read.
+   */
+  coveredSince(fromMs: number): boolean {
+    return this.parts !== undefined && this.upSince !== undefined && this.upSince <= fromMs;
   }
 
   /** Opens the stream once (when the account is signed in). */
@@ -44,6 +57,8 @@ export class StreamLink {
       },
       (event) => {
         if (event.state === 'connected') {
+          // A reconnect after a long gap starts a new period: what the car said in the gap was missed.
+          if (this.parts === undefined) this.upSince = this.clock.now();
           this.streamed = new Set(facet.parts ?? []);
           this.downSince = undefined;
         } else if (this.streamed) this.downSince ??= this.clock.now();
@@ -55,6 +70,7 @@ export class StreamLink {
   async close(): Promise<void> {
     this.closed = true;
     this.streamed = undefined;
+    this.upSince = undefined;
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close().catch(() => undefined);

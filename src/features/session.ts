@@ -41,13 +41,23 @@ export interface SessionOptions {
   log?: Logger;
   /** Re-mint the access token this long before it expires. */
   refreshMarginMs?: number;
-  /** Overrides of the provider's default budget. */
-  budget?: { limit?: number; windowMs?: number; reserve?: number };
+  /** Overrides of the provider's default budget (random: the pause jitter's numbers, for tests and the bench). */
+  budget?: { limit?: number; windowMs?: number; reserve?: number; random?: () => number };
   /** How long the vehicle list is trusted. */
   vehicleListTtlMs?: number;
 }
 
 export type { ReadOptions, StatusWithMissing } from './status-cache';
+
+/** A node that reads in the background through an account, and so spends the account's budget. */
+export interface BudgetSharer {
+  /**
+   * Background calls per hour it spends at the interval the user set; undefined while the cost of
+   * a read is not known yet (before the vehicle list is loaded): it then takes no share, and no
+   * plan says "quota" on a guess.
+   */
+  wantedPerHour(): number | undefined;
+}
 
 /**
  * One cloud account, shared by every node that uses it: joins the sign-in (tokens), the call
@@ -64,8 +74,8 @@ export class AccountSession extends EventEmitter {
   readonly clock: Clock;
   /** The brand's side of the account: what it can do, as facets. */
   readonly connection: Connection;
-  /** The pollers reading through this account, so each can take its share of the budget. */
-  readonly pollers = new Set<object>();
+  /** Every node that polls through this account (status, charging): the budget is planned between them. */
+  readonly pollers = new Set<BudgetSharer>();
   private readonly file: AccountFile;
   private readonly http: HttpClient;
   private readonly ownsHttp: boolean;
@@ -107,7 +117,7 @@ export class AccountSession extends EventEmitter {
       setState: (s) => this.setState(s),
       fail: (err) => this.fail(err),
     });
-    this.connection = this.provider.connect({ ...this.context(), withAuth: (fn) => this.call(fn), getAuth: (rejected) => this.getAuth(rejected) });
+    this.connection = this.provider.connect({ ...this.context(), withAuth: (fn) => this.call(fn), getAuth: (rejected) => this.getAuth(rejected), changed: () => this.file.saveSoon() });
     this.cache = new StatusCache({
       provider: this.provider.id,
       connection: this.connection,
@@ -142,6 +152,7 @@ export class AccountSession extends EventEmitter {
       if (!saved) return; // nothing kept, or for another user, password or server: start clean
       this.budget.restore(saved.budget);
       this.cache.restore(saved.extra?.status);
+      if (saved.extra?.connection !== undefined) this.connection.restore?.(saved.extra.connection);
       const vehicles = z.array(VehicleSchema).safeParse(saved.extra?.vehicles);
       if (vehicles.success && typeof saved.extra?.vehiclesAt === 'number') this.vehicleList = { at: saved.extra.vehiclesAt, vehicles: vehicles.data };
       this.signIn.restore(saved);
@@ -153,7 +164,13 @@ export class AccountSession extends EventEmitter {
     const { pending, ...signIn } = this.signIn.snapshot(this.clock.now());
     const list = this.vehicleList;
     const status = this.cache.snapshot();
-    const extra = { ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}), ...(pending ? { pending } : {}), ...(Object.keys(status.parts).length ? { status } : {}) };
+    const connection = this.connection.snapshot?.();
+    const extra = {
+      ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}),
+      ...(pending ? { pending } : {}),
+      ...(Object.keys(status.parts).length ? { status } : {}),
+      ...(connection !== undefined ? { connection } : {}),
+    };
     return { version: 1, seed: this.file.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
   }
 
@@ -249,10 +266,23 @@ export class AccountSession extends EventEmitter {
     return again;
   }
 
-  /** Calls one status read of these parts costs (estimate before the vehicle list is known: one per part). */
-  statusCostEstimate(vin: string, parts: StatusPart[]): number {
-    const vehicle = this.vehicleList?.vehicles.find((v) => v.vin === vin);
-    return vehicle ? this.connection.status.cost(vehicle, parts) : parts.length;
+  /** A vehicle from the list kept, without a call; undefined before the list is loaded. */
+  knownVehicle(vin: string): Vehicle | undefined {
+    return this.vehicleList?.vehicles.find((v) => v.vin === vin);
+  }
+
+  /** Calls one status read of these parts costs; undefined until the vehicle list is known (no guess). */
+  statusCost(vin: string, parts: StatusPart[]): number | undefined {
+    const vehicle = this.knownVehicle(vin);
+    return vehicle ? this.connection.status.cost(vehicle, parts) : undefined;
+  }
+
+  /**
+   * True when the account's push stream (CarData's MQTT) is up and has been since `fromMs`:
+   * whatever the car said since then came through it (a charge derived from it needs no REST read).
+   */
+  streamCoveredSince(fromMs: number): boolean {
+    return this.stream.coveredSince(fromMs);
   }
 
   /** The last status of a vehicle from the shared cache (no call). */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { CarError, STATUS_PARTS, StatusPartSchema, systemClock, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
 import { z } from 'zod';
-import type { AccountSession } from './session';
+import type { AccountSession, BudgetSharer } from './session';
 
 export interface StatusPollerOptions {
   session: AccountSession;
@@ -21,20 +21,31 @@ export interface StatusPollerOptions {
 export const MIN_INTERVAL_MS = 60_000;
 /** The shortest wait after a named pause. */
 const MIN_RETRY_MS = 1_000;
-/** While parked and quiet for an hour, the interval grows by this much at most: never far from the one shown. */
-export const QUIET_FACTOR = 1.5;
+/**
+ * While parked and quiet for an hour, the interval grows by this much at most: the gap between
+ * two reads stays well within 1.5x of the interval shown, a late read included.
+ */
+export const QUIET_FACTOR = 1.25;
+/**
+ * The share of the background budget the plan hands out to the polling nodes. The rest absorbs
+ * what no plan foresees: the vehicle list, a command's calls beyond the reserve, a read that had
+ * to wait for a slot; without it the rolling window fills up and a read waits up to twice its interval.
+ */
+export const PLANNED_SHARE = 0.85;
 /** The first background reads of an account's pollers, this far apart: the first minute shows data without a burst. */
 export const FIRST_READ_SPREAD_MS = 3_000;
 
-/** What the budget allows a poller: the calls per hour its account may spend in the background, shared by its pollers. */
+/** What the budget allows a poller: its part of the background calls the account may spend, by what each poller asks. */
 export interface IntervalPlan {
   /** The interval the user set (ms; 0: only on input). */
   setMs: number;
   /** Background calls per hour the account's budget allows (less the reserve for explicit reads). */
   callsPerHour: number;
-  /** Pollers sharing them. */
+  /** Calls per hour all polling nodes of the account would spend at the intervals set. */
+  wantedPerHour: number;
+  /** Polling nodes sharing the budget (status and charging), this one included. */
   pollers: number;
-  /** Calls one read of these parts costs. */
+  /** Calls one read costs (0 while not known: before the vehicle list is loaded). */
   perRead: number;
   /** The shortest interval this poller's share sustains (ms). */
   sustainableMs: number;
@@ -44,29 +55,50 @@ export interface IntervalPlan {
   limited: boolean;
 }
 
+/** Calls per hour a poller spends reading `perRead` calls every `setMs`. */
+export function callsPerHourOf(perRead: number, setMs: number): number {
+  return setMs > 0 ? (perRead * 3_600_000) / setMs : 0;
+}
+
 /** The budget as the status dialog shows it before deploy (GET /connected-car/accounts/:id/budget). */
 export function budgetView(
   session: AccountSession,
   q: { interval?: string; vin?: string; parts?: string; deployed?: boolean },
-): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; pollers: number; perRead: number; limited: boolean } {
+): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; wantedPerHour: number; pollers: number; perRead: number; limited: boolean } {
   const set = parseIntervalMinutes(q.interval, 10);
   const parts = parseParts(q.parts ?? '');
-  // A node not deployed yet adds itself to the pollers sharing the budget.
-  const plan = planInterval(session, q.vin ?? '', parts, set * 60_000, session.pollers.size + (q.deployed || set === 0 ? 0 : 1));
+  // Before the vehicle list is known the dialog may guess (one call per part); a deployed node never does.
+  const perRead = session.statusCost(q.vin ?? '', parts) ?? parts.length;
+  // A node not deployed yet adds itself to the pollers; a deployed one is among them (with the settings deployed).
+  const plan = planInterval(session, perRead, set * 60_000, q.deployed || set === 0 ? 'counted' : undefined);
   const minutes = Math.round(plan.effectiveMs / 60_000);
-  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
+  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, wantedPerHour: plan.wantedPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
 }
 
-/** The interval the budget allows a poller of these parts (pollers: how many share the account, this one included). */
-export function planInterval(session: AccountSession, vin: string, parts: StatusPart[], setMs: number, pollers: number): IntervalPlan {
+/**
+ * The interval the budget allows a poller whose read costs `perRead` calls (undefined: not known
+ * yet, so no plan limits it). Each polling node of the account asks for calls per hour at the
+ * interval set; when they all fit, everyone keeps their interval; when they do not, every one
+ * is stretched by the same factor (asked / allowed), so a node that reads little, seldom (an
+ * hourly charging read) keeps nearly its share. `self` is this poller when it is among
+ * session.pollers ('counted' when it is but cannot be told apart), else it is added.
+ */
+export function planInterval(session: AccountSession, perRead: number | undefined, setMs: number, self?: BudgetSharer | 'counted'): IntervalPlan {
   const budget = session.budget;
-  const perRead = Math.max(1, session.statusCostEstimate(vin, parts));
   const background = Math.max(1, budget.limit - budget.reserve);
   const callsPerHour = (background * 3_600_000) / budget.windowMs;
-  const share = background / Math.max(1, pollers);
-  const sustainableMs = Math.ceil((budget.windowMs * perRead) / share);
-  const effectiveMs = setMs > 0 ? Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, setMs, sustainableMs)) : 0;
-  return { setMs, callsPerHour: Math.round(callsPerHour * 10) / 10, pollers: Math.max(1, pollers), perRead, sustainableMs, effectiveMs, limited: setMs > 0 && effectiveMs > Math.max(MIN_INTERVAL_MS, setMs) };
+  let wanted = 0;
+  for (const p of session.pollers) if (p !== self) wanted += p.wantedPerHour() ?? 0;
+  const inList = self !== undefined && (self === 'counted' || session.pollers.has(self));
+  const pollers = Math.max(1, session.pollers.size + (inList || setMs === 0 ? 0 : 1));
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  if (perRead === undefined || setMs <= 0) {
+    return { setMs, callsPerHour: round(callsPerHour), wantedPerHour: round(wanted), pollers, perRead: perRead ?? 0, sustainableMs: 0, effectiveMs: setMs > 0 ? Math.max(MIN_INTERVAL_MS, setMs) : 0, limited: false };
+  }
+  if (self !== 'counted') wanted += callsPerHourOf(Math.max(1, perRead), setMs);
+  const sustainableMs = Math.ceil((setMs * wanted) / (callsPerHour * PLANNED_SHARE));
+  const effectiveMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, setMs, sustainableMs));
+  return { setMs, callsPerHour: round(callsPerHour), wantedPerHour: round(wanted), pollers, perRead: Math.max(1, perRead), sustainableMs, effectiveMs, limited: effectiveMs > Math.max(MIN_INTERVAL_MS, setMs) };
 }
 export const MAX_INTERVAL_MS = 4 * 3_600_000;
 
@@ -94,8 +126,9 @@ export interface IntervalInput {
 }
 
 /**
- * The next poll delay: a third of the interval while active, half as long again after an
- * hour of quiet (the gap stays within 1.5x of the interval shown), never shorter than the budget sustains nor than a minute, never longer than 4 h.
+ * The next poll delay: a third of the interval while active, a quarter longer after an hour of
+ * quiet (the gap stays within 1.5x of the interval shown), never shorter than the budget
+ * sustains nor than a minute, never longer than 4 h.
  */
 export function nextInterval(i: IntervalInput): number {
   let ms = i.baseMs;
@@ -152,7 +185,7 @@ function fingerprint(s: VehicleStatus): string {
  * kind of error while it repeats) and 'interval' (IntervalPlan, when the interval it can keep
  * changes: the node shows it). With intervalMs 0 it reads only when asked.
  */
-export class StatusPoller extends EventEmitter {
+export class StatusPoller extends EventEmitter implements BudgetSharer {
   private readonly opts: StatusPollerOptions;
   private readonly clock: Clock;
   private timer?: TimerHandle;
@@ -165,6 +198,13 @@ export class StatusPoller extends EventEmitter {
   private inflight?: Promise<void>;
   private reading = 0;
   private readonly onPushed = (vin: string): void => this.pushed(vin);
+  /** The last poll stopped at the account (a code, a password): read again soon once it is ready. */
+  private waitsForAccount = false;
+  private readonly onState = (s: { phase: string }): void => {
+    if (s.phase !== 'ready' || !this.waitsForAccount || this.stopped) return;
+    this.waitsForAccount = false;
+    this.schedule(1_000);
+  };
   private shown?: string;
 
   constructor(opts: StatusPollerOptions) {
@@ -184,6 +224,7 @@ export class StatusPoller extends EventEmitter {
     const { session } = this.opts;
     session.pollers.add(this);
     session.on('status', this.onPushed);
+    session.on('state', this.onState);
     // Soon, and a few seconds after the account's other pollers: data in the first minute, no burst.
     this.schedule(this.opts.firstReadDelayMs ?? 1_000 + FIRST_READ_SPREAD_MS * (session.pollers.size - 1));
     this.tellPlan();
@@ -191,12 +232,18 @@ export class StatusPoller extends EventEmitter {
 
   /** What the budget allows this poller now. */
   plan(): IntervalPlan {
-    return planInterval(this.opts.session, this.opts.vin, this.opts.parts, this.opts.intervalMs, this.opts.session.pollers.size);
+    return planInterval(this.opts.session, this.opts.session.statusCost(this.opts.vin, this.opts.parts), this.opts.intervalMs, this);
   }
 
-  /** Emits 'interval' when the interval it can keep changed (the node's dot says it). */
+  wantedPerHour(): number | undefined {
+    const cost = this.opts.session.statusCost(this.opts.vin, this.opts.parts);
+    return cost === undefined ? undefined : callsPerHourOf(cost, this.opts.intervalMs);
+  }
+
+  /** Emits 'interval' when the interval it can keep changed (the node's dot says it); nothing before the cost of a read is known. */
   private tellPlan(): void {
     const plan = this.plan();
+    if (plan.perRead === 0) return;
     const key = plan.limited ? String(Math.round(plan.effectiveMs / 60_000)) : '';
     if (key === this.shown) return;
     this.shown = key;
@@ -221,6 +268,7 @@ export class StatusPoller extends EventEmitter {
   stop(): void {
     this.opts.session.pollers.delete(this);
     this.opts.session.off('status', this.onPushed);
+    this.opts.session.off('state', this.onState);
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -245,7 +293,8 @@ export class StatusPoller extends EventEmitter {
     const phase = this.opts.session.state.phase;
     if (phase === 'blocked' || phase === 'tfa_required') {
       // The account waits for the user (password, code): the account node says so once;
-      // polling would only repeat its error. Look again in a minute, without a call.
+      // polling would only repeat its error. Look again in a minute, without a call (or once it is ready).
+      this.waitsForAccount = true;
       this.schedule(MIN_INTERVAL_MS);
       return;
     }
@@ -264,7 +313,11 @@ export class StatusPoller extends EventEmitter {
       // A pause the cloud or the budget names is waited out, not polled through; the read it
       // stopped is overdue, so it comes right after the pause (a 5 s Retry-After waits 5 s).
       if (err.retryAt !== undefined) next = Math.max(MIN_RETRY_MS, err.retryAt - this.clock.now() + 250);
-      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') next = Math.max(next, 15 * 60_000);
+      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') {
+        // Not before the user acted: then at once (onState).
+        next = Math.max(next, 15 * 60_000);
+        this.waitsForAccount = true;
+      }
     }
     this.schedule(next);
   }

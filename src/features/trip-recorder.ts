@@ -220,13 +220,21 @@ export class TripRecorder {
     );
   }
 
-  /** The cloud's own record of a charge that just ended, if it has one by now (cached hourly). */
+  /**
+   * The cloud's own record of a charge that just ended, if it has one by now. While the car's
+   * stream was up for the whole charge, the charge derived from it (start, end, levels, energy
+   * where the stream carries it) is the record and costs no call; otherwise (REST polling, or a
+   * stream that was down during the charge) one read of the history since the charge began:
+   * the connection reads on from the last session it knows (cached across restarts).
+   */
   private async withNative(c: ChargeSession): Promise<ChargeSession> {
     const { session, vehicle } = this;
     if (!session || !vehicle || !session.connection.capabilities(vehicle).nativeChargeSessions) return c;
+    if (session.streamCoveredSince(Date.parse(c.startAt))) return c;
     const now = this.clock.now();
-    // The same 30-day window as a {action: 'charges'} request: one cached answer serves both.
-    const from = new Date(Math.min(Date.parse(c.startAt) - DAY, now - NATIVE_WINDOW_MS)).toISOString();
+    // From a day before the charge, not 30 days: CarData pages its history, and the connection reads
+    // on from the last session it knows at the next charge end.
+    const from = new Date(Date.parse(c.startAt) - DAY).toISOString();
     const to = new Date(Math.max(now, Date.parse(c.endAt ?? c.startAt))).toISOString();
     try {
       const better = preferNative(c, await readNativeCharges(session, vehicle, from, to, 'background'));

@@ -1,6 +1,7 @@
 import { CarError, type ChargingSettings } from '../core';
 import { ChargingPoller, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } from '../features/charging';
-import { accountGuard, handleInput, knownVehicle, reportError, StatusDot } from './kit';
+import { parseIntervalMinutes, type IntervalPlan } from '../features/status';
+import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarChargingDef extends NodeDef {
@@ -19,7 +20,9 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    const minutes = Number(def.interval || 0);
+    // Empty or 0: only on input (no background reads, no share of the budget).
+    const minutes = checkSettings(node, () => parseIntervalMinutes(def.interval, 0));
+    if (minutes === undefined) return;
     const seconds = def.reread === undefined || def.reread === '' ? 30 : Number(def.reread);
     const rereadDelayMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 30_000;
     const words = {
@@ -36,12 +39,21 @@ export = function register(RED: RedApi): void {
     const showSettings = (s: ChargingSettings): void => dot.ok(summarizeCharging(s, words, session.clock.now()));
     const message = (s: ChargingSettings, base: NodeMessage = {}): NodeMessage => ({ ...base, topic, payload: s, vehicle: vehicle() });
 
-    const poller = Number.isFinite(minutes) && minutes > 0 ? new ChargingPoller(session, vin, minutes * 60_000) : undefined;
+    const poller = minutes > 0 ? new ChargingPoller(session, vin, minutes * 60_000) : undefined;
     poller?.on('settings', (s: ChargingSettings) => {
       showSettings(s);
       node.send(message(s));
     });
     poller?.on('error', (err: CarError) => reportError(node, dot, topic, err));
+    let warned = false;
+    poller?.on('interval', (plan: IntervalPlan) => {
+      const every = Math.round(plan.effectiveMs / 60_000);
+      dot.note(plan.limited ? RED._('car-charging.status.quota-interval', { minutes: every }) : undefined);
+      if (plan.limited && !warned) {
+        warned = true;
+        node.warn(RED._('car-charging.errors.quota-interval', { set: Math.round(plan.setMs / 60_000), minutes: every, perHour: plan.callsPerHour, wanted: plan.wantedPerHour, pollers: plan.pollers, perRead: plan.perRead }));
+      }
+    });
 
     handleInput(node, dot, async (msg, send) => {
       const request = parseChargingInput(msg.payload);
@@ -74,7 +86,8 @@ export = function register(RED: RedApi): void {
       done();
     });
 
-    dot.waiting();
+    if (poller) dot.waiting();
+    else dot.set({ fill: 'grey', shape: 'ring', text: RED._('car-charging.status.on-input') });
     poller?.start();
   }
 

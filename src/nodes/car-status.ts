@@ -76,6 +76,7 @@ export = function register(RED: RedApi): void {
             set: Math.round(plan.setMs / 60_000),
             minutes: every,
             perHour: plan.callsPerHour,
+            wanted: plan.wantedPerHour,
             pollers: plan.pollers,
             perRead: plan.perRead,
           }),

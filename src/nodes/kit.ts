@@ -131,30 +131,41 @@ export interface StreamState {
 }
 
 export interface AccountStates {
+  /** The account's state now: a node made while it signs in or waits for a code shows that at once. */
+  readonly state?: SessionState;
   on(event: 'state', listener: (state: SessionState) => void): unknown;
   off(event: 'state', listener: (state: SessionState) => void): unknown;
   on(event: 'stream', listener: (state: StreamState) => void): unknown;
   off(event: 'stream', listener: (state: StreamState) => void): unknown;
 }
 
+/** Failures the account's own dot explains (it says them on every node): not a node's own state. */
+const ACCOUNT_CODES: ReadonlySet<string> = new Set(['AUTH_FAILED', 'TFA_REQUIRED', 'CAPTCHA_REQUIRED']);
+
 /**
- * A node's status dot: the node's own state (ok, busy, waiting, an error), and the account's
- * when it starts signing in (yellow) or stops (red, with the code), until the node shows a newer
- * state of its own. When the account is back, the node's last own dot returns. Stops following
- * the account when the node closes.
+ * A node's status dot, one rule for every node: while its account signs in, waits for the user,
+ * is paused or blocked, the account's dot shows (whatever the node does meanwhile); once the
+ * account is ready, the node's own last dot (ok, busy, waiting, an error of its own) returns,
+ * without a redeploy. A refused CarData stream shows until the node's next own dot. Stops
+ * following the account when the node closes.
  */
 export class StatusDot {
   private own: NodeStatus = {};
-  private accountShown = false;
+  /** What the account says over the node's own dot, until it is ready again. */
+  private accountDot?: NodeStatus;
+  /** The stream's refusal is shown (until the node's next own dot or the stream is back). */
+  private streamShown = false;
   /** Said after the node's own green text (e.g. "every 34 min, quota"), until cleared. */
   private noteText = '';
   private okText?: string;
+  private readonly following: boolean;
 
   constructor(
     private readonly RED: Pick<RedApi, '_'>,
     private readonly node: RedNode,
     account?: AccountStates,
   ) {
+    this.following = account !== undefined;
     if (!account) return;
     const onState = (s: SessionState): void => this.follow(s);
     const onStream = (s: StreamState): void => this.followStream(s);
@@ -165,12 +176,13 @@ export class StatusDot {
       account.off('stream', onStream);
       done();
     });
+    if (account.state) this.follow(account.state);
   }
 
   set(status: NodeStatus): void {
     this.own = status;
-    this.accountShown = false;
-    this.node.status(status);
+    this.streamShown = false;
+    if (!this.accountDot) this.node.status(status);
   }
 
   clear(): void {
@@ -196,8 +208,16 @@ export class StatusDot {
     this.set({ fill: 'grey', shape: 'ring', text: text ?? this.RED._(commonKey('status.waiting')) });
   }
 
-  /** Yellow "rate limited until HH:MM" while the cloud asks to wait, else red with the code (after `subject ·`). */
+  /**
+   * Yellow "rate limited until HH:MM" while the cloud asks to wait, else red with the code (after
+   * `subject ·`). A sign-in failure of a followed account is the account's to show: the node's own
+   * dot stays what it was, and comes back once the account is ready.
+   */
   error(err: CarError, subject?: string): void {
+    if (this.following && ACCOUNT_CODES.has(err.code)) {
+      if (!this.accountDot) this.node.status({ fill: 'red', shape: 'ring', text: err.code });
+      return;
+    }
     if ((err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED') && err.retryAt !== undefined) {
       this.set({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.rate-limited'), { until: localTime(err.retryAt) }) });
     } else {
@@ -206,37 +226,38 @@ export class StatusDot {
   }
 
   /**
-   * The account's state over the node's own, one rule for every node: signing in and waiting
-   * for the user to confirm (a code, a device code: no secret shown) in a yellow ring, a pause
-   * the cloud or the budget named in yellow with its end, a definitive failure in red; when the
-   * account is ready again, the node's own dot comes back.
+   * The account's state over the node's own: signing in and waiting for the user to confirm (a
+   * code, a device code: no secret shown) in a yellow ring, a pause the cloud or the budget named
+   * in yellow with its end, a definitive failure in red; when the account is ready again, the
+   * node's own dot comes back.
    */
   private follow(s: SessionState): void {
-    const ring = (fill: 'yellow' | 'red', text: string): void => this.showAccount({ fill, shape: 'ring', text });
-    if (s.phase === 'signing_in') ring('yellow', this.RED._(commonKey('status.signing-in')));
-    else if (s.phase === 'tfa_required' && s.challenge) ring('yellow', this.RED._(commonKey('status.confirm')));
-    else if (s.phase === 'blocked' || s.phase === 'tfa_required') ring('red', s.code ?? 'AUTH_FAILED');
-    else if (s.phase === 'rate_limited' && s.until !== undefined) ring('yellow', this.RED._(commonKey('status.rate-limited'), { until: localTime(s.until) }));
-    else this.restore();
+    const ring = (fill: 'yellow' | 'red', text: string): NodeStatus => ({ fill, shape: 'ring', text });
+    let dot: NodeStatus | undefined;
+    if (s.phase === 'signing_in') dot = ring('yellow', this.RED._(commonKey('status.signing-in')));
+    else if (s.phase === 'tfa_required' && s.challenge) dot = ring('yellow', this.RED._(commonKey('status.confirm')));
+    else if (s.phase === 'blocked' || s.phase === 'tfa_required') dot = ring('red', s.code ?? 'AUTH_FAILED');
+    else if (s.phase === 'rate_limited' && s.until !== undefined) dot = ring('yellow', this.RED._(commonKey('status.rate-limited'), { until: localTime(s.until) }));
+    if (dot) {
+      this.accountDot = dot;
+      this.node.status(dot);
+    } else if (this.accountDot) {
+      this.accountDot = undefined;
+      this.node.status(this.own);
+    }
   }
 
   /** CarData's stream refused (another program holds the account's one stream): REST still works. */
   private followStream(s: StreamState): void {
+    if (this.accountDot) return;
     if (s.state === 'refused') {
       const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
-      this.showAccount({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.stream-refused'), { until }) });
-    } else if (s.state === 'connected') this.restore();
-  }
-
-  private restore(): void {
-    if (!this.accountShown) return;
-    this.accountShown = false;
-    this.node.status(this.own);
-  }
-
-  private showAccount(status: NodeStatus): void {
-    this.accountShown = true;
-    this.node.status(status);
+      this.streamShown = true;
+      this.node.status({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.stream-refused'), { until }) });
+    } else if (s.state === 'connected' && this.streamShown) {
+      this.streamShown = false;
+      this.node.status(this.own);
+    }
   }
 }
 

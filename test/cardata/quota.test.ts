@@ -4,7 +4,9 @@
  */
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import type { StatusPart } from '../../src/core';
+import * as path from 'node:path';
+import type { ChargeSession, StatusPart, VehicleStatus } from '../../src/core';
+import { TripRecorder } from '../../src/features/trip-recorder';
 import { STREAM_PARTS } from '../../src/brands/cardata/connection';
 import { REST_ONLY_PARTS } from '../../src/brands/cardata/map';
 import type { AccountSession } from '../../src/features/session';
@@ -127,6 +129,86 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
     assert.ok(Date.parse(later.at(-1)?.startAt ?? '') > Date.parse(first.at(-1)?.startAt ?? ''), 'the new session is there');
     assert.ok(Date.parse(later[0]?.startAt ?? '') >= w.clock.now() - 30 * 24 * HOUR, 'and none older than asked');
     assert.equal(calls(), afterFirst + 1, 'one call, from the last session known');
+  });
+
+  const historyCalls = (): number => w.sim.cardata.stats.byEndpoint.chargingHistory ?? 0;
+  const recorder = (charges: ChargeSession[]): TripRecorder =>
+    new TripRecorder({
+      file: path.join(dir, 'trips.json'),
+      session: s,
+      vin: BMW_VIN,
+      timeZone: 'UTC',
+      say: (key) => key,
+      log: { warn: () => undefined, debug: () => undefined },
+      saveDelayMs: 60_000,
+      onRecorded: (r) => charges.push(...r.charges),
+    });
+
+  it('takes a charge from the stream while it was up for the whole charge: no charging history read', async () => {
+    await streaming();
+    const charges: ChargeSession[] = [];
+    const r = recorder(charges);
+    await r.ready;
+    const before = historyCalls();
+    // 13 hours: the i4 charges at home every six hours.
+    for (let m = 0; m < 13 * 60; m++) {
+      await w.clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 1));
+      await keepUp();
+    }
+    await r.close(true);
+    assert.ok(charges.length >= 1, `a charge was recorded from the stream (${charges.length})`);
+    for (const c of charges) {
+      assert.equal(c.source, 'derived');
+      assert.ok(c.endAt && c.socFromPercent !== undefined && c.socToPercent !== undefined && c.socToPercent > c.socFromPercent, JSON.stringify(c));
+    }
+    assert.equal(historyCalls(), before, 'no chargingHistory call while the stream carried the charge');
+  });
+
+  /** A status of the BMW as a REST read brings it, `minutes` before now. */
+  const rest = (minutesAgo: number, soc: number, charging: boolean): VehicleStatus => {
+    const at = new Date(w.clock.now() - minutesAgo * 60_000).toISOString();
+    return {
+      vin: BMW_VIN,
+      provider: 'cardata',
+      fetchedAt: at,
+      updatedAt: at,
+      mileageKm: 12_000,
+      battery: { socPercent: soc, updatedAt: at },
+      charging: { state: charging ? 'charging' : 'not_charging', plug: 'plugged', updatedAt: at },
+      position: { latitude: 48.1, longitude: 11.5, updatedAt: at },
+    };
+  };
+
+  it('reads the history once per charge end while there is no stream, on from the last session known, kept across a restart', async () => {
+    // Signed in, but no status read: the stream never started (as when it is down).
+    await signInSession(w, s);
+    await w.clock.advance(2 * 24 * HOUR);
+    const charges: ChargeSession[] = [];
+    const r = recorder(charges);
+    await r.ready;
+    const before = historyCalls();
+    const charge = async (startedMinutesAgo: number): Promise<void> => {
+      for (const [ago, soc, on] of [[startedMinutesAgo + 30, 40, false], [startedMinutesAgo, 41, true], [startedMinutesAgo - 60, 60, true], [startedMinutesAgo - 120, 80, false]] as const) charges.push(...(await r.add(rest(ago, soc, on))).charges);
+    };
+    await charge(300);
+    assert.equal(charges.length, 1);
+    assert.equal(historyCalls(), before + 1, 'one read at the charge end');
+    await w.clock.advance(6 * HOUR);
+    await charge(300);
+    assert.equal(charges.length, 2);
+    assert.equal(historyCalls(), before + 2, 'one more, from the last session known');
+    await r.close(true);
+
+    // After a restart the history read so far is back from the account file: the same period costs no call.
+    const vehicle = await s.vehicle(BMW_VIN);
+    await s.close();
+    s = cardataSession(w, dir);
+    await s.load();
+    const from = new Date(w.clock.now() - 20 * HOUR).toISOString();
+    const kept = await s.facet('history', 'list charging sessions').chargeSessions(vehicle, from, new Date(w.clock.now() - HOUR).toISOString(), { kind: 'background' });
+    assert.ok(kept.length > 0, 'sessions from the file');
+    assert.equal(historyCalls(), before + 2, 'no call after the restart');
   });
 
   it('creates one container however many first reads run at once', async () => {

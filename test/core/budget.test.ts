@@ -120,7 +120,7 @@ describe('core/budget', () => {
 
   it('penalize pauses 15 minutes, then doubles while "too many" repeats', async () => {
     const clock = new ManualClock();
-    const b = new CallBudget({ limit: 100, windowMs: HOUR, clock });
+    const b = new CallBudget({ limit: 100, windowMs: HOUR, clock, jitter: 0 });
     const t1 = clock.now();
     assert.equal(b.penalize(), t1 + 15 * MIN);
     assert.equal(b.pausedUntilMs(), t1 + 15 * MIN);
@@ -146,7 +146,7 @@ describe('core/budget', () => {
 
   it('penalize never pauses longer than maxPauseMs, honours a later retryAt, and forgets old strikes', async () => {
     const clock = new ManualClock();
-    const b = new CallBudget({ limit: 100, windowMs: HOUR, clock, basePauseMs: 15 * MIN, maxPauseMs: HOUR });
+    const b = new CallBudget({ limit: 100, windowMs: HOUR, clock, basePauseMs: 15 * MIN, maxPauseMs: HOUR, jitter: 0 });
     for (let i = 0; i < 6; i++) {
       const until = b.penalize();
       assert.ok(until - clock.now() <= HOUR);
@@ -166,7 +166,7 @@ describe('core/budget', () => {
 
   it('penalize honours a time the cloud names as given (5 s is 5 s), caps it, and does not escalate the next pause', async () => {
     const clock = new ManualClock();
-    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock, maxNamedPauseMs: DAY });
+    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock, maxNamedPauseMs: DAY, jitter: 0 });
     const t0 = clock.now();
     assert.equal(b.penalize(t0 + 5_000), t0 + 5_000);
     assert.equal(b.canTake('explicit'), false);
@@ -180,6 +180,29 @@ describe('core/budget', () => {
     await clock.advance(DAY);
     // Named pauses are no strikes: a pause without a time still starts at the base.
     assert.equal(b.penalize() - clock.now(), 15 * MIN);
+  });
+
+  it('makes every pause longer by a random 0-10 %, never shorter than given (a seeded random)', () => {
+    const clock = new ManualClock();
+    const random = seededRandom(13);
+    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock, random, maxNamedPauseMs: HOUR });
+    const extras = new Set<number>();
+    for (const given of [5_000, 600_000, 2 * HOUR]) {
+      for (let i = 0; i < 20; i++) {
+        const c = new CallBudget({ limit: 10, windowMs: HOUR, clock, random, maxNamedPauseMs: HOUR });
+        const wait = c.penalize(clock.now() + given) - clock.now();
+        const named = Math.min(given, HOUR);
+        assert.ok(wait >= named && wait <= named * 1.1, `${wait} ms for ${given} ms given`);
+        extras.add(wait - named);
+      }
+    }
+    assert.ok(extras.size > 10, 'the extra differs from pause to pause');
+    // A pause without a time: the base pause, 0-10 % more.
+    const own = b.penalize() - clock.now();
+    assert.ok(own >= 15 * MIN && own <= 16.5 * MIN, `${own} ms`);
+    // The extremes of the random: exactly the pause, and 10 % more.
+    assert.equal(new CallBudget({ limit: 1, windowMs: HOUR, clock, random: () => 0 }).penalize(clock.now() + 5_000) - clock.now(), 5_000);
+    assert.equal(new CallBudget({ limit: 1, windowMs: HOUR, clock, random: () => 0.999999 }).penalize(clock.now() + 5_000) - clock.now(), 5_500);
   });
 
   it('calls onChange on take and penalize, not on a refused take', () => {

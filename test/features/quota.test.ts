@@ -7,9 +7,10 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { AccountRegistry, type AccountSettings } from '../../src/features/accounts';
-import { parseIntervalMinutes, planInterval, StatusPoller, type IntervalPlan } from '../../src/features/status';
+import { parseIntervalMinutes, planInterval, PLANNED_SHARE, StatusPoller, type IntervalPlan } from '../../src/features/status';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { renaultWorldEach, ZE50 } from '../renault-session';
+import { ChargingPoller } from '../../src/features/charging';
+import { R5, renaultWorldEach, ZE50 } from '../renault-session';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -77,13 +78,22 @@ describe('features: quota and intervals (issue 13)', () => {
   it('plans the interval the budget allows, says when it is longer than set, and keeps it', async () => {
     const session = w.session({ key: 'plan' });
     await session.vehicles();
-    const plan = planInterval(session, ZE50, ['battery', 'mileage', 'position'], 5 * 60_000, 5);
+    // Four nodes polling already, and this one: each asks three endpoints every 5 minutes.
+    const others = Array.from({ length: 4 }, () => ({ wantedPerHour: () => 36 }));
+    for (const o of others) session.pollers.add(o);
+    const cost = session.statusCost(ZE50, ['battery', 'mileage', 'position']);
+    assert.equal(cost, 3);
+    const plan = planInterval(session, cost, 5 * 60_000);
     assert.equal(plan.callsPerHour, 54, 'the 60/h budget less its reserve');
     assert.ok(plan.perRead >= 2);
     assert.ok(plan.limited, 'five nodes of three endpoints cannot read every 5 minutes');
+    assert.equal(plan.pollers, 5);
+    assert.equal(plan.wantedPerHour, 180);
     assert.equal(plan.effectiveMs, plan.sustainableMs);
-    assert.equal(planInterval(session, ZE50, ['battery'], 30 * 60_000, 2).limited, false);
-    assert.equal(planInterval(session, ZE50, ['battery'], 0, 2).effectiveMs, 0, 'only on input: no interval');
+    assert.equal(plan.effectiveMs, Math.ceil((5 * 60_000 * 180) / (54 * PLANNED_SHARE)), 'stretched by what all ask over what the budget allows (less its unplanned share)');
+    for (const o of others) session.pollers.delete(o);
+    assert.equal(planInterval(session, 1, 30 * 60_000).limited, false);
+    assert.equal(planInterval(session, 1, 0).effectiveMs, 0, 'only on input: no interval');
 
     // Five pollers on three endpoints each: every one says the interval it keeps, and keeps it.
     const pollers = Array.from({ length: 5 }, () => new StatusPoller({ session, vin: ZE50, parts: ['battery', 'mileage', 'position'], intervalMs: 5 * 60_000, adaptive: false, onlyOnChange: false, clock: w.clock }));
@@ -108,6 +118,71 @@ describe('features: quota and intervals (issue 13)', () => {
     let gap = 0;
     for (let i = 1; i < own.length; i++) gap = Math.max(gap, (own[i] ?? 0) - (own[i - 1] ?? 0));
     assert.ok(gap <= longest * 1.5, `no gap longer than 1.5x the interval shown (${gap / 60_000} min vs ${longest / 60_000} min)`);
+    assert.equal(w.sim.renault.stats.rejected429, 0);
+  });
+
+  it('says nothing about the budget before the vehicle list is known, then plans with the real cost of a read', async () => {
+    const session = w.session({ key: 'early' });
+    const plans: IntervalPlan[] = [];
+    const pollers = Array.from({ length: 5 }, () => new StatusPoller({ session, vin: ZE50, parts: ['battery', 'mileage', 'position'], intervalMs: 5 * 60_000, adaptive: false, onlyOnChange: false, clock: w.clock }));
+    for (const p of pollers) {
+      p.on('interval', (x: IntervalPlan) => plans.push(x));
+      p.on('error', () => undefined);
+      p.on('waiting', () => undefined);
+      p.start();
+    }
+    assert.equal(session.statusCost(ZE50, ['battery']), undefined, 'no vehicle list yet');
+    assert.equal(plans.length, 0, 'no plan and no "quota" from a guess');
+    for (let i = 0; i < 20; i++) {
+      await w.clock.advance(1_000);
+      await Promise.all(pollers.map((p) => p.settled()));
+    }
+    pollers.forEach((p) => p.stop());
+    assert.ok(plans.length > 0, 'a plan once the first read brought the vehicle list');
+    assert.ok(plans.every((x) => x.perRead === 3 && x.pollers === 5), JSON.stringify(plans.map((x) => [x.perRead, x.pollers])));
+  });
+
+  it('counts a charging poller among the nodes sharing the budget, by the calls it asks, and it keeps the interval it shows', async () => {
+    const session = w.session({ key: 'share' });
+    await session.vehicles();
+    // Three endpoints every 5 minutes: 36 of the 54 calls an hour the budget allows in the background.
+    const status = new StatusPoller({ session, vin: ZE50, parts: ['battery', 'mileage', 'position'], intervalMs: 5 * 60_000, adaptive: false, onlyOnChange: false, clock: w.clock });
+    status.on('error', () => undefined);
+    status.on('waiting', () => undefined);
+    status.start();
+    const alone = status.plan();
+    assert.equal(alone.wantedPerHour, 36);
+    assert.equal(alone.limited, false, 'alone, the status node fits');
+    const r5 = await session.vehicle(R5);
+    const perRead = session.connection.charging?.cost(r5) ?? 0;
+    assert.ok(perRead >= 1);
+    const charging = new ChargingPoller(session, R5, 10 * 60_000, w.clock);
+    const shown: IntervalPlan[] = [];
+    const reads: number[] = [];
+    charging.on('interval', (x: IntervalPlan) => shown.push(x));
+    charging.on('settings', () => reads.push(w.clock.now()));
+    charging.on('error', () => undefined);
+    charging.start();
+    assert.ok(session.pollers.has(charging), 'among the sharers');
+    const both = status.plan();
+    assert.equal(both.pollers, 2);
+    assert.equal(both.wantedPerHour, 36 + perRead * 6, 'what both ask per hour');
+    assert.equal(both.limited, true, 'together they do not fit: the status node is told so');
+    assert.ok(shown.at(-1)?.limited, 'and so is the charging node');
+    const every = shown.at(-1)?.effectiveMs ?? 0;
+    assert.equal(every, Math.ceil((10 * 60_000 * both.wantedPerHour) / (54 * PLANNED_SHARE)));
+    for (let m = 0; m < 4 * 60; m++) {
+      await w.clock.advance(60_000);
+      await Promise.all([status.settled(), charging.settled()]);
+    }
+    status.stop();
+    charging.stop();
+    assert.ok(!session.pollers.has(charging), 'a stopped poller takes no share');
+    assert.ok(reads.length >= 3, `the charging node read (${reads.length})`);
+    for (let i = 1; i < reads.length; i++) {
+      const gap = (reads[i] ?? 0) - (reads[i - 1] ?? 0);
+      assert.ok(gap >= every && gap <= every * 1.5, `a gap of ${gap / 60_000} min for ${every / 60_000} min shown`);
+    }
     assert.equal(w.sim.renault.stats.rejected429, 0);
   });
 

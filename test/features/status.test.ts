@@ -44,7 +44,7 @@ describe('features/status: pure parts', () => {
     const b = 10 * min;
     assert.equal(nextInterval({ baseMs: b, adaptive: true, active: true, quietReads: 0, sustainableMs: 0 }), b / 3);
     // Quiet for an hour: half as long again, no more (issue 13: the gap stays near the interval shown).
-    assert.equal(nextInterval({ baseMs: b, adaptive: true, active: false, quietReads: 6, sustainableMs: 0 }), 1.5 * b);
+    assert.equal(nextInterval({ baseMs: b, adaptive: true, active: false, quietReads: 6, sustainableMs: 0 }), 1.25 * b);
     assert.equal(nextInterval({ baseMs: b, adaptive: true, active: false, quietReads: 5, sustainableMs: 0 }), b);
     assert.equal(nextInterval({ baseMs: b, adaptive: false, active: true, quietReads: 0, sustainableMs: 0 }), b);
     assert.equal(nextInterval({ baseMs: b, adaptive: true, active: true, quietReads: 0, sustainableMs: 8 * min }), 8 * min);

@@ -86,6 +86,29 @@ describe('car-charging node', () => {
     assert.match(lastStatus('charging').text ?? '', / %$/);
   });
 
+  it('reads only on input with an empty interval: a grey "only on input" dot, nothing read by itself', async () => {
+    await helper.load(nodes, flow({ vin: R5, interval: '' }), fx.credentials());
+    assert.deepEqual(lastStatus('charging'), { fill: 'grey', shape: 'ring', text: 'car-charging.status.on-input' });
+    const reads = (): number => Object.entries(fx.sim.renault.stats.byEndpoint).filter(([k]) => /ev\/settings|soc-levels/.test(k)).reduce((n, [, v]) => n + v, 0);
+    // No poller: nothing that could read by itself, and no share of the account's budget.
+    const account = helper.getNode('acc') as unknown as { session?: { pollers: Set<unknown> } };
+    assert.equal(account.session?.pollers.size, 0);
+    assert.equal(reads(), 0, 'nothing read at start');
+    const msg = await read();
+    assert.equal((msg.payload as { vin: string }).vin, R5);
+    assert.ok(reads() > 0);
+  });
+
+  it('says in its dot when the budget cannot keep its interval, and warns once with the numbers', async () => {
+    // 6 calls an hour, 1 kept for explicit reads; the R5's settings cost two calls a read: not every 10 minutes.
+    await helper.load(nodes, fx.flow([{ id: 'charging', type: 'car-charging', account: 'acc', vin: R5, interval: 10, wires: [['out']] }, ...helpers('out')], fx.renaultAccount('acc', { budgetPerHour: 6 })), fx.credentials());
+    await nextMessage(helper.getNode('out'), 10_000);
+    assert.match(lastStatus('charging').text ?? '', / %.*car-charging\.status\.quota-interval/);
+    assert.equal(lastStatus('charging').fill, 'green');
+    const warn = helper.getNode('charging').warn as unknown as { args?: unknown[][] };
+    assert.equal((warn.args ?? []).map((a) => String(a[0])).filter((t) => /car-charging\.errors\.quota-interval/.test(t)).length, 1, 'warned once');
+  });
+
   it('example 05 deploys against the simulator and switches the charge mode on a cheap price', async () => {
     const core = (file: string): unknown => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

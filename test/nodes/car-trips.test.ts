@@ -139,8 +139,14 @@ describe('car-trips node', () => {
     assert.ok(c.position, 'the position comes from the derived session');
     assert.equal(fx.sim.renault.stats.byEndpoint.charges, 1);
 
-    const list = (await reply('trips', { payload: { action: 'charges', source: 'native' } }, 'out-answers')).payload as ChargeSession[];
-    assert.ok(list.length > 1 && list.every((s) => s.source === 'native'));
+    // The charge end read the day before the charge: within the hour the cached answer serves that period.
+    const from = new Date(Date.parse(c.startAt) - 12 * 3_600_000).toISOString();
+    const recent = (await reply('trips', { payload: { action: 'charges', source: 'native', from } }, 'out-answers')).payload as ChargeSession[];
+    assert.ok(recent.length >= 1 && recent.every((s) => s.source === 'native'));
     assert.equal(fx.sim.renault.stats.byEndpoint.charges, 1, 'within the hour the cached answer serves');
+    // The whole 30 days widens the cached period with one call.
+    const list = (await reply('trips', { payload: { action: 'charges', source: 'native' } }, 'out-answers')).payload as ChargeSession[];
+    assert.ok(list.length > recent.length && list.every((s) => s.source === 'native'));
+    assert.equal(fx.sim.renault.stats.byEndpoint.charges, 2);
   });
 });

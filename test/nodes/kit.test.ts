@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it, before, after, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError } from '../../src/core';
-import type { AccountSession } from '../../src/features/session';
+import type { AccountSession, SessionState } from '../../src/features/session';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { accountGuard, commonKey, handleInput, localTime, StatusDot, type AccountNode } from '../../src/nodes/kit';
@@ -203,6 +203,19 @@ describe('node kit', () => {
       assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 %' });
       account.emit('state', { phase: 'blocked', code: 'AUTH_FAILED' });
       assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: 'AUTH_FAILED' });
+    });
+
+    it("shows the account's state at once to a node made while it lasts, and keeps the node's own dots for when it is ready", () => {
+      const account = Object.assign(new EventEmitter(), { state: { phase: 'signing_in' } as SessionState });
+      const node = new RecordingNode();
+      const dot = new StatusDot(fakeRed(), node, account);
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'ring', text: commonKey('status.signing-in') }, 'at once');
+      dot.waiting();
+      dot.ok('80 %');
+      dot.error(new CarError('TFA_REQUIRED', 'a code is needed'));
+      assert.deepEqual(node.dots, [{ fill: 'yellow', shape: 'ring', text: commonKey('status.signing-in') }], "the node's own dots wait behind the account's");
+      account.emit('state', { phase: 'ready' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 %' }, "the node's last own dot; a sign-in failure is the account's, not the node's");
     });
 
     it('stops following the account when the node closes', async () => {

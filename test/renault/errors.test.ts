@@ -63,7 +63,8 @@ describe('Renault errors (spec §7): every code maps to a core code, in words', 
 
   it('pauses the account 15 minutes on "overloaded", 30 then 60 when it repeats, and honours Retry-After', () => {
     const clock = new ManualClock('2026-11-20T08:00:00Z');
-    const budget = new CallBudget({ limit: 60, windowMs: 3_600_000, clock });
+    // No jitter: the sequence of pauses itself (the jitter has its own test in core/budget).
+    const budget = new CallBudget({ limit: 60, windowMs: 3_600_000, clock, jitter: 0 });
     const t0 = clock.now();
     const first = mapped(envelope('err.func.wired.overloaded', 'quota', 429), ctxWith(budget));
     assert.equal(first.retryAt, t0 + 15 * 60_000);

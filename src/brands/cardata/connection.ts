@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
-import { CarError, type ChargeSession, type StatusPart, type Vehicle } from '../../core';
+import { z } from 'zod';
+import { CarError, ChargeSessionSchema, type ChargeSession, type StatusPart, type Vehicle } from '../../core';
 import type {
   CallOptions,
   Connection,
@@ -45,6 +45,11 @@ const MISSING: Readonly<Partial<Record<OptionalFacet, string>>> = {
   commands: `${READ_ONLY}, and MyBMW, the app that sends commands, refuses third-party clients since 2025-09`,
   charging: `${READ_ONLY} and has no charging settings, and MyBMW, the app that has them, refuses third-party clients since 2025-09`,
 };
+
+/** The charging history read so far, as the account file keeps it (checked when it comes back). */
+const KeptChargesSchema = z.record(z.string(), z.object({ from: z.number(), to: z.number(), sessions: z.array(ChargeSessionSchema) }));
+/** Sessions kept per car across restarts: the newest ones (a charge end reads on from the last). */
+const KEPT_SESSIONS = 100;
 
 /** Reads named in the endpoint explorer. */
 const READABLE: readonly EndpointName[] = ['telematicData', 'basicData', 'chargingHistory', 'image', 'locationBasedChargingSettings', 'smartMaintenanceTyreDiagnosis', 'mappings', 'containers'];
@@ -96,6 +101,25 @@ export class CarDataConnection implements Connection {
   readonly missing = MISSING;
 
   constructor(private readonly ctx: ConnectionContext<CarDataAuthState>) {}
+
+  /** The charging history read so far: a restart reads on from the last session known, not 30 days again. */
+  snapshot(): unknown {
+    if (this.charges.size === 0) return undefined;
+    const charges: z.infer<typeof KeptChargesSchema> = {};
+    for (const [vin, c] of this.charges) {
+      const sessions = c.sessions.slice(-KEPT_SESSIONS);
+      // Dropped sessions shorten the period covered: it starts at the oldest session kept.
+      const from = sessions.length < c.sessions.length && sessions[0] ? Date.parse(sessions[0].startAt) : c.from;
+      charges[vin] = { from, to: c.to, sessions };
+    }
+    return { charges };
+  }
+
+  restore(saved: unknown): void {
+    const parsed = z.object({ charges: KeptChargesSchema }).safeParse(saved);
+    if (!parsed.success) return;
+    for (const [vin, c] of Object.entries(parsed.data.charges)) if (!this.charges.has(vin) && c.from <= c.to) this.charges.set(vin, c);
+  }
 
   readonly status: StatusFacet = {
     // One telematicData call reads every part (plus, once per account, the container lookup).
@@ -287,6 +311,7 @@ export class CarDataConnection implements Connection {
     // Covered up to now at the latest; the next ask reads on from the last session's start (it may have been under way).
     const coverTo = Math.min(toMs, this.ctx.clock.now());
     this.charges.set(vehicle.vin, { from: known && fromMs >= known.from ? known.from : fromMs, to: coverTo, sessions });
+    this.ctx.changed?.();
     return sessions.filter(within);
   }
 

@@ -96,3 +96,13 @@ export function canWriteCharging(vehicle: Vehicle): boolean {
   const p = chargingPlan(vehicle);
   return !!(p.writeMode || p.writeSchedules || p.writeTimers || p.writeLevels);
 }
+
+/**
+ * Calls one read of the charging settings costs: each distinct read endpoint of the plan once
+ * (ev/settings serves mode and programs together). An undocumented endpoint the car refused is
+ * not called again, so this is the most a read costs.
+ */
+export function chargingReadCost(vehicle: Vehicle): number {
+  const p = chargingPlan(vehicle);
+  return new Set([p.mode, p.schedules, p.timers, p.levels].filter((s) => s !== undefined).map((s) => s.endpoint)).size;
+}

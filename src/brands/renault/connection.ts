@@ -14,7 +14,7 @@ import type {
 import { callEndpoint } from './api';
 import type { RenaultAuthState, RenaultSession } from './auth';
 import { ChargingClient } from './charging';
-import { canReadCharging, canWriteCharging } from './charging-plan';
+import { canReadCharging, canWriteCharging, chargingReadCost } from './charging-plan';
 import { commandsFor, sendCommand } from './commands';
 import { CommandTracker } from './commands-track';
 import { RAW_PREFIXES, READ_ENDPOINT_NAMES } from './endpoints';
@@ -112,6 +112,7 @@ export class RenaultConnection implements Connection {
       intervalMs: (ticket) => this.tracker.intervalMs(ticket),
     };
     this.charging = {
+      cost: (vehicle) => chargingReadCost(vehicle),
       read: (vehicle, opts) => this.call((auth) => this.chargingClient.read(auth, vehicle, opts)),
       write: (vehicle, change, opts) => this.call((auth) => this.chargingClient.write(auth, vehicle, change, opts)),
     };
