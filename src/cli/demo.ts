@@ -73,7 +73,7 @@ export async function demoFlows(): Promise<FlowNode[]> {
       byId.set(n.id, n.type === 'tab' ? n : demoNode(n.type === 'car-account' ? n : { ...placed, z: tabId }));
     }
   }
-  return withFirstRead([...byId.values()]);
+  return [...byId.values()];
 }
 
 /** The simulated Renault 5, whose loop the demo starts with a short drive. */
@@ -89,24 +89,6 @@ export const DEMO_REFRESH_INJECT_ID = 'ex1-inject';
 export const DEMO_CLIMATE_INJECT_ID = 'ex4-weekdays';
 /** How often the demo looks whether the Renault 5 parked (in-process, costs nothing). */
 const WATCH_MS = 500;
-
-/** The demo's own inject node: reads the BMW and the MINI once the CarData sign-in is through. */
-const FIRST_READ_ID = 'demo-ex2-first-read';
-
-/**
- * The CarData stream opens with the first status read after the sign-in; the status nodes' first
- * read comes before the simulator confirmed the code, their next one a minute later. The demo
- * reads once more after a few seconds, so that the BMW and the MINI stream from the start.
- */
-function withFirstRead(flows: FlowNode[]): FlowNode[] {
-  const targets = ['ex2-status-bmw', 'ex2-status-mini'].filter((id) => flows.some((n) => n.id === id));
-  const z = flows.find((n) => n.id === targets[0])?.z;
-  if (targets.length === 0 || flows.some((n) => n.id === FIRST_READ_ID)) return flows;
-  return [
-    ...flows,
-    { id: FIRST_READ_ID, type: 'inject', z, name: 'demo: first read once signed in', props: [], repeat: '', once: true, onceDelay: 8, topic: '', x: 160, y: 220, wires: [targets] },
-  ];
-}
 
 /**
  * A node of the examples as the demo runs it: its accounts with the simulator's CarData client
@@ -217,7 +199,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   await fs.writeFile(path.join(dir, 'settings.js'), settingsFile(options.port));
   const flowsPath = path.join(dir, 'flows.json');
   // Keep the user's changes to the demo flows; set up only the demo's own accounts and status nodes.
-  const flows = existsSync(flowsPath) ? withFirstRead((JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map(demoNode)) : await demoFlows();
+  const flows = existsSync(flowsPath) ? (JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map(demoNode) : await demoFlows();
   await fs.writeFile(flowsPath, JSON.stringify(flows, null, 2));
   await fs.writeFile(path.join(dir, 'flows_cred.json'), JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } }));
   const link = path.join(dir, 'node_modules', 'node-red-contrib-connected-car');

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { CarError, STATUS_PARTS, StatusPartSchema, systemClock, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
 import { z } from 'zod';
-import type { AccountSession } from './session';
+import type { AccountSession, SessionState } from './session';
 
 export interface StatusPollerOptions {
   session: AccountSession;
@@ -165,6 +165,14 @@ export class StatusPoller extends EventEmitter {
   private inflight?: Promise<void>;
   private reading = 0;
   private readonly onPushed = (vin: string): void => this.pushed(vin);
+  /** A read was skipped or refused because the account waits for the user (a code, a confirmation). */
+  private waitingForUser = false;
+  /** The user confirmed the sign-in: the read it held back comes now, not an interval later. */
+  private readonly onState = (s: SessionState): void => {
+    if (!this.waitingForUser || s.phase !== 'ready' || this.stopped) return;
+    this.waitingForUser = false;
+    this.schedule(0);
+  };
   private shown?: string;
 
   constructor(opts: StatusPollerOptions) {
@@ -184,6 +192,7 @@ export class StatusPoller extends EventEmitter {
     const { session } = this.opts;
     session.pollers.add(this);
     session.on('status', this.onPushed);
+    session.on('state', this.onState);
     // Soon, and a few seconds after the account's other pollers: data in the first minute, no burst.
     this.schedule(this.opts.firstReadDelayMs ?? 1_000 + FIRST_READ_SPREAD_MS * (session.pollers.size - 1));
     this.tellPlan();
@@ -221,6 +230,7 @@ export class StatusPoller extends EventEmitter {
   stop(): void {
     this.opts.session.pollers.delete(this);
     this.opts.session.off('status', this.onPushed);
+    this.opts.session.off('state', this.onState);
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -245,7 +255,8 @@ export class StatusPoller extends EventEmitter {
     const phase = this.opts.session.state.phase;
     if (phase === 'blocked' || phase === 'tfa_required') {
       // The account waits for the user (password, code): the account node says so once;
-      // polling would only repeat its error. Look again in a minute, without a call.
+      // polling would only repeat its error. Look again in a minute, without a call (or at once when it is through).
+      this.waitingForUser = true;
       this.schedule(MIN_INTERVAL_MS);
       return;
     }
@@ -264,7 +275,10 @@ export class StatusPoller extends EventEmitter {
       // A pause the cloud or the budget names is waited out, not polled through; the read it
       // stopped is overdue, so it comes right after the pause (a 5 s Retry-After waits 5 s).
       if (err.retryAt !== undefined) next = Math.max(MIN_RETRY_MS, err.retryAt - this.clock.now() + 250);
-      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') next = Math.max(next, 15 * 60_000);
+      if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') {
+        next = Math.max(next, 15 * 60_000);
+        this.waitingForUser = true;
+      }
     }
     this.schedule(next);
   }
@@ -284,6 +298,7 @@ export class StatusPoller extends EventEmitter {
       this.quietReads = changed || this.active ? 0 : this.quietReads + 1;
       this.previous = status;
       this.lastError = undefined;
+      this.waitingForUser = false;
       const event: StatusEvent = { status, changed, trigger };
       if (trigger === 'poll' && (changed || !this.opts.onlyOnChange)) this.emit('status', event);
       return event;
