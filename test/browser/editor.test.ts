@@ -15,10 +15,15 @@ import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
 const ZOE = 'VF1AG000862Z50001';
+const R5 = 'VF1R5E00125R50002';
 /** The README's picture: example 01 at work in the editor, written when UPDATE_PICTURE=1 (otherwise a run would change a tracked file). */
 const README_PICTURE = path.join(PROJECT_ROOT, 'docs', 'images', 'flow-with-status.png');
-/** The dot each node type shows once its example works in the simulator; the other types show none or wait for input. */
-const WORKING_FILL: Record<string, string> = { 'car-status': 'green', 'car-trips': 'green', 'car-presence': 'green' };
+/**
+ * The dots each node type shows once its example works in the simulator: presence green at home, blue away (where the
+ * simulated Renault 5 happens to be); car-charging, which reads only on input in example 05, grey until a message comes;
+ * car-command and car-request none until a message comes.
+ */
+const WORKING_FILLS: Record<string, string[]> = { 'car-status': ['green'], 'car-trips': ['green'], 'car-presence': ['green', 'blue'], 'car-charging': ['grey'] };
 /** Text that reads like a label key: a dialog that shows one lacks a translation. */
 const RAW_KEY = /\b(?:node-red:)?(?:car-[a-z]+|common)\.[a-zA-Z-]+\.[\w-]+/;
 
@@ -332,7 +337,8 @@ describe('the editor in a real browser', function () {
       await page.click('#red-ui-clipboard-dialog-ok');
       // Imported nodes follow the mouse until a click drops them.
       await page.waitForFunction(() => RED.view.state() === RED.state.IMPORT_DRAGGING, undefined, { timeout: 10_000 });
-      await page.mouse.move(600, 420, { steps: 5 });
+      // Dropped left of the middle: the widest example fits beside the sidebar.
+      await page.mouse.move(380, 320, { steps: 5 });
       await page.mouse.down();
       await page.mouse.up();
       await page.waitForFunction(() => RED.view.state() === RED.state.DEFAULT, undefined, { timeout: 10_000 });
@@ -381,16 +387,22 @@ describe('the editor in a real browser', function () {
           });
           return out;
         });
-      const working = (d: { type: string; fill?: string }): boolean => (WORKING_FILL[d.type] ?? d.fill ?? 'none') === (d.fill ?? 'none') && d.fill !== 'red';
+      const working = (d: { type: string; fill?: string }): boolean => (WORKING_FILLS[d.type] ?? ['none']).includes(d.fill ?? 'none');
       try {
         await until(`${name}'s dots at work`, async () => (await dots()).every(working), 60_000);
       } catch (e) {
         throw new Error(`${(e as Error).message}: ${JSON.stringify((await dots()).filter((d) => !working(d)))}`);
       }
       if (name.startsWith('01-')) {
-        // The README's picture: the flow at work, a status message open in the debug sidebar.
+        // The README's picture: the flow at work, nothing selected, and the answers to a click on "refresh now" in the debug sidebar.
+        await page.mouse.click(300, 820);
+        await until('nothing selected', async () => (await page.locator('#red-ui-workspace-chart .red-ui-flow-node-selected').count()) === 0, 10_000);
         await page.evaluate(() => RED.sidebar.show('debug'));
-        await page.waitForSelector(`.red-ui-debug-msg:has-text("car/${ZOE}/status")`, { timeout: 30_000 });
+        await page.click('#red-ui-sidebar-debug-clear');
+        await page.waitForSelector('.red-ui-debug-msg', { state: 'detached', timeout: 10_000 });
+        await page.click(`${nodeGroup('refresh now')} .red-ui-flow-node-button`);
+        for (const vin of [ZOE, R5]) await page.waitForSelector(`.red-ui-debug-msg:has-text("car/${vin}/status")`, { timeout: 30_000 });
+        await page.waitForSelector('.red-ui-notification', { state: 'detached', timeout: 20_000 });
         const picture = await shot('readme-flow-with-status');
         if (process.env.UPDATE_PICTURE === '1') await fs.writeFile(README_PICTURE, picture);
       }
