@@ -76,20 +76,6 @@ export async function demoFlows(): Promise<FlowNode[]> {
   return [...byId.values()];
 }
 
-/** The simulated Renault 5, whose loop the demo starts with a short drive. */
-export const DEMO_DRIVER_VIN = 'VF1R5E00125R50002';
-/**
- * World minutes of the demo's first drive (home to the office, 9 km at 35 km/h in town): 32 s at
- * the demo's time scale. A read on input accepts parts up to 30 s old, so the re-read at arrival
- * finds every car's parts older than that and reads them afresh (the Zoe's charge has moved on).
- */
-export const DEMO_FIRST_DRIVE_MIN = 16;
-/** The examples' buttons the demo presses: "refresh now" (both Renault cars) and the Zoe's climate. */
-export const DEMO_REFRESH_INJECT_ID = 'ex1-inject';
-export const DEMO_CLIMATE_INJECT_ID = 'ex4-weekdays';
-/** How often the demo looks whether the Renault 5 parked (in-process, costs nothing). */
-const WATCH_MS = 500;
-
 /**
  * A node of the examples as the demo runs it: its accounts with the simulator's CarData client
  * id, a budget for the compressed clock and empty server fields (CONNECTED_CAR_SIMULATOR points
@@ -108,6 +94,20 @@ export function demoNode(n: FlowNode): FlowNode {
   if (n.type === 'car-presence' && Number(n.maxAge) < DEMO_PRESENCE_MAX_AGE_MIN) return { ...n, maxAge: DEMO_PRESENCE_MAX_AGE_MIN };
   return n;
 }
+
+/** The simulated Renault 5, whose loop the demo starts with a short drive. */
+export const DEMO_DRIVER_VIN = 'VF1R5E00125R50002';
+/**
+ * World minutes of the demo's first drive (home to the office, 9 km at 35 km/h in town): 32 s at
+ * the demo's time scale. A read on input accepts parts up to 30 s old, so the re-read at arrival
+ * finds every car's parts older than that and reads them afresh (the Zoe's charge has moved on).
+ */
+export const DEMO_FIRST_DRIVE_MIN = 16;
+/** The examples' buttons the demo presses: "refresh now" (both Renault cars) and the Zoe's climate. */
+export const DEMO_REFRESH_INJECT_ID = 'ex1-inject';
+export const DEMO_CLIMATE_INJECT_ID = 'ex4-weekdays';
+/** How often the demo looks whether the Renault 5 parked (in-process, costs nothing). */
+const WATCH_MS = 500;
 
 /** Presses an inject node's button as the editor does (POST /inject/:id); false when the flow has no such node. */
 async function press(editor: string, id: string): Promise<boolean> {
