@@ -96,25 +96,7 @@ export async function demoFlows(haBrokerPort?: number): Promise<FlowNode[]> {
       byId.set(n.id, n.type === 'tab' ? n : demoNode(n.type === 'car-account' ? n : { ...placed, z: tabId }, haBrokerPort));
     }
   }
-  return withFirstRead([...byId.values()]);
-}
-
-/** The demo's own inject node: reads the BMW and the MINI once the CarData sign-in is through. */
-const FIRST_READ_ID = 'demo-ex2-first-read';
-
-/**
- * The CarData stream opens with the first status read after the sign-in; the status nodes' first
- * read comes before the simulator confirmed the code, their next one a minute later. The demo
- * reads once more after a few seconds, so that the BMW and the MINI stream from the start.
- */
-function withFirstRead(flows: FlowNode[]): FlowNode[] {
-  const targets = ['ex2-status-bmw', 'ex2-status-mini'].filter((id) => flows.some((n) => n.id === id));
-  const z = flows.find((n) => n.id === targets[0])?.z;
-  if (targets.length === 0 || flows.some((n) => n.id === FIRST_READ_ID)) return flows;
-  return [
-    ...flows,
-    { id: FIRST_READ_ID, type: 'inject', z, name: 'demo: first read once signed in', props: [], repeat: '', once: true, onceDelay: 8, topic: '', x: 160, y: 220, wires: [targets] },
-  ];
+  return [...byId.values()];
 }
 
 /**
@@ -136,6 +118,59 @@ export function demoNode(n: FlowNode, haBrokerPort?: number): FlowNode {
   // the simulator's fast world: the demo believes positions up to a (real) day old.
   if (n.type === 'car-presence' && Number(n.maxAge) < DEMO_PRESENCE_MAX_AGE_MIN) return { ...n, maxAge: DEMO_PRESENCE_MAX_AGE_MIN };
   return n;
+}
+
+/** The simulated Renault 5, whose loop the demo starts with a short drive. */
+export const DEMO_DRIVER_VIN = 'VF1R5E00125R50002';
+/**
+ * World minutes of the demo's first drive (home to the office, 9 km at 35 km/h in town): 32 s at
+ * the demo's time scale. A read on input accepts parts up to 30 s old, so the re-read at arrival
+ * finds every car's parts older than that and reads them afresh (the Zoe's charge has moved on).
+ */
+export const DEMO_FIRST_DRIVE_MIN = 16;
+/** The examples' buttons the demo presses: "refresh now" (both Renault cars) and the Zoe's climate. */
+export const DEMO_REFRESH_INJECT_ID = 'ex1-inject';
+export const DEMO_CLIMATE_INJECT_ID = 'ex4-weekdays';
+/** How often the demo looks whether the Renault 5 parked (in-process, costs nothing). */
+const WATCH_MS = 500;
+
+/** Presses an inject node's button as the editor does (POST /inject/:id); false when the flow has no such node. */
+async function press(editor: string, id: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${editor}/inject/${encodeURIComponent(id)}`, { method: 'POST' });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for a condition the demo reads in-process; false when the demo stops first. */
+async function until(check: () => boolean | Promise<boolean>, signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, WATCH_MS).unref());
+  }
+  return false;
+}
+
+/**
+ * What happens in the demo's first minute, so that a new user sees it without waiting for the
+ * cars' day: once Node-RED has read the Renault 5, the Zoe's climate starts (the example's own
+ * button) and the Renault 5 leaves for a short drive; whenever it parks, the demo presses
+ * "refresh now", which reads both Renault cars: the trip, the presence and the Zoe's charge follow.
+ */
+export async function demoScript(sim: Simulator, editor: string, signal: AbortSignal): Promise<void> {
+  const r5 = sim.renault.car(DEMO_DRIVER_VIN);
+  if (!(await until(() => (sim.renault.stats.readsByVin[DEMO_DRIVER_VIN] ?? 0) > 0, signal))) return;
+  if (await press(editor, DEMO_CLIMATE_INJECT_ID)) log.info(t('demo.climate'));
+  if (r5.driveNow(DEMO_FIRST_DRIVE_MIN)) log.info(t('demo.drive', { minutes: DEMO_FIRST_DRIVE_MIN, seconds: Math.round((DEMO_FIRST_DRIVE_MIN * 60) / DEMO_TIME_SCALE) }));
+  let driving = r5.driving;
+  await until(async () => {
+    const now = r5.driving;
+    if (driving && !now && (await press(editor, DEMO_REFRESH_INJECT_ID))) log.info(t('demo.parked'));
+    driving = now;
+    return false;
+  }, signal);
 }
 
 function settingsFile(port: number): string {
@@ -193,7 +228,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const flowsPath = path.join(dir, 'flows.json');
   // Keep the user's changes to the demo flows; set up only the demo's own accounts and status nodes.
   const flows = existsSync(flowsPath)
-    ? withFirstRead((JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map((n) => demoNode(n, haBroker?.port)))
+    ? (JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map((n) => demoNode(n, haBroker?.port))
     : await demoFlows(haBroker?.port);
   await fs.writeFile(flowsPath, JSON.stringify(flows, null, 2));
   await fs.writeFile(path.join(dir, 'flows_cred.json'), JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } }));
@@ -225,7 +260,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const script = new AbortController();
+  void demoScript(sim, `http://${HOST}:${options.port}`, script.signal);
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
+  script.abort();
   log.info(t('demo.exited', { code }));
   await haBroker?.close();
   await sim.close();

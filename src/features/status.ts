@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { CarError, STATUS_PARTS, StatusPartSchema, systemClock, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
 import { z } from 'zod';
-import type { AccountSession, BudgetSharer } from './session';
+import type { AccountSession, BudgetSharer, SessionState } from './session';
 
 export interface StatusPollerOptions {
   session: AccountSession;
@@ -198,12 +198,13 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
   private inflight?: Promise<void>;
   private reading = 0;
   private readonly onPushed = (vin: string): void => this.pushed(vin);
-  /** The last poll stopped at the account (a code, a password): read again soon once it is ready. */
-  private waitsForAccount = false;
-  private readonly onState = (s: { phase: string }): void => {
-    if (s.phase !== 'ready' || !this.waitsForAccount || this.stopped) return;
-    this.waitsForAccount = false;
-    this.schedule(1_000);
+  /** A read was skipped or refused because the account waits for the user (a code, a confirmation). */
+  private waitingForUser = false;
+  /** The user confirmed the sign-in: the read it held back comes now, not an interval later. */
+  private readonly onState = (s: SessionState): void => {
+    if (!this.waitingForUser || s.phase !== 'ready' || this.stopped) return;
+    this.waitingForUser = false;
+    this.schedule(0);
   };
   private shown?: string;
 
@@ -293,8 +294,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
     const phase = this.opts.session.state.phase;
     if (phase === 'blocked' || phase === 'tfa_required') {
       // The account waits for the user (password, code): the account node says so once;
-      // polling would only repeat its error. Look again in a minute, without a call (or once it is ready).
-      this.waitsForAccount = true;
+      // polling would only repeat its error. Look again in a minute, without a call (or at once when it is through).
+      this.waitingForUser = true;
       this.schedule(MIN_INTERVAL_MS);
       return;
     }
@@ -314,9 +315,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
       // stopped is overdue, so it comes right after the pause (a 5 s Retry-After waits 5 s).
       if (err.retryAt !== undefined) next = Math.max(MIN_RETRY_MS, err.retryAt - this.clock.now() + 250);
       if (err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED') {
-        // Not before the user acted: then at once (onState).
         next = Math.max(next, 15 * 60_000);
-        this.waitsForAccount = true;
+        this.waitingForUser = true;
       }
     }
     this.schedule(next);
@@ -337,6 +337,7 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
       this.quietReads = changed || this.active ? 0 : this.quietReads + 1;
       this.previous = status;
       this.lastError = undefined;
+      this.waitingForUser = false;
       const event: StatusEvent = { status, changed, trigger };
       if (trigger === 'poll' && (changed || !this.opts.onlyOnChange)) this.emit('status', event);
       return event;

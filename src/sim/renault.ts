@@ -69,6 +69,8 @@ export interface RenaultCarControl {
   privacy: boolean;
   /** The built-in driving loop (R5 only). */
   autopilot: boolean;
+  /** Leaves now for the loop's next drive, taking `worldMinutes` for it this once; false without a loop or while driving. */
+  driveNow(worldMinutes: number): boolean;
   mileageKm: number;
   fuelLitres: number | undefined;
   readonly driving: boolean;
@@ -186,6 +188,12 @@ function carControl(world: RenaultWorld, car: SimCar): RenaultCarControl {
     },
     set autopilot(v: boolean) {
       live().setAutopilot(v);
+    },
+    driveNow(worldMinutes: number) {
+      const c = live();
+      const left = c.driveNow(worldMinutes);
+      c.advanceTo(c.w);
+      return left;
     },
     get mileageKm() {
       return live().odometerKm;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { DEMO_CARDATA_CLIENT_ID } from '../../src/sim';
 import { SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../../src/features/accounts';
 import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
 import { startNodeRed, type NodeRedProcess } from '../nodered-process';
@@ -14,6 +15,15 @@ import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots');
 const ZOE = 'VF1AG000862Z50001';
+const R5 = 'VF1R5E00125R50002';
+/** The README's picture: example 01 at work in the editor, written when UPDATE_PICTURE=1 (otherwise a run would change a tracked file). */
+const README_PICTURE = path.join(PROJECT_ROOT, 'docs', 'images', 'flow-with-status.png');
+/**
+ * The dots each node type shows once its example works in the simulator: presence green at home, blue away (where the
+ * simulated Renault 5 happens to be); car-charging, which reads only on input in example 05, grey until a message comes;
+ * car-command and car-request none until a message comes.
+ */
+const WORKING_FILLS: Record<string, string[]> = { 'car-status': ['green'], 'car-trips': ['green'], 'car-presence': ['green', 'blue'], 'car-charging': ['grey'] };
 /** Text that reads like a label key: a dialog that shows one lacks a translation. */
 const RAW_KEY = /\b(?:node-red:)?(?:car-[a-z]+|common)\.[a-zA-Z-]+\.[\w-]+/;
 
@@ -31,15 +41,16 @@ interface EditorNode {
 interface Editor {
   nodes: {
     version(): string | null;
-    dirty(): boolean;
+    dirty(set?: boolean): boolean;
     node(id: string): EditorNode | undefined;
+    eachNode(cb: (n: EditorNode) => void): void;
     eachConfig(cb: (n: EditorNode) => void): void;
     import(nodes: unknown[]): unknown;
   };
   workspaces: { active(): string };
   view: { state(): number; redraw(full?: boolean): void };
   state: { DEFAULT: number; IMPORT_DRAGGING: number };
-  editor: { edit(node: EditorNode): void };
+  editor: { edit(node: EditorNode): void; validateNode(node: EditorNode): void };
   sidebar: { show(id: string): void; help: { show(type: string): void } };
 }
 declare const RED: Editor;
@@ -309,7 +320,7 @@ describe('the editor in a real browser', function () {
     assertNoPageErrors();
   });
 
-  it('imports every example from Import > Examples and deploys it without an error', async () => {
+  it('imports every example from Import > Examples, deploys it without an error, and with the demo credentials every dot turns to its working colour', async () => {
     const examples = (await fs.readdir(path.join(PROJECT_ROOT, 'examples'))).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
     assert.ok(examples.length >= 1);
     for (const [i, name] of examples.entries()) {
@@ -326,7 +337,8 @@ describe('the editor in a real browser', function () {
       await page.click('#red-ui-clipboard-dialog-ok');
       // Imported nodes follow the mouse until a click drops them.
       await page.waitForFunction(() => RED.view.state() === RED.state.IMPORT_DRAGGING, undefined, { timeout: 10_000 });
-      await page.mouse.move(600, 420, { steps: 5 });
+      // Dropped left of the middle: the widest example fits beside the sidebar.
+      await page.mouse.move(380, 320, { steps: 5 });
       await page.mouse.down();
       await page.mouse.up();
       await page.waitForFunction(() => RED.view.state() === RED.state.DEFAULT, undefined, { timeout: 10_000 });
@@ -343,15 +355,58 @@ describe('the editor in a real browser', function () {
         for (const [k, v] of Object.entries(a)) assert.ok(v === undefined || v === '', `${name}: ${k} is empty, not ${String(v)}`);
       }
       await shot(`example-${name}`);
+      // As a user types their own credentials (and the demo the simulator's): the Renault e-mail and password, the CarData client id.
+      await page.evaluate(
+        ({ user, password, clientId }) => {
+          RED.nodes.eachConfig((n) => {
+            if (n.type !== 'car-account') return;
+            if (n.provider === 'cardata') n.clientId = clientId;
+            else n.credentials = { username: user, password, has_password: true };
+            n.changed = true;
+          });
+          RED.nodes.eachConfig((n) => RED.editor.validateNode(n));
+          RED.nodes.eachNode((n) => RED.editor.validateNode(n));
+          RED.nodes.dirty(true);
+        },
+        { user: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, clientId: DEMO_CARDATA_CLIENT_ID },
+      );
       const warned = (): number => nr.log().split(`talks to the simulator at ${sim.url}`).length - 1;
       const warnedBefore = warned();
-      // The CarData account waits for the user's client id, and so do its status nodes: the editor says so.
-      await deploy((line) => /My BMW CarData account \(car-account\)$/.test(line) || /\(car-status\)$/.test(line));
+      await deploy();
       const errors = await page.locator('.red-ui-notification-error').count();
       assert.equal(errors, 0, `deploying ${name} raised an error notification`);
-      assertNoPageErrors();
       // The deployed accounts say, as a warning, that they talk to this test's simulator.
       await until(`${name}'s account names the simulator`, () => warned() > warnedBefore, 20_000);
+      // Each car node's dot, as the editor shows it, turns to the colour of a node at work.
+      const dots = (): Promise<{ id: string; type: string; fill?: string; text?: string }[]> =>
+        page.evaluate(() => {
+          const out: { id: string; type: string; fill?: string; text?: string }[] = [];
+          RED.nodes.eachNode((n) => {
+            const status = n.status as { fill?: string; text?: string } | undefined;
+            if (n.type.startsWith('car-')) out.push({ id: n.id, type: n.type, fill: status?.fill, text: status?.text });
+          });
+          return out;
+        });
+      const working = (d: { type: string; fill?: string }): boolean => (WORKING_FILLS[d.type] ?? ['none']).includes(d.fill ?? 'none');
+      try {
+        await until(`${name}'s dots at work`, async () => (await dots()).every(working), 60_000);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}: ${JSON.stringify((await dots()).filter((d) => !working(d)))}`);
+      }
+      if (name.startsWith('01-')) {
+        // The README's picture: the flow at work, nothing selected, and the answers to a click on "refresh now" in the debug sidebar.
+        await page.mouse.click(300, 820);
+        await until('nothing selected', async () => (await page.locator('#red-ui-workspace-chart .red-ui-flow-node-selected').count()) === 0, 10_000);
+        await page.evaluate(() => RED.sidebar.show('debug'));
+        await page.click('#red-ui-sidebar-debug-clear');
+        await page.waitForSelector('.red-ui-debug-msg', { state: 'detached', timeout: 10_000 });
+        await page.click(`${nodeGroup('refresh now')} .red-ui-flow-node-button`);
+        for (const vin of [ZOE, R5]) await page.waitForSelector(`.red-ui-debug-msg:has-text("car/${vin}/status")`, { timeout: 30_000 });
+        await page.waitForSelector('.red-ui-notification', { state: 'detached', timeout: 20_000 });
+        const picture = await shot('readme-flow-with-status');
+        if (process.env.UPDATE_PICTURE === '1') await fs.writeFile(README_PICTURE, picture);
+      }
+      assertNoPageErrors();
     }
     const ourErrors = nr
       .log()

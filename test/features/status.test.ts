@@ -6,6 +6,7 @@ import { StatusPoller, isActive, isStale, nextInterval, parseParts, summarize, t
 import { startSimulator, type Simulator } from '../../src/sim';
 import { removeDir, tempDir } from '../helpers';
 import { renaultSession } from '../renault-session';
+import { DEMO_RENAULT_USER } from '../../src/sim/renault';
 
 const base = (over: Partial<VehicleStatus> = {}): VehicleStatus => ({ vin: 'V', provider: 'renault', fetchedAt: '2026-01-01T00:00:00.000Z', ...over });
 const words = { locked: 'locked', unlocked: 'unlocked', charging: 'charging', plugged: 'plugged' };
@@ -122,6 +123,37 @@ describe('features/status: StatusPoller against the simulator', () => {
     const asked = await poller.read('request');
     assert.equal(asked.changed, false);
     assert.equal(asked.status.vin, 'UU1DBG00X68SP0005');
+  });
+
+  it('reads as soon as the user confirmed the sign-in, not a poll interval later', async () => {
+    sim.renault.setTfa(DEMO_RENAULT_USER, true);
+    const tfaDir = await tempDir();
+    const waiting = renaultSession(sim, tfaDir, { key: 'tfa', clock });
+    try {
+      await assert.rejects(waiting.vehicles(), { code: 'TFA_REQUIRED' });
+      const code = sim.renault.lastTfaCode ?? '';
+      const poller = new StatusPoller({ session: waiting, vin: 'VF1AG000862Z50001', parts: ['battery'], intervalMs: 10 * 60_000, onlyOnChange: false, clock });
+      const seen: StatusEvent[] = [];
+      poller.on('status', (e: StatusEvent) => seen.push(e));
+      poller.start();
+      const calls = sim.renault.stats.kamereon;
+      await clock.advance(5_000);
+      assert.equal(sim.renault.stats.kamereon, calls, 'no call while the code is awaited');
+      await waiting.submitCode(code);
+      const confirmedAt = clock.now();
+      // The read goes over real sockets: let them work between small clock steps.
+      for (let i = 0; i < 100 && seen.length === 0; i++) {
+        await clock.advance(100);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      poller.stop();
+      assert.equal(seen.length, 1, 'the status came');
+      assert.ok(clock.now() - confirmedAt < 60_000, `within seconds of the confirmation, not after the minute the poller otherwise waits (${clock.now() - confirmedAt} ms)`);
+      assert.ok(seen[0]?.status.battery?.socPercent !== undefined);
+    } finally {
+      await waiting.close();
+      await removeDir(tfaDir);
+    }
   });
 
   it('waits out a rate limit instead of polling through it', async () => {

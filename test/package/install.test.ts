@@ -39,7 +39,7 @@ describe('install from the tarball, as users do', function () {
   it('packs, installs into a fresh user directory, and loads every node without an error', async () => {
     // The build already ran (npm test builds first); pack what it made.
     const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: PROJECT_ROOT });
-    const packed = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(stdout) as { filename: string; size: number; files: { path: string }[] }[];
     const tarball = path.join(work, packed[0]?.filename ?? '');
     const files = (packed[0]?.files ?? []).map((f) => f.path);
     for (const type of Object.keys(pkg['node-red'].nodes)) {
@@ -82,7 +82,8 @@ describe('install from the tarball, as users do', function () {
     await nr.stop();
     nr = undefined;
 
-    // No source maps, each file once, and the README's docs/ links inside the package.
+    // Under 1 MB, no source maps, each file once, and the README's docs/ links inside the package.
+    assert.ok((packed[0]?.size ?? Infinity) < 1_000_000, `the tarball is under 1 MB (${packed[0]?.size ?? '?'} bytes)`);
     assert.ok(!files.some((f) => f.endsWith('.map')), 'no source maps in the package');
     assert.ok(!files.includes('icons/car.svg'), 'the icon once, where Node-RED loads it');
     const readme = await fs.readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
@@ -93,6 +94,9 @@ describe('install from the tarball, as users do', function () {
     // The command, as installed: usage on stdout; the demo (with Node-RED and aedes found beside it) names its ports and starts.
     const help = await run('npx', ['--no-install', 'connected-car', '--help'], { cwd: userDir });
     assert.match(help.stdout, /^Usage:/);
+    // execFile rejects on a non-zero exit: these resolving is the exit code 0.
+    const demoHelp = await run('npx', ['--no-install', 'connected-car', 'demo', '--help'], { cwd: userDir });
+    assert.match(demoHelp.stdout, /^Usage:[\s\S]*connected-car demo/, 'demo --help prints the usage and starts nothing');
     const [editor, sim] = [await freePort(), await freePort()];
     const demo = spawn('npx', ['--no-install', 'connected-car', 'demo', '--port', String(editor), '--sim-port', String(sim), '--dir', path.join(work, 'demo')], {
       cwd: userDir,

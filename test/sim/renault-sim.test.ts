@@ -694,6 +694,30 @@ describe('Renault simulator', function () {
       assert.equal(loc2.gpsLongitude, 2.3522);
     });
 
+    it('drives the R5 to its next stop now when a script asks (the demo), in the minutes it names, and counts the reads per car', async () => {
+      const car = sim.renault.car(VIN_R5);
+      const km0 = Number(attrs((await client.kam(kca(VIN_R5, 'cockpit'))).body).totalMileage);
+      assert.equal(sim.renault.stats.readsByVin[VIN_R5], 1, 'the cockpit read counted for the R5');
+      assert.equal(sim.renault.stats.readsByVin[VIN_ZE50], undefined, 'and for no other car');
+      assert.equal(sim.renault.car(VIN_ZE50).driveNow(10), false, 'a car without a loop stays');
+      assert.equal(car.driveNow(10), true);
+      assert.equal(car.driving, true);
+      assert.equal(car.driveNow(10), false, 'not while driving');
+      await clock.advance(9 * 60_000);
+      assert.equal(car.driving, true, 'still on the way after 9 of 10 minutes');
+      await clock.advance(60_000);
+      await client.mintJwt();
+      assert.equal(car.driving, false, 'parked after 10 minutes');
+      const loc = attrs((await client.kam(kca(VIN_R5, 'location'))).body);
+      assert.ok(Math.abs(Number(loc.gpsLatitude) - 48.8921) < 1e-6, 'at the office, the end of the loop\'s first drive');
+      assert.ok(Number(attrs((await client.kam(kca(VIN_R5, 'cockpit'))).body).totalMileage) > km0 + 5);
+      // The loop goes on from there: the office stop keeps its own length (120 min).
+      await clock.advance(119 * 60_000);
+      assert.equal(car.driving, false);
+      await clock.advance(2 * 60_000);
+      assert.equal(car.driving, true, 'leaves the office for the market');
+    });
+
     it('lets tests read and set car state', async () => {
       const spring = sim.renault.car(VIN_SPRING);
       spring.soc = 20;

@@ -189,6 +189,7 @@ export class KamereonService {
     const route = resolveRoute(req.method, path);
     stats.kamereon++;
     stats.byEndpoint[route.name] = (stats.byEndpoint[route.name] ?? 0) + 1;
+    if (route.kind === 'read') stats.readsByVin[route.vin] = (stats.readsByVin[route.vin] ?? 0) + 1;
 
     // 1. gateway key
     const apikey = header(req.headers, 'apikey');

@@ -68,10 +68,12 @@ export interface RenaultSimStats {
   /** Kamereon requests by endpoint: reads by name ('battery-status', 'persons', 'vehicles', 'ev/settings'...),
    * KCA actions as 'actions/<name>', KCM actions as 'kcm/<path>', unknown routes as 'not-found'. */
   byEndpoint: Record<string, number>;
+  /** Kamereon reads by VIN (status endpoints, including rejected ones): who looked at which car. */
+  readsByVin: Record<string, number>;
   rejected401: number;
   rejected429: number;
 }
 
 export function emptyStats(): RenaultSimStats {
-  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, rejected401: 0, rejected429: 0 };
+  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, readsByVin: {}, rejected401: 0, rejected429: 0 };
 }

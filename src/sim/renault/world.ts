@@ -498,11 +498,12 @@ export class SimCar {
 
   // ---------------------------------------------------------------------------- autopilot
 
-  private enterLeg(index: number, startW: number, fromEvent: boolean): void {
+  /** Enters a leg of the loop; `minutes` shortens (or lengthens) it this once. */
+  private enterLeg(index: number, startW: number, fromEvent: boolean, minutes?: number): void {
     const legs = this.spec.scenario?.legs ?? [];
     const leg = legs[index];
     if (!leg) return;
-    const endW = startW + leg.minutes * MIN;
+    const endW = startW + (minutes ?? leg.minutes) * MIN;
     if (leg.kind === 'drive') {
       const route = ROUTES[leg.route] ?? [this.pos];
       const first = route[0];
@@ -553,6 +554,23 @@ export class SimCar {
       if (end) this.pos = end.pos;
     }
     this.enterLeg((l.index + 1) % legs.length, l.endW, true);
+  }
+
+  /**
+   * Leaves now for the loop's next drive, taking `minutes` (world) for it this once: a demo's
+   * script, which cannot wait hours for the car to leave. False without a loop or while driving.
+   */
+  driveNow(minutes: number): boolean {
+    const legs = this.spec.scenario?.legs ?? [];
+    if (!this.autopilot || this.driving || !(minutes > 0)) return false;
+    const from = this.leg?.index ?? -1;
+    for (let k = 1; k <= legs.length; k++) {
+      const index = (from + k) % legs.length;
+      if (legs[index]?.kind !== 'drive') continue;
+      this.enterLeg(index, this.w, true, minutes);
+      return true;
+    }
+    return false;
   }
 
   setAutopilot(on: boolean): void {
