@@ -56,6 +56,8 @@ export interface ProviderContext {
 export interface CallOptions {
   /** background (polling) or explicit (the user asked): explicit may use the budget's reserve. */
   kind: CallKind;
+  /** Ends the call's requests early (the deadline of a status read); they reject with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**

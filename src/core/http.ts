@@ -64,6 +64,8 @@ export class HttpClient {
   private readonly log: (line: string) => void;
   /** Attempts put on the wire, for benchmarks and tests. */
   attempts = 0;
+  /** Aborted by close(): every request in flight (and every retry pause) ends at once. */
+  private readonly closing = new AbortController();
 
   constructor(options: HttpClientOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -98,19 +100,22 @@ export class HttpClient {
       headers['content-type'] = req.contentType;
     }
     const retries = (req.retry ?? req.method === 'GET') ? this.opts.retries : 0;
+    const signal = req.signal ? AbortSignal.any([req.signal, this.closing.signal]) : this.closing.signal;
 
     for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw this.abortError(where, req.signal);
       req.onAttempt?.();
       this.attempts++;
       let res: HttpResponse;
       try {
-        res = await this.once(url, req, headers, body);
+        res = await this.once(url, req, headers, body, signal);
       } catch (e) {
+        if (signal.aborted) throw this.abortError(where, req.signal);
         const err = this.transportError(e, where, req.timeoutMs ?? this.opts.timeoutMs);
-        if (attempt < retries && !req.signal?.aborted) {
+        if (attempt < retries) {
           const delay = this.backoff(attempt);
           this.log(`${where}: ${err.message}; retry ${attempt + 1}/${retries} in ${delay} ms`);
-          await this.clock.sleep(delay, req.signal);
+          await this.pause(delay, signal, where, req.signal);
           continue;
         }
         throw err;
@@ -119,7 +124,7 @@ export class HttpClient {
         const wait = res.retryAt !== undefined ? Math.max(0, res.retryAt - this.clock.now()) : this.backoff(attempt);
         if (wait <= this.opts.maxDelayMs) {
           this.log(`${where}: HTTP ${res.status}; retry ${attempt + 1}/${retries} in ${wait} ms`);
-          await this.clock.sleep(wait, req.signal);
+          await this.pause(wait, signal, where, req.signal);
           continue;
         }
       }
@@ -128,9 +133,26 @@ export class HttpClient {
     }
   }
 
-  private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
+  /** A pause between attempts that ends (as an error) when the request is aborted or the client closes. */
+  private async pause(ms: number, signal: AbortSignal, where: string, own: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.clock.sleep(ms, signal);
+    } catch {
+      throw this.abortError(where, own);
+    }
+  }
+
+  /** Why a request ended early: the client closed (a redeploy), or its caller gave up (a deadline). */
+  private abortError(where: string, own: AbortSignal | undefined): CarError {
+    if (this.closing.signal.aborted) return new CarError('NETWORK', `${where}: cancelled, the account was closed (redeploy)`);
+    const reason: unknown = own?.reason;
+    if (reason instanceof CarError) return reason;
+    return new CarError('TIMEOUT', `${where}: cancelled${reason instanceof Error && reason.name !== 'AbortError' ? ` (${redact(reason.message)})` : ''}`);
+  }
+
+  private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<HttpResponse> {
     const timeout = req.timeoutMs ?? this.opts.timeoutMs;
-    const signals = [AbortSignal.timeout(timeout), ...(req.signal ? [req.signal] : [])];
+    const signals = [AbortSignal.timeout(timeout), signal];
     const res = await request(url, {
       method: req.method,
       headers,
@@ -163,8 +185,13 @@ export class HttpClient {
     return new CarError('NETWORK', `${where}: ${redact(code || err.message || 'connection failed')}`);
   }
 
+  /**
+   * Ends every request in flight at once (they reject with NETWORK "cancelled") and the pool:
+   * a redeploy never waits for a cloud that does not answer.
+   */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    this.closing.abort();
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }
 

@@ -45,6 +45,8 @@ export interface SessionOptions {
   budget?: { limit?: number; windowMs?: number; reserve?: number };
   /** How long the vehicle list is trusted. */
   vehicleListTtlMs?: number;
+  /** How long one status read may take, all parts together, on the session's clock (default 30 s of real time: status-cache.ts). */
+  statusDeadlineMs?: number;
 }
 
 export type { ReadOptions, StatusWithMissing } from './status-cache';
@@ -116,6 +118,7 @@ export class AccountSession extends EventEmitter {
       onStatus: (vin, status, raw) => this.emit('status', vin, status, raw),
       streamParts: () => this.stream.parts,
       onChange: () => this.file.saveSoon(),
+      ...(options.statusDeadlineMs !== undefined ? { deadlineMs: options.statusDeadlineMs } : {}),
     });
     this.stream = new StreamLink(this.clock, this.connection.stream, () => this.cache, (event) => this.emit('stream', event));
     this.file = new AccountFile({ ...options, legacyKeys: options.legacyKeys ?? [], clock: this.clock, log: this.log, snapshot: () => this.snapshot() });

@@ -31,6 +31,7 @@ export const COMMON_TEXTS = [
   'status.rate-limited',
   'status.confirm',
   'status.stream-refused',
+  'status.stream-down',
   'errors.no-account',
   'errors.account-missing',
   'errors.not-deployed',
@@ -149,6 +150,8 @@ export class StatusDot {
   /** Said after the node's own green text (e.g. "every 34 min, quota"), until cleared. */
   private noteText = '';
   private okText?: string;
+  /** What the dot says of a push stream that is down or refused (REST carries on), '' while it is up. */
+  private streamText = '';
 
   constructor(
     private readonly RED: Pick<RedApi, '_'>,
@@ -177,15 +180,22 @@ export class StatusDot {
     this.set({});
   }
 
+  /** Green with the text; yellow while the account's stream is down (the data comes over REST, maybe older). */
   ok(text?: string): void {
     this.okText = text;
-    this.set({ fill: 'green', shape: 'dot', text: `${text || this.RED._(commonKey('status.ok'))}${this.noteText}` });
+    const said = `${text || this.RED._(commonKey('status.ok'))}${this.noteText}`;
+    this.set(this.streamText ? { fill: 'yellow', shape: 'dot', text: `${said} · ${this.streamText}` } : { fill: 'green', shape: 'dot', text: said });
   }
 
   /** A note the green dot keeps after its text (the interval the budget allows); undefined clears it. */
   note(text: string | undefined): void {
     this.noteText = text ? ` · ${text}` : '';
-    if (this.own.fill === 'green') this.ok(this.okText);
+    if (this.okShown) this.ok(this.okText);
+  }
+
+  /** True while the dot shows the node's own ok (green, or yellow for a stream that is down). */
+  private get okShown(): boolean {
+    return this.own.shape === 'dot' && (this.own.fill === 'green' || (this.own.fill === 'yellow' && this.okText !== undefined));
   }
 
   busy(text?: string): void {
@@ -220,12 +230,26 @@ export class StatusDot {
     else this.restore();
   }
 
-  /** CarData's stream refused (another program holds the account's one stream): REST still works. */
+  /**
+   * CarData's stream refused (another program holds the account's one stream) or down (until
+   * the next attempt): REST reads still work, so a yellow ring, not an error.
+   */
   private followStream(s: StreamState): void {
-    if (s.state === 'refused') {
-      const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
-      this.showAccount({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.stream-refused'), { until }) });
-    } else if (s.state === 'connected') this.restore();
+    const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
+    const down = s.state === 'refused' ? 'status.stream-refused' : s.state === 'disconnected' && s.retryAt !== undefined ? 'status.stream-down' : undefined;
+    if (down) {
+      this.streamText = this.RED._(commonKey(down), { until });
+      this.showAccount({ fill: 'yellow', shape: 'ring', text: this.streamText });
+    } else if (s.state === 'connected' && this.streamText !== '') {
+      this.streamText = '';
+      const ring = this.accountShown;
+      // The node's own ok loses the stream's words; an account ring (signing in…) stays until the account changes.
+      if (this.okShown) {
+        if (!ring) this.ok(this.okText);
+        else this.own = { ...this.own, fill: 'green', text: `${this.okText || this.RED._(commonKey('status.ok'))}${this.noteText}` };
+      }
+      if (ring) this.restore();
+    }
   }
 
   private restore(): void {

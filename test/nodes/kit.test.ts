@@ -205,6 +205,28 @@ describe('node kit', () => {
       assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: 'AUTH_FAILED' });
     });
 
+    it('says the stream is down (REST fallback) until it is back, also on the reads that come over REST meanwhile', () => {
+      const account = new EventEmitter();
+      const node = new RecordingNode();
+      const dot = new StatusDot(fakeRed(), node, account);
+      dot.ok('80 %');
+      const retryAt = Date.parse('2026-11-20T14:05:10Z');
+      const down = `${commonKey('status.stream-down')} {"until":"${localTime(retryAt)}"}`;
+      account.emit('stream', { state: 'disconnected', retryAt });
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'ring', text: down });
+      // A status read over REST meanwhile: its summary, still saying the stream is down.
+      dot.ok('79 %');
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'dot', text: `79 % · ${down}` });
+      account.emit('stream', { state: 'connecting' });
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'dot', text: `79 % · ${down}` }, 'an attempt is not a connection');
+      account.emit('stream', { state: 'connected' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '79 %' });
+      // Down again while the account ring shows: back to the node's own green once connected.
+      account.emit('stream', { state: 'disconnected', retryAt });
+      account.emit('stream', { state: 'connected' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '79 %' });
+    });
+
     it('stops following the account when the node closes', async () => {
       const node = new RecordingNode();
       const before = session.listenerCount('state');
