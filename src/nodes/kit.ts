@@ -276,12 +276,53 @@ export interface InputScope {
  */
 export type InputHandler = (msg: NodeMessage, send: SendFn, input: InputScope) => Promise<CarError | void>;
 
+/** Deeper than this, an input is refused (nothing a node reads nests so deep; a stack overflow would say UPSTREAM). */
+const MAX_INPUT_DEPTH = 200;
+
+/**
+ * Why a value a node reads cannot be data (JSON-like): a BigInt, or an object that contains
+ * itself. Undefined when it is fine. Shared references that are not cycles are fine; bytes
+ * (Buffer, typed arrays) are not walked.
+ */
+export function notPlainData(value: unknown, where: string): string | undefined {
+  const ancestors = new Set<object>();
+  const walk = (v: unknown, path: string, depth: number): string | undefined => {
+    if (typeof v === 'bigint') return `${path}: a BigInt is not accepted; send a number or a string`;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return undefined;
+    if (ancestors.has(v)) return `${path}: the object contains itself (a circular reference); send plain JSON data`;
+    if (depth >= MAX_INPUT_DEPTH) return `${path}: nested more than ${MAX_INPUT_DEPTH} levels deep; send plain JSON data`;
+    ancestors.add(v);
+    try {
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const bad = walk(v[i], `${path}[${i}]`, depth + 1);
+          if (bad) return bad;
+        }
+        return undefined;
+      }
+      for (const key of Object.keys(v)) {
+        const bad = walk((v as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+        if (bad) return bad;
+      }
+      return undefined;
+    } finally {
+      ancestors.delete(v);
+    }
+  };
+  return walk(value, where, 0);
+}
+
+/** The msg properties every node reads; a node names more in handleInput's `reads`. */
+const ALWAYS_READ = ['payload'] as const;
+
 /**
  * Wires an input handler: on an error, done(err) with the CarError (its code reaches Catch
  * nodes as msg.error.code), the dot shows it, nothing is sent. Once the node is closed
- * (redeploy), a late answer is dropped silently.
+ * (redeploy), a late answer is dropped silently. The msg properties the node reads (payload,
+ * and `reads`) must be data: a BigInt or a circular object is BAD_INPUT naming where, before
+ * the handler runs (other properties, such as an HTTP node's req and res, are not looked at).
  */
-export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler, options: { fallbackCode?: ErrorCode } = {}): void {
+export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler, options: { fallbackCode?: ErrorCode; reads?: readonly string[] } = {}): void {
   let closed = false;
   node.on('close', (_removed, done) => {
     closed = true;
@@ -291,6 +332,10 @@ export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler
     const input: InputScope = {};
     let work: Promise<CarError | void>;
     try {
+      for (const key of [...ALWAYS_READ, ...(options.reads ?? [])]) {
+        const bad = notPlainData((msg as Record<string, unknown>)[key], `msg.${key}`);
+        if (bad) throw new CarError('BAD_INPUT', bad, { transient: false });
+      }
       work = handler(msg, send, input);
     } catch (e) {
       work = Promise.reject(e);
