@@ -3,7 +3,7 @@
  * faults, ownership and per-model capability checks, then reads and actions.
  */
 import type { Clock } from '../../core/clock';
-import { header, isHang, isRecord, jsonResponse, parseJson, type SimRequest, type SimResponse } from '../http';
+import { header, isAnswer, isRecord, jsonResponse, parseJson, type SimRequest, type SimResponse } from '../http';
 import { planAction } from './actions';
 import { supportFor, type ActionKey, type DemoAccount, type EndpointKey, type ReadKey } from './data';
 import type { GigyaService } from './gigya';
@@ -229,7 +229,7 @@ export class KamereonService {
     if (!req.query.get('country')) return errors.missingParam('country');
 
     const res = this.route(req, route, user.personId);
-    if (!post || isHang(res) || res.status !== 200) return res;
+    if (!post || !isAnswer(res) || res.status !== 200) return res;
     const parsed = parseJson(res.body);
     if (!parsed.ok) return res;
     const body = post === 'stale' ? makeStale(parsed.value) : dropAttributes(parsed.value);
