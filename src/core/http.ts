@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { CarError } from './errors';
+import { AnswerLostError, CarError } from './errors';
 import { redact } from './redact';
 import { systemClock, type Clock } from './clock';
 
@@ -48,6 +48,8 @@ export interface HttpClientOptions {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR', 'TimeoutError']);
+/** Transport failures before the request left (no connection): nothing can have been carried out. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * The one way out to a cloud: undici with keep-alive, per-request timeouts, retry with
@@ -110,8 +112,14 @@ export class HttpClient {
       try {
         res = await this.once(url, req, headers, body, signal);
       } catch (e) {
-        if (signal.aborted) throw this.abortError(where, req.signal);
+        // A request that is never repeated (an action) and may have gone out: its answer is what was lost.
+        const lost = retries === 0 && req.method !== 'GET' && !NEVER_SENT.has(transportCode(e));
+        if (signal.aborted) {
+          const err = this.abortError(where, req.signal);
+          throw lost && (err.code === 'NETWORK' || err.code === 'TIMEOUT') ? new AnswerLostError(err.code, err.message) : err;
+        }
         const err = this.transportError(e, where, req.timeoutMs ?? this.opts.timeoutMs);
+        if (lost && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) throw new AnswerLostError(err.code, err.message);
         if (attempt < retries) {
           const delay = this.backoff(attempt);
           this.log(`${where}: ${err.message}; retry ${attempt + 1}/${retries} in ${delay} ms`);
@@ -177,8 +185,8 @@ export class HttpClient {
   }
 
   private transportError(e: unknown, where: string, timeoutMs: number): CarError {
-    const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-    const code = err.code ?? err.cause?.code ?? err.name ?? '';
+    const err = e as { code?: string; name?: string; message?: string };
+    const code = transportCode(e);
     if (TIMEOUT_ERRORS.has(code) || err.name === 'TimeoutError' || err.name === 'AbortError') {
       return new CarError('TIMEOUT', `${where}: no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`);
     }
@@ -193,6 +201,12 @@ export class HttpClient {
     this.closing.abort();
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
+}
+
+/** The code of a transport failure (undici's, or the system's under it). */
+function transportCode(e: unknown): string {
+  const err = e as { code?: string; name?: string; cause?: { code?: string } } | undefined;
+  return err?.code ?? err?.cause?.code ?? err?.name ?? '';
 }
 
 /** Retry-After as epoch ms: delta-seconds or an HTTP date. */
