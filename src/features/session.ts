@@ -154,12 +154,12 @@ export class AccountSession extends EventEmitter {
     return this.loaded;
   }
 
-  private snapshot(): StoredAccount {
+  private snapshot(): Omit<StoredAccount, 'seed'> {
     const { pending, ...signIn } = this.signIn.snapshot(this.clock.now());
     const list = this.vehicleList;
     const status = this.cache.snapshot();
     const extra = { ...(list ? { vehicles: list.vehicles, vehiclesAt: list.at } : {}), ...(pending ? { pending } : {}), ...(Object.keys(status.parts).length ? { status } : {}) };
-    return { version: 1, seed: this.file.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
+    return { version: 1, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
   }
 
   /** A valid access token: signs in or refreshes when needed (sign-in.ts). */
