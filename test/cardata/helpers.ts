@@ -144,7 +144,7 @@ export function connect(ctx: ProviderContext, getAuth: (rejected?: CarDataAuthSt
 }
 
 /** A session of the demo client id; on the world's HTTP client unless it is given its own. */
-export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CARDATA_CLIENT_ID, http: HttpClient = w.http): AccountSession {
+export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CARDATA_CLIENT_ID, http: HttpClient = w.http, statusDeadlineMs?: number): AccountSession {
   const provider = getProvider('cardata');
   return new AccountSession({
     key,
@@ -153,6 +153,7 @@ export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CAR
     store: new TokenStore(dir),
     clock: w.clock,
     http,
+    ...(statusDeadlineMs !== undefined ? { statusDeadlineMs } : {}),
   });
 }
 

@@ -1,7 +1,8 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, HttpClient } from '../../src/core';
-import { until } from '../cardata/helpers';
+import { BMW_VIN, session as cardataSession, signInSession, until, world as cardataWorld } from '../cardata/helpers';
+import { removeDir, tempDir } from '../helpers';
 import { ZE50, renaultWorldEach } from '../renault-session';
 
 /** Issue 15, point 3: a hanging cloud holds neither a status read nor a redeploy. */
@@ -90,5 +91,37 @@ describe('A hanging cloud: one deadline per status read, and closing ends what i
     assert.ok(performance.now() - t0 < 1_000);
     for (const e of errors) assert.ok(e instanceof CarError && e.code === 'NETWORK' && /cancelled/.test(e.message), String(e));
     await assert.rejects(http.request({ method: 'GET', url: sim.renault.kamereonUrl }), { code: 'NETWORK' });
+  });
+});
+
+describe('A hanging CarData REST answer: the status read ends at its deadline', function () {
+  this.timeout(30_000);
+
+  it('telematicData hangs: TIMEOUT at the deadline of the clock, and the next read works', async () => {
+    const w = await cardataWorld();
+    const dir = await tempDir();
+    const http = new HttpClient({ clock: w.clock, timeoutMs: 60_000 });
+    const s = cardataSession(w, dir, 'bmw-deadline', undefined, http, 30_000);
+    try {
+      await signInSession(w, s);
+      await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' }); // the container exists
+      const before = w.sim.cardata.stats.byEndpoint.telematicData ?? 0;
+      w.sim.cardata.injectFault({ kind: 'hang', path: 'telematicData' });
+      const read = s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit', maxAgeMs: 0 }).then(
+        () => assert.fail('a hanging read cannot succeed'),
+        (e: unknown) => e,
+      );
+      await until(() => (w.sim.cardata.stats.byEndpoint.telematicData ?? 0) > before, 'the read is on the wire');
+      await w.clock.advance(30_000);
+      const err = await read;
+      assert.ok(err instanceof CarError && err.code === 'TIMEOUT' && /30 s a status read may take/.test(err.message), String(err));
+      const next = await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
+      assert.ok(next.battery);
+    } finally {
+      await s.close();
+      await http.close();
+      await w.close();
+      await removeDir(dir);
+    }
   });
 });
