@@ -23,6 +23,8 @@ export interface RenaultSessionOptions {
   locale?: string;
   password?: string;
   budget?: { limit?: number; windowMs?: number; reserve?: number };
+  /** The deadline of one status read, on the session's clock. */
+  statusDeadlineMs?: number;
   /** Settings over the demo user's (authMode token, brand...); `username: undefined` leaves the user out. */
   config?: Partial<AccountConfig>;
 }
@@ -50,6 +52,7 @@ export function renaultSession(sim: Simulator, dir: string, options: RenaultSess
     ...(options.http ? { http: options.http } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.statusDeadlineMs !== undefined ? { statusDeadlineMs: options.statusDeadlineMs } : {}),
   });
 }
 

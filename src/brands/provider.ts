@@ -56,6 +56,8 @@ export interface ProviderContext {
 export interface CallOptions {
   /** background (polling) or explicit (the user asked): explicit may use the budget's reserve. */
   kind: CallKind;
+  /** Ends the call's requests early (the deadline of a status read); they reject with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -253,6 +255,11 @@ export interface CommandsFacet {
   track(vehicle: Vehicle, ticket: CommandTicket, opts: CallOptions): Promise<CommandProgress>;
   /** How often track may be called for this command, in ms. */
   intervalMs(ticket: CommandTicket): number;
+  /**
+   * A ticket to follow a command whose answer was lost (it may have run), by what the car's
+   * state shows; undefined when the brand has nothing to follow it with.
+   */
+  lostTicket?(vehicle: Vehicle, input: CommandInput, sentAt: number): CommandTicket | undefined;
 }
 
 /** The charging settings (schedule, mode, target). */

@@ -12,7 +12,7 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 const HOST = '127.0.0.1';
 /** The id the examples give their account node; the demo fills in its credentials. */
 export const DEMO_ACCOUNT_ID = 'demo-renault-account';
-/** The CarData account the examples bring; the demo fills in the simulator's client id. */
+/** The CarData account the examples bring; the demo gives it the simulator's client id (a credential). */
 export const DEMO_CARDATA_ACCOUNT_ID = 'demo-cardata-account';
 /** Every account the examples bring, set up for the simulator at each start. */
 const DEMO_ACCOUNT_IDS = [DEMO_ACCOUNT_ID, DEMO_CARDATA_ACCOUNT_ID];
@@ -110,7 +110,7 @@ export function demoNode(n: FlowNode, haBrokerPort?: number): FlowNode {
   if (n.type === 'car-account' && DEMO_ACCOUNT_IDS.includes(n.id)) {
     const common = { budgetPerHour: String(DEMO_BUDGET_PER_HOUR) };
     return n.provider === 'cardata'
-      ? { ...n, ...common, clientId: DEMO_CARDATA_CLIENT_ID, apiUrl: '', authUrl: '', mqttUrl: '' }
+      ? { ...n, ...common, clientId: '', apiUrl: '', authUrl: '', mqttUrl: '' }
       : { ...n, ...common, gigyaUrl: '', kamereonUrl: '' };
   }
   if (n.type === 'car-status' && Number(n.interval) > DEMO_INTERVAL_MIN && Number(n.interval) <= 10) return { ...n, interval: DEMO_INTERVAL_MIN };
@@ -231,7 +231,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     ? (JSON.parse(await fs.readFile(flowsPath, 'utf8')) as FlowNode[]).map((n) => demoNode(n, haBroker?.port))
     : await demoFlows(haBroker?.port);
   await fs.writeFile(flowsPath, JSON.stringify(flows, null, 2));
-  await fs.writeFile(path.join(dir, 'flows_cred.json'), JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD } }));
+  await fs.writeFile(
+    path.join(dir, 'flows_cred.json'),
+    JSON.stringify({ [DEMO_ACCOUNT_ID]: { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD }, [DEMO_CARDATA_ACCOUNT_ID]: { cardataClientId: DEMO_CARDATA_CLIENT_ID } }),
+  );
   const link = path.join(dir, 'node_modules', 'node-red-contrib-connected-car');
   if (!existsSync(link)) await fs.symlink(PACKAGE_ROOT, link, 'dir');
   for (const module of modulesNeeded(flows)) {

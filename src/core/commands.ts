@@ -39,7 +39,8 @@ export const CommandInputSchema = z
 export type CommandInput = z.infer<typeof CommandInputSchema>;
 
 /** The steps a command goes through, as car-command reports them. */
-export const COMMAND_STEPS = ['sent', 'accepted', 'delivered', 'executed', 'failed', 'timed_out'] as const;
+/** unknown: the command went out but its answer was lost (it may have run): never sent again, followed where the brand can. */
+export const COMMAND_STEPS = ['sent', 'accepted', 'delivered', 'executed', 'failed', 'timed_out', 'unknown'] as const;
 export const CommandStepNameSchema = z.enum(COMMAND_STEPS);
 export type CommandStepName = z.infer<typeof CommandStepNameSchema>;
 
@@ -63,7 +64,7 @@ export type CommandStep = z.infer<typeof CommandStepSchema>;
 export const CommandResultSchema = z.object({
   vin: z.string(),
   command: CommandNameSchema,
-  outcome: z.enum(['executed', 'failed', 'timed_out']),
+  outcome: z.enum(['executed', 'failed', 'timed_out', 'unknown']),
   actionId: z.string().optional(),
   startedAt: z.iso.datetime({ offset: true }),
   endedAt: z.iso.datetime({ offset: true }),

@@ -68,6 +68,18 @@ export class CarError extends Error {
   }
 }
 
+/**
+ * A request that changes something (a POST, never repeated) went out, and its answer was lost
+ * (a timeout, a reset, the account closing): the cloud may have carried it out. A command that
+ * ends so has the outcome "unknown", not "failed": a flow would send it again.
+ */
+export class AnswerLostError extends CarError {
+  constructor(code: 'TIMEOUT' | 'NETWORK', message: string, options: CarErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'AnswerLostError';
+  }
+}
+
 function isTransientCode(code: ErrorCode): boolean {
   return ['RATE_LIMITED', 'QUOTA_EXCEEDED', 'VEHICLE_ASLEEP', 'TIMEOUT', 'NETWORK', 'UPSTREAM'].includes(code);
 }

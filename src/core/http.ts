@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { CarError } from './errors';
+import { AnswerLostError, CarError } from './errors';
 import { redact } from './redact';
 import { systemClock, type Clock } from './clock';
 
@@ -48,6 +48,8 @@ export interface HttpClientOptions {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR', 'TimeoutError']);
+/** Transport failures before the request left (no connection): nothing can have been carried out. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * The one way out to a cloud: undici with keep-alive, per-request timeouts, retry with
@@ -64,6 +66,8 @@ export class HttpClient {
   private readonly log: (line: string) => void;
   /** Attempts put on the wire, for benchmarks and tests. */
   attempts = 0;
+  /** Aborted by close(): every request in flight (and every retry pause) ends at once. */
+  private readonly closing = new AbortController();
 
   constructor(options: HttpClientOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -98,19 +102,28 @@ export class HttpClient {
       headers['content-type'] = req.contentType;
     }
     const retries = (req.retry ?? req.method === 'GET') ? this.opts.retries : 0;
+    const signal = req.signal ? AbortSignal.any([req.signal, this.closing.signal]) : this.closing.signal;
 
     for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw this.abortError(where, req.signal);
       req.onAttempt?.();
       this.attempts++;
       let res: HttpResponse;
       try {
-        res = await this.once(url, req, headers, body);
+        res = await this.once(url, req, headers, body, signal);
       } catch (e) {
+        // A request that is never repeated (an action) and may have gone out: its answer is what was lost.
+        const lost = retries === 0 && req.method !== 'GET' && !NEVER_SENT.has(transportCode(e));
+        if (signal.aborted) {
+          const err = this.abortError(where, req.signal);
+          throw lost && (err.code === 'NETWORK' || err.code === 'TIMEOUT') ? new AnswerLostError(err.code, err.message) : err;
+        }
         const err = this.transportError(e, where, req.timeoutMs ?? this.opts.timeoutMs);
-        if (attempt < retries && !req.signal?.aborted) {
+        if (lost && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) throw new AnswerLostError(err.code, err.message);
+        if (attempt < retries) {
           const delay = this.backoff(attempt);
           this.log(`${where}: ${err.message}; retry ${attempt + 1}/${retries} in ${delay} ms`);
-          await this.clock.sleep(delay, req.signal);
+          await this.pause(delay, signal, where, req.signal);
           continue;
         }
         throw err;
@@ -119,7 +132,7 @@ export class HttpClient {
         const wait = res.retryAt !== undefined ? Math.max(0, res.retryAt - this.clock.now()) : this.backoff(attempt);
         if (wait <= this.opts.maxDelayMs) {
           this.log(`${where}: HTTP ${res.status}; retry ${attempt + 1}/${retries} in ${wait} ms`);
-          await this.clock.sleep(wait, req.signal);
+          await this.pause(wait, signal, where, req.signal);
           continue;
         }
       }
@@ -128,9 +141,26 @@ export class HttpClient {
     }
   }
 
-  private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
+  /** A pause between attempts that ends (as an error) when the request is aborted or the client closes. */
+  private async pause(ms: number, signal: AbortSignal, where: string, own: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.clock.sleep(ms, signal);
+    } catch {
+      throw this.abortError(where, own);
+    }
+  }
+
+  /** Why a request ended early: the client closed (a redeploy), or its caller gave up (a deadline). */
+  private abortError(where: string, own: AbortSignal | undefined): CarError {
+    if (this.closing.signal.aborted) return new CarError('NETWORK', `${where}: cancelled, the account was closed (redeploy)`);
+    const reason: unknown = own?.reason;
+    if (reason instanceof CarError) return reason;
+    return new CarError('TIMEOUT', `${where}: cancelled${reason instanceof Error && reason.name !== 'AbortError' ? ` (${redact(reason.message)})` : ''}`);
+  }
+
+  private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<HttpResponse> {
     const timeout = req.timeoutMs ?? this.opts.timeoutMs;
-    const signals = [AbortSignal.timeout(timeout), ...(req.signal ? [req.signal] : [])];
+    const signals = [AbortSignal.timeout(timeout), signal];
     const res = await request(url, {
       method: req.method,
       headers,
@@ -155,17 +185,28 @@ export class HttpClient {
   }
 
   private transportError(e: unknown, where: string, timeoutMs: number): CarError {
-    const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-    const code = err.code ?? err.cause?.code ?? err.name ?? '';
+    const err = e as { code?: string; name?: string; message?: string };
+    const code = transportCode(e);
     if (TIMEOUT_ERRORS.has(code) || err.name === 'TimeoutError' || err.name === 'AbortError') {
       return new CarError('TIMEOUT', `${where}: no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`);
     }
     return new CarError('NETWORK', `${where}: ${redact(code || err.message || 'connection failed')}`);
   }
 
+  /**
+   * Ends every request in flight at once (they reject with NETWORK "cancelled") and the pool:
+   * a redeploy never waits for a cloud that does not answer.
+   */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    this.closing.abort();
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
+}
+
+/** The code of a transport failure (undici's, or the system's under it). */
+function transportCode(e: unknown): string {
+  const err = e as { code?: string; name?: string; cause?: { code?: string } } | undefined;
+  return err?.code ?? err?.cause?.code ?? err?.name ?? '';
 }
 
 /** Retry-After as epoch ms: delta-seconds or an HTTP date. */

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -10,7 +10,11 @@ import { z } from 'zod';
  */
 export const StoredAccountSchema = z.object({
   version: z.literal(1),
-  /** Hash of what identifies the account (provider, user, servers): a change discards the file. */
+  /**
+   * What identifies the account's settings (provider, user, password, servers), derived with
+   * scrypt and the file's own salt (deriveSeed): a change discards the file, and a copy of the
+   * file is no quick password check. Files of older versions hold a plain SHA-256 (accountSeed).
+   */
   seed: z.string(),
   auth: z.unknown().optional(),
   budget: z
@@ -24,6 +28,36 @@ export type StoredAccount = z.infer<typeof StoredAccountSchema>;
 
 export function accountSeed(parts: (string | undefined)[]): string {
   return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** scrypt's cost: about 16 MB and tens of ms per derivation, once per account load (OWASP's minimum is N=2^17 for passwords alone; here the file is 0600 too). */
+const SCRYPT_N = 16_384;
+const SEED_PREFIX = 's1';
+
+function scryptKey(material: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(material, salt, 32, { N: SCRYPT_N, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/** The seed of an account file: `s1.<salt>.<scrypt key>` (base64url), with a new random salt unless one is given. */
+export async function deriveSeed(parts: (string | undefined)[], salt: Buffer = randomBytes(16)): Promise<string> {
+  const key = await scryptKey(parts.map((p) => p ?? '').join('\u0000'), salt);
+  return `${SEED_PREFIX}.${salt.toString('base64url')}.${key.toString('base64url')}`;
+}
+
+/** True when a file's seed was made from these parts: a derived seed (with its salt), or the plain hash of older versions. */
+export async function seedMatches(seed: string, parts: (string | undefined)[]): Promise<boolean> {
+  const [prefix, salt, key] = seed.split('.');
+  if (prefix !== SEED_PREFIX || salt === undefined || key === undefined) return seed === accountSeed(parts);
+  const expected = Buffer.from(key, 'base64url');
+  const actual = Buffer.from((await deriveSeed(parts, Buffer.from(salt, 'base64url'))).split('.')[2] ?? '', 'base64url');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** True for a seed of an older version (a plain hash): the file is written again with a derived one. */
+export function isLegacySeed(seed: string): boolean {
+  return !seed.startsWith(`${SEED_PREFIX}.`);
 }
 
 export class TokenStore {

@@ -1,14 +1,19 @@
-import { accountSeed, toCarError, type Clock, type Logger, type StoredAccount, type TimerHandle, type TokenStore } from '../core';
+import { accountSeed, deriveSeed, isLegacySeed, seedMatches, toCarError, type Clock, type Logger, type StoredAccount, type TimerHandle, type TokenStore } from '../core';
 
 import type { AccountConfig } from '../brands';
 
 const SAVE_DELAY_MS = 2_000;
 
 /** What identifies an account's settings: a change (user, password, server, keys) discards its file. */
-export function configSeed(c: AccountConfig): string {
+function seedParts(c: AccountConfig): (string | undefined)[] {
   // A pasted token is part of the identity too (only then, so that existing files keep their seed).
   const token = c.authMode === 'token' ? ['token', c.accessToken, c.accountId] : [];
-  return accountSeed([c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys), ...token]);
+  return [c.provider, c.brand, c.locale, c.username, c.password, ...Object.values(c.servers), ...Object.values(c.keys), ...token];
+}
+
+/** A plain hash of the settings, for comparing two configurations in memory (never stored). */
+export function configSeed(c: AccountConfig): string {
+  return accountSeed(seedParts(c));
 }
 
 /**
@@ -19,7 +24,8 @@ export function configSeed(c: AccountConfig): string {
 export class AccountFile {
   private timer?: TimerHandle;
   private closed = false;
-  readonly seed: string;
+  /** The seed written into the file: the matching file's own, else derived with a new salt (on first need). */
+  private seed?: Promise<string>;
 
   constructor(
     private readonly o: {
@@ -30,22 +36,37 @@ export class AccountFile {
       config: AccountConfig;
       clock: Clock;
       log: Logger;
-      snapshot: () => StoredAccount;
+      snapshot: () => Omit<StoredAccount, 'seed'>;
     },
-  ) {
-    this.seed = configSeed(o.config);
+  ) {}
+
+  private currentSeed(): Promise<string> {
+    this.seed ??= deriveSeed(seedParts(this.o.config));
+    return this.seed;
   }
 
+  /** The file if it was written for these settings; one of an older version (a plain hash as seed) is written again with a derived seed. */
   async load(): Promise<StoredAccount | undefined> {
     const { store, key } = this.o;
-    const seed = this.seed;
+    const parts = seedParts(this.o.config);
+    const fits = async (saved: StoredAccount | undefined): Promise<boolean> => saved !== undefined && (await seedMatches(saved.seed, parts));
     let saved = await store.load(key).catch(() => undefined);
+    let moved = false;
     for (const legacy of this.o.legacyKeys) {
       if (saved) break;
       saved = await store.load(legacy).catch(() => undefined);
-      if (saved?.seed === seed) await store.save(key, saved).then(() => store.remove(legacy)).catch(() => undefined);
+      if (saved && (await fits(saved))) {
+        moved = true;
+        await store.save(key, { ...saved, seed: isLegacySeed(saved.seed) ? await this.currentSeed() : saved.seed }).then(() => store.remove(legacy)).catch(() => undefined);
+      }
     }
-    return saved?.seed === seed ? saved : undefined;
+    if (!saved || !(moved || (await fits(saved)))) return undefined;
+    if (!isLegacySeed(saved.seed)) this.seed = Promise.resolve(saved.seed);
+    else if (!moved) {
+      // Migrated in place, tokens and all: no new sign-in, and the plain hash leaves the disk.
+      await store.save(key, { ...saved, seed: await this.currentSeed() }).catch((e: unknown) => this.o.log.warn(`could not save the account state: ${toCarError(e).message}`));
+    }
+    return saved;
   }
 
   async save(): Promise<void> {
@@ -53,7 +74,9 @@ export class AccountFile {
     if (this.closed) return;
     this.o.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    await this.o.store.save(this.o.key, this.o.snapshot()).catch((e: unknown) => this.o.log.warn(`could not save the account state: ${toCarError(e).message}`));
+    const seed = await this.currentSeed();
+    if (this.closed) return;
+    await this.o.store.save(this.o.key, { ...this.o.snapshot(), seed }).catch((e: unknown) => this.o.log.warn(`could not save the account state: ${toCarError(e).message}`));
   }
 
   saveSoon(): void {

@@ -237,6 +237,7 @@ export interface AccountDef {
   authMode?: string;
   /** The account id of a pasted token. */
   accountId?: string;
+  /** The CarData client id as older versions kept it, a plain property in the flow (now the credential cardataClientId). */
   clientId?: string;
   apiUrl?: string;
   authUrl?: string;
@@ -257,7 +258,8 @@ export function settingsFromDef(def: AccountDef, credentials: Record<string, str
     ...(def.accountId ? { accountId: def.accountId } : {}),
     // Each provider reads its own roles: Renault gigya/kamereon, CarData api/auth/mqtt and clientId.
     servers: { gigya: def.gigyaUrl, kamereon: def.kamereonUrl, api: def.apiUrl, auth: def.authUrl, mqtt: def.mqttUrl },
-    keys: { gigyaApiKey: def.gigyaApiKey, kamereonApiKey: def.kamereonApiKey, clientId: def.clientId, streamingUsername: def.streamingUsername },
+    // The client id is a credential (flows_cred.json); a flow of an older version has it as a property, read until the node is saved again.
+    keys: { gigyaApiKey: def.gigyaApiKey, kamereonApiKey: def.kamereonApiKey, clientId: credentials?.cardataClientId || def.clientId, streamingUsername: def.streamingUsername },
     ...(budget !== undefined ? { budgetPerHour: budget } : {}),
   };
 }

@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import {
+  AnswerLostError,
   COMMANDS,
   CarError,
   CommandInputSchema,
@@ -173,7 +175,68 @@ function laneOf(session: AccountSession, vin: string): Lane {
   return lane;
 }
 
-const closedError = (): CarError => new CarError('NETWORK', 'the node was closed (redeploy) before the command finished; it was not sent again', { transient: false });
+/**
+ * The commands of an account that went out, while they are followed: they belong to the
+ * account, not to the node that sent them, so a redeploy (the account is kept for its grace
+ * period) does not drop them. An outcome whose node is gone is logged and kept for the next
+ * node of the vehicle (`take`, and the 'outcome' event for nodes already there). Closing the
+ * account stops the following.
+ */
+export class CommandsInFlight extends EventEmitter {
+  /** Aborted when the account closes: every wait and look of its commands ends. */
+  readonly closing = new AbortController();
+  private readonly unclaimed = new Map<string, CommandResult[]>();
+
+  constructor(private readonly log: AccountSession['log']) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /** The outcome of a command whose node went (a redeploy): said in the log, handed to the vehicle's next node. */
+  orphaned(result: CommandResult): void {
+    const said = `${result.command} for ${result.vin}, sent by a car-command node that was redeployed since: ${result.outcome}${result.error ? ` (${result.error.message})` : ''}`;
+    if (result.outcome === 'executed') this.log.info(said);
+    else this.log.warn(said);
+    if (this.listenerCount(`outcome:${result.vin}`) > 0) {
+      this.emit(`outcome:${result.vin}`, result);
+      return;
+    }
+    const list = this.unclaimed.get(result.vin) ?? [];
+    // A few at most: a lane runs one command at a time, and a node comes soon after a redeploy.
+    list.push(result);
+    this.unclaimed.set(result.vin, list.slice(-MAX_WAITING_COMMANDS - 1));
+  }
+
+  /** Outcomes of a vehicle's commands whose node went, not yet taken; a node takes them once. */
+  take(vin: string): CommandResult[] {
+    const list = this.unclaimed.get(vin) ?? [];
+    this.unclaimed.delete(vin);
+    return list;
+  }
+
+  close(): void {
+    this.closing.abort();
+    this.unclaimed.clear();
+    this.removeAllListeners();
+  }
+}
+
+const IN_FLIGHT = Symbol('commands in flight');
+export function commandsInFlight(session: AccountSession): CommandsInFlight {
+  return session.local(IN_FLIGHT, () => new CommandsInFlight(session.log));
+}
+
+const closedError = (): CarError => new CarError('NETWORK', 'the node was closed (redeploy) before the command was sent; it was not sent', { transient: false });
+const accountClosedError = (): CarError => new CarError('NETWORK', 'the account was closed before the outcome of the command was known; it was not sent again', { transient: false });
+
+/** One command of a runner: aborted before it went out when its node closes; once out, it is the account's. */
+interface Job {
+  ctl: AbortController;
+  /** On the wire (or past it): a closing node leaves it to the account. */
+  sent: boolean;
+  /** Its node went: the outcome goes to the account (CommandsInFlight). */
+  orphaned: boolean;
+}
 
 /**
  * Runs the commands of one node for one vehicle. Commands to the same vehicle (from any node
@@ -187,7 +250,8 @@ export class CommandRunner {
   private readonly allowUnlock: boolean;
   readonly timeoutMs: number;
   private readonly lateWindowMs: number;
-  private readonly running = new Set<AbortController>();
+  private readonly jobs = new Set<Job>();
+  private readonly inFlight: CommandsInFlight;
   private closed = false;
 
   constructor(options: CommandRunnerOptions) {
@@ -200,7 +264,21 @@ export class CommandRunner {
     }
     this.timeoutMs = t;
     this.lateWindowMs = Math.max(0, options.lateWindowMs ?? t);
+    this.inFlight = commandsInFlight(this.session);
   }
+
+  /**
+   * Outcomes of this vehicle's commands whose node was redeployed before they ended: those
+   * already known at once, later ones as they come, until this runner closes.
+   */
+  adoptOrphans(listener: (result: CommandResult) => void): void {
+    if (this.closed) return;
+    const event = `outcome:${this.vin}`;
+    this.inFlight.on(event, listener);
+    this.stopAdopting = () => this.inFlight.off(event, listener);
+    for (const r of this.inFlight.take(this.vin)) listener(r);
+  }
+  private stopAdopting = (): void => undefined;
 
   private iso(): string {
     return new Date(this.session.clock.now()).toISOString();
@@ -209,7 +287,8 @@ export class CommandRunner {
   /**
    * Checks, sends once and follows one command. Rejects (nothing or nothing more happened) on
    * bad input, unlock not allowed, a command the vehicle does not take, or a send the cloud
-   * refused; resolves with the outcome otherwise (executed, failed, timed_out).
+   * refused; resolves with the outcome otherwise (executed, failed, timed_out, or unknown when
+   * the answer to the send was lost and nothing showed what became of it).
    */
   async run(input: CommandInput, hooks: RunHooks = {}): Promise<CommandResult> {
     if (this.closed) throw closedError();
@@ -238,8 +317,8 @@ export class CommandRunner {
     }
     const ahead = lane.count;
     lane.count++;
-    const ctl = new AbortController();
-    this.running.add(ctl);
+    const job: Job = { ctl: new AbortController(), sent: false, orphaned: false };
+    this.jobs.add(job);
     const previous = lane.tail;
     let release = (): void => undefined;
     const mine = new Promise<void>((r) => (release = r));
@@ -256,30 +335,33 @@ export class CommandRunner {
         hooks.onQueued?.(ahead);
         await new Promise<void>((resolve, reject) => {
           const onAbort = (): void => reject(closedError());
-          ctl.signal.addEventListener('abort', onAbort, { once: true });
+          job.ctl.signal.addEventListener('abort', onAbort, { once: true });
           void previous.then(() => {
-            ctl.signal.removeEventListener('abort', onAbort);
+            job.ctl.signal.removeEventListener('abort', onAbort);
             resolve();
           });
         });
       }
-      if (ctl.signal.aborted) throw closedError();
+      if (job.ctl.signal.aborted) throw closedError();
       lane.stopLate?.();
       lane.stopLate = undefined;
-      return await this.send(input, vehicle, ctl, hooks, () => {
+      const result = await this.send(input, vehicle, job, hooks, () => {
         // From the outcome on, the lane is free; late tracking ends when the next command starts.
-        lane.stopLate = () => ctl.abort();
+        lane.stopLate = () => job.ctl.abort();
         leave();
       });
+      if (job.orphaned) this.inFlight.orphaned(result);
+      return result;
     } catch (e) {
-      this.running.delete(ctl);
+      this.jobs.delete(job);
+      if (job.orphaned) session.log.warn(`${input.command} for ${vin}, sent by a car-command node that was redeployed since: ${toCarError(e).message}`);
       throw e;
     } finally {
       leave();
     }
   }
 
-  private async send(input: CommandInput, vehicle: Vehicle, ctl: AbortController, hooks: RunHooks, onOutcome: () => void): Promise<CommandResult> {
+  private async send(input: CommandInput, vehicle: Vehicle, job: Job, hooks: RunHooks, onOutcome: () => void): Promise<CommandResult> {
     const { session, vin } = this;
     const commands = session.facet('commands', `send the command ${input.command}`);
     const command = input.command;
@@ -289,6 +371,7 @@ export class CommandRunner {
     const step = (name: CommandStepName, extra: Partial<CommandStep> = {}): void => {
       const s: CommandStep = { vin, command, step: name, at: this.iso(), ...(known.actionId ? { actionId: known.actionId } : {}), ...extra };
       if (!s.late) steps.push(s);
+      if (job.orphaned) return; // its node is gone
       try {
         hooks.onStep?.(s);
       } catch {
@@ -299,18 +382,28 @@ export class CommandRunner {
     const startedAt = this.iso();
     const sentAt = session.clock.now();
     step('sent');
-    let ticket: CommandTicket;
+    job.sent = true;
+    let ticket: CommandTicket | undefined;
+    let lost: CarError | undefined;
     try {
       ticket = await commands.send(vehicle, input, { kind: 'explicit' });
     } catch (e) {
       const err = toCarError(e);
-      step('failed', { error: { code: err.code, message: err.message } });
-      throw err;
+      if (!(err instanceof AnswerLostError)) {
+        step('failed', { error: { code: err.code, message: err.message } });
+        throw err;
+      }
+      // It went out and its answer was lost: it may have run. Never "failed" (a flow would send it again).
+      lost = err;
+      ticket = commands.lostTicket?.(vehicle, input, sentAt);
+      step('unknown', {
+        error: { code: err.code, message: err.message },
+        detail: `the answer to the command was lost: it may have been carried out; it is not sent again${ticket ? ", the car's state is watched for its effect" : ''}`,
+      });
     }
-    if (this.closed || ctl.signal.aborted) throw closedError();
-    const actionId = ticket.actionId;
+    const actionId = ticket?.actionId;
     if (actionId) known.actionId = actionId;
-    step('accepted', { source: 'cloud', detail: actionId ? 'the cloud accepted the command' : 'the cloud accepted the command (it gives no id)' });
+    if (!lost) step('accepted', { source: 'cloud', detail: actionId ? 'the cloud accepted the command' : 'the cloud accepted the command (it gives no id)' });
 
     return new Promise<CommandResult>((resolve, reject) => {
       let settled = false;
@@ -318,22 +411,30 @@ export class CommandRunner {
         if (settled) return;
         settled = true;
         onOutcome();
+        // Nothing confirmed a command whose answer was lost: its outcome stays unknown.
+        const final = lost && outcome === 'timed_out' ? 'unknown' : outcome;
+        const error = err ?? (final === 'unknown' ? lost : undefined);
         resolve({
           vin,
           command,
-          outcome,
+          outcome: final,
           ...(actionId ? { actionId } : {}),
           startedAt,
           endedAt: this.iso(),
           steps: [...steps],
-          ...(err ? { error: { code: err.code, message: err.message } } : {}),
+          ...(error ? { error: { code: error.code, message: error.message } } : {}),
         });
       };
-      this.follow(ticket, vehicle, sentAt, ctl, step, settle)
+      if (!ticket) {
+        settle('unknown');
+        this.jobs.delete(job);
+        return;
+      }
+      this.follow(ticket, vehicle, sentAt, job, lost !== undefined, step, settle)
         .catch((e: unknown) => {
           if (!settled) reject(toCarError(e));
         })
-        .finally(() => this.running.delete(ctl));
+        .finally(() => this.jobs.delete(job));
     });
   }
 
@@ -342,7 +443,8 @@ export class CommandRunner {
     ticket: CommandTicket,
     vehicle: Vehicle,
     sentAt: number,
-    ctl: AbortController,
+    job: Job,
+    answerLost: boolean,
     step: (name: CommandStepName, extra?: Partial<CommandStep>) => void,
     settle: (outcome: CommandResult['outcome'], err?: CarError) => void,
   ): Promise<void> {
@@ -352,16 +454,18 @@ export class CommandRunner {
     const command = ticket.command;
     const deadline = sentAt + this.timeoutMs;
     const lateEnd = deadline + this.lateWindowMs;
+    // Its own late tracking ends when the next command starts; everything ends when the account closes.
+    const signal = AbortSignal.any([job.ctl.signal, this.inFlight.closing.signal]);
     let delivered = false;
     let timedOut = false;
     let last: string | undefined;
     const sleep = async (ms: number): Promise<boolean> => {
       try {
-        await clock.sleep(Math.max(0, ms), ctl.signal);
+        await clock.sleep(Math.max(0, ms), signal);
         return true;
       } catch {
         if (timedOut) return false; // late tracking stopped: quietly
-        throw closedError();
+        throw accountClosedError();
       }
     };
     for (;;) {
@@ -373,22 +477,19 @@ export class CommandRunner {
         timedOut = true;
         const err = new CarError(
           'TIMEOUT',
-          `${command}: no confirmation within ${Math.round(this.timeoutMs / 1000)} s` +
+          `${command}: ${answerLost ? 'the answer to the command was lost, and nothing showed' : 'no confirmation'} within ${Math.round(this.timeoutMs / 1000)} s` +
+            (answerLost ? ' that it took effect' : '') +
             (delivered ? '; the cloud handed it to the car, but nothing shows that it took effect' : '') +
             (last ? ` (last look: ${last})` : '') +
             '; it was not sent again',
         );
-        step('timed_out', { error: { code: err.code, message: err.message } });
+        step(answerLost ? 'unknown' : 'timed_out', { error: { code: err.code, message: err.message } });
         settle('timed_out', err);
         if (this.lateWindowMs <= 0) return;
         continue;
       }
       if (timedOut && now + interval > lateEnd) return;
       if (!(await sleep(interval))) return;
-      if (this.closed) {
-        if (timedOut) return;
-        throw closedError();
-      }
       let p: CommandProgress;
       try {
         p = await commands.track(vehicle, ticket, { kind: 'background' });
@@ -397,7 +498,7 @@ export class CommandRunner {
         last = toCarError(e).message;
         continue;
       }
-      if (ctl.signal.aborted && timedOut) return;
+      if (signal.aborted && timedOut) return;
       last = p.detail ?? last;
       const extra = { ...(p.source ? { source: p.source } : {}), ...(p.detail ? { detail: p.detail } : {}), ...(timedOut ? { late: true } : {}) };
       if (p.step === 'delivered' && !delivered) {
@@ -416,10 +517,17 @@ export class CommandRunner {
     }
   }
 
-  /** Stops every wait and look of this runner (redeploy); commands in the cloud are not undone. */
+  /**
+   * The node closes (redeploy): commands not sent yet are dropped (never sent); those already
+   * out are left to the account, which follows them and hands their outcome on (adoptOrphans).
+   */
   close(): void {
     this.closed = true;
-    for (const ctl of this.running) ctl.abort();
-    this.running.clear();
+    this.stopAdopting();
+    for (const job of this.jobs) {
+      if (job.sent) job.orphaned = true;
+      else job.ctl.abort();
+    }
+    this.jobs.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import {
+  AnswerLostError,
   CallBudget,
   CarError,
   HttpClient,
@@ -45,6 +46,8 @@ export interface SessionOptions {
   budget?: { limit?: number; windowMs?: number; reserve?: number; random?: () => number };
   /** How long the vehicle list is trusted. */
   vehicleListTtlMs?: number;
+  /** How long one status read may take, all parts together, on the session's clock (default 30 s of real time: status-cache.ts). */
+  statusDeadlineMs?: number;
 }
 
 export type { ReadOptions, StatusWithMissing } from './status-cache';
@@ -79,7 +82,8 @@ export class AccountSession extends EventEmitter {
   private readonly file: AccountFile;
   private readonly http: HttpClient;
   private readonly ownsHttp: boolean;
-  private readonly log: Logger;
+  /** The account's log (redacted): what nodes are gone to hear still gets said here. */
+  readonly log: Logger;
   private readonly vehicleListTtlMs: number;
   private readonly flights = new SingleFlight<unknown>();
   private readonly signIn: SignIn;
@@ -126,6 +130,7 @@ export class AccountSession extends EventEmitter {
       onStatus: (vin, status, raw) => this.emit('status', vin, status, raw),
       streamParts: () => this.stream.parts,
       onChange: () => this.file.saveSoon(),
+      ...(options.statusDeadlineMs !== undefined ? { deadlineMs: options.statusDeadlineMs } : {}),
     });
     this.stream = new StreamLink(this.clock, this.connection.stream, () => this.cache, (event) => this.emit('stream', event));
     this.file = new AccountFile({ ...options, legacyKeys: options.legacyKeys ?? [], clock: this.clock, log: this.log, snapshot: () => this.snapshot() });
@@ -160,7 +165,7 @@ export class AccountSession extends EventEmitter {
     return this.loaded;
   }
 
-  private snapshot(): StoredAccount {
+  private snapshot(): Omit<StoredAccount, 'seed'> {
     const { pending, ...signIn } = this.signIn.snapshot(this.clock.now());
     const list = this.vehicleList;
     const status = this.cache.snapshot();
@@ -171,7 +176,7 @@ export class AccountSession extends EventEmitter {
       ...(Object.keys(status.parts).length ? { status } : {}),
       ...(connection !== undefined ? { connection } : {}),
     };
-    return { version: 1, seed: this.file.seed, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
+    return { version: 1, ...signIn, budget: this.budget.snapshot(), ...(Object.keys(extra).length ? { extra } : {}) };
   }
 
   /** A valid access token: signs in or refreshes when needed (sign-in.ts). */
@@ -207,9 +212,22 @@ export class AccountSession extends EventEmitter {
     return err;
   }
 
+  /**
+   * A valid token for a facet call: a sign-in's lost answer is not the call's own (an
+   * AnswerLostError here would make a command that never went out "unknown").
+   */
+  private async authFor(rejected?: unknown): Promise<unknown> {
+    try {
+      return await this.getAuth(rejected);
+    } catch (e) {
+      if (e instanceof AnswerLostError) throw new CarError(e.code, e.message, { ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) });
+      throw e;
+    }
+  }
+
   /** Runs fn with a valid token; after a rejected token, re-mints it and tries once more. */
   private async call<T>(fn: (auth: unknown) => Promise<T>): Promise<T> {
-    const auth = await this.getAuth();
+    const auth = await this.authFor();
     try {
       const out = await fn(auth);
       if (this.current.phase !== 'ready') this.setState({ phase: 'ready' });
@@ -217,7 +235,7 @@ export class AccountSession extends EventEmitter {
     } catch (e) {
       if (!(e instanceof TokenRejectedError)) throw this.fail(toCarError(e));
       this.log.debug('access token rejected; minting a new one');
-      const fresh = await this.getAuth(auth);
+      const fresh = await this.authFor(auth);
       try {
         return await fn(fresh);
       } catch (e2) {
@@ -235,7 +253,7 @@ export class AccountSession extends EventEmitter {
     throw new CarError('NOT_SUPPORTED', `${this.cloud} cannot ${what}${why ? `: ${why}` : ''}`, { transient: false });
   }
 
-  /** Per-account state of a feature (made on first use, freed with the account). */
+  /** Per-account state of a feature (made on first use, freed with the account: a `close()` it has is called then). */
   local<T>(slot: symbol, make: () => T): T {
     if (!this.slots.has(slot)) this.slots.set(slot, make());
     return this.slots.get(slot) as T;
@@ -319,6 +337,10 @@ export class AccountSession extends EventEmitter {
     await this.file.close();
     this.closed = true;
     this.removeAllListeners();
+    for (const slot of this.slots.values()) {
+      const close = (slot as { close?: unknown } | null)?.close;
+      if (typeof close === 'function') (close as () => void).call(slot);
+    }
     this.slots.clear();
     await this.connection.close();
     if (this.ownsHttp) await this.http.close();

@@ -1,7 +1,9 @@
 import {
+  CarError,
   SingleFlight,
   VehicleStatusSchema,
   mergeStatus,
+  systemClock,
   type CallBudget,
   type CallKind,
   type Clock,
@@ -29,7 +31,16 @@ export interface StatusCacheOptions {
   streamParts?: () => ReadonlySet<StatusPart> | undefined;
   /** Something new to keep (a read or a push): the account file saves it soon. */
   onChange?: () => void;
+  /**
+   * One deadline for every request of one status read. Default STATUS_DEADLINE_MS of real time,
+   * as the HTTP timeouts: it bounds real I/O, which a test's clock jumping a minute must not cut.
+   * Given here, it runs on the cache's clock (tests drive it).
+   */
+  deadlineMs?: number;
 }
+
+/** How long one status read may take, all its parts together: what has not come by then is listed as missing. */
+export const STATUS_DEADLINE_MS = 30_000;
 
 /** The cache as the account file keeps it: parts with their age, by VIN. */
 export interface CacheSnapshot {
@@ -121,10 +132,18 @@ export class StatusCache {
     const { budget, connection } = this.o;
     const cost = connection.status.cost(vehicle, parts);
     if (cost > 0 && !budget.canTake(kind, cost)) budget.take(kind, cost); // throws, naming when it fits
-    const read = await connection.status.read(vehicle, parts, { kind });
-    this.storeRead(vehicle.vin, parts, read, this.o.clock.now());
-    this.tell(vehicle.vin, read.raw);
-    return read.missing;
+    const deadlineMs = this.o.deadlineMs ?? STATUS_DEADLINE_MS;
+    const clock = this.o.deadlineMs !== undefined ? this.o.clock : systemClock;
+    const deadline = new AbortController();
+    const timer = clock.setTimeout(() => deadline.abort(new CarError('TIMEOUT', `no answer within the ${deadlineMs / 1000} s a status read may take`)), deadlineMs);
+    try {
+      const read = await connection.status.read(vehicle, parts, { kind, signal: deadline.signal });
+      this.storeRead(vehicle.vin, parts, read, this.o.clock.now());
+      this.tell(vehicle.vin, read.raw);
+      return read.missing;
+    } finally {
+      clock.clearTimeout(timer);
+    }
   }
 
   /**

@@ -148,15 +148,20 @@ export class TripRecorder {
     await this.ensureVehicle();
   }
 
-  /** The account's record of the vehicle (model, capabilities); retried until the list is there. */
-  private async ensureVehicle(): Promise<void> {
+  /**
+   * The account's record of the vehicle (model, capabilities); retried until the list is there.
+   * `needed`: a request that cannot be answered without it waits for the list, and fails with
+   * the account's own error (signing in, an outage), never a NOT_SUPPORTED it is not.
+   */
+  private async ensureVehicle(needed = false): Promise<void> {
     if (this.vehicle || !this.session || !this.vin) return;
     try {
       this.vehicle = await this.session.vehicle(this.vin);
       // The model's usable capacity, when the user set none and the car reports no energy.
       if (this.options.capacityKwh === undefined) this.history.capacityKwh = usableCapacityKwh(this.vehicle.modelCode);
-    } catch {
+    } catch (e) {
       // The vehicle list comes later (sign-in pending); the history works without it.
+      if (needed) throw e;
     }
   }
 
@@ -266,6 +271,8 @@ export class TripRecorder {
     const from = bound(req.from, 'from', -Infinity);
     const to = bound(req.to, 'to', Infinity);
     if (req.action === 'charges' && req.source === 'native') {
+      // At start the vehicle list may not be loaded yet: wait for it (issue 15).
+      await this.ensureVehicle(true);
       const { session, vehicle } = this;
       if (!session || !vehicle) throw new CarError('NOT_SUPPORTED', say('native-needs-account'));
       const now = this.clock.now();

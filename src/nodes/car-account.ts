@@ -20,6 +20,8 @@ export = function register(RED: RedApi): void {
     RED.nodes.createNode(this, def);
     const node = this;
     let settings = settingsFromDef(def, node.credentials);
+    // A flow of an older version keeps the CarData client id in flows.json: it works, and the node says how to move it.
+    if (def.provider === 'cardata' && def.clientId && !node.credentials?.cardataClientId) node.warn(RED._('car-account.errors.client-id-in-flow'));
     let simulatorError: string | undefined;
     try {
       // CONNECTED_CAR_SIMULATOR (the demo, the tests): empty server fields name the local simulator.
@@ -68,7 +70,7 @@ export = function register(RED: RedApi): void {
   }
 
   RED.nodes.registerType('car-account', CarAccount as (this: RedNode, def: never) => void, {
-    credentials: { username: { type: 'text' }, password: { type: 'password' }, jwt: { type: 'password' } },
+    credentials: { username: { type: 'text' }, password: { type: 'password' }, jwt: { type: 'password' }, cardataClientId: { type: 'text' } },
   });
 
   const account = (req: AdminRequest): CarAccountNode | undefined => {

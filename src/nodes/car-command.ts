@@ -53,6 +53,7 @@ export = function register(RED: RedApi): void {
       const text = RED._(`car-command.status.${s.step}`, { command: s.command, time: localTime(s.at, true) }) + (s.late ? ` (${RED._('car-command.status.late')})` : '');
       if (s.step === 'executed') return { fill: 'green', shape: 'dot', text };
       if (s.step === 'failed' || s.step === 'timed_out') return { fill: 'red', shape: 'ring', text };
+      if (s.step === 'unknown') return { fill: 'yellow', shape: 'ring', text };
       return { fill: 'yellow', shape: 'ring', text };
     };
     const out = (msg: NodeMessage, payload: CommandResult | CommandStep): NodeMessage => ({ ...msg, topic, payload, vehicle: vehicle() });
@@ -72,10 +73,18 @@ export = function register(RED: RedApi): void {
       });
       if (closed) return;
       send([out(msg, result), null]);
-      if (result.outcome === 'executed') return;
+      // Unknown is not a failure: a Catch node that sends the command again could run it twice.
+      if (result.outcome === 'executed' || result.outcome === 'unknown') return;
       // Failed and timed-out commands reach Catch nodes too; the dot shows the step.
       const code = (ERROR_CODES as readonly string[]).includes(result.error?.code ?? '') ? (result.error?.code as ErrorCode) : 'UPSTREAM';
       return new CarError(code, result.error?.message ?? result.outcome);
+    });
+
+    // Commands this vehicle's previous node sent before a redeploy: their outcome comes out here.
+    runner.adoptOrphans((result) => {
+      const last = result.steps[result.steps.length - 1];
+      if (last) dot.set(stepStatus(last));
+      node.send([{ topic, payload: result, vehicle: vehicle(), sentBeforeRedeploy: true }, null]);
     });
 
     node.on('close', (_removed, done) => {

@@ -65,7 +65,11 @@ export = function register(RED: RedApi): void {
       dot.waiting(restored ? RED._('car-presence.status.restored', { state: restored }) : RED._('car-presence.status.waiting'));
     });
 
-    handleInput(node, dot, async (msg, send) => sendTracked(await tracker.input(msg), send, msg), { fallbackCode: 'BAD_INPUT' });
+    handleInput(node, dot, async (msg, send) => sendTracked(await tracker.input(msg), send, msg), {
+      fallbackCode: 'BAD_INPUT',
+      // A position may come as msg.location or as top-level fields (positionFromMessage).
+      reads: ['location', 'latitude', 'longitude', 'lat', 'lon', 'lng', 'accuracy', 'accuracyM', 'acc', 'timestamp', 'tst', 'at', 'time', 'updatedAt'],
+    });
 
     node.on('close', (removed, done) => {
       void tracker.close(removed).finally(done);

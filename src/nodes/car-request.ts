@@ -43,7 +43,7 @@ export = function register(RED: RedApi): void {
         if (err.status !== undefined) msg.statusCode = err.status;
         throw err;
       }
-    });
+    }, { reads: ['method', 'path', 'query'] });
 
     dot.clear();
   }

@@ -1,4 +1,5 @@
 import type { CarError, VehicleStatus } from '../core';
+import type { StatusWithMissing } from '../features/session';
 import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
 import { areaRequestFrom, mapMarker, reachableArea } from '../features/map';
 import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
@@ -48,7 +49,9 @@ export = function register(RED: RedApi): void {
       if (isStale(s, session.clock.now()) && s.updatedAt) {
         dot.set({ fill: 'grey', shape: 'dot', text: RED._('car-status.status.stale', { since: s.updatedAt.slice(0, 16).replace('T', ' '), summary: text }) });
       } else {
-        dot.ok(text);
+        // Parts that failed this time (a hanging endpoint, an outage), not those the car lacks: say which.
+        const failed = ((s as StatusWithMissing).missing ?? []).filter((m) => m.code !== 'NOT_SUPPORTED').map((m) => m.part);
+        dot.ok(failed.length ? RED._('car-status.status.partial', { summary: text, parts: failed.join(', ') }) : text);
       }
     };
     /** msg.map: the car as a worldmap marker; msg.area: the reachable area as GeoJSON, when the input asked for it. */

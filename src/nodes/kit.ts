@@ -31,6 +31,7 @@ export const COMMON_TEXTS = [
   'status.rate-limited',
   'status.confirm',
   'status.stream-refused',
+  'status.stream-down',
   'errors.no-account',
   'errors.account-missing',
   'errors.not-deployed',
@@ -153,8 +154,10 @@ export class StatusDot {
   private own: NodeStatus = {};
   /** What the account says over the node's own dot, until it is ready again. */
   private accountDot?: NodeStatus;
-  /** The stream's refusal is shown (until the node's next own dot or the stream is back). */
+  /** The stream's ring is shown (until the node's next own dot or the stream is back). */
   private streamShown = false;
+  /** What the dot says of a push stream that is down or refused (REST carries on), '' while it is up. */
+  private streamText = '';
   /** Said after the node's own green text (e.g. "every 34 min, quota"), until cleared. */
   private noteText = '';
   private okText?: string;
@@ -189,15 +192,22 @@ export class StatusDot {
     this.set({});
   }
 
+  /** Green with the text; yellow while the account's stream is down (the data comes over REST, maybe older). */
   ok(text?: string): void {
     this.okText = text;
-    this.set({ fill: 'green', shape: 'dot', text: `${text || this.RED._(commonKey('status.ok'))}${this.noteText}` });
+    const said = `${text || this.RED._(commonKey('status.ok'))}${this.noteText}`;
+    this.set(this.streamText ? { fill: 'yellow', shape: 'dot', text: `${said} · ${this.streamText}` } : { fill: 'green', shape: 'dot', text: said });
   }
 
   /** A note the green dot keeps after its text (the interval the budget allows); undefined clears it. */
   note(text: string | undefined): void {
     this.noteText = text ? ` · ${text}` : '';
-    if (this.own.fill === 'green') this.ok(this.okText);
+    if (this.okShown) this.ok(this.okText);
+  }
+
+  /** True while the node's own dot is its ok (green, or yellow for a stream that is down). */
+  private get okShown(): boolean {
+    return this.own.shape === 'dot' && (this.own.fill === 'green' || (this.own.fill === 'yellow' && this.okText !== undefined));
   }
 
   busy(text?: string): void {
@@ -247,16 +257,27 @@ export class StatusDot {
     }
   }
 
-  /** CarData's stream refused (another program holds the account's one stream): REST still works. */
+  /**
+   * CarData's stream refused (another program holds the account's one stream) or down (until
+   * the next attempt): REST reads still work, so a yellow ring, not an error. The account's own
+   * dot (signing in...) goes first.
+   */
   private followStream(s: StreamState): void {
-    if (this.accountDot) return;
-    if (s.state === 'refused') {
-      const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
+    const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
+    const down = s.state === 'refused' ? 'status.stream-refused' : s.state === 'disconnected' && s.retryAt !== undefined ? 'status.stream-down' : undefined;
+    if (down) {
+      this.streamText = this.RED._(commonKey(down), { until });
+      if (this.accountDot) return;
       this.streamShown = true;
-      this.node.status({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.stream-refused'), { until }) });
-    } else if (s.state === 'connected' && this.streamShown) {
-      this.streamShown = false;
-      this.node.status(this.own);
+      this.node.status({ fill: 'yellow', shape: 'ring', text: this.streamText });
+    } else if (s.state === 'connected' && this.streamText !== '') {
+      this.streamText = '';
+      // The node's own ok loses the stream's words.
+      if (this.okShown) this.ok(this.okText);
+      else if (this.streamShown && !this.accountDot) {
+        this.streamShown = false;
+        this.node.status(this.own);
+      }
     }
   }
 }
@@ -273,12 +294,53 @@ export interface InputScope {
  */
 export type InputHandler = (msg: NodeMessage, send: SendFn, input: InputScope) => Promise<CarError | void>;
 
+/** Deeper than this, an input is refused (nothing a node reads nests so deep; a stack overflow would say UPSTREAM). */
+const MAX_INPUT_DEPTH = 200;
+
+/**
+ * Why a value a node reads cannot be data (JSON-like): a BigInt, or an object that contains
+ * itself. Undefined when it is fine. Shared references that are not cycles are fine; bytes
+ * (Buffer, typed arrays) are not walked.
+ */
+export function notPlainData(value: unknown, where: string): string | undefined {
+  const ancestors = new Set<object>();
+  const walk = (v: unknown, path: string, depth: number): string | undefined => {
+    if (typeof v === 'bigint') return `${path}: a BigInt is not accepted; send a number or a string`;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return undefined;
+    if (ancestors.has(v)) return `${path}: the object contains itself (a circular reference); send plain JSON data`;
+    if (depth >= MAX_INPUT_DEPTH) return `${path}: nested more than ${MAX_INPUT_DEPTH} levels deep; send plain JSON data`;
+    ancestors.add(v);
+    try {
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const bad = walk(v[i], `${path}[${i}]`, depth + 1);
+          if (bad) return bad;
+        }
+        return undefined;
+      }
+      for (const key of Object.keys(v)) {
+        const bad = walk((v as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+        if (bad) return bad;
+      }
+      return undefined;
+    } finally {
+      ancestors.delete(v);
+    }
+  };
+  return walk(value, where, 0);
+}
+
+/** The msg properties every node reads; a node names more in handleInput's `reads`. */
+const ALWAYS_READ = ['payload'] as const;
+
 /**
  * Wires an input handler: on an error, done(err) with the CarError (its code reaches Catch
  * nodes as msg.error.code), the dot shows it, nothing is sent. Once the node is closed
- * (redeploy), a late answer is dropped silently.
+ * (redeploy), a late answer is dropped silently. The msg properties the node reads (payload,
+ * and `reads`) must be data: a BigInt or a circular object is BAD_INPUT naming where, before
+ * the handler runs (other properties, such as an HTTP node's req and res, are not looked at).
  */
-export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler, options: { fallbackCode?: ErrorCode } = {}): void {
+export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler, options: { fallbackCode?: ErrorCode; reads?: readonly string[] } = {}): void {
   let closed = false;
   node.on('close', (_removed, done) => {
     closed = true;
@@ -288,6 +350,10 @@ export function handleInput(node: RedNode, dot: StatusDot, handler: InputHandler
     const input: InputScope = {};
     let work: Promise<CarError | void>;
     try {
+      for (const key of [...ALWAYS_READ, ...(options.reads ?? [])]) {
+        const bad = notPlainData((msg as Record<string, unknown>)[key], `msg.${key}`);
+        if (bad) throw new CarError('BAD_INPUT', bad, { transient: false });
+      }
       work = handler(msg, send, input);
     } catch (e) {
       work = Promise.reject(e);

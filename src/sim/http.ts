@@ -29,7 +29,12 @@ export interface SimHang {
   readonly hang: true;
 }
 
-export type SimResponse = SimHttpResponse | SimHang;
+/** The connection is cut without an answer (a reset: the client sees a socket error at once). */
+export interface SimReset {
+  readonly reset: true;
+}
+
+export type SimResponse = SimHttpResponse | SimHang | SimReset;
 
 /** What every provider gets from the simulator. */
 export interface SimContext {
@@ -54,6 +59,15 @@ export interface SimProvider {
 
 export function isHang(r: SimResponse): r is SimHang {
   return 'hang' in r;
+}
+
+export function isReset(r: SimResponse): r is SimReset {
+  return 'reset' in r;
+}
+
+/** Neither hang nor reset: an answer that is sent. */
+export function isAnswer(r: SimResponse): r is SimHttpResponse {
+  return !isHang(r) && !isReset(r);
 }
 
 export function jsonResponse(

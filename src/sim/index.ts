@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock';
-import { isHang, textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
+import { isHang, isReset, textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
 import { RenaultSim, type RenaultSimOptions } from './renault';
 import { CardataSim, type CardataSimOptions } from './cardata';
 
@@ -107,6 +107,10 @@ export class SimRouter {
     if (isHang(response)) {
       this.hanging.add(res);
       res.on('close', () => this.hanging.delete(res));
+      return;
+    }
+    if (isReset(response)) {
+      req.socket.destroy();
       return;
     }
     const payload = response.bytes ?? response.body;

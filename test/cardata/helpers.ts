@@ -143,7 +143,8 @@ export function connect(ctx: ProviderContext, getAuth: (rejected?: CarDataAuthSt
   return cardataProvider.connect(connectionContext(ctx, getAuth));
 }
 
-export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CARDATA_CLIENT_ID): AccountSession {
+/** A session of the demo client id; on the world's HTTP client unless it is given its own. */
+export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CARDATA_CLIENT_ID, http: HttpClient = w.http, statusDeadlineMs?: number): AccountSession {
   const provider = getProvider('cardata');
   return new AccountSession({
     key,
@@ -151,7 +152,8 @@ export function session(w: World, dir: string, key = 'bmw1', clientId = DEMO_CAR
     config: provider.resolveConfig({ provider: 'cardata', keys: { clientId }, servers: servers(w.sim) }),
     store: new TokenStore(dir),
     clock: w.clock,
-    http: w.http,
+    http,
+    ...(statusDeadlineMs !== undefined ? { statusDeadlineMs } : {}),
   });
 }
 

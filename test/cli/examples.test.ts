@@ -48,7 +48,7 @@ describe('the example flows, as a user imports them', () => {
     }
   });
 
-  it('the demo fills in the simulator client id and a budget in its own copy, and leaves the server fields empty', async () => {
+  it('the demo gives a budget in its own copy (the simulator client id goes to the credentials), and leaves the server fields empty', async () => {
     const flows = await demoFlows();
     const accounts = flows.filter((n) => n.type === 'car-account');
     assert.equal(accounts.length, 2, 'one Renault and one CarData account, shared by the examples');
@@ -56,7 +56,8 @@ describe('the example flows, as a user imports them', () => {
       assert.equal(a.budgetPerHour, '600');
       for (const k of ['gigyaUrl', 'kamereonUrl', 'apiUrl', 'authUrl', 'mqttUrl']) assert.ok(!a[k], `${a.id}.${k} empty`);
     }
-    assert.equal(accounts.find((a) => a.provider === 'cardata')?.clientId, DEMO_CARDATA_CLIENT_ID);
+    // The client id is a credential (flows_cred.json), never in the flow.
+    assert.equal(accounts.find((a) => a.provider === 'cardata')?.clientId, '');
     for (const s of flows.filter((n) => n.type === 'car-status')) assert.ok(Number(s.interval) <= 1 || Number(s.interval) > 10, `${s.id} reads often in the demo`);
   });
 });

@@ -11,10 +11,26 @@ describe('car-account with BMW CarData: device-code sign-in, then status in a fl
   this.timeout(60_000);
   // The user confirms the code at BMW 1.5 s after it is shown.
   const fx = useNodeRed({ sim: { cardata: { autoApproveMs: 1_500 } } });
-  const flow = (): unknown[] => fx.flow([{ id: 'status', type: 'car-status', account: 'bmw', vin: BMW, interval: 60, parts: '', onlyOnChange: false, wires: [['out']] }, ...helpers('out')], fx.cardataAccount('bmw'));
+  const flow = (legacy = false): unknown[] =>
+    fx.flow([{ id: 'status', type: 'car-status', account: 'bmw', vin: BMW, interval: 60, parts: '', onlyOnChange: false, wires: [['out']] }, ...helpers('out')], fx.cardataAccount('bmw', legacy));
+
+  it('a flow of an older version (the client id as a flow property) still signs in, and the node says how to move it to the credentials', async () => {
+    await helper.load(nodes, flow(true), {});
+    const account = helper.getNode('bmw');
+    const warned = (account.warn.args ?? []).map((a) => String(a[0]));
+    assert.ok(warned.some((w) => w === 'car-account.errors.client-id-in-flow'), warned.join('\n'));
+    helper.getNode('status').receive({});
+    await until(async () => ((await helper.request().get('/connected-car/accounts/bmw/state')).body as { phase: string }).phase === 'tfa_required', 20_000, 200);
+  });
+
+  it('with the client id as a credential, nothing is said about it', async () => {
+    await helper.load(nodes, flow(), fx.cardataCredentials('bmw'));
+    const warned = (helper.getNode('bmw').warn.args ?? []).map((a) => String(a[0]));
+    assert.ok(!warned.includes('car-account.errors.client-id-in-flow'));
+  });
 
   it('shows the link and the code, signs in once confirmed, and emits the BMW status', async () => {
-    await helper.load(nodes, flow(), {});
+    await helper.load(nodes, flow(), fx.cardataCredentials('bmw'));
     // Nothing asks yet: the first read starts the sign-in.
     const out = nextMessage(helper.getNode('out'), 40_000);
     helper.getNode('status').receive({});

@@ -218,6 +218,28 @@ describe('node kit', () => {
       assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 %' }, "the node's last own dot; a sign-in failure is the account's, not the node's");
     });
 
+    it('says the stream is down (REST fallback) until it is back, also on the reads that come over REST meanwhile', () => {
+      const account = new EventEmitter();
+      const node = new RecordingNode();
+      const dot = new StatusDot(fakeRed(), node, account);
+      dot.ok('80 %');
+      const retryAt = Date.parse('2026-11-20T14:05:10Z');
+      const down = `${commonKey('status.stream-down')} {"until":"${localTime(retryAt)}"}`;
+      account.emit('stream', { state: 'disconnected', retryAt });
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'ring', text: down });
+      // A status read over REST meanwhile: its summary, still saying the stream is down.
+      dot.ok('79 %');
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'dot', text: `79 % · ${down}` });
+      account.emit('stream', { state: 'connecting' });
+      assert.deepEqual(node.dot, { fill: 'yellow', shape: 'dot', text: `79 % · ${down}` }, 'an attempt is not a connection');
+      account.emit('stream', { state: 'connected' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '79 %' });
+      // Down again while the account ring shows: back to the node's own green once connected.
+      account.emit('stream', { state: 'disconnected', retryAt });
+      account.emit('stream', { state: 'connected' });
+      assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '79 %' });
+    });
+
     it('stops following the account when the node closes', async () => {
       const node = new RecordingNode();
       const before = session.listenerCount('state');
@@ -277,6 +299,42 @@ describe('node kit', () => {
       const node = new RecordingNode();
       handleInput(node, new StatusDot(fakeRed(), node), async () => JSON.parse('{') as void, { fallbackCode: 'BAD_INPUT' });
       assert.equal(((await node.receive({})).err as CarError).code, 'BAD_INPUT');
+    });
+
+    it('refuses a BigInt or a circular object in what the node reads as BAD_INPUT naming where, before the handler runs', async () => {
+      const node = new RecordingNode();
+      let ran = 0;
+      handleInput(
+        node,
+        new StatusDot(fakeRed(), node),
+        async () => {
+          ran++;
+        },
+        { reads: ['query'] },
+      );
+      const circular: Record<string, unknown> = { command: 'lock' };
+      circular.self = { back: circular };
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ payload: 10n }, /^msg\.payload: a BigInt is not accepted; send a number or a string$/],
+        [{ payload: { command: 'climate_start', temperatureC: 21n } }, /^msg\.payload\.temperatureC: a BigInt/],
+        [{ payload: [1, [2, 3n]] }, /^msg\.payload\[1\]\[1\]: a BigInt/],
+        [{ payload: circular }, /^msg\.payload\.self\.back: the object contains itself \(a circular reference\)/],
+        [{ query: { start: 1n } }, /^msg\.query\.start: a BigInt/],
+      ];
+      for (const [msg, said] of cases) {
+        const { err, sent } = await node.receive(msg);
+        assert.ok(err instanceof CarError, String(err));
+        assert.equal(err.code, 'BAD_INPUT');
+        assert.match(err.message, said);
+        assert.deepEqual(sent, []);
+      }
+      assert.equal(ran, 0, 'nothing was done with such an input');
+      // A shared (not circular) object, bytes, and what the node does not read (an HTTP node's req) are fine.
+      const shared = { a: 1 };
+      const req: Record<string, unknown> = {};
+      req.res = { req };
+      assert.equal((await node.receive({ payload: { x: shared, y: shared, bytes: Buffer.alloc(4) }, req })).err, undefined);
+      assert.equal(ran, 1);
     });
 
     it('reports a returned failure after the output, keeping the dot the handler chose', async () => {

@@ -15,6 +15,7 @@ export interface HelperNode {
   receive(msg: Record<string, unknown>): void;
   status: { (s: unknown): void; lastCall?: { args: unknown[] }; args?: unknown[][] };
   error: { callCount?: number; args?: unknown[][] };
+  warn: { callCount?: number; args?: unknown[][] };
   [key: string]: unknown;
 }
 
@@ -147,10 +148,15 @@ export class NodeRedFixture {
     return { id, type: 'car-account', provider: 'renault', locale: 'fr_FR', gigyaUrl: this.sim.renault.gigyaUrl, kamereonUrl: this.sim.renault.kamereonUrl, ...extra };
   }
 
-  /** A car-account node of the simulator's BMW CarData client. */
-  cardataAccount(id = 'acc'): NodeDef {
+  /** A car-account node of the simulator's BMW CarData client (its client id in cardataCredentials; `legacy`: as a flow property, as older versions kept it). */
+  cardataAccount(id = 'acc', legacy = false): NodeDef {
     const sim = this.sim.cardata;
-    return { id, type: 'car-account', provider: 'cardata', clientId: DEMO_CARDATA_CLIENT_ID, apiUrl: sim.apiUrl, authUrl: sim.authUrl, mqttUrl: sim.brokerUrl };
+    return { id, type: 'car-account', provider: 'cardata', ...(legacy ? { clientId: DEMO_CARDATA_CLIENT_ID } : {}), apiUrl: sim.apiUrl, authUrl: sim.authUrl, mqttUrl: sim.brokerUrl };
+  }
+
+  /** The simulator's CarData client id as the credential of the account nodes `ids`. */
+  cardataCredentials(...ids: string[]): Record<string, unknown> {
+    return Object.fromEntries(ids.map((id) => [id, { cardataClientId: DEMO_CARDATA_CLIENT_ID }]));
   }
 
   /** The Renault demo user's credentials for the account node `id`. */

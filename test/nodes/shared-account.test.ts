@@ -61,7 +61,7 @@ describe('two account nodes of one cloud account share one connection', function
   });
 
   it('CarData: one device code and one MQTT connection for two account nodes of one client id', async () => {
-    await helper.load(nodes, fx.flow(statusNodes(BMW), [fx.cardataAccount('acc1'), fx.cardataAccount('acc2')]), {});
+    await helper.load(nodes, fx.flow(statusNodes(BMW), [fx.cardataAccount('acc1'), fx.cardataAccount('acc2')]), fx.cardataCredentials('acc1', 'acc2'));
     // The first read starts the sign-in; the simulator confirms the code after 0.5 s.
     helper.getNode('status1').receive({});
     await until(async () => (await stateOf('acc1')).phase === 'ready', 30_000, 100);

@@ -9,6 +9,8 @@ import type { AccountSession } from '../../src/features/session';
 import { AUSTRAL, R5, ZE40, ZE50, renaultWorldEach } from '../renault-session';
 import { listRenault, readRenaultJson } from '../renault/fixtures';
 import { settle } from './sim-history';
+import { TripRecorder } from '../../src/features/trip-recorder';
+import { nodeFile } from '../../src/features/trip-store';
 
 const DIR = 'kamereon/vehicle_data';
 
@@ -106,6 +108,36 @@ describe('Renault charging sessions against the simulator', function () {
     return settle(session.facet('history', 'list charging sessions').chargeSessions(vehicle, from, to, { kind: 'explicit' }), world.clock);
   }
   const calls = (): number => world.sim.renault.stats.byEndpoint.charges ?? 0;
+
+  it('car-trips at start: a native charges request waits for the vehicle list and says the account\'s own error, never NOT_SUPPORTED', async () => {
+    // Renault's sign-in is down when the node starts: the list of vehicles cannot be loaded yet.
+    world.sim.renault.injectGigyaFault({ method: 'accounts.login', kind: 'server-error' });
+    const recorder = new TripRecorder({
+      file: nodeFile(world.dir, 'history', 'trips-start'),
+      session,
+      vin: R5,
+      timeZone: 'UTC',
+      say: (key) => `car-trips.errors.${key}`,
+      log: { warn: () => undefined, debug: () => undefined },
+    });
+    try {
+      await recorder.ready;
+      const first = await recorder.answer({ action: 'charges', source: 'native' }).then(
+        () => assert.fail('no vehicle list yet'),
+        (e: unknown) => e,
+      );
+      assert.ok(first instanceof CarError, String(first));
+      assert.notEqual(first.code, 'NOT_SUPPORTED', first.message);
+      assert.equal(first.code, 'UPSTREAM', 'the sign-in outage, as it is');
+      // Once the sign-in's back-off is over, the same request loads the list and answers.
+      await world.clock.advance(30_000);
+      const answer = await settle(recorder.answer({ action: 'charges', source: 'native', from: '2026-10-15T00:00:00Z' }), world.clock);
+      const list = answer.payload as ChargeSession[];
+      assert.ok(list.length > 0 && list.every((s) => s.source === 'native'));
+    } finally {
+      await recorder.close(true);
+    }
+  });
 
   it('lists the Renault 5 history as native sessions, once per hour', async () => {
     const list = await chargeSessions(R5, '2026-10-15T00:00:00Z', NOW);

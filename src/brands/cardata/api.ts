@@ -50,6 +50,7 @@ export interface CarDataCall {
   query?: Record<string, string | undefined>;
   body?: unknown;
   kind: CallKind;
+  signal?: AbortSignal;
   /** The answer may be something else than JSON (the image): its bytes are returned as a Buffer. */
   binary?: boolean;
 }
@@ -91,6 +92,7 @@ export async function cardata(ctx: ProviderContext, accessToken: string, call: C
     retry: false,
     ...(call.binary ? { binary: true } : {}),
     onAttempt: () => ctx.budget.take(call.kind),
+    ...(call.signal ? { signal: call.signal } : {}),
   });
   if (res.status >= 200 && res.status < 300) {
     const contentType = res.headers['content-type'];

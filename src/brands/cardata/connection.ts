@@ -244,7 +244,7 @@ export class CarDataConnection implements Connection {
 
   private async readTelematics(auth: CarDataAuthState, vin: string, opts: CallOptions): Promise<unknown> {
     const read = async (containerId: string): Promise<unknown> =>
-      (await this.rest(auth, { endpoint: 'telematicData', params: { vin }, query: { containerId }, kind: opts.kind })).body;
+      (await this.rest(auth, { endpoint: 'telematicData', params: { vin }, query: { containerId }, kind: opts.kind, ...(opts.signal ? { signal: opts.signal } : {}) })).body;
     const containerId = await this.ensureContainer(auth, opts);
     const gone = (e: unknown): boolean => e instanceof CarError && e.upstreamCode !== undefined && CONTAINER_GONE.has(e.upstreamCode);
     try {

@@ -38,9 +38,18 @@ export interface StreamOptions {
   /** Renew the id_token this long before it expires, and reconnect with the new one. */
   renewBeforeMs?: number;
   keepaliveS?: number;
+  /** 0..1 for the jitter of reconnects (default Math.random; tests pin it). */
+  random?: () => number;
 }
 
-const BACKOFF_MS = [1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000] as const;
+/**
+ * Pauses before a reconnect after a lost connection or a failed attempt: BMW refuses a
+ * reconnect within about 10 s of a disconnect and limits connection attempts per minute
+ * (cardata-real.md 2.2; issue 15), so 10 s doubling to 5 minutes, each stretched by up to
+ * JITTER so that many clients cut at once do not come back at once.
+ */
+const BACKOFF_MS = [10_000, 20_000, 40_000, 80_000, 160_000, 300_000] as const;
+const JITTER = 0.2;
 /** Another program holds the stream: it will not let go soon (BR waits 30 s on 135, KV up to 300 s). */
 const BUSY_BACKOFF_MS = [30_000, 60_000, 120_000, 300_000, 600_000, 900_000] as const;
 const REFUSED_RETRY_MS = 15 * 60_000;
@@ -98,6 +107,7 @@ export class CarDataStream {
   private readonly refusedRetryMs: number;
   private readonly renewBeforeMs: number;
   private readonly keepaliveS: number;
+  private readonly random: () => number;
 
   constructor(
     /** The account's context: getAuth hands a valid id_token at every (re)connect. */
@@ -113,6 +123,7 @@ export class CarDataStream {
     this.refusedRetryMs = options.refusedRetryMs ?? REFUSED_RETRY_MS;
     this.renewBeforeMs = options.renewBeforeMs ?? RENEW_BEFORE_MS;
     this.keepaliveS = options.keepaliveS ?? 30;
+    this.random = options.random ?? Math.random;
   }
 
   start(): void {
@@ -163,7 +174,7 @@ export class CarDataStream {
   private nextBackoff(): number {
     const d = this.backoff[Math.min(this.failures, this.backoff.length - 1)] ?? 300_000;
     this.failures++;
-    return d;
+    return Math.round(d * (1 + JITTER * Math.min(1, Math.max(0, this.random()))));
   }
 
   private async connect(): Promise<void> {

@@ -34,6 +34,7 @@ export interface KamereonCall {
   query?: Record<string, string | undefined>;
   body?: unknown;
   kind: CallKind;
+  signal?: AbortSignal;
 }
 
 /**
@@ -54,6 +55,7 @@ export async function kamereon(ctx: ProviderContext, auth: KamereonAuth, call: K
     // Actions may reach the car: never repeated by us.
     retry: call.method === 'GET',
     onAttempt: () => ctx.budget.take(call.kind),
+    ...(call.signal ? { signal: call.signal } : {}),
   });
   if (res.status >= 200 && res.status < 300) {
     const body = parseJsonBody(res, where);

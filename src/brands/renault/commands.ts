@@ -138,6 +138,19 @@ export function commandsFor(vehicle: Vehicle): CommandName[] {
 }
 
 /**
+ * A ticket for a command whose answer was lost: no action id (so no notification to look
+ * for), only the re-read of the state it changes, from the moment it was sent. Undefined when
+ * no re-read can tell (horn, lights, a delayed charge start).
+ */
+export function lostTicket(vehicle: Vehicle, input: CommandInput, sentAt: number): CommandTicket | undefined {
+  const action = actionFor(vehicle, input.command);
+  if (typeof action === 'string') return undefined;
+  const confirm = confirmationOf(input.command, action.kind, vehicle, input.startAt !== undefined);
+  if (!confirm) return undefined;
+  return { command: input.command, acceptedAt: sentAt, track: { endpoint: request(action, input).label, confirm, ...(input.startAt ? { startAt: input.startAt } : {}) } };
+}
+
+/**
  * Sends a command once (kamereon() never retries a POST). Refuses without any call what the
  * model does not take.
  */

@@ -15,7 +15,7 @@ import { callEndpoint } from './api';
 import type { RenaultAuthState, RenaultSession } from './auth';
 import { ChargingClient } from './charging';
 import { canReadCharging, canWriteCharging, chargingReadCost } from './charging-plan';
-import { commandsFor, sendCommand } from './commands';
+import { commandsFor, lostTicket, sendCommand } from './commands';
 import { CommandTracker } from './commands-track';
 import { RAW_PREFIXES, READ_ENDPOINT_NAMES } from './endpoints';
 import { ChargeHistory, hasChargeSessions, type ChargeCount } from './history';
@@ -110,6 +110,7 @@ export class RenaultConnection implements Connection {
       send: (vehicle, input, opts) => this.call((auth) => sendCommand(ctx, auth, vehicle, input, opts)),
       track: (vehicle, ticket, opts) => this.call((auth) => this.tracker.look(auth, vehicle, ticket, opts)),
       intervalMs: (ticket) => this.tracker.intervalMs(ticket),
+      lostTicket: (vehicle, input, sentAt) => lostTicket(vehicle, input, sentAt),
     };
     this.charging = {
       cost: (vehicle) => chargingReadCost(vehicle),

@@ -166,7 +166,7 @@ export class EndpointReader {
     }
     let raw: unknown;
     try {
-      raw = await callEndpoint(ctx, auth, called, idsOf(vehicle), { query, kind: opts.kind });
+      raw = await callEndpoint(ctx, auth, called, idsOf(vehicle), { query, kind: opts.kind, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (isNotImplementedAnswer(raw)) throw new CarError('NOT_SUPPORTED', `Renault ${called}: the server says this is not implemented for this car`, { transient: false });
     } catch (e) {
       // A permanent refusal is not asked again; a temporary one (notFound) after a back-off.
@@ -181,23 +181,29 @@ export class EndpointReader {
     return read;
   }
 
-  /** A status read: every endpoint the parts need, each mapped; what fails is listed, not fatal. */
+  /**
+   * A status read: every endpoint the parts need, read side by side (within the caller's
+   * deadline, opts.signal), each mapped; what fails is listed, not fatal. One slow endpoint
+   * costs the read its part, not the others (issue 15: five endpoints one after another took 231 s).
+   */
   async status(auth: KamereonAuth, vehicle: Vehicle, parts: StatusPart[], opts: CallOptions): Promise<StatusRead> {
     const reads = statusReads(vehicle, parts);
     const raw: Record<string, unknown> = {};
     const fragments: StatusFragment[] = [];
     const failures: { read: ReadEndpointName; error: CarError }[] = [];
-    for (const read of reads) {
-      try {
-        const r = await this.read(auth, vehicle, read, {}, opts);
-        raw[read] = r.raw;
-        fragments.push(r.mapped as StatusFragment);
-      } catch (e) {
-        // Auth, quota and budget stop the whole read; a part the car lacks does not.
-        if (e instanceof TokenRejectedError || !(e instanceof CarError) || ['RATE_LIMITED', 'QUOTA_EXCEEDED', 'AUTH_FAILED', 'TFA_REQUIRED'].includes(e.code)) throw e;
-        failures.push({ read, error: e });
+    const settled = await Promise.allSettled(reads.map((read) => this.read(auth, vehicle, read, {}, opts)));
+    settled.forEach((r, i) => {
+      const read = reads[i] as ReadEndpointName;
+      if (r.status === 'fulfilled') {
+        raw[read] = r.value.raw;
+        fragments.push(r.value.mapped as StatusFragment);
+        return;
       }
-    }
+      const e: unknown = r.reason;
+      // Auth, quota and budget stop the whole read; a part the car lacks does not.
+      if (e instanceof TokenRejectedError || !(e instanceof CarError) || ['RATE_LIMITED', 'QUOTA_EXCEEDED', 'AUTH_FAILED', 'TFA_REQUIRED'].includes(e.code)) throw e;
+      failures.push({ read, error: e });
+    });
     // Everything failed for a reason that may pass: that is an error, not an empty status.
     if (reads.length > 0 && failures.length === reads.length && failures[0] && !failures.every((f) => refused(f.error))) throw failures[0].error;
     const status: StatusFragment = {};

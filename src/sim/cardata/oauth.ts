@@ -223,6 +223,8 @@ export class CardataOAuth {
     this.d.stats().refreshes++;
     const fault = this.d.fault('refresh', '/gcdm/oauth/token');
     if (fault === 'refresh-unavailable') return textResponse(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
+    if (fault === 'refresh-hang') return { hang: true };
+    if (fault === 'refresh-reset') return { reset: true };
     if (fault === 'refresh-429') return { ...oauthError(429, 'too_many_requests', 'Rate limit exceeded'), headers: { 'content-type': 'application/json', 'retry-after': '120' } };
     const rt = f.get('refresh_token') ?? '';
     const t = this.refreshTokens.get(rt);

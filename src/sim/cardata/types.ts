@@ -81,6 +81,10 @@ export type CardataFaultKind =
   | 'refresh-429'
   /** Token endpoint, refresh grant: the refresh is done (the old token rotated away) but the answer never comes. */
   | 'refresh-lost'
+  /** Token endpoint, refresh grant: no answer, and nothing done (the request never got to BMW's token service). */
+  | 'refresh-hang'
+  /** Token endpoint, refresh grant: the connection is cut before BMW did anything (a reset). */
+  | 'refresh-reset'
   /** REST: HTTP 403 CU-105 (the container is unknown to BMW) on the request it hits. */
   | 'container-gone'
   /** Device code endpoint: HTTP 400 (client id not subscribed). */
@@ -105,6 +109,8 @@ export const CARDATA_FAULT_PLACE: Readonly<Record<CardataFaultKind, CardataFault
   'refresh-unavailable': 'refresh',
   'refresh-429': 'refresh',
   'refresh-lost': 'refresh',
+  'refresh-hang': 'refresh',
+  'refresh-reset': 'refresh',
 };
 
 export interface CardataFault {

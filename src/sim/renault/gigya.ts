@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../../core/clock';
-import { header, isRecord, jsonResponse, parseJson, type SimHttpResponse, type SimRequest } from '../http';
+import { header, isRecord, jsonResponse, parseJson, type SimHttpResponse, type SimRequest, type SimResponse } from '../http';
 import { JwtSigner } from './jwt';
 import type { RenaultSimStats } from './types';
 
@@ -39,7 +39,8 @@ export interface GigyaLockout {
   durationMs: number;
 }
 
-export type GigyaFaultKind = 'rate-limited' | 'server-error' | 'html-500';
+/** hang: no answer ever; reset: the connection is cut. Neither reaches Gigya: nothing is done. */
+export type GigyaFaultKind = 'rate-limited' | 'server-error' | 'html-500' | 'hang' | 'reset';
 
 export interface GigyaFault {
   /** The method it hits (accounts.getJWT...); default any. */
@@ -268,7 +269,7 @@ export class GigyaService {
     };
   }
 
-  private fault(method: string): SimHttpResponse | undefined {
+  private fault(method: string): SimResponse | undefined {
     const f = this.faults.find((x) => x.remaining > 0 && (x.method === undefined || x.method === method));
     if (!f) return undefined;
     f.remaining--;
@@ -281,12 +282,16 @@ export class GigyaService {
         return this.fail(500001, 500, 'General Server Error', 'General Server Error');
       case 'html-500':
         return { status: 500, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>500 Internal Server Error</h1></body></html>' };
+      case 'hang':
+        return { hang: true };
+      case 'reset':
+        return { reset: true };
     }
   }
 
   // --------------------------------------------------------------------------- methods
 
-  handle(method: string, req: SimRequest): SimHttpResponse {
+  handle(method: string, req: SimRequest): SimResponse {
     const p = GigyaService.params(req);
     const stats = this.deps.stats();
     switch (method) {

@@ -43,7 +43,11 @@ export type RenaultFaultKind =
   | 'missing-attributes'
   | 'stale'
   | 'unauthorized'
-  | 'hang';
+  | 'hang'
+  /** The request is carried out (an action runs on the car), then its answer never comes. */
+  | 'lost-reply'
+  /** The request is carried out, then the connection is cut before the answer. */
+  | 'lost-reset';
 
 export interface RenaultFault {
   /** Matched against the Kamereon path (below kamereonUrl, no query). String = substring. Default: any. */
