@@ -69,6 +69,8 @@ export interface PendingChallenge {
   prompt: string;
   /** What the user may be shown: a masked e-mail address, a verification URL. Never a secret. */
   hint?: string;
+  /** The code the user types on the brand's page (a device code's user code): shown, so no secret. */
+  userCode?: string;
   /** When the challenge lapses (epoch ms), when the cloud says. */
   expiresAt?: number;
   /** How often the session asks whether a device code was confirmed (ms; the server's interval). */

@@ -116,8 +116,10 @@ export interface StatusEvent {
 
 /** Parses the parts setting: a list or a comma-separated string; empty means all. */
 export function parseParts(value: unknown): StatusPart[] {
+  // Unset (a flow from before the setting, or every box ticked): all parts. A list that names none is refused, as the dialog refuses no box ticked.
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return [...STATUS_PARTS];
   const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
-  if (list === undefined || (Array.isArray(list) && list.length === 0)) return [...STATUS_PARTS];
+  if (Array.isArray(list) && list.length === 0) throw new CarError('BAD_INPUT', `parts: choose at least one of: ${STATUS_PARTS.join(', ')}`);
   const parsed = z.array(StatusPartSchema).safeParse(list);
   if (!parsed.success) {
     throw new CarError('BAD_INPUT', `parts must be a list of: ${STATUS_PARTS.join(', ')} (got ${JSON.stringify(list)})`);
@@ -126,15 +128,16 @@ export function parseParts(value: unknown): StatusPart[] {
 }
 
 /**
- * The interval setting in minutes: undefined gives the default, empty or 0 means only on
- * input (0 returned); anything else must be a number of minutes of at least 1.
+ * The interval setting in minutes: undefined gives the default, empty means only on input (0
+ * returned); anything else must be a number of minutes of at least 1. The dialog's rule is the
+ * same (nodes/car-status.html): 0 or below is refused, not taken for "only on input".
  */
 export function parseIntervalMinutes(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const text = String(value).trim();
-  if (text === '' || Number(text) === 0) return 0;
+  if (text === '') return 0;
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 1) throw new CarError('BAD_INPUT', `interval must be a number of minutes (at least 1), or empty/0 for only on input (got "${text}")`);
+  if (!Number.isFinite(n) || n < 1) throw new CarError('BAD_INPUT', `interval must be a number of minutes (at least 1), or empty for only on input (got "${text}")`);
   return n;
 }
 

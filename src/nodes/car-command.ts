@@ -44,7 +44,7 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    const checked = checkSettings(node, () => {
+    const checked = checkSettings(RED, node, () => {
       const seconds = def.timeout === undefined || String(def.timeout).trim() === '' ? DEFAULT_COMMAND_TIMEOUT_MS / 1000 : Number(def.timeout);
       return { defaults: defaultsFrom(def, session), runner: new CommandRunner({ session, vin, allowUnlock: def.allowUnlock === true, timeoutMs: seconds * 1000 }) };
     });

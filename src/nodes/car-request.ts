@@ -22,7 +22,7 @@ export = function register(RED: RedApi): void {
     if (!guarded) return;
     const { session, vin } = guarded;
     // The node's own path, checked at deploy by the rule every message's path meets.
-    const pathChecked = checkSettings(node, () => {
+    const pathChecked = checkSettings(RED, node, () => {
       if (def.path) checkRawPath(def.path, session.connection.raw.paths);
       return true;
     });

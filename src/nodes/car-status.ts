@@ -19,10 +19,10 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    const parts = checkSettings(node, () => parseParts(def.parts));
+    const parts = checkSettings(RED, node, () => parseParts(def.parts));
     if (!parts) return;
     // Empty or 0: only on input (no background reads).
-    const minutes = checkSettings(node, () => parseIntervalMinutes(def.interval, 10));
+    const minutes = checkSettings(RED, node, () => parseIntervalMinutes(def.interval, 10));
     if (minutes === undefined) return;
     const poller = new StatusPoller({
       session,
