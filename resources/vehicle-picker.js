@@ -28,6 +28,7 @@ window.connectedCarVehiclePicker = function (node, options) {
     var account = $('#node-input-account').val();
     var mine = ++seq;
     reset();
+    vinSelect.data('vehicles', []);
     if (node.vin) add(node.vin, node.vin);
     vinSelect.val(node.vin || '');
     info('');
@@ -44,6 +45,8 @@ window.connectedCarVehiclePicker = function (node, options) {
         if (node.vin) add(node.vin, node.vin);
         vinSelect.val(chosen || node.vin || (options.autoSelectFirst && vehicles.length ? vehicles[0].vin : ''));
         info(vehicles.length ? '' : node._(options.ns + '.picker.none'));
+        // What each car can do (parts, commands, energy): the dialog narrows its offer to the chosen one.
+        vinSelect.data('vehicles', vehicles).trigger('change');
       })
       .fail(function (xhr) {
         if (mine !== seq) return;
