@@ -69,7 +69,8 @@ function keysUsed(text: string): string[] {
     // A key built in code (' + ns + ') is checked where it is built.
     for (const part of (m[1] ?? '').split(';')) if (!part.includes("'")) keys.push(part.replace(/^\[[^\]]*\]/, ''));
   }
-  for (const m of text.matchAll(/'((?:node-red:)?(?:car-[a-z]+|common)\.[\w.-]*\w)'/g)) keys.push(m[1] ?? '');
+  // An icon file ('car-account.svg') is no label key.
+  for (const m of text.matchAll(/'((?:node-red:)?(?:car-[a-z]+|common)\.[\w.-]*\w)'/g)) if (!(m[1] ?? '').endsWith('.svg')) keys.push(m[1] ?? '');
   return keys;
 }
 
