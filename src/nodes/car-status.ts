@@ -1,6 +1,6 @@
 import type { CarError, VehicleStatus } from '../core';
 import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
-import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
+import { accountGuard, checkSettings, handleInput, knownVehicle, localDateTime, reportError, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarStatusDef extends NodeDef {
@@ -45,7 +45,7 @@ export = function register(RED: RedApi): void {
     const showStatus = (s: VehicleStatus): void => {
       const text = summarize(s, words);
       if (isStale(s, session.clock.now()) && s.updatedAt) {
-        dot.set({ fill: 'grey', shape: 'dot', text: RED._('car-status.status.stale', { since: s.updatedAt.slice(0, 16).replace('T', ' '), summary: text }) });
+        dot.set({ fill: 'grey', shape: 'dot', text: RED._('car-status.status.stale', { since: localDateTime(s.updatedAt), summary: text }) });
       } else {
         dot.ok(text);
       }

@@ -52,6 +52,13 @@ export function codeKey(code: ErrorCode): string {
   return `${PACKAGE}/car-account:car-account.common.codes.${code}`;
 }
 
+/** A local date and time, YYYY-MM-DD HH:MM, for status texts (the time zone of the Node-RED machine, not UTC). */
+export function localDateTime(at: number | string): string {
+  const d = new Date(at);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${localTime(at)}`;
+}
+
 /** A local time of day, HH:MM (or HH:MM:SS), for status texts. */
 export function localTime(at: number | string, withSeconds = false): string {
   return new Date(at).toTimeString().slice(0, withSeconds ? 8 : 5);

@@ -21,6 +21,8 @@ const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots', 'brands');
 /** The simulator's cars: an electric Zoe (Renault), an electric i4 and a plug-in MINI (CarData). */
 const ZOE = 'VF1AG000862Z50001';
 const I4 = 'WBY31AW0X0FCD0001';
+/** A Renault Austral (full hybrid, XHN1SU): no remote climate and no traction battery in Renault's model table. */
+const AUSTRAL = 'VF1RHN00X27AU0003';
 const RAW_KEY = /\b(?:node-red:)?(?:car-[a-z]+|common)\.[a-zA-Z-]+\.[\w-]+/;
 
 const BRANDS = {
@@ -50,7 +52,7 @@ interface Editor {
 declare const RED: Editor;
 declare const $: (selector: string) => { data(key: string): unknown };
 /** The page's document, for page functions (the project's TypeScript has no DOM library). */
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const document: { querySelector(selector: string): { textContent: string | null; closest(selector: string): unknown } | null };
 
 
 /** The deployed flow: both accounts and, per brand, one node of each type on its car. */
@@ -185,6 +187,10 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
           if (brand === 'renault') {
             assert.ok(commands.includes('climate_start') && commands.includes('charge_start'), `Renault's Zoe: ${commands.join(', ')}`);
             assert.equal(await page.isVisible('#car-command-none'), false);
+            // Another car narrows the list: the Austral takes no climate command.
+            await page.selectOption('#node-input-vin', AUSTRAL);
+            await page.waitForFunction(() => !document.querySelector('#node-input-command option[value="climate_start"]'), undefined, { timeout: 10_000 });
+            assert.ok((await values('#node-input-command option')).includes('horn'), 'the Austral still has its horn');
           } else {
             assert.deepEqual(commands, [''], 'CarData: no command, only "from the message"');
             assert.match(await page.innerText('#car-command-none'), words.noCommands);
@@ -214,6 +220,11 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
           assert.ok(((await page.getAttribute('#car-status-parts', 'title')) ?? '').length > 0, 'with a reason on hover');
           assert.deepEqual(await untranslated(), []);
           await shot(`car-status-${brand}-refused`);
+          if (brand === 'renault') {
+            // A car without a traction battery is offered no battery part.
+            await page.selectOption('#node-input-vin', AUSTRAL);
+            await page.waitForFunction(() => (document.querySelector('.car-status-part[value="battery"]')?.closest('label') as unknown as { offsetParent: unknown } | null)?.offsetParent === null, undefined, { timeout: 10_000 });
+          }
           await close();
         });
 
