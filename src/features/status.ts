@@ -48,13 +48,16 @@ export interface IntervalPlan {
 export function budgetView(
   session: AccountSession,
   q: { interval?: string; vin?: string; parts?: string; deployed?: boolean },
-): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; pollers: number; perRead: number; limited: boolean } {
+): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; calls: number; per: 'hour' | 'day'; pollers: number; perRead: number; limited: boolean } {
   const set = parseIntervalMinutes(q.interval, 10);
   const parts = parseParts(q.parts ?? '');
   // A node not deployed yet adds itself to the pollers sharing the budget.
   const plan = planInterval(session, q.vin ?? '', parts, set * 60_000, session.pollers.size + (q.deployed || set === 0 ? 0 : 1));
   const minutes = Math.round(plan.effectiveMs / 60_000);
-  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
+  // In the budget's own unit: CarData's 50 a day is no "1.7 calls/hour".
+  const per = session.budget.windowMs >= 86_400_000 ? 'day' : 'hour';
+  const calls = Math.max(1, session.budget.limit - session.budget.reserve);
+  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, calls, per, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
 }
 
 /** The interval the budget allows a poller of these parts (pollers: how many share the account, this one included). */

@@ -34,8 +34,8 @@ const CAR_TYPES = ['car-status', 'car-charging', 'car-command', 'car-request', '
 
 /** The texts the tests look for, in each language (from nodes/locales, where the dialog takes them). */
 const WORDS = {
-  'en-US': { noCommands: /BMW allows no remote commands through CarData/, hour: /60 calls an hour/, day: /50 calls a day/, france: 'France (French)', ready: /signed in/ },
-  de: { noCommands: /BMW erlaubt über CarData keine Fernbefehle/, hour: /60 Aufrufe pro Stunde/, day: /50 Aufrufe pro Tag/, france: 'Frankreich (Französisch)', ready: /angemeldet/ },
+  'en-US': { perHour: /calls an hour in the background/, perDay: /calls a day in the background/, noCommands: /BMW allows no remote commands through CarData/, hour: /60 calls an hour/, day: /50 calls a day/, france: 'France (French)', ready: /signed in/ },
+  de: { perHour: /Abrufe pro Stunde im Hintergrund/, perDay: /Abrufe pro Tag im Hintergrund/, noCommands: /BMW erlaubt über CarData keine Fernbefehle/, hour: /60 Aufrufe pro Stunde/, day: /50 Aufrufe pro Tag/, france: 'Frankreich (Französisch)', ready: /angemeldet/ },
 } as const;
 type Lang = keyof typeof WORDS;
 
@@ -215,6 +215,10 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
           await page.fill('#node-input-interval', '');
           await page.locator('#node-input-interval').dispatchEvent('change');
           assert.equal(await hasError('#node-input-interval'), false, 'empty interval is fine');
+          // The budget line in the brand's own unit: calls an hour (Renault), a day (CarData).
+          await page.fill('#node-input-interval', '60');
+          await page.locator('#node-input-interval').dispatchEvent('change');
+          await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#car-status-budget')?.textContent ?? ''), (brand === 'renault' ? words.perHour : words.perDay).source, { timeout: 10_000 });
           for (const box of await page.$$('.car-status-part:checked')) await box.uncheck();
           assert.equal(await hasError('#car-status-parts'), true, 'no part ticked is red');
           assert.ok(((await page.getAttribute('#car-status-parts', 'title')) ?? '').length > 0, 'with a reason on hover');
