@@ -51,7 +51,10 @@ window.connectedCarVehiclePicker = function (node, options) {
       .fail(function (xhr) {
         if (mine !== seq) return;
         var body = xhr.responseJSON || {};
-        info(body.message || node._(options.ns + '.picker.deploy-first'));
+        // In the user's language: deploy first (a 404), else what the code asks to do; the cloud's words on hover.
+        var advice = body.code && xhr.status !== 404 ? node._('node-red-contrib-connected-car/car-account:car-account.advice.' + body.code) : '';
+        info(advice || node._(options.ns + '.picker.deploy-first'));
+        tip.attr('title', body.message || null);
       });
   }
   $('#node-input-account').on('change', function () { load(false); });
