@@ -6,6 +6,7 @@
  */
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -98,6 +99,29 @@ describe('status texts in every language', () => {
     for (const d of dots) if (d.text) assert.doesNotMatch(d.text.replace(/<[^>]+>/g, '').replace('GET cockpit', ''), /[A-Za-z]/, `a dot text outside the catalogs: ${d.text}`);
     assert.ok(keys.size >= ERROR_CODES.length + 6, `the dot asked for the texts (${keys.size})`);
     for (const key of keys) for (const lang of LANGS) assert.ok(translated(key, lang), `${lang}: ${key}`);
+  });
+
+  it('counts in each language with its plural forms, as Node-RED\'s own i18n resolves them ("1 trip", "3 Fahrten", "2 en attente")', () => {
+    // Node-RED's i18n in a process of its own (it keeps one global catalog).
+    const script = `
+      const { i18n } = require(require.resolve('@node-red/util', { paths: [process.argv[1]] }));
+      (async () => {
+        await i18n.init({});
+        for (const type of ['car-command', 'car-trips']) await i18n.registerMessageCatalog(process.argv[2] + '/' + type, process.argv[3], type + '.json');
+        await i18n.i.loadLanguages(['de', 'fr']);
+        const out = {};
+        for (const lng of ['en-US', 'de', 'fr']) out[lng] = [1, 3].map((count) => [
+          i18n.i.t(process.argv[2] + '/car-trips:car-trips.status.trips', { lng, count }),
+          i18n.i.t(process.argv[2] + '/car-command:car-command.status.queue', { lng, count }),
+        ]);
+        process.stdout.write(JSON.stringify(out));
+      })();`;
+    const got = JSON.parse(execFileSync(process.execPath, ['-e', script, PROJECT_ROOT, PACKAGE, localesDir], { encoding: 'utf8' })) as Record<string, string[][]>;
+    assert.deepEqual(got, {
+      'en-US': [['1 trip', '1 queued'], ['3 trips', '3 queued']],
+      de: [['1 Fahrt', '1 wartet'], ['3 Fahrten', '3 warten']],
+      fr: [['1 trajet', '1 en attente'], ['3 trajets', '3 en attente']],
+    });
   });
 
   describe('what each node shows besides the shared dot', () => {
