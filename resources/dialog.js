@@ -4,8 +4,9 @@
  * rows into a template. Node-RED serves this file at
  * resources/node-red-contrib-connected-car/dialog.js.
  */
-/* global $, window, RED */
+/* global $, window, RED, navigator */
 window.connectedCarDialog = (function () {
+  var READER_COLOUR = '#8fc4e8';
   /** The rows at the top of a car node's dialog; ns: the node type, whose labels they use. */
   function carRows(ns) {
     return '<div class="form-row">' +
@@ -26,6 +27,50 @@ window.connectedCarDialog = (function () {
       '</div>';
   }
 
+  /*
+   * What each brand offers (GET /connected-car/brands, the providers' one description), asked
+   * once per editor load: the dialogs offer only what the account's brand can do.
+   */
+  var brandList = null;
+  var brandRequest = null;
+  function brands() {
+    if (brandList) return $.Deferred().resolve(brandList).promise();
+    if (!brandRequest) {
+      brandRequest = $.getJSON('connected-car/brands').then(function (list) {
+        brandList = list;
+        return list;
+      }, function () {
+        brandRequest = null; // asked again next time (the runtime may be restarting)
+        return $.Deferred().resolve([]).promise();
+      });
+    }
+    return brandRequest;
+  }
+  brands();
+
+  /** The cloud (provider id) of a car-account config node; an account from before the setting is Renault's. */
+  function providerOf(accountId) {
+    var account = accountId && RED.nodes.node(accountId);
+    return account ? account.provider || 'renault' : undefined;
+  }
+
+  /** The offer of a cloud, once the list is known (undefined before: validators then accept). */
+  function offerOf(provider) {
+    if (!brandList || !provider) return undefined;
+    for (var i = 0; i < brandList.length; i++) if (brandList[i].id === provider) return brandList[i];
+    return undefined;
+  }
+
+  /** The editor's language, for Intl (countries, times). */
+  function language() {
+    return (RED.i18n && RED.i18n.lang && RED.i18n.lang()) || navigator.language || 'en-US';
+  }
+
+  /** A time of day in the browser's time zone and language ("14:05"). */
+  function localTime(at) {
+    return new Date(at).toLocaleTimeString(language(), { hour: '2-digit', minute: '2-digit' });
+  }
+
   /**
    * Rewrites a type's template. Node-RED fills a dialog's fields from the template before
    * oneditprepare runs, so rows made by code go into the template, once, before the type registers.
@@ -42,7 +87,9 @@ window.connectedCarDialog = (function () {
    * definition, which may override any of it.
    * definition.picker: the picker's options besides ns (autoSelectFirst; emptyLabel, a label key);
    * definition.accountOptional: the node also works from messages alone;
-   * definition.vehicleRequired: the node cannot work without a chosen car.
+   * definition.vehicleRequired: the node cannot work without a chosen car;
+   * definition.oneditbrand(offer, vehicle): called when the account or the car changes, with the
+   * brand's offer (undefined: unknown yet) and the chosen car's entry of the vehicle list.
    */
   function registerCarNode(type, definition) {
     var paletteLabel = type.replace('-', ' ');
@@ -50,8 +97,10 @@ window.connectedCarDialog = (function () {
     var own = definition.oneditprepare;
     var def = $.extend({
       category: 'connected car',
-      color: '#8fc4e8',
-      icon: 'car.svg',
+      // One colour for the nodes that only read; car-command, which acts on the car, overrides it.
+      color: READER_COLOUR,
+      // One icon per type, in one family (icons/<type>.svg: the car with what the node does).
+      icon: type + '.svg',
       paletteLabel: paletteLabel,
       label: function () {
         return this.name || paletteLabel;
@@ -72,8 +121,26 @@ window.connectedCarDialog = (function () {
           emptyLabel: picker.emptyLabel ? this._(picker.emptyLabel) : ''
         });
         if (own) own.call(this);
+        // The brand of the chosen account, then the chosen car, narrow what the dialog offers.
+        var onBrand = definition.oneditbrand;
+        if (!onBrand) return;
+        var seq = 0;
+        var narrow = function () {
+          var mine = ++seq;
+          var accountId = $('#node-input-account').val();
+          brands().then(function () {
+            if (mine !== seq) return;
+            var vin = $('#node-input-vin').val();
+            var vehicles = $('#node-input-vin').data('vehicles') || [];
+            var vehicle = vehicles.filter(function (v) { return v.vin === vin; })[0];
+            onBrand.call(this, offerOf(providerOf(accountId)), vehicle);
+          }.bind(this));
+        }.bind(this);
+        $('#node-input-account, #node-input-vin').on('change', narrow);
+        narrow();
       }
     });
+    delete def.oneditbrand;
     delete def.picker;
     delete def.accountOptional;
     delete def.vehicleRequired;
@@ -83,5 +150,13 @@ window.connectedCarDialog = (function () {
     RED.nodes.registerType(type, def);
   }
 
-  return { editTemplate: editTemplate, registerCarNode: registerCarNode };
+  return {
+    editTemplate: editTemplate,
+    registerCarNode: registerCarNode,
+    brands: brands,
+    providerOf: providerOf,
+    offerOf: offerOf,
+    language: language,
+    localTime: localTime
+  };
 })();

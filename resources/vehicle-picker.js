@@ -28,6 +28,7 @@ window.connectedCarVehiclePicker = function (node, options) {
     var account = $('#node-input-account').val();
     var mine = ++seq;
     reset();
+    vinSelect.data('vehicles', []);
     if (node.vin) add(node.vin, node.vin);
     vinSelect.val(node.vin || '');
     info('');
@@ -44,11 +45,16 @@ window.connectedCarVehiclePicker = function (node, options) {
         if (node.vin) add(node.vin, node.vin);
         vinSelect.val(chosen || node.vin || (options.autoSelectFirst && vehicles.length ? vehicles[0].vin : ''));
         info(vehicles.length ? '' : node._(options.ns + '.picker.none'));
+        // What each car can do (parts, commands, energy): the dialog narrows its offer to the chosen one.
+        vinSelect.data('vehicles', vehicles).trigger('change');
       })
       .fail(function (xhr) {
         if (mine !== seq) return;
         var body = xhr.responseJSON || {};
-        info(body.message || node._(options.ns + '.picker.deploy-first'));
+        // In the user's language: deploy first (a 404), else what the code asks to do; the cloud's words on hover.
+        var advice = body.code && xhr.status !== 404 ? node._('node-red-contrib-connected-car/car-account:car-account.advice.' + body.code) : '';
+        info(advice || node._(options.ns + '.picker.deploy-first'));
+        tip.attr('title', body.message || null);
       });
   }
   $('#node-input-account').on('change', function () { load(false); });

@@ -27,7 +27,11 @@ export type {
   PendingChallenge,
   EndpointRead,
   StatusPatch,
+  BrandOffer,
+  SignInMode,
+  RawPathExample,
 } from './provider';
+import type { BrandOffer } from './provider';
 export { ChallengeError } from './provider';
 
 /** The registry: every provider the plugin speaks. */
@@ -44,6 +48,22 @@ export function getProvider(id: string): Provider<unknown> {
 
 export function providerIds(): ProviderId[] {
   return Object.keys(PROVIDERS) as ProviderId[];
+}
+
+/** A provider's offer as the editor gets it (GET /connected-car/brands): JSON, with the budget's size and unit. */
+export interface BrandDescription extends BrandOffer {
+  id: ProviderId;
+  name: string;
+  budget: { limit: number; per: 'hour' | 'day' };
+}
+
+/** Every provider's offer: what each dialog may show. */
+export function describeBrands(): BrandDescription[] {
+  return providerIds().map((id) => {
+    const p = getProvider(id);
+    const per = p.budget.windowMs >= 86_400_000 ? 'day' : 'hour';
+    return { id, name: p.name, ...p.offer, budget: { limit: p.budget.limit, per } };
+  });
 }
 
 import { PARSEABLE as RENAULT_PARSEABLE, parseRenault } from './renault/parse';

@@ -71,6 +71,8 @@ export interface PendingChallenge {
   prompt: string;
   /** What the user may be shown: a masked e-mail address, a verification URL. Never a secret. */
   hint?: string;
+  /** The code the user types on the brand's page (a device code's user code): shown, so no secret. */
+  userCode?: string;
   /** When the challenge lapses (epoch ms), when the cloud says. */
   expiresAt?: number;
   /** How often the session asks whether a device code was confirmed (ms; the server's interval). */
@@ -314,6 +316,37 @@ export interface StreamFacet {
 
 export type OptionalFacet = 'commands' | 'charging' | 'history' | 'stream';
 
+/** How an account of the brand signs in: e-mail and password, a pasted token, a device code confirmed on the brand's page. */
+export type SignInMode = 'password' | 'token' | 'device_code';
+
+/** A path a raw request may use, with the name the editor lists it by. */
+export interface RawPathExample {
+  name: string;
+  path: string;
+}
+
+/**
+ * What a brand offers, written once: the runtime reads it (car-command refuses a command the
+ * brand cannot send, the Connection names why a facet is missing) and the editor gets it from
+ * GET /connected-car/brands (each dialog offers only this). A vehicle may offer less
+ * (Connection.capabilities).
+ */
+export interface BrandOffer {
+  /** The car brands the cloud serves. */
+  readonly brands: readonly Brand[];
+  readonly signIn: readonly SignInMode[];
+  /** Commands some car of the brand accepts; empty: the cloud sends none. */
+  readonly commands: readonly CommandName[];
+  /** Status parts some car of the brand reports. */
+  readonly parts: readonly StatusPart[];
+  /** What car-charging can do with the cloud's charging settings. */
+  readonly charging: { readonly read: boolean; readonly write: boolean };
+  /** Raw request paths, as examples for car-request (the first ones are the most useful). */
+  readonly rawPaths: readonly RawPathExample[];
+  /** Why an optional facet is absent, in words for the user. */
+  readonly missing: Readonly<Partial<Record<OptionalFacet, string>>>;
+}
+
 /**
  * One open cloud account: owns every piece of per-account state of its brand (caches, what the
  * cloud refused, command tracking, containers) and offers what the brand can do as facets. A
@@ -343,6 +376,8 @@ export interface Provider<S = unknown> {
   /** The name users know the cloud by, for messages. */
   readonly name: string;
   readonly auth: ProviderAuth<S>;
+  /** What the brand offers (commands, parts, charging, raw paths, sign-in modes). */
+  readonly offer: BrandOffer;
   /** Default call budget of an account. */
   readonly budget: { limit: number; windowMs: number; reserve: number; code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED' };
   /** Fills in defaults (servers, keys) and checks the account config; throws BAD_INPUT. */

@@ -56,6 +56,14 @@ export class CarError extends Error {
     this.transient = options.transient ?? isTransientCode(code);
   }
 
+  /**
+   * The message alone: Node-RED writes an error into its log and debug sidebar as a string, and
+   * "CarError: ..." names a class the user has nothing to do with (msg.error.code names the kind).
+   */
+  override toString(): string {
+    return this.message;
+  }
+
   /** A plain object for msg.error-like output and logs. */
   toJSON(): { code: ErrorCode; message: string; retryAt?: string; upstreamCode?: string; status?: number } {
     return {

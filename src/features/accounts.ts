@@ -52,6 +52,9 @@ function authMode(value: string | undefined): 'password' | 'token' {
  * nothing is missing. An account that is not filled in yet (an imported example) is not an
  * error of the cloud: the config node says so once, as a warning, and tries nothing.
  */
+/** Every brand's offer, for the editor (GET /connected-car/brands). */
+export { describeBrands, type BrandDescription } from '../brands';
+
 export function missingSignIn(settings: AccountSettings): string | undefined {
   const provider = settings.provider || 'renault';
   if (provider === 'renault') {

@@ -12,7 +12,7 @@ export interface SessionState {
   /** When a pause ends (rate limit, login back-off), epoch ms. */
   until?: number;
   /** A sign-in step waits for the user (phase tfa_required): what kind, and where the code went. */
-  challenge?: { kind: PendingChallenge['kind']; hint?: string; expiresAt?: number };
+  challenge?: { kind: PendingChallenge['kind']; hint?: string; userCode?: string; expiresAt?: number };
 }
 
 /** What the store keeps of a challenge in progress (its state is the provider's). */
@@ -20,6 +20,7 @@ export const PendingSchema = z.object({
   kind: z.enum(['code', 'captcha', 'device_code']),
   prompt: z.string(),
   hint: z.string().optional(),
+  userCode: z.string().optional(),
   expiresAt: z.number().optional(),
   pollMs: z.number().optional(),
   state: z.record(z.string(), z.unknown()),
@@ -33,7 +34,7 @@ export const ANSWER = /^[A-Za-z0-9._~-]{4,64}$/;
  * user must be shown: a value that appears in the prompt or the hint (a user code, a link).
  */
 export function registerChallengeSecrets(challenge: PendingChallenge): void {
-  const shown = `${challenge.prompt} ${challenge.hint ?? ''}`;
+  const shown = `${challenge.prompt} ${challenge.hint ?? ''} ${challenge.userCode ?? ''}`;
   for (const v of Object.values(challenge.state)) if (typeof v === 'string' && !shown.includes(v)) registerSecret(v);
 }
 

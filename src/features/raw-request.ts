@@ -78,6 +78,7 @@ export function checkRawPath(path: string, prefixes: readonly string[]): void {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
     throw new CarError('BAD_INPUT', `path: give a path, not a URL (${allowed})`, { transient: false });
   }
+  if (!path.startsWith('/')) throw new CarError('BAD_INPUT', `path must start with "/" (${allowed})`, { transient: false });
   for (const p of path.match(/\{[^}]*\}/g) ?? []) {
     if (!known.includes(p)) throw new CarError('BAD_INPUT', `path: unknown placeholder ${p}; known: ${known.join(', ')}`, { transient: false });
   }

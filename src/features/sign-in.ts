@@ -106,7 +106,7 @@ export class SignIn {
   stateOf(next: SessionState): SessionState {
     const p = this.pending;
     if (next.phase !== 'tfa_required' || !p || next.challenge) return next;
-    return { ...next, challenge: { kind: p.kind, ...(p.hint ? { hint: p.hint } : {}), ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}) } };
+    return { ...next, challenge: { kind: p.kind, ...(p.hint ? { hint: p.hint } : {}), ...(p.userCode ? { userCode: p.userCode } : {}), ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}) } };
   }
 
   /** Takes what the store kept (the seed already matched). */

@@ -64,7 +64,7 @@ export function callsPerHourOf(perRead: number, setMs: number): number {
 export function budgetView(
   session: AccountSession,
   q: { interval?: string; vin?: string; parts?: string; deployed?: boolean },
-): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; wantedPerHour: number; pollers: number; perRead: number; limited: boolean } {
+): { onlyOnInput: boolean; setMinutes: number; minutes: number; callsPerHour: number; wantedPerHour: number; calls: number; per: 'hour' | 'day'; pollers: number; perRead: number; limited: boolean } {
   const set = parseIntervalMinutes(q.interval, 10);
   const parts = parseParts(q.parts ?? '');
   // Before the vehicle list is known the dialog may guess (one call per part); a deployed node never does.
@@ -72,7 +72,10 @@ export function budgetView(
   // A node not deployed yet adds itself to the pollers; a deployed one is among them (with the settings deployed).
   const plan = planInterval(session, perRead, set * 60_000, q.deployed || set === 0 ? 'counted' : undefined);
   const minutes = Math.round(plan.effectiveMs / 60_000);
-  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, wantedPerHour: plan.wantedPerHour, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
+  // In the budget's own unit: CarData's 50 a day is no "1.7 calls/hour".
+  const per = session.budget.windowMs >= 86_400_000 ? 'day' : 'hour';
+  const calls = Math.max(1, session.budget.limit - session.budget.reserve);
+  return { onlyOnInput: set === 0, setMinutes: set, minutes, callsPerHour: plan.callsPerHour, wantedPerHour: plan.wantedPerHour, calls, per, pollers: plan.pollers, perRead: plan.perRead, limited: plan.limited };
 }
 
 /**
@@ -149,8 +152,10 @@ export interface StatusEvent {
 
 /** Parses the parts setting: a list or a comma-separated string; empty means all. */
 export function parseParts(value: unknown): StatusPart[] {
+  // Unset (a flow from before the setting, or every box ticked): all parts. A list that names none is refused, as the dialog refuses no box ticked.
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return [...STATUS_PARTS];
   const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
-  if (list === undefined || (Array.isArray(list) && list.length === 0)) return [...STATUS_PARTS];
+  if (Array.isArray(list) && list.length === 0) throw new CarError('BAD_INPUT', `parts: choose at least one of: ${STATUS_PARTS.join(', ')}`);
   const parsed = z.array(StatusPartSchema).safeParse(list);
   if (!parsed.success) {
     throw new CarError('BAD_INPUT', `parts must be a list of: ${STATUS_PARTS.join(', ')} (got ${JSON.stringify(list)})`);
@@ -159,15 +164,16 @@ export function parseParts(value: unknown): StatusPart[] {
 }
 
 /**
- * The interval setting in minutes: undefined gives the default, empty or 0 means only on
- * input (0 returned); anything else must be a number of minutes of at least 1.
+ * The interval setting in minutes: undefined gives the default, empty means only on input (0
+ * returned); anything else must be a number of minutes of at least 1. The dialog's rule is the
+ * same (nodes/car-status.html): 0 or below is refused, not taken for "only on input".
  */
 export function parseIntervalMinutes(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const text = String(value).trim();
-  if (text === '' || Number(text) === 0) return 0;
+  if (text === '') return 0;
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 1) throw new CarError('BAD_INPUT', `interval must be a number of minutes (at least 1), or empty/0 for only on input (got "${text}")`);
+  if (!Number.isFinite(n) || n < 1) throw new CarError('BAD_INPUT', `interval must be a number of minutes (at least 1), or empty for only on input (got "${text}")`);
   return n;
 }
 

@@ -1,6 +1,6 @@
 import { toCarError } from '../core';
 import { budgetView } from '../features/status';
-import { ACCOUNT_GRACE_MS, AccountRegistry, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
+import { ACCOUNT_GRACE_MS, AccountRegistry, describeBrands, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { SessionState } from '../features/session';
 import { userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
@@ -78,6 +78,11 @@ export = function register(RED: RedApi): void {
     return n && n.type === 'car-account' ? n : undefined;
   };
 
+  // What each brand offers (commands, parts, raw paths, budget, sign-in): the dialogs show only this.
+  RED.httpAdmin.get('/connected-car/brands', RED.auth.needsPermission('car-account.read'), (_req: AdminRequest, res: AdminResponse) => {
+    res.json(describeBrands());
+  });
+
   RED.httpAdmin.get('/connected-car/accounts/:id/state', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {
     const node = account(req);
     res.json(publicState(node ? node.session : undefined, node ? node.configError : 'deploy the account first'));
@@ -108,7 +113,15 @@ export = function register(RED: RedApi): void {
     }
     node.session
       .vehicles({ force: req.query.refresh === 'true', kind: 'explicit' })
-      .then((vehicles) => res.json(vehicles.map((v) => ({ vin: v.vin, name: v.name, model: v.model, brand: v.brand }))))
+      .then((vehicles) =>
+        res.json(
+          vehicles.map((v) => {
+            // What this car can do, so that a dialog narrows the brand's offer to it.
+            const can = node.session?.connection.capabilities(v);
+            return { vin: v.vin, name: v.name, model: v.model, brand: v.brand, drivetrain: v.drivetrain, parts: can?.parts, commands: can?.commands, charging: can ? { read: can.chargingRead, write: can.chargingWrite } : undefined };
+          }),
+        ),
+      )
       .catch((e: unknown) => {
         const err = toCarError(e);
         res.status(502).json({ code: err.code, message: err.message });

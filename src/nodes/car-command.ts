@@ -1,4 +1,5 @@
 import { CarError, COMMANDS, ERROR_CODES, type CommandResult, type CommandStep, type ErrorCode } from '../core';
+import type { AccountSession } from '../features/session';
 import { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS, type CommandDefaults } from '../features/commands';
 import { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, NodeStatus, RedApi, RedNode } from './red';
@@ -16,11 +17,16 @@ interface CarCommandDef extends NodeDef {
   steps?: boolean;
 }
 
-/** The node's own settings, checked at deploy. */
-function defaultsFrom(def: CarCommandDef): CommandDefaults {
+/** The node's own settings, checked at deploy: a command the account's brand cannot send is refused, with why. */
+function defaultsFrom(def: CarCommandDef, session: AccountSession): CommandDefaults {
   const defaults: CommandDefaults = {};
   if (def.command) {
     if (!(COMMANDS as readonly string[]).includes(def.command)) throw new CarError('BAD_INPUT', `command must be one of: ${COMMANDS.join(', ')} (got "${def.command}")`);
+    const offered: readonly string[] = session.provider.offer.commands;
+    if (!offered.includes(def.command)) {
+      const why = session.provider.offer.missing.commands;
+      throw new CarError('NOT_SUPPORTED', offered.length === 0 ? `command: ${session.cloud} sends no command${why ? `: ${why}` : ''}` : `command must be one of: ${offered.join(', ')} for ${session.cloud} (got "${def.command}")`);
+    }
     defaults.command = def.command;
   }
   if (def.temperatureC !== undefined && String(def.temperatureC).trim() !== '') {
@@ -38,9 +44,9 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    const checked = checkSettings(node, () => {
+    const checked = checkSettings(RED, node, () => {
       const seconds = def.timeout === undefined || String(def.timeout).trim() === '' ? DEFAULT_COMMAND_TIMEOUT_MS / 1000 : Number(def.timeout);
-      return { defaults: defaultsFrom(def), runner: new CommandRunner({ session, vin, allowUnlock: def.allowUnlock === true, timeoutMs: seconds * 1000 }) };
+      return { defaults: defaultsFrom(def, session), runner: new CommandRunner({ session, vin, allowUnlock: def.allowUnlock === true, timeoutMs: seconds * 1000 }) };
     });
     if (!checked) return;
     const { defaults, runner } = checked;
@@ -58,19 +64,46 @@ export = function register(RED: RedApi): void {
     };
     const out = (msg: NodeMessage, payload: CommandResult | CommandStep): NodeMessage => ({ ...msg, topic, payload, vehicle: vehicle() });
 
+    // Commands waiting behind the running one: the dot says how many ("2 queued") whatever step it shows.
+    let queued = 0;
+    let shown: NodeStatus = {};
+    const show = (status: NodeStatus): void => {
+      shown = status;
+      const text = queued > 0 ? `${status.text ?? ''} · ${RED._('car-command.status.queue', { count: queued })}` : status.text;
+      dot.set({ ...status, ...(text !== undefined ? { text } : {}) });
+    };
+    const leaveQueue = (waiting: { queued: boolean }): void => {
+      if (!waiting.queued) return;
+      waiting.queued = false;
+      queued--;
+      if (!closed) show(shown);
+    };
+
     let closed = false;
     handleInput(node, dot, async (msg, send) => {
       const input = commandInputFrom(msg.payload, defaults);
-      const result = await runner.run(input, {
-        onQueued: (ahead) => {
-          if (!closed) dot.set({ fill: 'yellow', shape: 'ring', text: RED._('car-command.status.queued', { command: input.command, ahead }) });
-        },
-        onStep: (s) => {
-          if (closed) return;
-          dot.set(stepStatus(s));
-          if (withSteps) send([null, out(msg, s)]);
-        },
-      });
+      const waiting = { queued: false };
+      let result: CommandResult;
+      try {
+        result = await runner.run(input, {
+          onQueued: (ahead) => {
+            waiting.queued = true;
+            queued++;
+            if (!closed) show({ fill: 'yellow', shape: 'ring', text: RED._('car-command.status.queued', { command: input.command, ahead }) });
+          },
+          onStep: (s) => {
+            if (closed) return;
+            if (waiting.queued) {
+              waiting.queued = false;
+              queued--;
+            }
+            show(stepStatus(s));
+            if (withSteps) send([null, out(msg, s)]);
+          },
+        });
+      } finally {
+        leaveQueue(waiting);
+      }
       if (closed) return;
       send([out(msg, result), null]);
       // Unknown is not a failure: a Catch node that sends the command again could run it twice.

@@ -26,7 +26,7 @@ export = function register(RED: RedApi): void {
     // Without an account the node takes statuses on its input (from car-status, any brand).
     const guarded = accountGuard(RED, node, def, { account: 'optional', vehicle: 'optional' });
     if (!guarded) return;
-    const options = checkSettings(node, () => eventOptionsFrom(def as unknown as Record<string, unknown>));
+    const options = checkSettings(RED, node, () => eventOptionsFrom(def as unknown as Record<string, unknown>));
     if (!options) return;
     const { session, vin } = guarded;
     const dot = new StatusDot(RED, node, session);

@@ -59,7 +59,7 @@ export = function register(RED: RedApi): void {
     if (!guarded) return;
     const { session } = guarded;
     const only = guarded.vin?.toUpperCase();
-    const checked = checkSettings(node, () => {
+    const checked = checkSettings(RED, node, () => {
       const broker: unknown = def.broker ? RED.nodes.getNode(def.broker) : null;
       if (!isBroker(broker)) throw new CarError('BAD_INPUT', 'broker: choose an MQTT broker (a mqtt-broker config node)');
       const parsed = HaSettingsSchema.safeParse({ prefix: def.prefix || 'homeassistant', base: def.base || 'nrcc' });

@@ -29,7 +29,7 @@ export = function register(RED: RedApi): void {
     // Without an account or a vehicle, positions come from messages (a phone, OwnTracks, car-status).
     const guarded = accountGuard(RED, node, def, { account: 'optional', vehicle: 'optional' });
     if (!guarded) return;
-    const options = checkSettings(node, () => presenceOptionsFrom(def, home(), say));
+    const options = checkSettings(RED, node, () => presenceOptionsFrom(def, home(), say));
     if (!options) return;
     const { session, vin } = guarded;
     const dot = new StatusDot(RED, node, session);

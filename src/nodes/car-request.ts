@@ -1,6 +1,6 @@
 import { toCarError } from '../core';
-import { buildRawRequest, sendRawRequest } from '../features/raw-request';
-import { accountGuard, handleInput, StatusDot } from './kit';
+import { buildRawRequest, checkRawPath, sendRawRequest } from '../features/raw-request';
+import { accountGuard, checkSettings, handleInput, StatusDot } from './kit';
 import type { NodeDef, RedApi, RedNode } from './red';
 
 interface CarRequestDef extends NodeDef {
@@ -21,6 +21,12 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'optional' });
     if (!guarded) return;
     const { session, vin } = guarded;
+    // The node's own path, checked at deploy by the rule every message's path meets.
+    const pathChecked = checkSettings(RED, node, () => {
+      if (def.path) checkRawPath(def.path, session.connection.raw.paths);
+      return true;
+    });
+    if (!pathChecked) return;
     const dot = new StatusDot(RED, node, session);
 
     handleInput(node, dot, async (msg, send, input) => {

@@ -2,7 +2,7 @@ import type { CarError, VehicleStatus } from '../core';
 import type { StatusWithMissing } from '../features/session';
 import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
 import { areaRequestFrom, mapMarker, reachableArea } from '../features/map';
-import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
+import { accountGuard, checkSettings, handleInput, knownVehicle, localDateTime, reportError, StatusDot } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarStatusDef extends NodeDef {
@@ -21,10 +21,10 @@ export = function register(RED: RedApi): void {
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    const parts = checkSettings(node, () => parseParts(def.parts));
+    const parts = checkSettings(RED, node, () => parseParts(def.parts));
     if (!parts) return;
     // Empty or 0: only on input (no background reads).
-    const minutes = checkSettings(node, () => parseIntervalMinutes(def.interval, 10));
+    const minutes = checkSettings(RED, node, () => parseIntervalMinutes(def.interval, 10));
     if (minutes === undefined) return;
     const poller = new StatusPoller({
       session,
@@ -47,7 +47,7 @@ export = function register(RED: RedApi): void {
     const showStatus = (s: VehicleStatus): void => {
       const text = summarize(s, words);
       if (isStale(s, session.clock.now()) && s.updatedAt) {
-        dot.set({ fill: 'grey', shape: 'dot', text: RED._('car-status.status.stale', { since: s.updatedAt.slice(0, 16).replace('T', ' '), summary: text }) });
+        dot.set({ fill: 'grey', shape: 'dot', text: RED._('car-status.status.stale', { since: localDateTime(s.updatedAt), summary: text }) });
       } else {
         // Parts that failed this time (a hanging endpoint, an outage), not those the car lacks: say which.
         const failed = ((s as StatusWithMissing).missing ?? []).filter((m) => m.code !== 'NOT_SUPPORTED').map((m) => m.part);

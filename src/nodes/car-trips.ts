@@ -21,14 +21,15 @@ export = function register(RED: RedApi): void {
     // Without an account the node learns its vehicle from the first status it receives.
     const guarded = accountGuard(RED, node, def, { account: 'optional', vehicle: 'required' });
     if (!guarded) return;
-    const settings = checkSettings(node, () => tripSettingsFrom(def, say));
+    const settings = checkSettings(RED, node, () => tripSettingsFrom(def, say));
     if (!settings) return;
     const { session, vin } = guarded;
     const dot = new StatusDot(RED, node, session);
 
     const showSummary = (): void => {
       const { samples, trips, charges } = recorder.counts;
-      if (samples) dot.ok(RED._('car-trips.status.counts', { trips, charges }));
+      // Each count with its own plural ("1 trip · 3 charges").
+      if (samples) dot.ok(`${RED._('car-trips.status.trips', { count: trips })} · ${RED._('car-trips.status.charges', { count: charges })}`);
       else dot.waiting(RED._('car-trips.status.waiting'));
     };
     /** Trips on output 1, charges on output 2, each with a dot. */

@@ -48,6 +48,18 @@ export function commonKey(text: CommonText): string {
   return `${PACKAGE}/car-account:car-account.common.${text}`;
 }
 
+/** The key of an error code's words for a status dot ("bad setting", not BAD_INPUT); Catch nodes still get the code. */
+export function codeKey(code: ErrorCode): string {
+  return `${PACKAGE}/car-account:car-account.common.codes.${code}`;
+}
+
+/** A local date and time, YYYY-MM-DD HH:MM, for status texts (the time zone of the Node-RED machine, not UTC). */
+export function localDateTime(at: number | string): string {
+  const d = new Date(at);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${localTime(at)}`;
+}
+
 /** A local time of day, HH:MM (or HH:MM:SS), for status texts. */
 export function localTime(at: number | string, withSeconds = false): string {
   return new Date(at).toTimeString().slice(0, withSeconds ? 8 : 5);
@@ -62,12 +74,12 @@ function refuseInputs(node: RedNode, err: CarError): void {
  * The node's own settings, as parse reads them. When one is wrong (parse throws), the dot shows
  * the code, the log says why, every input is refused, and undefined is returned.
  */
-export function checkSettings<T>(node: RedNode, parse: () => T): T | undefined {
+export function checkSettings<T>(RED: Pick<RedApi, '_'>, node: RedNode, parse: () => T): T | undefined {
   try {
     return parse();
   } catch (e) {
     const err = toCarError(e, 'BAD_INPUT');
-    node.status({ fill: 'red', shape: 'ring', text: err.code });
+    node.status({ fill: 'red', shape: 'ring', text: RED._(codeKey(err.code)) });
     node.error(err);
     refuseInputs(node, err);
     return undefined;
@@ -225,13 +237,14 @@ export class StatusDot {
    */
   error(err: CarError, subject?: string): void {
     if (this.following && ACCOUNT_CODES.has(err.code)) {
-      if (!this.accountDot) this.node.status({ fill: 'red', shape: 'ring', text: err.code });
+      if (!this.accountDot) this.node.status({ fill: 'red', shape: 'ring', text: this.RED._(codeKey(err.code)) });
       return;
     }
     if ((err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED') && err.retryAt !== undefined) {
       this.set({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.rate-limited'), { until: localTime(err.retryAt) }) });
     } else {
-      this.set({ fill: 'red', shape: 'ring', text: subject ? `${subject} · ${err.code}` : err.code });
+      const words = this.RED._(codeKey(err.code));
+      this.set({ fill: 'red', shape: 'ring', text: subject ? `${subject} · ${words}` : words });
     }
   }
 
@@ -246,7 +259,7 @@ export class StatusDot {
     let dot: NodeStatus | undefined;
     if (s.phase === 'signing_in') dot = ring('yellow', this.RED._(commonKey('status.signing-in')));
     else if (s.phase === 'tfa_required' && s.challenge) dot = ring('yellow', this.RED._(commonKey('status.confirm')));
-    else if (s.phase === 'blocked' || s.phase === 'tfa_required') dot = ring('red', s.code ?? 'AUTH_FAILED');
+    else if (s.phase === 'blocked' || s.phase === 'tfa_required') dot = ring('red', this.RED._(codeKey(s.code ?? 'AUTH_FAILED')));
     else if (s.phase === 'rate_limited' && s.until !== undefined) dot = ring('yellow', this.RED._(commonKey('status.rate-limited'), { until: localTime(s.until) }));
     if (dot) {
       this.accountDot = dot;

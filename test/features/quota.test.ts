@@ -205,7 +205,8 @@ describe('features: quota and intervals (issue 13)', () => {
   it('parses the interval: empty or 0 is only on input, a bad value is BAD_INPUT', () => {
     assert.equal(parseIntervalMinutes(undefined, 10), 10);
     assert.equal(parseIntervalMinutes('', 10), 0);
-    assert.equal(parseIntervalMinutes('0', 10), 0);
+    // 0 and below are refused, not read as "only on input" (issue 16): empty is that.
+    for (const bad of ['0', 0, '-5', 0.5]) assert.throws(() => parseIntervalMinutes(bad, 10), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /empty for only on input/.test(e.message));
     assert.equal(parseIntervalMinutes(15, 10), 15);
     assert.throws(() => parseIntervalMinutes('often', 10), (e: Error & { code?: string }) => e.code === 'BAD_INPUT');
   });

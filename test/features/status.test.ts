@@ -28,6 +28,8 @@ describe('features/status: pure parts', () => {
   it('parses the parts setting and names the allowed values on error', () => {
     assert.deepEqual(parseParts('battery, position'), ['battery', 'position']);
     assert.equal(parseParts('').length, 11);
+    // A list that names no part is refused (the dialog refuses no box ticked), not read as all.
+    for (const none of [[], ' , ']) assert.throws(() => parseParts(none), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /at least one of: battery/.test(e.message));
     assert.throws(() => parseParts(['battery', 'wheels']), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /battery, fuel, charging/.test(e.message));
   });
 

@@ -1,7 +1,7 @@
 import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CommandResultSchema, CommandStepSchema, type CommandResult, type CommandStep } from '../../src/core';
-import { caughtError, collect, helper, helpers, lastStatus, nextMessage, nodeModule, useNodeRed, wait, type CaughtError } from './nr-helper';
+import { caughtError, collect, helper, helpers, lastStatus, nextMessage, nodeModule, useNodeRed, wait, type CaughtError, type Dot } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-command')];
@@ -69,7 +69,7 @@ describe('car-command node', () => {
       assert.equal(error.code, 'BAD_INPUT');
       assert.match(error.message, pattern);
       assert.deepEqual(actionCalls(), []);
-      assert.equal(lastStatus('cmd').text, 'BAD_INPUT');
+      assert.match(lastStatus('cmd').text ?? '', /common\.codes\.BAD_INPUT$/, 'the dot says the code in words');
     });
   }
 
@@ -125,6 +125,19 @@ describe('car-command node', () => {
     assert.equal(late[0]?.step, 'executed');
     assert.match(lastStatus('cmd').text ?? '', /late/);
     assert.equal(fx.sim.renault.stats.byEndpoint['actions/hvac-start'], 1, 'never sent twice');
+  });
+
+  it('shows on its dot how many commands wait behind the running one ("2 queued"), until none does', async () => {
+    await helper.load(nodes, flow({ command: 'climate_start', steps: false }), fx.credentials());
+    const results = collect(helper.getNode('result'));
+    for (let i = 0; i < 3; i++) helper.getNode('cmd').receive({});
+    for (let i = 0; i < 150 && results.length < 3; i++) await wait(100);
+    assert.equal(results.length, 3, 'the three commands ran, one after the other');
+    const dots = (helper.getNode('cmd').status as unknown as { args: Dot[][] }).args.map((a) => a[0]?.text ?? '');
+    // (The test's RED gives keys without their values: the count itself is the catalogs' plural, checked in status-texts.)
+    assert.ok(dots.includes('car-command.status.queued · car-command.status.queue'), `a waiting command says others wait too: ${JSON.stringify(dots)}`);
+    assert.ok(dots.includes('car-command.status.executed · car-command.status.queue'), 'a finished command keeps the queue on the dot while one still waits');
+    assert.doesNotMatch(lastStatus('cmd').text ?? '', /status\.queue/, 'none once all ran');
   });
 
   it('stops following a command on redeploy and sends nothing afterwards', async () => {

@@ -58,7 +58,7 @@ describe('car-request node', () => {
     const msg = await caught({});
     assert.equal((msg.error as { code: string }).code, 'NOT_SUPPORTED');
     assert.equal(msg.statusCode, 404);
-    assert.deepEqual(lastStatus('req'), { fill: 'red', shape: 'ring', text: 'GET soc-levels · NOT_SUPPORTED' });
+    assert.deepEqual(lastStatus('req'), { fill: 'red', shape: 'ring', text: 'GET soc-levels · node-red-contrib-connected-car/car-account:car-account.common.codes.NOT_SUPPORTED' });
   });
 
   it('works without a vehicle for person-level paths only', async () => {

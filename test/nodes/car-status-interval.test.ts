@@ -63,11 +63,18 @@ describe('car-status node: the interval kept, only on input', () => {
     const answer = await admin().get(`/connected-car/accounts/acc/budget?interval=1&vin=${ZOE}&parts=battery,mileage,position&node=new-node`);
     assert.equal(answer.status, 200);
     assert.equal(answer.body.callsPerHour, 54);
+    // In the budget's own unit, for the dialog's words (CarData's would be a day).
+    assert.equal(answer.body.calls, 54);
+    assert.equal(answer.body.per, 'hour');
     assert.equal(answer.body.pollers, 2, 'the deployed node and the new one');
     assert.equal(answer.body.limited, true);
     assert.ok(Number(answer.body.minutes) > 1);
-    const manual = await admin().get('/connected-car/accounts/acc/budget?interval=0');
+    const manual = await admin().get('/connected-car/accounts/acc/budget?interval=');
     assert.equal(manual.body.onlyOnInput, true);
+    // 0 is refused as at deploy, with the reason the dialog can show.
+    const zero = await admin().get('/connected-car/accounts/acc/budget?interval=0');
+    assert.equal(zero.status, 400);
+    assert.match(String(zero.body.message), /empty for only on input/);
     const missing = await admin().get('/connected-car/accounts/nope/budget');
     assert.equal(missing.status, 404);
   });

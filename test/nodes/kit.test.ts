@@ -9,7 +9,7 @@ import { CarError } from '../../src/core';
 import type { AccountSession, SessionState } from '../../src/features/session';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { accountGuard, commonKey, handleInput, localTime, StatusDot, type AccountNode } from '../../src/nodes/kit';
+import { accountGuard, codeKey, commonKey, handleInput, localTime, StatusDot, type AccountNode } from '../../src/nodes/kit';
 import type { DoneFn, NodeMessage, NodeStatus, RedApi, RedNode, SendFn } from '../../src/nodes/red';
 import { removeDir, tempDir } from '../helpers';
 import { renaultSession } from '../renault-session';
@@ -202,7 +202,7 @@ describe('node kit', () => {
       account.emit('stream', { state: 'connected' });
       assert.deepEqual(node.dot, { fill: 'green', shape: 'dot', text: '80 %' });
       account.emit('state', { phase: 'blocked', code: 'AUTH_FAILED' });
-      assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: 'AUTH_FAILED' });
+      assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: codeKey('AUTH_FAILED') });
     });
 
     it("shows the account's state at once to a node made while it lasts, and keeps the node's own dots for when it is ready", () => {
@@ -265,8 +265,8 @@ describe('node kit', () => {
         { fill: 'blue', shape: 'dot', text: commonKey('status.reading') },
         { fill: 'grey', shape: 'ring', text: commonKey('status.waiting') },
         { fill: 'yellow', shape: 'ring', text: `${commonKey('status.rate-limited')} {"until":"${localTime(retryAt)}"}` },
-        { fill: 'red', shape: 'ring', text: 'RATE_LIMITED' },
-        { fill: 'red', shape: 'ring', text: 'GET soc-levels · NOT_SUPPORTED' },
+        { fill: 'red', shape: 'ring', text: codeKey('RATE_LIMITED') },
+        { fill: 'red', shape: 'ring', text: `GET soc-levels · ${codeKey('NOT_SUPPORTED')}` },
         {},
       ]);
     });
@@ -288,7 +288,7 @@ describe('node kit', () => {
       assert.deepEqual(failed.sent, []);
       assert.ok(failed.err instanceof CarError);
       assert.deepEqual(failed.err.toJSON(), { code: 'NOT_SUPPORTED', message: 'no cockpit on this car' });
-      assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: 'GET cockpit · NOT_SUPPORTED' });
+      assert.deepEqual(node.dot, { fill: 'red', shape: 'ring', text: `GET cockpit · ${codeKey('NOT_SUPPORTED')}` });
       const crashed = await node.receive({ payload: 'crash' });
       assert.ok(crashed.err instanceof CarError, 'any error becomes a CarError');
       assert.equal(crashed.err.code, 'UPSTREAM');

@@ -213,6 +213,7 @@ function challengeOf(data: DeviceFlow): PendingChallenge {
     kind: 'device_code',
     prompt: describeCode(data),
     hint: data.verificationUriComplete ?? data.verificationUri,
+    userCode: data.userCode,
     expiresAt: data.expiresAt,
     pollMs: data.intervalMs,
     state: { ...data },

@@ -7,7 +7,6 @@ import type {
   ConnectionContext,
   EndpointRead,
   HistoryFacet,
-  OptionalFacet,
   RawFacet,
   RawRequest,
   RawResponse,
@@ -23,6 +22,7 @@ import { mapChargingSession } from './history';
 import { CONTAINER_KEYS, MAPPED_KEYS, REST_ONLY_PARTS, TelematicState } from './map';
 import { BasicDataSchema, ChargingHistorySchema, ContainersSchema, CreatedContainerSchema, MappingsSchema, TelematicDataSchema, type RawBasicData } from './schemas';
 import { CarDataStream } from './stream';
+import { CARDATA_OFFER, READ_ONLY } from './offer';
 
 /** Our container's name: a hash of its keys, so that a plugin version mapping more keys gets a new one. */
 export const CONTAINER_PREFIX = 'node-red-connected-car';
@@ -39,12 +39,6 @@ export const STREAM_PARTS: readonly StatusPart[] = [...new Set(Object.values(MAP
   (p): p is StatusPart => p !== 'range' && !REST_ONLY_PARTS.includes(p),
 );
 
-const READ_ONLY = 'the official CarData API is read-only';
-/** Why there is no commands and no charging facet, in words for the user. */
-const MISSING: Readonly<Partial<Record<OptionalFacet, string>>> = {
-  commands: `${READ_ONLY}, and MyBMW, the app that sends commands, refuses third-party clients since 2025-09`,
-  charging: `${READ_ONLY} and has no charging settings, and MyBMW, the app that has them, refuses third-party clients since 2025-09`,
-};
 
 /** The charging history read so far, as the account file keeps it (checked when it comes back). */
 const KeptChargesSchema = z.record(z.string(), z.object({ from: z.number(), to: z.number(), sessions: z.array(ChargeSessionSchema) }));
@@ -98,7 +92,7 @@ export class CarDataConnection implements Connection {
   private readonly telematics = new Map<string, TelematicState>();
   private readonly streams = new Set<CarDataStream>();
 
-  readonly missing = MISSING;
+  readonly missing = CARDATA_OFFER.missing;
 
   constructor(private readonly ctx: ConnectionContext<CarDataAuthState>) {}
 

@@ -3,6 +3,7 @@ import type { AccountConfig, ConnectionContext, Provider } from '../provider';
 import { CARDATA_NAME, DEFAULT_SERVERS } from './api';
 import { cardataAuth, type CarDataAuthState } from './auth';
 import { CarDataConnection } from './connection';
+import { CARDATA_OFFER } from './offer';
 
 /**
  * BMW's official CarData API: device-code sign-in, REST reads limited to 50 calls a day per BMW
@@ -12,6 +13,7 @@ export const cardataProvider = {
   id: 'cardata',
   name: CARDATA_NAME,
   auth: cardataAuth,
+  offer: CARDATA_OFFER,
   // 50 calls per rolling 24 h per BMW account (spec B2), 10 kept for what the user asks.
   budget: { limit: 50, windowMs: 86_400_000, reserve: 10, code: 'QUOTA_EXCEEDED' },
 

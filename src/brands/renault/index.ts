@@ -3,6 +3,7 @@ import type { AccountConfig, Provider } from '../provider';
 import { DEFAULT_KEYS, DEFAULT_SERVERS, LOCALES } from './api';
 import { jwtExpiry, renaultAuth, type RenaultAuthState } from './auth';
 import { RenaultConnection } from './connection';
+import { RENAULT_OFFER } from './offer';
 
 /** Accepts a Kamereon accountId: a UUID-like id of letters, digits and dashes. */
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{5,63}$/;
@@ -12,6 +13,7 @@ export const renault: Provider<RenaultAuthState> = {
   id: 'renault',
   name: 'Renault',
   auth: renaultAuth,
+  offer: RENAULT_OFFER,
   // renault-api / Home Assistant: about 60 calls per hour per account (spec §8).
   budget: { limit: 60, windowMs: 3_600_000, reserve: 6, code: 'RATE_LIMITED' },
 
