@@ -168,11 +168,13 @@ export function parseParts(value: unknown): StatusPart[] {
  * returned); anything else must be a number of minutes of at least 1. The dialog's rule is the
  * same (nodes/car-status.html): 0 or below is refused, not taken for "only on input".
  */
-export function parseIntervalMinutes(value: unknown, fallback: number): number {
+export function parseIntervalMinutes(value: unknown, fallback: number, options: { zeroIsOnInput?: boolean } = {}): number {
   if (value === undefined || value === null) return fallback;
   const text = String(value).trim();
   if (text === '') return 0;
   const n = Number(text);
+  // car-charging's dialog has always offered 0 for "no background reads" (flows of earlier versions say 0).
+  if (n === 0 && options.zeroIsOnInput) return 0;
   if (!Number.isFinite(n) || n < 1) throw new CarError('BAD_INPUT', `interval must be a number of minutes (at least 1), or empty for only on input (got "${text}")`);
   return n;
 }

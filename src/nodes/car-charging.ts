@@ -21,7 +21,7 @@ export = function register(RED: RedApi): void {
     if (!guarded) return;
     const { session, vin } = guarded;
     // Empty or 0: only on input (no background reads, no share of the budget).
-    const minutes = checkSettings(RED, node, () => parseIntervalMinutes(def.interval, 0));
+    const minutes = checkSettings(RED, node, () => parseIntervalMinutes(def.interval, 0, { zeroIsOnInput: true }));
     if (minutes === undefined) return;
     const seconds = def.reread === undefined || def.reread === '' ? 30 : Number(def.reread);
     const rereadDelayMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 30_000;

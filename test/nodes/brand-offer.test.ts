@@ -78,7 +78,7 @@ describe('what each brand offers', function () {
 
   it('refuses at deploy a command CarData cannot send, saying why, and sends nothing', async () => {
     const flow = fx.flow([{ id: 'cmd', type: 'car-command', account: 'bmw', vin: BMW, command: 'lock', timeout: 120, wires: [[], []] }], fx.cardataAccount('bmw'));
-    await helper.load([nodeModule('car-account'), nodeModule('car-command')], flow, {});
+    await helper.load([nodeModule('car-account'), nodeModule('car-command')], flow, fx.cardataCredentials('bmw'));
     assert.equal(lastStatus('cmd').text, codeKey('NOT_SUPPORTED'));
     const error = await caughtError('cmd', { payload: 'lock' });
     assert.equal(error.code, 'NOT_SUPPORTED');
@@ -91,7 +91,7 @@ describe('what each brand offers', function () {
     fx.sim.cardata.setAutoApprove(false);
     try {
       const flow = fx.flow([{ id: 'status', type: 'car-status', account: 'bmw', vin: BMW, interval: '', parts: '', wires: [['out']] }, ...helpers('out')], fx.cardataAccount('bmw'));
-      await helper.load([nodeModule('car-account'), nodeModule('car-status')], flow, {});
+      await helper.load([nodeModule('car-account'), nodeModule('car-status')], flow, fx.cardataCredentials('bmw'));
       helper.getNode('status').receive({});
       let state: { phase: string; message?: string; challenge?: { kind: string; userCode?: string; hint?: string; expiresAt?: number } } = { phase: 'idle' };
       await until(async () => {

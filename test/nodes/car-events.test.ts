@@ -66,7 +66,7 @@ describe('car-events node', () => {
 
   it('refuses settings out of range in its dot, naming the field', async () => {
     await helper.load(nodes, flow({ batteryLowPercent: '150' }), fx.credentials());
-    await until(() => lastStatus('events').text === 'BAD_INPUT');
+    await until(() => lastStatus('events').fill === 'red');
     const err = await caughtError('events', { payload: status(0, {}) });
     assert.match(err.message, /batteryLowPercent/);
   });

@@ -150,6 +150,6 @@ describe('status texts in every language', () => {
       });
     }
 
-    it('found the node files', () => assert.equal(files.length, 7));
+    it('found the node files', () => assert.equal(files.length, 9));
   });
 });
