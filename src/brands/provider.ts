@@ -330,6 +330,11 @@ export interface Provider<S = unknown> {
   readonly auth: ProviderAuth<S>;
   /** Default call budget of an account. */
   readonly budget: { limit: number; windowMs: number; reserve: number; code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED' };
+  /**
+   * How far a parked car's reported position wanders around where it is (metres, about two
+   * standard deviations): the least dead band of a presence zone and the slack of its outlier test.
+   */
+  readonly positionNoiseM: number;
   /** Fills in defaults (servers, keys) and checks the account config; throws BAD_INPUT. */
   resolveConfig(input: Partial<AccountConfig> & { provider: ProviderId }): AccountConfig;
   /** Opens one account: one Connection per cloud account, whatever the number of nodes. */
