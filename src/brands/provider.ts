@@ -335,6 +335,8 @@ export interface Provider<S = unknown> {
    * standard deviations): the least dead band of a presence zone and the slack of its outlier test.
    */
   readonly positionNoiseM: number;
+  /** The odometer's step (km): a position may move this far while the odometer shows no change. */
+  readonly odometerStepKm: number;
   /** Fills in defaults (servers, keys) and checks the account config; throws BAD_INPUT. */
   resolveConfig(input: Partial<AccountConfig> & { provider: ProviderId }): AccountConfig;
   /** Opens one account: one Connection per cloud account, whatever the number of nodes. */

@@ -32,6 +32,8 @@ export const UNKNOWN_SOURCE_NOISE_M = 50;
 export function defaultMargin(radiusM: number, noiseM: number = UNKNOWN_SOURCE_NOISE_M): number {
   return Math.max(noiseM, Math.round(0.2 * radiusM));
 }
+/** A fix this soon after one taken while driving is where the drive ended (a stream sends one a minute). */
+const JUST_DROVE_MS = 5 * 60_000;
 /** Faster than this between two fixes (beyond their noise) is a jump no car makes. */
 const MAX_SPEED_MS = 70;
 
@@ -112,6 +114,8 @@ export const FixSchema = z.object({
   car: z.boolean().optional(),
   /** The GPS noise of the fix's source (a car's brand), when known: it overrides the options' noiseM. */
   noiseM: z.number().min(0).optional(),
+  /** The step of mileageKm (a brand's odometer): the car may move this far while it shows no change. */
+  mileageStepKm: z.number().min(0).optional(),
 });
 export type Fix = z.infer<typeof FixSchema>;
 
@@ -140,6 +144,8 @@ export const PresenceStateSchema = z.object({
   lastState: z.string().optional(),
   /** A fix set aside as an outlier: a second one next to it is believed (the car really is there). */
   suspect: FixSchema.optional(),
+  /** The time of the last fix whose odometer had moved on (the car was driving). */
+  movedAt: z.number().optional(),
 });
 export type PresenceState = z.infer<typeof PresenceStateSchema>;
 
@@ -210,8 +216,11 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
       delete state.suspect;
       fix = f;
       state.lastFix = f;
-      // Driven kilometres with the fix: the car moved, one fix is enough.
-      const movedSignal = last?.mileageKm !== undefined && f.mileageKm !== undefined && f.mileageKm - last.mileageKm >= 0.2;
+      // Driven kilometres with the fix, or the fix right after one taken while driving (a
+      // whole-km odometer may not tick on the last stretch): the car moved, one fix is enough.
+      const drove = last?.mileageKm !== undefined && f.mileageKm !== undefined && f.mileageKm - last.mileageKm >= 0.2;
+      const movedSignal = drove || (last !== undefined && state.movedAt === last.at && f.at - last.at <= JUST_DROVE_MS);
+      if (drove) state.movedAt = f.at;
       // A deploy with nothing known starts from the last known position, even an old one.
       if (tooOld) reason = 'stale';
       let vague = false;
@@ -329,8 +338,10 @@ export function isOutlier(last: Fix, f: Fix, noiseM: number): boolean {
   if (d <= slack) return false;
   if (last.mileageKm !== undefined && f.mileageKm !== undefined) {
     const drivenKm = f.mileageKm - last.mileageKm;
-    if (drivenKm <= 0) return true;
-    return d > (drivenKm + 1) * 1000 + slack; // odometers count whole kilometres
+    // Up to one step of the odometer may hide in an unchanged reading (a whole-km one: 999 m).
+    const stepKm = f.mileageStepKm ?? 1;
+    if (drivenKm <= 0) return d > stepKm * 1000 + slack;
+    return d > (drivenKm + stepKm) * 1000 + slack;
   }
   const seconds = Math.max(1, (f.at - last.at) / 1000);
   return (d - slack) / seconds > MAX_SPEED_MS;
@@ -351,10 +362,10 @@ export function nextDueAt(state: PresenceState, o: ResolvedPresenceOptions): num
 
 // ------------------------------------------------------------------------------ message input
 
-/** The position noise of a brand's cars; undefined for a provider the plugin does not know. */
-export function brandNoiseM(provider: string): number | undefined {
+/** What a brand says of its positions and odometer; undefined for a provider the plugin does not know. */
+function brandOf(provider: string): { positionNoiseM: number; odometerStepKm: number } | undefined {
   try {
-    return getProvider(provider).positionNoiseM;
+    return getProvider(provider);
   } catch {
     return undefined;
   }
@@ -419,14 +430,14 @@ export function positionFromMessage(msg: { payload?: unknown; location?: unknown
     const s = parsed.data;
     if (!s.position || s.positionUnknown) return { input: { kind: 'nofix', reason: 'no_fix' }, vin: s.vin };
     const at = Date.parse(s.position.updatedAt ?? s.updatedAt ?? s.fetchedAt);
-    const noiseM = brandNoiseM(s.provider);
+    const brand = brandOf(s.provider);
     const fix: Fix = {
       latitude: s.position.latitude,
       longitude: s.position.longitude,
       at,
       car: true,
       ...(s.mileageKm !== undefined ? { mileageKm: s.mileageKm } : {}),
-      ...(noiseM !== undefined ? { noiseM } : {}),
+      ...(brand ? { noiseM: brand.positionNoiseM, mileageStepKm: brand.odometerStepKm } : {}),
     };
     return { input: { kind: 'fix', fix }, vin: s.vin };
   }

@@ -137,7 +137,8 @@ describe('trips per source (issue 12)', () => {
   });
 
   it('meets the targets of the accuracy bench (3 scripted days against the ground truth)', async function () {
-    this.timeout(60_000);
+    // Five feeds over 3 simulated days through the real clients and the simulator: about 90 s on a busy machine.
+    this.timeout(300_000);
     const r = (await accuracy()) as { trips: Record<string, Record<string, number>>; presence: Record<string, Record<string, number> | number> };
     for (const feed of ['renault5', 'renault15', 'cardataStream']) assert.ok((r.trips[feed]?.matchedRatio ?? 0) >= 0.95, `${feed} ${JSON.stringify(r.trips[feed])}`);
     for (const feed of ['renault30', 'cardataRest']) assert.ok((r.trips[feed]?.matchedRatio ?? 0) >= 0.8, `${feed} ${JSON.stringify(r.trips[feed])}`);

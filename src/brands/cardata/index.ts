@@ -17,6 +17,8 @@ export const cardataProvider = {
   // CarData gives a fix status (GPS_FIX_3D) but no accuracy in metres (telematic catalogue): the
   // upper end of car GPS noise, 5-50 m (specs/presence.md §5).
   positionNoiseM: 50,
+  // vehicle.vehicle.travelledDistance counts whole kilometres (telematic catalogue, unit km).
+  odometerStepKm: 1,
 
   resolveConfig(input): AccountConfig {
     const clientId = input.keys?.clientId?.trim();

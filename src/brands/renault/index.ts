@@ -17,6 +17,8 @@ export const renault: Provider<RenaultAuthState> = {
   // Kamereon's location has no accuracy field (renault-api KamereonVehicleLocationData); car GPS
   // wanders 5-50 m (specs/presence.md §5-6): the upper end, as nothing narrows it.
   positionNoiseM: 50,
+  // cockpit's totalMileage has two decimals (renault-api's cockpit fixtures: 49114.27).
+  odometerStepKm: 0.01,
 
   resolveConfig(input): AccountConfig {
     const locale = input.locale || 'fr_FR';
