@@ -31,7 +31,10 @@ export interface RenaultSimOptions {
   seed: number;
   /** Per model code, endpoint answers that replace the built-in capability table. */
   capabilityOverrides: Record<string, Partial<Record<EndpointKey, Support>>>;
-  /** Per VIN, a script the car drives instead of its demo behaviour (it starts where the script starts). */
+  /**
+   * Per VIN, a script the car drives instead of its demo behaviour (it starts where the script
+   * starts). Its state is the script's: commands are answered but change nothing in it.
+   */
   scripts?: Record<string, DriveScript>;
 }
 
