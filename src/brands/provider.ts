@@ -380,6 +380,13 @@ export interface Provider<S = unknown> {
   readonly offer: BrandOffer;
   /** Default call budget of an account. */
   readonly budget: { limit: number; windowMs: number; reserve: number; code: 'RATE_LIMITED' | 'QUOTA_EXCEEDED' };
+  /**
+   * How far a parked car's reported position wanders around where it is (metres, about two
+   * standard deviations): the least dead band of a presence zone and the slack of its outlier test.
+   */
+  readonly positionNoiseM: number;
+  /** The odometer's step (km): a position may move this far while the odometer shows no change. */
+  readonly odometerStepKm: number;
   /** Fills in defaults (servers, keys) and checks the account config; throws BAD_INPUT. */
   resolveConfig(input: Partial<AccountConfig> & { provider: ProviderId }): AccountConfig;
   /** Opens one account: one Connection per cloud account, whatever the number of nodes. */

@@ -27,7 +27,8 @@ export interface PresenceSettings {
 }
 
 /** The node's settings, checked; BAD_INPUT names the field (or the zone and its field). */
-export function presenceOptionsFrom(def: PresenceSettings, home: HomeLocation | undefined, say: Say<PresenceText>): ResolvedPresenceOptions {
+/** `noiseM`: the GPS noise of the account's brand (Provider.positionNoiseM), when the node follows an account. */
+export function presenceOptionsFrom(def: PresenceSettings, home: HomeLocation | undefined, say: Say<PresenceText>, noiseM?: number): ResolvedPresenceOptions {
   const seconds = (v: string | number | undefined, fallback: number, field: string): number => {
     if (v === undefined || String(v).trim() === '') return fallback * 1000;
     const n = Number(v);
@@ -39,6 +40,7 @@ export function presenceOptionsFrom(def: PresenceSettings, home: HomeLocation | 
     enterDwellMs: seconds(def.enterDwell, 0, 'enterDwell'),
     leaveDwellMs: seconds(def.leaveDwell, 120, 'leaveDwell'),
     maxAgeMs: seconds(def.maxAge, 30, 'maxAge') * 60,
+    ...(noiseM !== undefined ? { noiseM } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CarError, VehicleStatusSchema } from '../core';
+import { getProvider } from '../brands';
 import type { PresenceEvent, PresenceUpdate, PresenceZone } from '../core/presence';
 
 /**
@@ -22,12 +23,17 @@ export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number
 
 /** HA's default zone radius. */
 export const DEFAULT_RADIUS_M = 100;
-/** A car's GPS fix wanders this far around where it is parked (two standard deviations). */
-export const DEFAULT_NOISE_M = 50;
+/**
+ * The noise assumed of a position that names no source (a phone or tracker without an accuracy):
+ * the upper end of GPS noise, 5-50 m (specs/presence.md §5). A car's comes from its brand.
+ */
+export const UNKNOWN_SOURCE_NOISE_M = 50;
 /** Dead band: at least the GPS noise, else 20 % of the radius, unless set. */
-export function defaultMargin(radiusM: number, noiseM: number = DEFAULT_NOISE_M): number {
+export function defaultMargin(radiusM: number, noiseM: number = UNKNOWN_SOURCE_NOISE_M): number {
   return Math.max(noiseM, Math.round(0.2 * radiusM));
 }
+/** A fix this soon after one taken while driving is where the drive ended (a stream sends one a minute). */
+const JUST_DROVE_MS = 5 * 60_000;
 /** Faster than this between two fixes (beyond their noise) is a jump no car makes. */
 const MAX_SPEED_MS = 70;
 
@@ -50,12 +56,13 @@ export interface PresenceOptions {
   leaveDwellMs?: number;
   /** A fix (of a phone or tracker; a car's parked fix never ages) older than this never changes anything (default 30 min). */
   maxAgeMs?: number;
-  /** The GPS noise of the source: the least dead band, and the slack of the outlier test (default 50 m). */
+  /** The GPS noise of the source (the brand's, for a car's account): the least dead band, and the slack of the outlier test (default UNKNOWN_SOURCE_NOISE_M). */
   noiseM?: number;
 }
 
 export interface ResolvedPresenceOptions {
-  zones: (ZoneConfig & { marginM: number; passive: boolean; sig: string })[];
+  /** marginSet: the user gave the margin (a fix's noise never widens it). */
+  zones: (ZoneConfig & { marginM: number; marginSet: boolean; passive: boolean; sig: string })[];
   enterDwellMs: number;
   leaveDwellMs: number;
   maxAgeMs: number;
@@ -75,8 +82,8 @@ export function resolveOptions(o: PresenceOptions): ResolvedPresenceOptions {
     const z = p.data;
     if (names.has(z.name)) throw new CarError('BAD_INPUT', `zone names must be unique ("${z.name}" twice)`);
     names.add(z.name);
-    const marginM = z.marginM ?? defaultMargin(z.radiusM, o.noiseM ?? DEFAULT_NOISE_M);
-    return { ...z, marginM, passive: z.passive ?? false, sig: `${z.latitude},${z.longitude},${z.radiusM},${marginM}` };
+    const marginM = z.marginM ?? defaultMargin(z.radiusM, o.noiseM ?? UNKNOWN_SOURCE_NOISE_M);
+    return { ...z, marginM, marginSet: z.marginM !== undefined, passive: z.passive ?? false, sig: `${z.latitude},${z.longitude},${z.radiusM},${marginM}` };
   });
   const ms = (v: number | undefined, def: number, field: string): number => {
     if (v === undefined) return def;
@@ -88,7 +95,7 @@ export function resolveOptions(o: PresenceOptions): ResolvedPresenceOptions {
     enterDwellMs: ms(o.enterDwellMs, 0, 'enterDwell'),
     leaveDwellMs: ms(o.leaveDwellMs, 120_000, 'leaveDwell'),
     maxAgeMs: ms(o.maxAgeMs, 30 * 60_000, 'maxAge') || 30 * 60_000,
-    noiseM: ms(o.noiseM, DEFAULT_NOISE_M, 'noise'),
+    noiseM: ms(o.noiseM, UNKNOWN_SOURCE_NOISE_M, 'noise'),
   };
 }
 
@@ -105,6 +112,10 @@ export const FixSchema = z.object({
    * says when it arrived, not that it is out of date.
    */
   car: z.boolean().optional(),
+  /** The GPS noise of the fix's source (a car's brand), when known: it overrides the options' noiseM. */
+  noiseM: z.number().min(0).optional(),
+  /** The step of mileageKm (a brand's odometer): the car may move this far while it shows no change. */
+  mileageStepKm: z.number().min(0).optional(),
 });
 export type Fix = z.infer<typeof FixSchema>;
 
@@ -133,6 +144,8 @@ export const PresenceStateSchema = z.object({
   lastState: z.string().optional(),
   /** A fix set aside as an outlier: a second one next to it is believed (the car really is there). */
   suspect: FixSchema.optional(),
+  /** The time of the last fix whose odometer had moved on (the car was driving). */
+  movedAt: z.number().optional(),
 });
 export type PresenceState = z.infer<typeof PresenceStateSchema>;
 
@@ -196,15 +209,18 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
     } else if (last && f.at === last.at && f.latitude === last.latitude && f.longitude === last.longitude) {
       // The same fix again (a status re-read): it does not count twice, but time has passed.
       for (const z of o.zones) confirm(z, now);
-    } else if (last && isOutlier(last, f, o.noiseM) && !(state.suspect && f.at > state.suspect.at && !isOutlier(state.suspect, f, o.noiseM))) {
+    } else if (last && isOutlier(last, f, f.noiseM ?? o.noiseM) && !(state.suspect && f.at > state.suspect.at && !isOutlier(state.suspect, f, f.noiseM ?? o.noiseM))) {
       reason = 'outlier';
       state.suspect = f;
     } else {
       delete state.suspect;
       fix = f;
       state.lastFix = f;
-      // Driven kilometres with the fix: the car moved, one fix is enough.
-      const movedSignal = last?.mileageKm !== undefined && f.mileageKm !== undefined && f.mileageKm - last.mileageKm >= 0.2;
+      // Driven kilometres with the fix, or the fix right after one taken while driving (a
+      // whole-km odometer may not tick on the last stretch): the car moved, one fix is enough.
+      const drove = last?.mileageKm !== undefined && f.mileageKm !== undefined && f.mileageKm - last.mileageKm >= 0.2;
+      const movedSignal = drove || (last !== undefined && state.movedAt === last.at && f.at - last.at <= JUST_DROVE_MS);
+      if (drove) state.movedAt = f.at;
       // A deploy with nothing known starts from the last known position, even an old one.
       if (tooOld) reason = 'stale';
       let vague = false;
@@ -221,7 +237,8 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
           initial = true;
           continue;
         }
-        const band = Math.max(z.marginM, f.accuracyM ?? 0);
+        // The dead band: the zone's, at least the noise of the fix's source unless the user set it.
+        const band = Math.max(z.marginSet ? z.marginM : defaultMargin(z.radiusM, f.noiseM ?? o.noiseM), f.accuracyM ?? 0);
         const target = d <= z.radiusM ? true : d > z.radiusM + band ? false : m.inside;
         if (target === m.inside) {
           delete m.pending; // back on the known side (or in the band): the change is off
@@ -321,8 +338,10 @@ export function isOutlier(last: Fix, f: Fix, noiseM: number): boolean {
   if (d <= slack) return false;
   if (last.mileageKm !== undefined && f.mileageKm !== undefined) {
     const drivenKm = f.mileageKm - last.mileageKm;
-    if (drivenKm <= 0) return true;
-    return d > (drivenKm + 1) * 1000 + slack; // odometers count whole kilometres
+    // Up to one step of the odometer may hide in an unchanged reading (a whole-km one: 999 m).
+    const stepKm = f.mileageStepKm ?? 1;
+    if (drivenKm <= 0) return d > stepKm * 1000 + slack;
+    return d > (drivenKm + stepKm) * 1000 + slack;
   }
   const seconds = Math.max(1, (f.at - last.at) / 1000);
   return (d - slack) / seconds > MAX_SPEED_MS;
@@ -342,6 +361,15 @@ export function nextDueAt(state: PresenceState, o: ResolvedPresenceOptions): num
 }
 
 // ------------------------------------------------------------------------------ message input
+
+/** What a brand says of its positions and odometer; undefined for a provider the plugin does not know. */
+function brandOf(provider: string): { positionNoiseM: number; odometerStepKm: number } | undefined {
+  try {
+    return getProvider(provider);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface PositionFromMessage {
   input: { kind: 'fix'; fix: Fix } | { kind: 'nofix'; reason: 'no_fix' };
@@ -402,7 +430,15 @@ export function positionFromMessage(msg: { payload?: unknown; location?: unknown
     const s = parsed.data;
     if (!s.position || s.positionUnknown) return { input: { kind: 'nofix', reason: 'no_fix' }, vin: s.vin };
     const at = Date.parse(s.position.updatedAt ?? s.updatedAt ?? s.fetchedAt);
-    const fix: Fix = { latitude: s.position.latitude, longitude: s.position.longitude, at, car: true, ...(s.mileageKm !== undefined ? { mileageKm: s.mileageKm } : {}) };
+    const brand = brandOf(s.provider);
+    const fix: Fix = {
+      latitude: s.position.latitude,
+      longitude: s.position.longitude,
+      at,
+      car: true,
+      ...(s.mileageKm !== undefined ? { mileageKm: s.mileageKm } : {}),
+      ...(brand ? { noiseM: brand.positionNoiseM, mileageStepKm: brand.odometerStepKm } : {}),
+    };
     return { input: { kind: 'fix', fix }, vin: s.vin };
   }
   if (isObject(p)) {

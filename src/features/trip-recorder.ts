@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CarError, systemClock, toCarError, VehicleStatusSchema, type ChargeSession, type Clock, type TimerHandle, type Trip, type Vehicle, type VehicleStatus } from '../core';
+import type { StreamEventInfo } from '../brands/provider';
 import type { AccountSession } from './session';
 import { JsonFile, StoredHistorySchema, TripHistory, type StoredHistory } from './trip-store';
 import { isTimeZone, localTimeZone, parseBound, PERIODS, preferNative, readNativeCharges, sampleFromStatus, summarize, usableCapacityKwh } from './trips';
@@ -120,6 +121,10 @@ export class TripRecorder {
   private closed = false;
   private lastError = '';
   private readonly onStatus = (vin: string, status: VehicleStatus): void => this.follow(vin, status);
+  private readonly onStream = (event: StreamEventInfo): void => {
+    this.history.streamState(event.state === 'connected', this.clock.now());
+    this.armQuiet();
+  };
 
   constructor(private readonly options: TripRecorderOptions) {
     this.file = new JsonFile<StoredHistory>(options.file, StoredHistorySchema);
@@ -128,7 +133,10 @@ export class TripRecorder {
     this.clock = options.clock ?? options.session?.clock ?? systemClock;
     this.history = this.newHistory();
     this.ready = this.load();
-    if (this.session && this.vin) this.session.on('status', this.onStatus);
+    if (this.session && this.vin) {
+      this.session.on('status', this.onStatus);
+      this.session.on('stream', this.onStream);
+    }
   }
 
   private newHistory(stored?: StoredHistory): TripHistory {
@@ -300,6 +308,7 @@ export class TripRecorder {
     if (this.closed) return;
     this.closed = true;
     this.session?.off('status', this.onStatus);
+    this.session?.off('stream', this.onStream);
     this.clock.clearTimeout(this.quietTimer);
     this.quietTimer = undefined;
     this.clock.clearTimeout(this.saveTimer);

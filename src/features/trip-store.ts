@@ -191,13 +191,26 @@ export class TripHistory {
     return this.derive();
   }
 
+  /** Since when the stream has been connected (undefined: down); not set: nothing known of a stream. */
+  private streamUpSince: number | undefined | null = null;
+
+  /**
+   * The stream's state: while it is down (a token renewal, a lost socket) its silence says
+   * nothing of the car, and after it is back the car must stay quiet the whole stop threshold.
+   */
+  streamState(connected: boolean, at: number): void {
+    if (!connected) this.streamUpSince = undefined;
+    else if (this.streamUpSince === undefined || this.streamUpSince === null) this.streamUpSince = at;
+  }
+
   /** When a quiet source's open trip could end (the last sample's time plus the stop threshold), or undefined. */
   get quietCheckAt(): number | undefined {
     // Only a dense source (a stream while driving): a poll's silence says nothing of the car.
     const last = this.lastSample;
     const prev = this.samples[this.samples.length - 2];
     if (last?.feed !== 'continuous' || !prev || last.at - prev.at >= STOP_MS) return undefined;
-    return Math.max(last.at, last.fetchedAt ?? last.at) + STOP_MS + 1_000;
+    if (this.streamUpSince === undefined) return undefined;
+    return Math.max(last.at, last.fetchedAt ?? last.at, this.streamUpSince ?? 0) + STOP_MS + 1_000;
   }
 
   private derive(): NewItems {

@@ -353,6 +353,13 @@ export function deriveTrips(samples: readonly Sample[], options: DeriveOptions):
  * the last step, a value whose own time is that old when read, or a gap between two steps
  * longer than driving their kilometres would take plus stopMs.
  */
+/**
+ * When a continuous source last saw the car move: its position's time when older than the
+ * sample's (REST gives each value the time it last changed; a charge that started on arrival
+ * keeps the battery's time moving on while the car stands).
+ */
+const movedAt = (s: Sample): number => Math.min(s.at, s.positionAt ?? s.at);
+
 function deriveContinuous(samples: readonly Sample[], o: Required<DeriveOptions>, capacity: number | undefined): Trip[] {
   const trips: Trip[] = [];
   let place: Place | undefined;
@@ -361,7 +368,7 @@ function deriveContinuous(samples: readonly Sample[], o: Required<DeriveOptions>
   const close = (arrival: Sample[]): void => {
     if (!open || !place || !rest) return;
     const end = open.last;
-    trips.push(makeTrip(o.vin, { place, rest, firstMove: open.first, between: open.between, end, endAt: end.at, arrival: [end, ...arrival] }, o, capacity));
+    trips.push(makeTrip(o.vin, { place, rest, firstMove: open.first, between: open.between, end, endAt: movedAt(end), arrival: [end, ...arrival] }, o, capacity));
     place = placeOf(end);
     rest = end;
     open = undefined;
@@ -382,7 +389,7 @@ function deriveContinuous(samples: readonly Sample[], o: Required<DeriveOptions>
       if (open) {
         // A gap too long for the kilometres driven in it hides a stop (a stream goes quiet at
         // ignition-off); a poll's gap with a car driving at speed all along does not.
-        const gapMs = s.at - open.last.at;
+        const gapMs = movedAt(s) - movedAt(open.last);
         const needMs = ((step ?? 0) / MAX_SPEED_KMH) * 3_600_000;
         const slow = (step ?? 0) / Math.max(gapMs / 3_600_000, 1e-9) < SLOW_KMH;
         if (gapMs - needMs >= o.stopMs && slow) close([]);
@@ -394,12 +401,12 @@ function deriveContinuous(samples: readonly Sample[], o: Required<DeriveOptions>
         open = { first: s, last: s, between: [s] };
       }
       // A value read long after it last changed: the car has been standing since.
-      if (fetched(s) - s.at >= o.stopMs) close([]);
+      if (fetched(s) - movedAt(s) >= o.stopMs) close([]);
       continue;
     }
     if (open) {
       open.between.push(s);
-      if (fetched(s) - open.last.at >= o.stopMs) close([s]);
+      if (fetched(s) - movedAt(open.last) >= o.stopMs) close([s]);
       continue;
     }
     placeOf(s, place);

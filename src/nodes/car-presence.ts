@@ -29,9 +29,10 @@ export = function register(RED: RedApi): void {
     // Without an account or a vehicle, positions come from messages (a phone, OwnTracks, car-status).
     const guarded = accountGuard(RED, node, def, { account: 'optional', vehicle: 'optional' });
     if (!guarded) return;
-    const options = checkSettings(RED, node, () => presenceOptionsFrom(def, home(), say));
-    if (!options) return;
     const { session, vin } = guarded;
+    // The dead band and outlier slack start from the GPS noise of the account's brand.
+    const options = checkSettings(RED, node, () => presenceOptionsFrom(def, home(), say, session?.provider.positionNoiseM));
+    if (!options) return;
     const dot = new StatusDot(RED, node, session);
 
     const show = (u: PresenceUpdate): void => {

@@ -88,7 +88,7 @@ export class CardataSim implements SimProvider {
     this.apiUrl = `${ctx.baseUrl}${this.prefix}/api`;
     this.deviceUrl = `${ctx.baseUrl}${this.prefix}/device`;
     this.world = new WorldClock(ctx.clock, ctx.timeScale);
-    for (const spec of DEMO_CARDATA_CARS) this.cars.set(spec.vin, new SimCardataCar(spec, this.world, this.options.seed));
+    for (const spec of DEMO_CARDATA_CARS) this.cars.set(spec.vin, new SimCardataCar(spec, this.world, this.options.seed, this.options.scripts?.[spec.vin]));
     const stats = (): CardataSimStats => this._stats;
     const fault = (place: CardataFaultPlace, path: string): CardataFaultKind | undefined => this.takeFault(place, path);
     this.oauth = new CardataOAuth({ clock: ctx.clock, jwt: new JwtSigner(), stats, options: () => this.options, fault, log: ctx.log, deviceUrl: this.deviceUrl });
@@ -336,6 +336,17 @@ export class CardataSim implements SimProvider {
   /** Makes the broker refuse every connection (code 3, server unavailable) or accept them again. */
   setBrokerAvailable(available: boolean): void {
     if (this.broker) this.broker.available = available;
+  }
+
+  /**
+   * The drives a scripted car has finished by now (its script's trips, with the odometer), the
+   * ground truth of trips; none for a car on its demo cycle.
+   */
+  tripsDone(vin: string): { startAt: number; endAt: number; startKm: number; endKm: number }[] {
+    const c = this.cars.get(vin);
+    if (!c) throw new Error(`unknown simulated VIN ${vin}`);
+    const now = this.ctx.clock.now();
+    return (c.script?.trips ?? []).filter((t) => t.endAt <= now).map((t) => ({ startAt: t.startAt, endAt: t.endAt, startKm: t.startKm, endKm: t.startKm + t.distanceKm }));
   }
 
   get vins(): string[] {

@@ -15,6 +15,8 @@ export type { SimProvider, SimRequest, SimResponse, SimContext } from './http';
 export { RenaultSim, DEMO_RENAULT_USER, DEMO_RENAULT_PASSWORD, DEFAULT_GIGYA_API_KEY, DEFAULT_KAMEREON_API_KEY } from './renault';
 export type { RenaultCarControl, RenaultFault, RenaultFaultKind, RenaultQuotaOptions, RenaultSimOptions, RenaultSimStats } from './renault';
 export { CardataSim, DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID, DEMO_CARDATA_CARS } from './cardata';
+export { DriveScript, commuterScript } from './script';
+export type { DriveScriptPlan, ScriptedTrip, ScriptedCharge, ScriptedOutlier, ScriptedState, ScriptedPresenceEvent } from './script';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */

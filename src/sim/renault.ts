@@ -23,10 +23,11 @@ import { JwtSigner } from './renault/jwt';
 import { KamereonService } from './renault/kamereon';
 import type { PersonInfo } from './renault/reads';
 import { emptyStats, type RenaultFault, type RenaultQuotaOptions, type RenaultSimOptions, type RenaultSimStats } from './renault/types';
-import { RenaultWorld, type SimCar } from './renault/world';
+import { RenaultWorld, type DoneTrip, type SimCar } from './renault/world';
 
 export { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER, DEMO_PERSON, DEMO_ACCOUNTS, DEMO_CARS } from './renault/data';
 export type { EndpointKey, Support } from './renault/data';
+export type { DoneTrip } from './renault/world';
 export type { RenaultFault, RenaultFaultKind, RenaultQuotaOptions, RenaultSimOptions, RenaultSimStats } from './renault/types';
 export type { GigyaFault, GigyaFaultKind, GigyaLockout } from './renault/gigya';
 export { PUBLIC_GIGYA_KEYS, PUBLIC_KAMEREON_KEY } from './renault/keys';
@@ -271,7 +272,7 @@ export class RenaultSim implements SimProvider {
     const clock = ctx.clock;
     const jwt = new JwtSigner();
     this.quota = new Quota(clock, this.options.quota);
-    this.world = new RenaultWorld(clock, ctx.timeScale, this.options.seed, DEMO_CARS, MODEL_PROFILES, ctx.log);
+    this.world = new RenaultWorld(clock, ctx.timeScale, this.options.seed, DEMO_CARS, MODEL_PROFILES, ctx.log, this.options.scripts);
     const createdAt = Date.UTC(2019, 3, 29, 20, 39, 36);
     this.person = {
       personId: DEMO_PERSON.personId,
@@ -487,6 +488,14 @@ export class RenaultSim implements SimProvider {
     const c = this.world.car(vin);
     if (!c) throw new Error(`unknown simulated VIN ${vin}`);
     return carControl(this.world, c);
+  }
+
+  /** The drives a car made since the simulator started (ignition-on to ignition-off, odometer): the ground truth of trips. */
+  tripsDone(vin: string): DoneTrip[] {
+    const c = this.world.car(vin);
+    if (!c) throw new Error(`unknown simulated VIN ${vin}`);
+    this.world.sync();
+    return c.tripsDone.filter((t) => !Number.isNaN(t.endAt)).map((t) => ({ ...t }));
   }
 
   get accountIds(): { myRenault: string; myDacia: string; sfdc: string } {

@@ -28,6 +28,8 @@ class FakeProvider implements Provider<FakeAuth> {
   readonly name = 'the fake provider';
   readonly budget = { limit: 100, windowMs: 3_600_000, reserve: 10, code: 'RATE_LIMITED' as const };
   readonly offer = { brands: [], signIn: ['password'], commands: [], parts: [], charging: { read: false, write: false }, rawPaths: [], missing: {} } as const;
+  readonly positionNoiseM = 50;
+  readonly odometerStepKm = 0.01;
   logins = 0;
   refreshes = 0;
   /** Refreshes that fail for a passing reason before one works. */

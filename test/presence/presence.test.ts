@@ -279,7 +279,7 @@ describe('presence: positions from messages', () => {
   const now = T0;
   it('reads a VehicleStatus, holds on one without a fix', () => {
     const status = { vin: 'VF1', provider: 'renault', fetchedAt: '2026-05-01T12:00:00Z', updatedAt: '2026-05-01T11:58:00Z', position: { ...HOME, updatedAt: '2026-05-01T11:50:00Z' } };
-    assert.deepEqual(positionFromMessage({ payload: status }, now), { input: { kind: 'fix', fix: { ...HOME, at: Date.parse('2026-05-01T11:50:00Z'), car: true } }, vin: 'VF1' });
+    assert.deepEqual(positionFromMessage({ payload: status }, now), { input: { kind: 'fix', fix: { ...HOME, at: Date.parse('2026-05-01T11:50:00Z'), car: true, noiseM: 50, mileageStepKm: 0.01 } }, vin: 'VF1' });
     assert.deepEqual(positionFromMessage({ payload: { ...status, positionUnknown: true } }, now), { input: { kind: 'nofix', reason: 'no_fix' }, vin: 'VF1' });
     assert.throws(() => positionFromMessage({ payload: { ...status, provider: 'tesla' } }, now), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && /VehicleStatus: provider/.test(e.message));
   });

@@ -136,9 +136,11 @@ describe('trips per source (issue 12)', () => {
     assert.equal(trips[0]?.distanceKm, 18);
   });
 
-  it('meets the targets of the accuracy bench (3 scripted days against the ground truth)', async function () {
-    this.timeout(60_000);
-    const r = (await accuracy()) as { trips: Record<string, Record<string, number>>; presence: Record<string, Record<string, number> | number> };
+  it('meets the targets of the accuracy bench (a scripted day against the ground truth)', async function () {
+    // Five feeds through the real clients and the simulator; one simulated day (10 trips, 4 events, a night's outlier)
+    // keeps it to about 30 s (the bench runs 3).
+    this.timeout(300_000);
+    const r = (await accuracy(1)) as { trips: Record<string, Record<string, number>>; presence: Record<string, Record<string, number> | number> };
     for (const feed of ['renault5', 'renault15', 'cardataStream']) assert.ok((r.trips[feed]?.matchedRatio ?? 0) >= 0.95, `${feed} ${JSON.stringify(r.trips[feed])}`);
     for (const feed of ['renault30', 'cardataRest']) assert.ok((r.trips[feed]?.matchedRatio ?? 0) >= 0.8, `${feed} ${JSON.stringify(r.trips[feed])}`);
     for (const [feed, f] of Object.entries(r.trips)) assert.equal(f.negativeEnergy, 0, feed);

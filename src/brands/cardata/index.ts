@@ -16,6 +16,11 @@ export const cardataProvider = {
   offer: CARDATA_OFFER,
   // 50 calls per rolling 24 h per BMW account (spec B2), 10 kept for what the user asks.
   budget: { limit: 50, windowMs: 86_400_000, reserve: 10, code: 'QUOTA_EXCEEDED' },
+  // CarData gives a fix status (GPS_FIX_3D) but no accuracy in metres (telematic catalogue): the
+  // upper end of car GPS noise, 5-50 m (specs/presence.md §5).
+  positionNoiseM: 50,
+  // vehicle.vehicle.travelledDistance counts whole kilometres (telematic catalogue, unit km).
+  odometerStepKm: 1,
 
   resolveConfig(input): AccountConfig {
     const clientId = input.keys?.clientId?.trim();

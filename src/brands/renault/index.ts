@@ -16,6 +16,11 @@ export const renault: Provider<RenaultAuthState> = {
   offer: RENAULT_OFFER,
   // renault-api / Home Assistant: about 60 calls per hour per account (spec §8).
   budget: { limit: 60, windowMs: 3_600_000, reserve: 6, code: 'RATE_LIMITED' },
+  // Kamereon's location has no accuracy field (renault-api KamereonVehicleLocationData); car GPS
+  // wanders 5-50 m (specs/presence.md §5-6): the upper end, as nothing narrows it.
+  positionNoiseM: 50,
+  // cockpit's totalMileage has two decimals (renault-api's cockpit fixtures: 49114.27).
+  odometerStepKm: 0.01,
 
   resolveConfig(input): AccountConfig {
     const locale = input.locale || 'fr_FR';

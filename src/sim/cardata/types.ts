@@ -1,4 +1,5 @@
 /** Public option, fault and statistics types of the CarData simulator. */
+import type { DriveScript } from '../script';
 
 export interface CardataQuotaOptions {
   /** REST calls allowed per account (gcid) within windowMs (default 50). */
@@ -50,6 +51,8 @@ export interface CardataSimOptions {
   historyPageSize: number;
   /** Seed for the world's noise (default 7). */
   seed: number;
+  /** Per VIN, a script the car drives instead of its demo cycle. */
+  scripts?: Record<string, DriveScript>;
 }
 
 export type CardataFaultKind =

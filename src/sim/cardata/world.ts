@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../core/clock';
 import { noise } from '../rng';
+import type { DriveScript } from '../script';
 
 export interface LatLon {
   lat: number;
@@ -114,6 +115,8 @@ interface Moment {
   fuelL?: number;
   /** ms since the phase began. */
   inPhase: number;
+  /** Plugged in (default: whenever not driving, the demo cars' habit). */
+  plugged?: boolean;
 }
 
 const r1 = (n: number): number => Math.round(n * 10) / 10;
@@ -166,12 +169,22 @@ export function momentOf(car: CardataDemoCar, w: number): Moment {
   return { phase: 'charged', soc: 75, odometer, fuelL: fuelAt(odometer), ...home, inPhase: since - tc };
 }
 
+/** A scripted car at clock time t: the GPS fix it reports, its odometer and battery as the script says. */
+export function scriptedMoment(car: CardataDemoCar, script: DriveScript, t: number): Moment {
+  const s = script.stateAt(t);
+  const soc = Math.min(100, (s.kwh / script.plan.capacityKwh) * 100);
+  const since = s.tripStartAt ?? s.parkedSince;
+  const phase: Phase = s.driving ? 'driving' : s.charging ? 'charging' : t - s.parkedSince < 3 * MIN ? 'arrived' : s.plugged ? 'charged' : 'parked';
+  const tank = car.tankL;
+  return { phase, soc, odometer: s.km, pos: script.fixAt(t), heading: 0, inPhase: t - since, plugged: s.plugged, ...(tank ? { fuelL: tank / 2 } : {}) };
+}
+
 /** Every key the car reports at world time w (values as the stream sends them). */
-export function keysOf(car: CardataDemoCar, w: number, seed: number): Record<string, SimKey> {
-  const m = momentOf(car, w);
+export function keysOf(car: CardataDemoCar, w: number, seed: number, at: (w: number) => Moment = (x) => momentOf(car, x)): Record<string, SimKey> {
+  const m = at(w);
   const bev = car.propulsionType === 'BEV';
   const charging = m.phase === 'charging';
-  const plugged = m.phase !== 'driving';
+  const plugged = m.plugged ?? m.phase !== 'driving';
   const moving = m.phase === 'driving';
   const locked = m.phase !== 'driving' && m.phase !== 'arrived';
   const wiggle = (key: string, span: number): number => (noise(seed, `${car.vin}:${key}:${Math.floor(w / (5 * MIN))}`) - 0.5) * span;
@@ -211,7 +224,7 @@ export function keysOf(car: CardataDemoCar, w: number, seed: number): Record<str
     'vehicle.body.trunk.isLocked': { value: locked },
     'vehicle.isMoving': { value: moving },
     'vehicle.vehicle.avgSpeed': { value: moving ? Math.round(car.kmPerCycle / (bev ? 1 : 0.5)) : 0, unit: 'km/h' },
-    'vehicle.vehicle.preConditioning.activity': { value: m.phase === 'charged' && m.inPhase > 0 && bev && momentOf(car, w + 10 * MIN).phase === 'driving' ? 'heating' : 'standby' },
+    'vehicle.vehicle.preConditioning.activity': { value: m.phase === 'charged' && m.inPhase > 0 && bev && at(w + 10 * MIN).phase === 'driving' ? 'heating' : 'standby' },
     'vehicle.cabin.hvac.preconditioning.configuration.defaultSettings.targetTemperature': { value: 21, unit: 'celsius' },
     'vehicle.electricalSystem.battery.voltage': { value: r1(12.6 + wiggle('12v', 0.3)), unit: 'V' },
     'vehicle.vehicle.deepSleepModeActive': { value: false },
@@ -288,15 +301,32 @@ export class SimCardataCar {
   private readonly values = new Map<string, { key: SimKey; at: number; json: string }>();
   readonly overrides = new Map<string, SimKey>();
 
+  private syncedAt: number | undefined;
+
   constructor(
     readonly spec: CardataDemoCar,
     private readonly world: WorldClock,
     private readonly seed: number,
+    /** Drives this instead of the demo cycle. */
+    readonly script?: DriveScript,
   ) {}
 
   /** Brings every key to the clock's now; returns the keys that changed. */
   sync(now: number): string[] {
-    const keys = { ...keysOf(this.spec, this.world.world(now), this.seed) };
+    // A scripted car's values change at the script's moments (an arrival, a minute of a drive):
+    // each keeps the time it really changed, however rarely the car is looked at.
+    const from = this.syncedAt;
+    this.syncedAt = now;
+    if (!this.script || from === undefined || now <= from) return this.syncAt(now);
+    const changed = new Set<string>();
+    for (const t of [...this.script.changesIn(from, now, 60_000), now]) for (const k of this.syncAt(t)) changed.add(k);
+    return [...changed];
+  }
+
+  private syncAt(now: number): string[] {
+    const script = this.script;
+    const moment = script ? (w: number): Moment => scriptedMoment(this.spec, script, this.world.clockOf(w)) : undefined;
+    const keys = { ...keysOf(this.spec, this.world.world(now), this.seed, moment) };
     for (const [k, v] of this.overrides) keys[k] = v;
     const changed: string[] = [];
     for (const [k, v] of Object.entries(keys)) {
@@ -318,6 +348,6 @@ export class SimCardataCar {
   }
 
   moment(now: number): Moment {
-    return momentOf(this.spec, this.world.world(now));
+    return this.script ? scriptedMoment(this.spec, this.script, now) : momentOf(this.spec, this.world.world(now));
   }
 }

@@ -1,4 +1,5 @@
 /** Public option, fault and statistics types of the Renault simulator. */
+import type { DriveScript } from '../script';
 import type { EndpointKey, Support } from './data';
 import type { GigyaLockout } from './gigya';
 
@@ -30,6 +31,11 @@ export interface RenaultSimOptions {
   seed: number;
   /** Per model code, endpoint answers that replace the built-in capability table. */
   capabilityOverrides: Record<string, Partial<Record<EndpointKey, Support>>>;
+  /**
+   * Per VIN, a script the car drives instead of its demo behaviour (it starts where the script
+   * starts). Its state is the script's: commands are answered but change nothing in it.
+   */
+  scripts?: Record<string, DriveScript>;
 }
 
 export type RenaultFaultKind =

@@ -13,6 +13,7 @@
  */
 import type { Clock } from '../../core/clock';
 import { hashString, noise, seededRandom } from '../rng';
+import type { DriveScript } from '../script';
 import {
   DEFAULT_OFFPEAK,
   type CarSpec,
@@ -109,6 +110,14 @@ export interface KmrNotification {
   vin: string;
   commandType: string;
   status: 'SUCCESS' | 'CREATED';
+}
+
+/** A drive the car made, from ignition-on to ignition-off (clock times). */
+export interface DoneTrip {
+  startAt: number;
+  endAt: number;
+  startKm: number;
+  endKm: number;
 }
 
 export interface PendingAction {
@@ -284,6 +293,8 @@ export class SimCar {
   // bookkeeping
   readonly charges: ChargeRecord[] = [];
   readonly pending: PendingAction[] = [];
+  /** Every drive since the simulator started (the ground truth of trips). */
+  readonly tripsDone: DoneTrip[] = [];
   private session: { startAt: number; startSoc: number; powerKw: number } | undefined;
   private wasCharging: boolean;
   private leg: ActiveLeg | undefined;
@@ -294,6 +305,8 @@ export class SimCar {
     readonly profile: ModelProfile,
     private readonly link: WorldLink,
     t0: number,
+    /** Drives this instead of the demo behaviour: the car's state is the script's. */
+    readonly script?: DriveScript,
   ) {
     const i = spec.initial;
     this.soc = profile.ev ? (i.soc ?? 50) : 0;
@@ -307,7 +320,7 @@ export class SimCar {
     this.chargePowerKw = i.chargePowerKw ?? 7;
     this.outsideTempC = i.outsideTempC;
     this.insideTempC = i.outsideTempC + 2;
-    this.autopilot = !!spec.scenario;
+    this.autopilot = !!spec.scenario && !script;
     const lastReport = t0 - i.lastReportMinAgo * MIN;
     const parkedAt = t0 - i.parkedMinAgo * MIN;
     this.lockAt = parkedAt;
@@ -356,7 +369,13 @@ export class SimCar {
     this.hvac = this.hvacNow(lastReport);
     this.seedHistory(t0);
 
-    const sc = spec.scenario;
+    if (script) {
+      this.applyScript(t0);
+      this.battery = this.batteryNow(t0);
+      this.commitPosition(script.fixAt(t0));
+      this.position.at = script.stateAt(t0).parkedSince;
+    }
+    const sc = script ? undefined : spec.scenario;
     if (sc) {
       const leg = sc.legs[sc.startLeg];
       if (leg) {
@@ -395,6 +414,7 @@ export class SimCar {
   }
 
   isCharging(): boolean {
+    if (this.script) return this.script.stateAt(this.link.clockAt(this.w)).charging;
     return this.wantsCharge() && !this.noCurrent;
   }
 
@@ -527,6 +547,7 @@ export class SimCar {
   }
 
   private ignitionOn(): void {
+    this.tripsDone.push({ startAt: this.link.clockAt(this.w), endAt: Number.NaN, startKm: this.odometerKm, endKm: Number.NaN });
     if (this.plugged) this.plugged = false;
     this.paused = false;
     this.forceCharge = false;
@@ -537,11 +558,13 @@ export class SimCar {
     this.hvacUntilW = undefined;
   }
 
-  private ignitionOff(): void {
+  private ignitionOff(fix: LatLon = this.pos): void {
+    const trip = this.tripsDone[this.tripsDone.length - 1];
+    if (trip && Number.isNaN(trip.endAt)) Object.assign(trip, { endAt: this.link.clockAt(this.w), endKm: this.odometerKm });
     this.driving = false;
     this.locked = true;
     this.lockAt = this.link.clockAt(this.w);
-    this.commitPosition();
+    this.commitPosition(fix);
     this.report();
   }
 
@@ -609,8 +632,57 @@ export class SimCar {
     return charging || this.driving || this.hvacOn ? REPORT_ACTIVE_W : REPORT_IDLE_W;
   }
 
+  /**
+   * A scripted car at clock time t: energy, odometer and place from the script; ignition on and
+   * off, plug and charge as the script says, with the reports the car sends for them (a
+   * location fix at ignition-off, and when the night's outlier comes and goes).
+   */
+  private applyScript(t: number): void {
+    const script = this.script;
+    if (!script) return;
+    const s = script.stateAt(t);
+    const ev = this.profile.ev;
+    this.soc = ev ? Math.min(100, (s.kwh / script.plan.capacityKwh) * 100) : 0;
+    this.odometerKm = s.km;
+    this.pos = s.pos;
+    if (s.driving && !this.driving) this.ignitionOn();
+    if (!s.driving && this.driving) this.ignitionOff(script.fixAt(t));
+    this.plugged = s.plugged;
+    const charging = s.charging;
+    if (charging !== this.wasCharging) {
+      this.wasCharging = charging;
+      if (charging) this.session = { startAt: t, startSoc: this.soc, powerKw: this.chargePowerKw };
+      else this.endSession(t);
+      this.report();
+    }
+    // The outlier comes and goes between ignitions: a fix of its own each time.
+    if (!s.driving) {
+      const fix = script.fixAt(t);
+      if (fix.lat !== this.position.lat || fix.lon !== this.position.lon) this.commitPosition(fix);
+    }
+  }
+
+  private advanceScripted(target: number): void {
+    const script = this.script;
+    if (!script) return;
+    while (this.w < target) {
+      const w = this.w;
+      const period = this.reportPeriod(this.isCharging());
+      const reportW = (Math.floor(w / period) + 1) * period;
+      const change = script.changesIn(this.link.clockAt(w), this.link.clockAt(target))[0];
+      const next = Math.min(target, reportW, change === undefined ? Infinity : this.link.worldOf(change));
+      this.w = next;
+      this.applyScript(this.link.clockAt(next));
+      if (next >= reportW - EPS) this.report();
+    }
+  }
+
   /** Moves this car's world time forward to `target`, event by event. */
   advanceTo(target: number): void {
+    if (this.script) {
+      this.advanceScripted(target);
+      return;
+    }
     this.handleEvents(undefined);
     let guard = 0;
     while (this.w < target) {
@@ -759,6 +831,7 @@ export class RenaultWorld {
     specs: readonly CarSpec[],
     profiles: Readonly<Record<string, ModelProfile>>,
     private readonly log: (line: string) => void,
+    scripts: Readonly<Record<string, DriveScript>> = {},
   ) {
     this.t0 = clock.now();
     const link: WorldLink = {
@@ -775,7 +848,7 @@ export class RenaultWorld {
     for (const spec of specs) {
       const profile = profiles[spec.modelCode];
       if (!profile) throw new Error(`no model profile for ${spec.modelCode}`);
-      this.cars.set(spec.vin, new SimCar(spec, profile, link, this.t0));
+      this.cars.set(spec.vin, new SimCar(spec, profile, link, this.t0, scripts[spec.vin]));
     }
   }
 
