@@ -29,7 +29,12 @@ export interface SimHang {
   readonly hang: true;
 }
 
-export type SimResponse = SimHttpResponse | SimHang;
+/** A connection cut without an answer (the client sees a reset socket). */
+export interface SimReset {
+  readonly reset: true;
+}
+
+export type SimResponse = SimHttpResponse | SimHang | SimReset;
 
 /** What every provider gets from the simulator. */
 export interface SimContext {
@@ -54,6 +59,15 @@ export interface SimProvider {
 
 export function isHang(r: SimResponse): r is SimHang {
   return 'hang' in r;
+}
+
+export function isReset(r: SimResponse): r is SimReset {
+  return 'reset' in r;
+}
+
+/** A well-formed answer whose JSON is cut in half (a proxy that gave up mid-body). */
+export function truncated(res: SimHttpResponse): SimHttpResponse {
+  return { ...res, body: res.body.slice(0, Math.max(1, Math.floor(res.body.length / 2))) };
 }
 
 export function jsonResponse(

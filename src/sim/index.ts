@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock';
-import { isHang, textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
+import { isHang, isReset, textResponse, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http';
 import { RenaultSim, type RenaultSimOptions } from './renault';
 import { CardataSim, type CardataSimOptions } from './cardata';
 
@@ -103,6 +103,10 @@ export class SimRouter {
       const msg = err instanceof Error ? err.message : String(err);
       this.log(`[sim] error on ${req.method ?? ''} ${req.url ?? ''}: ${msg}`);
       response = err instanceof BodyTooLarge ? textResponse(413, 'Payload too large') : textResponse(500, `simulator error: ${msg}`);
+    }
+    if (isReset(response)) {
+      req.socket.destroy();
+      return;
     }
     if (isHang(response)) {
       this.hanging.add(res);

@@ -43,7 +43,19 @@ export type RenaultFaultKind =
   | 'missing-attributes'
   | 'stale'
   | 'unauthorized'
-  | 'hang';
+  | 'hang'
+  /** HTTP 429 (quota envelope) with Retry-After: 60. */
+  | 'retry-after'
+  /** HTTP 503 with an HTML page (a gateway outage). */
+  | 'unavailable'
+  /** HTTP 500 with an HTML page instead of a Kamereon envelope. */
+  | 'html-500'
+  /** HTTP 200 whose JSON body is cut in half. */
+  | 'malformed-json'
+  /** The connection is reset before any answer. */
+  | 'reset'
+  /** The request is carried out (an action reaches the car), then the answer never comes. */
+  | 'lost-reply';
 
 export interface RenaultFault {
   /** Matched against the Kamereon path (below kamereonUrl, no query). String = substring. Default: any. */
