@@ -58,7 +58,8 @@ describe('simulator fault switches (Renault)', () => {
     );
     const failure = outcome === 'executed' ? undefined : outcome;
     assert.ok(failure, 'the client saw no answer');
-    assert.equal(w.sim.renault.stats.byEndpoint['actions/hvac-start'], before + 1, 'the action reached the simulated car');
+    assert.equal(w.sim.renault.stats.byEndpoint['actions/hvac-start'], before + 1, 'one call');
+    assert.equal(w.sim.renault.stats.writes, 1, 'the action reached the simulated car');
     assert.equal(w.sim.renault.pendingFaults, 0);
   });
 });

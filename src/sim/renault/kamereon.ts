@@ -229,6 +229,8 @@ export class KamereonService {
     if (!req.query.get('country')) return errors.missingParam('country');
 
     const res = this.route(req, route, user.personId);
+    const write = route.name.startsWith('actions/') || (route.name.startsWith('kcm/') && req.method !== 'GET');
+    if (write && !isHang(res) && !isReset(res) && res.status < 300) stats.writes++;
     if (post === 'lost-reply') return { hang: true };
     if (!post || isHang(res) || isReset(res) || res.status !== 200) return res;
     if (post === 'malformed-json') return truncated(res);

@@ -82,8 +82,10 @@ export interface RenaultSimStats {
   byEndpoint: Record<string, number>;
   rejected401: number;
   rejected429: number;
+  /** Actions and KCM writes the cloud carried out (accepted, or run with their answer lost): what reached the cars. */
+  writes: number;
 }
 
 export function emptyStats(): RenaultSimStats {
-  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, rejected401: 0, rejected429: 0 };
+  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, rejected401: 0, rejected429: 0, writes: 0 };
 }
