@@ -12,12 +12,14 @@ export interface Tally {
   lost: number;
   /** Checks beside the four of the summary line: wrong code, a write to the car, too many calls. */
   failed: number;
+  /** Scenarios whose input was served without meeting the fault (cache, stream). */
+  unmet: number;
   /** One line per failed check. */
   lines: string[];
 }
 
 export function newTally(): Tally {
-  return { scenarios: 0, crashes: 0, unhandled: 0, leaks: 0, lost: 0, failed: 0, lines: [] };
+  return { scenarios: 0, crashes: 0, unhandled: 0, leaks: 0, lost: 0, failed: 0, unmet: 0, lines: [] };
 }
 
 /** The summary line, exactly as issue 15 names it. */
