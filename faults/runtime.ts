@@ -14,6 +14,7 @@ export type Msg = Record<string, unknown>;
 
 interface Spy {
   args?: unknown[][];
+  resetHistory?: () => void;
 }
 
 interface HelperNode {
@@ -155,6 +156,13 @@ export class Runtime {
     for (const m of ['status', 'error', 'warn', 'log', 'send'] as const) for (const a of helper._NodePrototype?.[m]?.args ?? []) lines.push(visible(a));
     for (const got of this.outputs.values()) for (const msg of got) lines.push(visible(msg));
     return lines;
+  }
+
+  /** Forgets what was shown so far (a long run: the test helper's spies keep every call). */
+  forget(): void {
+    helper._logSpy?.resetHistory?.();
+    for (const m of ['status', 'error', 'warn', 'log', 'send', 'receive', 'on', 'emit', 'debug', 'trace', 'metric'] as const) helper._NodePrototype?.[m]?.resetHistory?.();
+    for (const got of this.outputs.values()) got.length = 0;
   }
 
   /** Log records of this deployment (Node-RED's log objects). */
