@@ -14,7 +14,6 @@ import { HOME, Runtime, type Msg } from './runtime';
 
 const RENAULT_CARS = ['VF1AG000862Z50001', 'VF1R5E00125R50002'];
 const CARDATA_CARS = DEMO_CARDATA_CARS.map((c) => c.vin);
-const DAY = 86_400_000;
 /** Clock time per turn: timers fire in order, and real I/O gets a moment between turns. */
 const STEP_MS = 60_000;
 /** Heap after GC may grow this much from day 3 to the last day (and 3 MB beside, for the heap's own noise). */
