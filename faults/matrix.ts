@@ -339,7 +339,8 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     rt.sim.renault.clearFaults();
     rt.sim.cardata.clearFaults();
     fault.clear?.(rt);
-    if (fault.needsSignIn) await leaveSignedIn(rt, fault.brand, accounts, credentials);
+    // One lost session must not spoil the scenarios after it: sign in again whenever it ended (the lost count said it).
+    await leaveSignedIn(rt, fault.brand, accounts, credentials);
     s.finish(t);
   }
 }

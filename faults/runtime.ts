@@ -101,7 +101,7 @@ export class Runtime {
       userDir: this.userDir,
       connectedCarAccountGraceMs: 0,
       connectedCarClock: this.clock,
-      connectedCarHttpTimeoutMs: this.options.httpTimeoutMs ?? 250,
+      connectedCarHttpTimeoutMs: this.options.httpTimeoutMs ?? 500,
       carPresenceHome: HOME,
       logging: { console: { level: 'off' } },
     });
