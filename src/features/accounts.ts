@@ -28,6 +28,7 @@ export interface CreateSessionOptions {
   settings: AccountSettings;
   log?: Logger;
   clock?: Clock;
+  httpTimeoutMs?: number;
 }
 
 /** Where token files live: a folder of the plugin's own under Node-RED's user directory. */
@@ -108,6 +109,7 @@ function sessionOf(account: ResolvedAccount, options: Omit<CreateSessionOptions,
     store: new TokenStore(tokenDir(options.userDir)),
     ...(options.log ? { log: options.log } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.httpTimeoutMs !== undefined ? { httpTimeoutMs: options.httpTimeoutMs } : {}),
     ...(account.budget ? { budget: account.budget } : {}),
   });
 }
@@ -156,6 +158,8 @@ export class AccountRegistry {
     private readonly userDir: string,
     private readonly clock?: Clock,
     private readonly graceMs = ACCOUNT_GRACE_MS,
+    /** One HTTP attempt's timeout for every session (default: HttpClient's). */
+    private readonly httpTimeoutMs?: number,
   ) {}
 
   /** The session of these settings, shared with every node of the same account; throws BAD_INPUT. */
@@ -188,6 +192,7 @@ export class AccountRegistry {
       userDir: this.userDir,
       log: { debug: speaker('debug'), info: speaker('info'), warn: speaker('warn'), error: speaker('error') },
       ...(this.clock ? { clock: this.clock } : {}),
+      ...(this.httpTimeoutMs !== undefined ? { httpTimeoutMs: this.httpTimeoutMs } : {}),
     });
     this.open.set(identity, { session, settings: others, holders });
     return session;

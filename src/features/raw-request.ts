@@ -48,6 +48,10 @@ export function buildRawRequest(defaults: RawDefaults, msg: RawMessage): RawRequ
   if (typeof method === 'string' && method.trim().toUpperCase() !== 'GET') {
     throw new CarError('BAD_INPUT', `method: ${READS_ONLY} (got ${JSON.stringify(method)})`, { transient: false });
   }
+  // zod's record drops a "__proto__" key without a word: refuse it here, as any other bad key.
+  if (typeof msg.query === 'object' && msg.query !== null && Object.prototype.hasOwnProperty.call(msg.query, '__proto__')) {
+    throw new CarError('BAD_INPUT', 'query: "__proto__" is not a query parameter name', { transient: false });
+  }
   const input = {
     method,
     path: msg.path ?? defaults.path ?? '',

@@ -39,6 +39,8 @@ export interface SessionOptions {
   store: TokenStore;
   clock?: Clock;
   http?: HttpClient;
+  /** How long one HTTP attempt may take (default: HttpClient's); the fault suite shortens it. */
+  httpTimeoutMs?: number;
   log?: Logger;
   /** Re-mint the access token this long before it expires. */
   refreshMarginMs?: number;
@@ -107,7 +109,7 @@ export class AccountSession extends EventEmitter {
     this.clock = options.clock ?? systemClock;
     this.ownsHttp = !options.http;
     this.log = redactingLogger(options.log ?? silentLogger);
-    this.http = options.http ?? new HttpClient({ clock: this.clock, log: (l) => this.log.debug(l) });
+    this.http = options.http ?? new HttpClient({ clock: this.clock, ...(options.httpTimeoutMs !== undefined ? { timeoutMs: options.httpTimeoutMs } : {}), log: (l) => this.log.debug(l) });
     this.vehicleListTtlMs = options.vehicleListTtlMs ?? 24 * 3_600_000;
     this.budget = new CallBudget({ ...this.provider.budget, ...options.budget, code: this.provider.budget.code, clock: this.clock });
     this.budget.onChange = () => this.file.saveSoon();

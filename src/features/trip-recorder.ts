@@ -24,7 +24,7 @@ export const TripRequestSchema = z.object({
   timeZone: z.string().optional(),
   /** charges: 'native' asks the cloud's own records (costs a call, at most hourly). */
   source: z.enum(['stored', 'native']).optional(),
-});
+}).strict(); // a misspelt key ("perod") is refused, not read as "no period" (issue 15)
 export type TripRequest = z.infer<typeof TripRequestSchema>;
 
 /** The texts the recorder says, in the node's language (car-trips.errors.<key>). */

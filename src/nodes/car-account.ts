@@ -1,4 +1,4 @@
-import { toCarError } from '../core';
+import { toCarError, type Clock } from '../core';
 import { budgetView } from '../features/status';
 import { ACCOUNT_GRACE_MS, AccountRegistry, describeBrands, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
 import type { SessionState } from '../features/session';
@@ -7,6 +7,11 @@ import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './re
 
 type CarAccountDef = NodeDef & AccountDef;
 
+function isClock(v: unknown): v is Clock {
+  const c = v as Partial<Clock> | undefined;
+  return typeof c === 'object' && c !== null && typeof c.now === 'function' && typeof c.setTimeout === 'function' && typeof c.clearTimeout === 'function' && typeof c.sleep === 'function';
+}
+
 /** The config node: its session (shared with the other nodes of the same cloud account), or why it has none. */
 type CarAccountNode = RedNode & AccountNode;
 
@@ -14,7 +19,15 @@ export = function register(RED: RedApi): void {
   // One session per cloud account, shared by the account nodes that name it.
   // A redeploy takes up the sessions of the nodes it replaced within the grace period (no sign-in, no call).
   const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
-  const accounts = new AccountRegistry(userDirOf(RED), undefined, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS);
+  // Test and tool hooks (the fault suite, the soak): a virtual clock, a short HTTP timeout. Unset in a real Node-RED.
+  const clock = isClock(RED.settings.connectedCarClock) ? RED.settings.connectedCarClock : undefined;
+  const timeout = Number(RED.settings.connectedCarHttpTimeoutMs);
+  const accounts = new AccountRegistry(
+    userDirOf(RED),
+    clock,
+    Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS,
+    Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+  );
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);

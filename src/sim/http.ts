@@ -70,6 +70,11 @@ export function isAnswer(r: SimResponse): r is SimHttpResponse {
   return !isHang(r) && !isReset(r);
 }
 
+/** A well-formed answer whose JSON is cut in half (a proxy that gave up mid-body). */
+export function truncated(res: SimHttpResponse): SimHttpResponse {
+  return { ...res, body: res.body.slice(0, Math.max(1, Math.floor(res.body.length / 2))) };
+}
+
 export function jsonResponse(
   status: number,
   body: unknown,

@@ -106,6 +106,10 @@ export class SimRouter {
       this.log(`[sim] error on ${req.method ?? ''} ${req.url ?? ''}: ${msg}`);
       response = err instanceof BodyTooLarge ? textResponse(413, 'Payload too large') : textResponse(500, `simulator error: ${msg}`);
     }
+    if (isReset(response)) {
+      req.socket.destroy();
+      return;
+    }
     if (isHang(response)) {
       this.hanging.add(res);
       res.on('close', () => this.hanging.delete(res));

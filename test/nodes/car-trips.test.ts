@@ -84,12 +84,14 @@ describe('car-trips node', () => {
     node.receive({ payload: 'hello' });
     node.receive({ payload: { ...DRIVE[1], mileageKm: -3 } });
     node.receive({ payload: status(5, { ...HOME_AT, soc: 80, vin: 'OTHER' }) });
-    await until(() => caught.length === 6);
+    node.receive({ payload: { action: 'summary', perod: 'month' } });
+    await until(() => caught.length === 7);
     const errors = caught.map((m) => m.error as CaughtError);
     assert.ok(errors.every((e) => e.code === 'BAD_INPUT'), JSON.stringify(errors));
     const said = (re: RegExp): void => assert.ok(errors.some((e) => re.test(e.message)), `${re} in ${JSON.stringify(errors)}`);
     said(/msg\.payload\.action must be one of: summary, trips, charges/);
     said(/msg\.payload\.period must be one of: day, week, month/);
+    said(/perod/);
     said(/payload\.from must be a day/);
     said(/VehicleStatus: mileageKm/);
     said(/car-trips\.errors\.bad-payload/); // RED._ returns the key in tests

@@ -193,7 +193,7 @@ export class CardataOAuth {
     const c = this.codes.get(f.get('device_code') ?? '');
     if (!c || c.clientId !== f.get('client_id')) return oauthError(400, 'invalid_grant', 'The provided access grant is invalid, expired, or revoked.');
     const now = this.d.clock.now();
-    if (now >= c.expiresAt) {
+    if (fault === 'device-code-expired' || now >= c.expiresAt) {
       this.codes.delete(c.deviceCode);
       return oauthError(401, 'expired_token', 'The code is expired');
     }

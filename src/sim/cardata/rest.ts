@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Clock } from '../../core/clock';
-import { header, isRecord, jsonResponse, parseJson, textResponse, type SimRequest, type SimResponse } from '../http';
+import { header, isHang, isRecord, isReset, jsonResponse, parseJson, textResponse, truncated, type SimRequest, type SimResponse } from '../http';
 import type { CardataOAuth, TokenClaims } from './oauth';
 import type { CardataFaultKind, CardataFaultPlace, CardataQuotaOptions, CardataSimStats } from './types';
 import { REST_ONLY, chargeSessionOf, type SimCardataCar, type WorldClock } from './world';
@@ -132,6 +132,9 @@ export class CardataRest {
     if (fault === 'hang') return { hang: true };
     if (fault === 'bad-gateway') return textResponse(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
     if (fault === 'server-error') return cuError(500, 'CU-500', 'Internal server error');
+    if (fault === 'unavailable') return textResponse(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
+    if (fault === 'reset') return { reset: true };
+    if (fault === 'retry-after') return { ...jsonResponse(429, { exveErrorId: 'CU-429', exveErrorMsg: 'Too many requests' }), headers: { 'content-type': 'application/json', 'retry-after': '60' } };
     const auth = /^Bearer\s+(.+)$/i.exec(header(req.headers, 'authorization') ?? '');
     const claims = auth?.[1] ? this.d.oauth.verify(auth[1], 'access') : undefined;
     if (!claims || fault === 'unauthorized') {
@@ -146,7 +149,8 @@ export class CardataRest {
     }
     if (!route) return cuError(404, 'CU-404', 'Resource not found');
     if (fault === 'container-gone') return cuError(403, 'CU-105', 'Container not found');
-    return route.run(req, claims);
+    const res = route.run(req, claims);
+    return fault === 'malformed-json' && !isHang(res) && !isReset(res) && res.status === 200 && !res.bytes ? truncated(res) : res;
   }
 
   private route(method: string, path: string): { name: string; run: (req: SimRequest, c: TokenClaims) => SimResponse } | undefined {

@@ -91,7 +91,17 @@ export type CardataFaultKind =
   /** REST: HTTP 403 CU-105 (the container is unknown to BMW) on the request it hits. */
   | 'container-gone'
   /** Device code endpoint: HTTP 400 (client id not subscribed). */
-  | 'device-code-400';
+  | 'device-code-400'
+  /** REST: HTTP 429 with Retry-After: 60 (a gateway's rate limit, not the CU-429 quota). */
+  | 'retry-after'
+  /** REST: HTTP 503 with an HTML page. */
+  | 'unavailable'
+  /** REST: HTTP 200 whose JSON body is cut in half. */
+  | 'malformed-json'
+  /** REST: the connection is reset before any answer. */
+  | 'reset'
+  /** Token endpoint, device grant: expired_token (the user did not confirm in time). */
+  | 'device-code-expired';
 
 /** Where a fault kind strikes: the device code endpoint, a grant of the token endpoint, or REST. */
 export type CardataFaultPlace = 'device-code' | 'device-grant' | 'refresh' | 'rest';
@@ -114,6 +124,11 @@ export const CARDATA_FAULT_PLACE: Readonly<Record<CardataFaultKind, CardataFault
   'refresh-lost': 'refresh',
   'refresh-hang': 'refresh',
   'refresh-reset': 'refresh',
+  'retry-after': 'rest',
+  unavailable: 'rest',
+  'malformed-json': 'rest',
+  reset: 'rest',
+  'device-code-expired': 'device-grant',
 };
 
 export interface CardataFault {

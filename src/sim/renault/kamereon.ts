@@ -3,7 +3,7 @@
  * faults, ownership and per-model capability checks, then reads and actions.
  */
 import type { Clock } from '../../core/clock';
-import { header, isAnswer, isRecord, jsonResponse, parseJson, type SimRequest, type SimResponse } from '../http';
+import { header, isAnswer, isRecord, jsonResponse, parseJson, textResponse, truncated, type SimRequest, type SimResponse } from '../http';
 import { planAction } from './actions';
 import { supportFor, type ActionKey, type DemoAccount, type EndpointKey, type ReadKey } from './data';
 import type { GigyaService } from './gigya';
@@ -207,7 +207,7 @@ export class KamereonService {
     const fault = d.faults.take(path);
     if (fault) {
       d.log(`[renault] fault ${fault} on ${req.method} ${path}`);
-      if (fault === 'stale' || fault === 'missing-attributes' || fault === 'lost-reply' || fault === 'lost-reset') post = fault;
+      if (fault === 'stale' || fault === 'missing-attributes' || fault === 'malformed-json' || fault === 'lost-reply' || fault === 'lost-reset') post = fault;
       else return this.faultResponse(fault);
     }
     // 4. quota (every authenticated call counts, even unknown routes)
@@ -230,17 +230,20 @@ export class KamereonService {
     if (!req.query.get('country')) return errors.missingParam('country');
 
     const res = this.route(req, route, user.personId);
+    const write = route.name.startsWith('actions/') || (route.name.startsWith('kcm/') && req.method !== 'GET');
+    if (write && isAnswer(res) && res.status < 300) stats.writes++;
     // Done on Renault's side, but the answer is lost on the way (issue 15: a command that ran).
     if (post === 'lost-reply') return { hang: true };
     if (post === 'lost-reset') return { reset: true };
     if (!post || !isAnswer(res) || res.status !== 200) return res;
+    if (post === 'malformed-json') return truncated(res);
     const parsed = parseJson(res.body);
     if (!parsed.ok) return res;
     const body = post === 'stale' ? makeStale(parsed.value) : dropAttributes(parsed.value);
     return { ...res, body: JSON.stringify(body) };
   }
 
-  private faultResponse(kind: Exclude<RenaultFaultKind, 'stale' | 'missing-attributes' | 'lost-reply' | 'lost-reset'>): SimResponse {
+  private faultResponse(kind: Exclude<RenaultFaultKind, 'stale' | 'missing-attributes' | 'malformed-json' | 'lost-reply' | 'lost-reset'>): SimResponse {
     const stats = this.deps.stats();
     switch (kind) {
       case 'kamereon-proxy':
@@ -263,6 +266,17 @@ export class KamereonService {
         return errors.unauthorized();
       case 'hang':
         return { hang: true };
+      case 'retry-after': {
+        stats.rejected429++;
+        const res = errors.overloaded();
+        return { ...res, headers: { ...res.headers, 'retry-after': '60' } };
+      }
+      case 'unavailable':
+        return textResponse(503, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>', 'text/html');
+      case 'html-500':
+        return textResponse(500, '<!DOCTYPE html><html><head><title>Error</title></head><body>Internal Server Error</body></html>', 'text/html');
+      case 'reset':
+        return { reset: true };
     }
   }
 

@@ -50,7 +50,17 @@ export type RenaultFaultKind =
   | 'stale'
   | 'unauthorized'
   | 'hang'
-  /** The request is carried out (an action runs on the car), then its answer never comes. */
+  /** HTTP 429 (quota envelope) with Retry-After: 60. */
+  | 'retry-after'
+  /** HTTP 503 with an HTML page (a gateway outage). */
+  | 'unavailable'
+  /** HTTP 500 with an HTML page instead of a Kamereon envelope. */
+  | 'html-500'
+  /** HTTP 200 whose JSON body is cut in half. */
+  | 'malformed-json'
+  /** The connection is reset before any answer. */
+  | 'reset'
+  /** The request is carried out (an action reaches the car), then the answer never comes. */
   | 'lost-reply'
   /** The request is carried out, then the connection is cut before the answer. */
   | 'lost-reset';
@@ -82,8 +92,10 @@ export interface RenaultSimStats {
   readsByVin: Record<string, number>;
   rejected401: number;
   rejected429: number;
+  /** Actions and KCM writes the cloud carried out (accepted, or run with their answer lost): what reached the cars. */
+  writes: number;
 }
 
 export function emptyStats(): RenaultSimStats {
-  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, readsByVin: {}, rejected401: 0, rejected429: 0 };
+  return { logins: 0, getJwt: 0, getAccountInfo: 0, gigyaOther: 0, bootstraps: 0, codesSent: 0, kamereon: 0, byEndpoint: {}, readsByVin: {}, rejected401: 0, rejected429: 0, writes: 0 };
 }

@@ -1,0 +1,174 @@
+/**
+ * `npm run soak` (issue 15): the reference flow (two Renault cars and the CarData cars; per car
+ * status nodes on different parts, trips, presence, charging; one climate command a day) for
+ * 30 simulated days on the virtual clock, with faults sprinkled in. Prints each simulated day's
+ * heap after GC, active handles, the redaction cost per log line and the calls against the
+ * budget; exits non-zero on growth, a crash, an unhandled rejection or a secret shown.
+ * `--days N` runs N days (CI: 3).
+ */
+import { performance } from 'node:perf_hooks';
+import { liveSecretCount, redact } from '../src/core';
+import { DEMO_CARDATA_CARS } from '../src/sim';
+import { findSecret } from './checks';
+import { HOME, Runtime, type Msg } from './runtime';
+
+const RENAULT_CARS = ['VF1AG000862Z50001', 'VF1R5E00125R50002'];
+const CARDATA_CARS = DEMO_CARDATA_CARS.map((c) => c.vin);
+/** Clock time per turn: timers fire in order, and real I/O gets a moment between turns. */
+const STEP_MS = 60_000;
+/** Heap after GC may grow this much from day 3 to the last day (and 3 MB beside, for the heap's own noise). */
+const HEAP_GROWTH = 0.2;
+const HEAP_SLACK = 3 * 1024 * 1024;
+/** Active handles may differ by this much from day 3 (sockets of keep-alive pools come and go). */
+const HANDLE_SLACK = 6;
+
+/** The Renault budget (calls per hour, the plugin's default) and CarData's (calls per day, BMW's limit). */
+const RENAULT_BUDGET_PER_DAY = 60 * 24;
+const CARDATA_BUDGET_PER_DAY = 50;
+
+function flow(rt: Runtime): { accounts: Msg[]; nodes: Msg[]; outs: string[] } {
+  const nodes: Msg[] = [];
+  const zone = [{ name: 'home', latitude: HOME.latitude, longitude: HOME.longitude, radiusM: 150 }];
+  const perCar = (account: string, vin: string, i: number, charging: boolean): void => {
+    const id = `${account.slice(4)}-${i}`;
+    nodes.push({ id: `${id}-energy`, type: 'car-status', account, vin, interval: 30, parts: 'battery,charging', onlyOnChange: false, wires: [['out']] });
+    nodes.push({ id: `${id}-where`, type: 'car-status', account, vin, interval: 60, parts: 'position,mileage', onlyOnChange: true, wires: [['out']] });
+    nodes.push({ id: `${id}-trips`, type: 'car-trips', account, vin, capacityKwh: '', timeZone: 'UTC', wires: [['out'], ['out'], ['out']] });
+    nodes.push({ id: `${id}-presence`, type: 'car-presence', account, vin, zones: zone, enterDwell: '0', leaveDwell: '0', maxAge: '60', wires: [['out'], ['out']] });
+    if (charging) nodes.push({ id: `${id}-charging`, type: 'car-charging', account, vin, interval: 240, reread: 0, wires: [['out']] });
+  };
+  RENAULT_CARS.forEach((vin, i) => perCar('acc-renault', vin, i, true));
+  CARDATA_CARS.forEach((vin, i) => perCar('acc-bmw', vin, i, false));
+  nodes.push({ id: 'climate', type: 'car-command', account: 'acc-renault', vin: RENAULT_CARS[0], command: 'climate_start', temperatureC: '20', allowUnlock: false, timeout: 120, steps: false, wires: [['out'], []] });
+  return { accounts: [rt.renaultAccount('acc-renault'), rt.cardataAccount('acc-bmw')], nodes, outs: ['out'] };
+}
+
+/** The day's faults, at fixed hours (a different mix each day). */
+function faultsOf(rt: Runtime, day: number, hour: number): void {
+  const r = rt.sim.renault;
+  const c = rt.sim.cardata;
+  if (hour === 9) r.injectFault({ kind: (['overloaded', 'retry-after', 'bad-gateway', 'html-500'] as const)[day % 4] ?? 'overloaded', times: 2 });
+  if (hour === 13) c.injectFault({ kind: (['server-error', 'unavailable', 'retry-after', 'malformed-json'] as const)[day % 4] ?? 'server-error', times: 2 });
+  if (hour === 16 && day % 3 === 0) r.injectFault({ kind: 'hang', times: 1 });
+  if (hour === 17 && day % 3 === 1) c.injectFault({ kind: 'reset', times: 1 });
+  if (hour === 19) c.dropConnections();
+  if (hour === 21 && day % 5 === 2) r.injectFault({ kind: 'unauthorized', times: 1 });
+}
+
+function redactionMicrosPerLine(): number {
+  const line = 'GET 127.0.0.1/kamereon/commerce/v1/accounts/abc/kamereon/kca/car-adapter/v2/cars/VF1AG000862Z50001/battery-status: HTTP 200';
+  const n = 5_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) redact(`${line} #${i}`);
+  return ((performance.now() - t0) * 1000) / n;
+}
+
+function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+function handles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'Immediate').length;
+}
+
+interface DayFigures {
+  day: number;
+  heapMb: number;
+  handles: number;
+  redactUs: number;
+  liveSecrets: number;
+  renaultCalls: number;
+  cardataCalls: number;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const days = args.includes('--days') ? Number(args[args.indexOf('--days') + 1]) : 30;
+  const verbose = args.includes('--verbose');
+  if (!Number.isInteger(days) || days < 3) throw new Error('--days must be a whole number, at least 3');
+  if (!(globalThis as { gc?: unknown }).gc) console.log('soak: run with node --expose-gc for heap figures after GC (npm run soak does)');
+  const started = Date.now();
+  const rt = new Runtime({ httpTimeoutMs: 5_000, sim: { renault: { quota: false }, cardata: { autoApproveMs: 1_000, quota: false } } });
+  await rt.start();
+  const figures: DayFigures[] = [];
+  let leak: string | undefined;
+  let commands = 0;
+  try {
+    const f = flow(rt);
+    await rt.deploy(f.accounts, f.nodes, f.outs, rt.renaultCredentials('acc-renault'));
+    // The first read of each status node signs the accounts in (CarData: the device code, confirmed by the simulator).
+    for (const n of f.nodes.filter((x) => x.type === 'car-status')) rt.send(String(n.id), { payload: 'start' });
+    const ready = async (): Promise<boolean> => (await rt.accountPhase('acc-renault')) === 'ready' && (await rt.accountPhase('acc-bmw')) === 'ready';
+    if (!(await rt.drive(ready, 10 * 60_000, 5_000, 30_000))) throw new Error('the accounts did not sign in');
+    for (const n of f.nodes.filter((x) => x.type === 'car-status' && x.account === 'acc-bmw')) rt.send(String(n.id), { payload: 'start' });
+    for (let day = 1; day <= days; day++) {
+      rt.sim.renault.resetStats();
+      rt.sim.cardata.resetStats();
+      for (let hour = 0; hour < 24; hour++) {
+        faultsOf(rt, day, hour);
+        if (hour === 7) {
+          rt.send('climate', { payload: 'go' });
+          commands++;
+        }
+        for (let m = 0; m < 60; m += STEP_MS / 60_000) {
+          await rt.clock.advance(STEP_MS);
+          await rt.settle(2);
+        }
+        rt.sim.renault.clearFaults();
+        rt.sim.cardata.clearFaults();
+        // What the hour showed, looked through for secrets, then let go (the test helper's spies keep every call).
+        leak ??= findSecret(rt.shown(), await rt.storedSecrets());
+        rt.forget();
+        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB\n`);
+      }
+      // What a day showed, looked through for secrets, then let go (the test helper's spies keep every call).
+      const s = rt.sim.renault.stats;
+      const c = rt.sim.cardata.stats;
+      const d: DayFigures = {
+        day,
+        heapMb: heapAfterGc() / 1024 / 1024,
+        handles: handles(),
+        redactUs: redactionMicrosPerLine(),
+        liveSecrets: liveSecretCount(),
+        renaultCalls: s.kamereon + s.logins + s.getJwt + s.getAccountInfo + s.gigyaOther,
+        cardataCalls: c.rest,
+      };
+      figures.push(d);
+      console.log(
+        `soak: day ${String(day).padStart(2)}  heap ${d.heapMb.toFixed(1)} MB  handles ${d.handles}  redaction ${d.redactUs.toFixed(2)} µs/line (${d.liveSecrets} live secrets)  ` +
+          `calls Renault ${d.renaultCalls}/${RENAULT_BUDGET_PER_DAY}  CarData REST ${d.cardataCalls}/${CARDATA_BUDGET_PER_DAY}`,
+      );
+    }
+  } finally {
+    await rt.stop();
+  }
+  const base = figures[2];
+  const last = figures[figures.length - 1];
+  const problems: string[] = [];
+  if (base && last) {
+    if (last.heapMb * 1024 * 1024 > base.heapMb * 1024 * 1024 * (1 + HEAP_GROWTH) + HEAP_SLACK) problems.push(`heap grew from ${base.heapMb.toFixed(1)} MB (day 3) to ${last.heapMb.toFixed(1)} MB (day ${last.day})`);
+    if (last.handles > base.handles + HANDLE_SLACK) problems.push(`handles grew from ${base.handles} (day 3) to ${last.handles} (day ${last.day})`);
+    if (last.redactUs > Math.max(2 * base.redactUs, base.redactUs + 5)) problems.push(`redaction went from ${base.redactUs.toFixed(2)} to ${last.redactUs.toFixed(2)} µs a line`);
+  }
+  for (const d of figures) {
+    if (d.renaultCalls > RENAULT_BUDGET_PER_DAY) problems.push(`day ${d.day}: ${d.renaultCalls} Renault calls, over the budget of ${RENAULT_BUDGET_PER_DAY}`);
+    if (d.cardataCalls > CARDATA_BUDGET_PER_DAY) problems.push(`day ${d.day}: ${d.cardataCalls} CarData REST calls, over BMW's ${CARDATA_BUDGET_PER_DAY}`);
+  }
+  if (rt.crashes.length) problems.push(`${rt.crashes.length} uncaught exceptions`);
+  if (rt.unhandled.length) problems.push(`${rt.unhandled.length} unhandled rejections`);
+  if (leak) problems.push(`${leak} was shown`);
+  for (const p of problems) console.log(`soak: GROWTH OR FAULT: ${p}`);
+  console.log(`soak: ${days} simulated days, ${commands} climate commands, ${Math.round((Date.now() - started) / 1000)} s, ${problems.length ? 'NOT flat' : 'flat'}`);
+  return problems.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(2);
+  },
+);
