@@ -1,8 +1,8 @@
-import { toCarError } from '../core';
-import { budgetView } from '../features/status';
-import { ACCOUNT_GRACE_MS, AccountRegistry, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
-import type { SessionState } from '../features/session';
-import { userDirOf, type AccountNode } from './kit';
+import type { CarError } from '../core';
+import type { AccountDef, AccountRegistry, PublicState } from '../features/accounts';
+import type { AccountSession, SessionState } from '../features/session';
+import { load } from './code';
+import type { AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
 
 type CarAccountDef = NodeDef & AccountDef;
@@ -13,10 +13,21 @@ type CarAccountNode = RedNode & AccountNode;
 export = function register(RED: RedApi): void {
   // One session per cloud account, shared by the account nodes that name it.
   // A redeploy takes up the sessions of the nodes it replaced within the grace period (no sign-in, no call).
-  const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
-  const accounts = new AccountRegistry(userDirOf(RED), undefined, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS);
+  // Made with the first account node: registering the type loads nothing (src/nodes/code.ts).
+  let registry: AccountRegistry | undefined;
+  const registryOf = (): AccountRegistry => {
+    if (registry) return registry;
+    const { ACCOUNT_GRACE_MS, AccountRegistry: Registry } = load.accounts();
+    const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
+    return (registry = new Registry(load.kit().userDirOf(RED), undefined, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS));
+  };
+  // The editor's requests: an account without a node answers without loading anything.
+  const toCarError = (e: unknown): CarError => load.core().toCarError(e);
+  const publicState = (session: AccountSession | undefined, configError: string | undefined): PublicState => load.accounts().publicState(session, configError);
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
+    const { missingSignIn, pointAtSimulator, settingsFromDef } = load.accounts();
+    const accounts = registryOf();
     RED.nodes.createNode(this, def);
     const node = this;
     let settings = settingsFromDef(def, node.credentials);
@@ -59,7 +70,7 @@ export = function register(RED: RedApi): void {
         try {
           // The last node of an account closes it; a deleted account takes its tokens with it.
           session?.off('state', onState);
-          if (session) await accounts.release(node.id, session, removed);
+          if (session) await registryOf().release(node.id, session, removed);
         } finally {
           done();
         }
@@ -91,7 +102,7 @@ export = function register(RED: RedApi): void {
     try {
       const q = (name: string): string | undefined => req.query[name];
       const statusNode = RED.nodes.getNode(q('node') ?? '') as { type?: string } | null;
-      res.json(budgetView(node.session, { interval: q('interval'), vin: q('vin'), parts: q('parts'), deployed: statusNode?.type === 'car-status' }));
+      res.json(load.status().budgetView(node.session, { interval: q('interval'), vin: q('vin'), parts: q('parts'), deployed: statusNode?.type === 'car-status' }));
     } catch (e) {
       const err = toCarError(e);
       res.status(400).json({ code: err.code, message: err.message });
@@ -130,7 +141,9 @@ export = function register(RED: RedApi): void {
       res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
       return;
     }
-    submitSignInCode(session, req.body)
+    load
+      .accounts()
+      .submitSignInCode(session, req.body)
       .then((state) => res.json(state))
       .catch((e: unknown) => {
         const err = toCarError(e);

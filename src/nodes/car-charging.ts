@@ -1,6 +1,5 @@
-import { CarError, type ChargingSettings } from '../core';
-import { ChargingPoller, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } from '../features/charging';
-import { accountGuard, handleInput, knownVehicle, reportError, StatusDot } from './kit';
+import type { CarError as CarErrorType, ChargingSettings } from '../core';
+import { load } from './code';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarChargingDef extends NodeDef {
@@ -14,6 +13,9 @@ interface CarChargingDef extends NodeDef {
 
 export = function register(RED: RedApi): void {
   function CarCharging(this: RedNode, def: CarChargingDef): void {
+    const { accountGuard, handleInput, knownVehicle, reportError, StatusDot } = load.kit();
+    const { ChargingPoller, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } = load.charging();
+    const { CarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
@@ -41,7 +43,7 @@ export = function register(RED: RedApi): void {
       showSettings(s);
       node.send(message(s));
     });
-    poller?.on('error', (err: CarError) => reportError(node, dot, topic, err));
+    poller?.on('error', (err: CarErrorType) => reportError(node, dot, topic, err));
 
     handleInput(node, dot, async (msg, send) => {
       const request = parseChargingInput(msg.payload);

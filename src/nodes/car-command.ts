@@ -1,6 +1,6 @@
-import { CarError, COMMANDS, ERROR_CODES, type CommandResult, type CommandStep, type ErrorCode } from '../core';
-import { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS, type CommandDefaults } from '../features/commands';
-import { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } from './kit';
+import type { CommandResult, CommandStep, ErrorCode } from '../core';
+import type { CommandDefaults } from '../features/commands';
+import { load } from './code';
 import type { NodeDef, NodeMessage, NodeStatus, RedApi, RedNode } from './red';
 
 interface CarCommandDef extends NodeDef {
@@ -18,6 +18,7 @@ interface CarCommandDef extends NodeDef {
 
 /** The node's own settings, checked at deploy. */
 function defaultsFrom(def: CarCommandDef): CommandDefaults {
+  const { CarError, COMMANDS } = load.core();
   const defaults: CommandDefaults = {};
   if (def.command) {
     if (!(COMMANDS as readonly string[]).includes(def.command)) throw new CarError('BAD_INPUT', `command must be one of: ${COMMANDS.join(', ')} (got "${def.command}")`);
@@ -33,6 +34,9 @@ function defaultsFrom(def: CarCommandDef): CommandDefaults {
 
 export = function register(RED: RedApi): void {
   function CarCommand(this: RedNode, def: CarCommandDef): void {
+    const { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } = load.kit();
+    const { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS } = load.commands();
+    const { CarError, ERROR_CODES } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });

@@ -1,6 +1,6 @@
 import type { CarError, VehicleStatus } from '../core';
-import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
-import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
+import type { IntervalPlan, StatusEvent } from '../features/status';
+import { load } from './code';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarStatusDef extends NodeDef {
@@ -14,6 +14,8 @@ interface CarStatusDef extends NodeDef {
 
 export = function register(RED: RedApi): void {
   function CarStatus(this: RedNode, def: CarStatusDef): void {
+    const { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } = load.kit();
+    const { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize } = load.status();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
