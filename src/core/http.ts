@@ -50,7 +50,7 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR', 'TimeoutError']);
 
 /**
- * The one way out to a cloud: undici with keep-alive, per-request timeouts, retry with
+ * The one way out to a cloud: undici with keep-alive, undici's timeouts (no timer of our own), retry with
  * exponential backoff for idempotent requests (on the Clock, so tests can drive it), and
  * Retry-After honoured. Non-2xx answers are returned, not thrown, because only the provider
  * knows its error envelopes; only transport failures throw. Error texts name the method
@@ -130,7 +130,8 @@ export class HttpClient {
 
   private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined): Promise<HttpResponse> {
     const timeout = req.timeoutMs ?? this.opts.timeoutMs;
-    const signals = [AbortSignal.timeout(timeout), ...(req.signal ? [req.signal] : [])];
+    // undici's own timeouts (its shared timer wheel), not a timer per request: an
+    // AbortSignal.timeout lived its whole 15 s after every answer (issue 17: 23 live timers).
     const res = await request(url, {
       method: req.method,
       headers,
@@ -138,7 +139,7 @@ export class HttpClient {
       dispatcher: this.dispatcher,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      signal: AbortSignal.any(signals),
+      ...(req.signal ? { signal: req.signal } : {}),
     });
     const bytes = req.binary ? Buffer.from(await res.body.arrayBuffer()) : undefined;
     const text = bytes ? bytes.toString('utf8') : await res.body.text();
