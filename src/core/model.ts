@@ -231,12 +231,42 @@ export function mergeStatus(base: { vin: string; provider: ProviderId; fetchedAt
   return out;
 }
 
+/** A time the cloud sent, read once: its ISO UTC form and its epoch ms. */
+export interface CloudTime {
+  iso: string;
+  ms: number;
+}
+
+/** 1990-01-01T00:00:00Z: earlier times are placeholders (0001-01-01 means "never"). */
+const EARLIEST_MS = 631_152_000_000;
+/** The UTC form both clouds mostly send (Renault's timestamps, CarData's): read without Date.parse. */
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
+
+/**
+ * Reads a timestamp the cloud sent (any offset, or epoch ms) once, to ISO UTC and epoch ms;
+ * undefined when unusable. The UTC form takes a fast path; anything else Date.parse. Both give
+ * the same (day overflow rolls over in Date.UTC as in Date.parse; a test holds them equal).
+ */
+export function readTime(value: unknown): CloudTime | undefined {
+  let t: number;
+  let iso: string | undefined;
+  if (typeof value === 'number') t = value;
+  else if (typeof value !== 'string') return undefined;
+  else {
+    const m = ISO_UTC.exec(value);
+    const [y, mo, d, h, mi, sec] = m ? [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number] : [];
+    if (m && mo !== undefined && d !== undefined && h !== undefined && mi !== undefined && sec !== undefined && y !== undefined && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59) {
+      const frac = m[7] ?? '';
+      t = Date.UTC(y, mo - 1, d, h, mi, sec, frac ? Number(frac.padEnd(3, '0')) : 0);
+      // The text is already the ISO form, but for a day past the month's end (rolled over).
+      if (d <= 28) iso = `${value.slice(0, 19)}.${frac.padEnd(3, '0')}Z`;
+    } else t = Date.parse(value);
+  }
+  if (!Number.isFinite(t) || t < EARLIEST_MS) return undefined;
+  return { iso: iso ?? new Date(t).toISOString(), ms: t };
+}
+
 /** Normalises a timestamp the cloud sent (any offset) to ISO UTC; undefined when unusable. */
 export function toIsoUtc(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const t = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(t) || t <= 0) return undefined;
-  const year = new Date(t).getUTCFullYear();
-  if (year < 1990) return undefined; // 0001-01-01 means "never"
-  return new Date(t).toISOString();
+  return readTime(value)?.iso;
 }
