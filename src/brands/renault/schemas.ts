@@ -80,9 +80,15 @@ export function fields<const S extends string = never, const N extends string = 
 ) {
   const shape: Record<string, z.ZodTypeAny> = {};
   const kinds: [string, Reader][] = [];
-  for (const k of f.str ?? []) (shape[k] = str), kinds.push([k, readStr]);
-  for (const k of f.num ?? []) (shape[k] = num), kinds.push([k, readNum]);
-  for (const k of f.bool ?? []) (shape[k] = bool), kinds.push([k, readBool]);
+  const add = (keys: readonly string[] | undefined, schema: z.ZodTypeAny, read: Reader): void => {
+    for (const k of keys ?? []) {
+      shape[k] = schema;
+      kinds.push([k, read]);
+    }
+  };
+  add(f.str, str, readStr);
+  add(f.num, num, readNum);
+  add(f.bool, bool, readBool);
   const extra = Object.entries(more ?? {}).map(([k, schema]) => [k, readerOf(schema as z.ZodTypeAny)] as const);
   const schema = z.object({ ...(shape as Fields<S, N, B>), ...((more ?? {}) as M) }).loose();
   if (extra.some(([, r]) => !r)) return schema;
