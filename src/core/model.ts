@@ -239,8 +239,40 @@ export interface CloudTime {
 
 /** 1990-01-01T00:00:00Z: earlier times are placeholders (0001-01-01 means "never"). */
 const EARLIEST_MS = 631_152_000_000;
-/** The UTC form both clouds mostly send (Renault's timestamps, CarData's): read without Date.parse. */
-const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
+/** The number of n digits at i, or -1 when one is not a digit. */
+function digitsAt(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * The UTC form both clouds mostly send (YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z), read without a regular
+ * expression or Date.parse; undefined for any other form (or a field out of range).
+ */
+function fastUtc(v: string): CloudTime | undefined {
+  const n = v.length;
+  if (n !== 20 && (n < 22 || n > 24)) return undefined;
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[n - 1] !== 'Z' || (n > 20 && v[19] !== '.')) return undefined;
+  const y = digitsAt(v, 0, 4);
+  const mo = digitsAt(v, 5, 2);
+  const d = digitsAt(v, 8, 2);
+  const h = digitsAt(v, 11, 2);
+  const mi = digitsAt(v, 14, 2);
+  const sec = digitsAt(v, 17, 2);
+  const fracDigits = n > 20 ? n - 21 : 0;
+  const frac = fracDigits ? digitsAt(v, 20, fracDigits) : 0;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || frac < 0) return undefined;
+  const ms = frac * (fracDigits === 1 ? 100 : fracDigits === 2 ? 10 : 1);
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  // The text is already the ISO form (but for a day past the month's end, which rolls over).
+  if (d > 28) return { iso: new Date(t).toISOString(), ms: t };
+  return { iso: fracDigits === 3 ? v : `${v.slice(0, 19)}.${String(ms).padStart(3, '0')}Z`, ms: t };
+}
 
 /**
  * Reads a timestamp the cloud sent (any offset, or epoch ms) once, to ISO UTC and epoch ms;
@@ -249,21 +281,15 @@ const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))
  */
 export function readTime(value: unknown): CloudTime | undefined {
   let t: number;
-  let iso: string | undefined;
   if (typeof value === 'number') t = value;
   else if (typeof value !== 'string') return undefined;
   else {
-    const m = ISO_UTC.exec(value);
-    const [y, mo, d, h, mi, sec] = m ? [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number] : [];
-    if (m && mo !== undefined && d !== undefined && h !== undefined && mi !== undefined && sec !== undefined && y !== undefined && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59) {
-      const frac = m[7] ?? '';
-      t = Date.UTC(y, mo - 1, d, h, mi, sec, frac ? Number(frac.padEnd(3, '0')) : 0);
-      // The text is already the ISO form, but for a day past the month's end (rolled over).
-      if (d <= 28) iso = `${value.slice(0, 19)}.${frac.padEnd(3, '0')}Z`;
-    } else t = Date.parse(value);
+    const fast = fastUtc(value);
+    if (fast) return fast.ms < EARLIEST_MS ? undefined : fast;
+    t = Date.parse(value);
   }
   if (!Number.isFinite(t) || t < EARLIEST_MS) return undefined;
-  return { iso: iso ?? new Date(t).toISOString(), ms: t };
+  return { iso: new Date(t).toISOString(), ms: t };
 }
 
 /** Normalises a timestamp the cloud sent (any offset) to ISO UTC; undefined when unusable. */
