@@ -4,6 +4,7 @@ import {
   OPENING_STATES,
   PLUG_STATES,
   SEVERITIES,
+  readTime,
   toIsoUtc,
   type StatusFragment,
   type StatusPart,
@@ -439,6 +440,15 @@ interface Entry {
   timestamp?: string;
   /** Epoch ms of the value (its own timestamp, else when it arrived). */
   at: number;
+  /** What its key's spec reads from it, once, as the parts take it (undefined: not readable). */
+  read: Read<unknown> | undefined;
+}
+
+/** A value read for the parts: what it says, when (epoch ms), and its timestamp as ISO text when it had one. */
+interface Read<T> {
+  value: T;
+  at: number;
+  timestamp?: string;
 }
 
 export interface Applied {
@@ -460,21 +470,30 @@ export class TelematicState {
     return this.entries.size;
   }
 
-  /** Merges keys (a REST body or a stream message); older values than known ones are ignored. */
-  apply(data: Record<string, TelematicValue>, receivedAt: number): Applied {
+  /**
+   * Merges keys (a REST body or a stream message); older values than known ones are ignored.
+   * Each value is read once, its timestamp parsed once. `build: false` skips the fragment of
+   * the touched parts, for a caller that builds the whole one itself.
+   */
+  apply(data: Record<string, TelematicValue>, receivedAt: number, options: { build?: boolean } = {}): Applied {
     const touched = new Set<Part>();
     const unmapped: Record<string, TelematicValue> = {};
-    for (const [key, kv] of Object.entries(data)) {
-      if (kv.value === undefined || kv.value === null) continue; // REST lists keys without data as null
-      const ts = toIsoUtc(kv.timestamp ?? undefined);
-      const at = ts ? Date.parse(ts) : receivedAt;
+    for (const key in data) {
+      const kv = data[key];
+      if (kv?.value === undefined || kv.value === null) continue; // REST lists keys without data as null
+      const time = readTime(kv.timestamp ?? undefined);
+      const at = time?.ms ?? receivedAt;
       const spec = SPECS[key];
-      if (!spec || spec.read(kv) === undefined) unmapped[key] = kv;
+      const value = spec?.read(kv);
+      if (value === undefined) unmapped[key] = kv;
       const prev = this.entries.get(key);
       if (prev && prev.at > at) continue;
-      this.entries.set(key, { value: kv.value, at, ...(kv.unit ? { unit: kv.unit } : {}), ...(ts ? { timestamp: ts } : {}) });
+      const timestamp = time?.iso;
+      const read = value === undefined ? undefined : timestamp ? { value, at, timestamp } : { value, at };
+      this.entries.set(key, { value: kv.value, at, read, ...(kv.unit ? { unit: kv.unit } : {}), ...(timestamp ? { timestamp } : {}) });
       if (spec) touched.add(spec.part);
     }
+    if (options.build === false) return { fragment: {}, unmapped, parts: [] };
     const parts = new Set<StatusPart>();
     for (const p of touched) {
       if (p === 'range') {
@@ -494,11 +513,8 @@ export class TelematicState {
   }
 
   private get<T>(key: string): { value: T; at: number; timestamp?: string } | undefined {
-    const e = this.entries.get(key);
-    const spec = SPECS[key];
-    if (!e || !spec) return undefined;
-    const value = spec.read({ value: e.value, unit: e.unit ?? null, timestamp: e.timestamp ?? null }) as T | undefined;
-    return value === undefined ? undefined : { value, at: e.at, ...(e.timestamp ? { timestamp: e.timestamp } : {}) };
+    // Read once when it came (apply): the parts share it, none changes it.
+    return this.entries.get(key)?.read as Read<T> | undefined;
   }
 
   /** The first readable value in the keys' order: the order of preference the clients use for one meaning. */
@@ -536,7 +552,13 @@ export class TelematicState {
   fragment(parts: readonly StatusPart[] = PART_ORDER): StatusFragment {
     const out: StatusFragment = {};
     const want = new Set(parts);
-    const iso = (at: number | undefined): string | undefined => (at !== undefined ? toIsoUtc(at) : undefined);
+    // Most parts share a few times: each is turned into text once.
+    const texts = new Map<number, string | undefined>();
+    const iso = (at: number | undefined): string | undefined => {
+      if (at === undefined) return undefined;
+      if (!texts.has(at)) texts.set(at, toIsoUtc(at));
+      return texts.get(at);
+    };
 
     // SoC: batteryManagement.header, else stateOfCharge.displayed (Neue Klasse cars lack the header)
     // [evcc vehicle/bmw/cardata provider.go Soc(); kvanbiesen README]. Electric range:
@@ -663,13 +685,13 @@ function partPresent(f: StatusFragment, p: StatusPart): boolean {
 
 function clean<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
   return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 /** Maps one set of keys on its own (no earlier values): what `connected-car parse` shows. */
 export function mapTelematic(data: Record<string, TelematicValue>, receivedAt: number): { status: StatusFragment; unmapped: Record<string, TelematicValue> } {
   const state = new TelematicState();
-  const { unmapped } = state.apply(data, receivedAt);
+  const { unmapped } = state.apply(data, receivedAt, { build: false });
   return { status: state.fragment(), unmapped };
 }
