@@ -242,7 +242,7 @@ export class CarDataConnection implements Connection {
     const body = await this.readTelematics(auth, vehicle.vin, opts);
     const parsed = parseAnswer(TelematicDataSchema, body, 'telematicData');
     const state = this.telematicState(vehicle.vin);
-    const { unmapped } = state.apply(parsed.telematicData, this.ctx.clock.now(), { build: false });
+    const { unmapped } = state.apply(parsed.telematicData, this.ctx.clock.now());
     const status = state.fragment();
     const can = new Set(capabilitiesOf(vehicle).parts);
     const missing: StatusRead['missing'] = [];

@@ -4,7 +4,6 @@ import {
   OPENING_STATES,
   PLUG_STATES,
   SEVERITIES,
-  readTime,
   toIsoUtc,
   type StatusFragment,
   type StatusPart,
@@ -440,15 +439,6 @@ interface Entry {
   timestamp?: string;
   /** Epoch ms of the value (its own timestamp, else when it arrived). */
   at: number;
-  /** What its key's spec reads from it, once, as the parts take it (undefined: not readable). */
-  read: Read<unknown> | undefined;
-}
-
-/** A value read for the parts: what it says, when (epoch ms), and its timestamp as ISO text when it had one. */
-interface Read<T> {
-  value: T;
-  at: number;
-  timestamp?: string;
 }
 
 export interface Applied {
@@ -470,30 +460,21 @@ export class TelematicState {
     return this.entries.size;
   }
 
-  /**
-   * Merges keys (a REST body or a stream message); older values than known ones are ignored.
-   * Each value is read once, its timestamp parsed once. `build: false` skips the fragment of
-   * the touched parts, for a caller that builds the whole one itself.
-   */
-  apply(data: Record<string, TelematicValue>, receivedAt: number, options: { build?: boolean } = {}): Applied {
+  /** Merges keys (a REST body or a stream message); older values than known ones are ignored. */
+  apply(data: Record<string, TelematicValue>, receivedAt: number): Applied {
     const touched = new Set<Part>();
     const unmapped: Record<string, TelematicValue> = {};
-    for (const key in data) {
-      const kv = data[key];
-      if (kv?.value === undefined || kv.value === null) continue; // REST lists keys without data as null
-      const time = readTime(kv.timestamp ?? undefined);
-      const at = time?.ms ?? receivedAt;
+    for (const [key, kv] of Object.entries(data)) {
+      if (kv.value === undefined || kv.value === null) continue; // REST lists keys without data as null
+      const ts = toIsoUtc(kv.timestamp ?? undefined);
+      const at = ts ? Date.parse(ts) : receivedAt;
       const spec = SPECS[key];
-      const value = spec?.read(kv);
-      if (value === undefined) unmapped[key] = kv;
+      if (!spec || spec.read(kv) === undefined) unmapped[key] = kv;
       const prev = this.entries.get(key);
       if (prev && prev.at > at) continue;
-      const timestamp = time?.iso;
-      const read = value === undefined ? undefined : timestamp ? { value, at, timestamp } : { value, at };
-      this.entries.set(key, { value: kv.value, at, read, ...(kv.unit ? { unit: kv.unit } : {}), ...(timestamp ? { timestamp } : {}) });
+      this.entries.set(key, { value: kv.value, at, ...(kv.unit ? { unit: kv.unit } : {}), ...(ts ? { timestamp: ts } : {}) });
       if (spec) touched.add(spec.part);
     }
-    if (options.build === false) return { fragment: {}, unmapped, parts: [] };
     const parts = new Set<StatusPart>();
     for (const p of touched) {
       if (p === 'range') {
@@ -513,8 +494,11 @@ export class TelematicState {
   }
 
   private get<T>(key: string): { value: T; at: number; timestamp?: string } | undefined {
-    // Read once when it came (apply): the parts share it, none changes it.
-    return this.entries.get(key)?.read as Read<T> | undefined;
+    const e = this.entries.get(key);
+    const spec = SPECS[key];
+    if (!e || !spec) return undefined;
+    const value = spec.read({ value: e.value, unit: e.unit ?? null, timestamp: e.timestamp ?? null }) as T | undefined;
+    return value === undefined ? undefined : { value, at: e.at, ...(e.timestamp ? { timestamp: e.timestamp } : {}) };
   }
 
   /** The first readable value in the keys' order: the order of preference the clients use for one meaning. */
@@ -552,13 +536,7 @@ export class TelematicState {
   fragment(parts: readonly StatusPart[] = PART_ORDER): StatusFragment {
     const out: StatusFragment = {};
     const want = new Set(parts);
-    // Most parts share a few times: each is turned into text once.
-    const texts = new Map<number, string | undefined>();
-    const iso = (at: number | undefined): string | undefined => {
-      if (at === undefined) return undefined;
-      if (!texts.has(at)) texts.set(at, toIsoUtc(at));
-      return texts.get(at);
-    };
+    const iso = (at: number | undefined): string | undefined => (at !== undefined ? toIsoUtc(at) : undefined);
 
     // SoC: batteryManagement.header, else stateOfCharge.displayed (Neue Klasse cars lack the header)
     // [evcc vehicle/bmw/cardata provider.go Soc(); kvanbiesen README]. Electric range:
@@ -685,13 +663,13 @@ function partPresent(f: StatusFragment, p: StatusPart): boolean {
 
 function clean<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 /** Maps one set of keys on its own (no earlier values): what `connected-car parse` shows. */
 export function mapTelematic(data: Record<string, TelematicValue>, receivedAt: number): { status: StatusFragment; unmapped: Record<string, TelematicValue> } {
   const state = new TelematicState();
-  const { unmapped } = state.apply(data, receivedAt, { build: false });
+  const { unmapped } = state.apply(data, receivedAt);
   return { status: state.fragment(), unmapped };
 }
