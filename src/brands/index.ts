@@ -1,7 +1,9 @@
 import { CarError, type ProviderId } from '../core';
 import type { Provider } from './provider';
-import { renault } from './renault';
-import { cardataProvider } from './cardata';
+import type * as RenaultModule from './renault';
+import type * as CarDataModule from './cardata';
+import type * as RenaultParse from './renault/parse';
+import type * as CarDataParse from './cardata/parse';
 
 export type {
   Provider,
@@ -34,20 +36,27 @@ export type {
 import type { BrandOffer } from './provider';
 export { ChallengeError } from './provider';
 
-/** The registry: every provider the plugin speaks. */
-const PROVIDERS: Partial<Record<ProviderId, Provider<unknown>>> = {
-  renault: renault as Provider<unknown>,
-  cardata: cardataProvider as Provider<unknown>,
+/* eslint-disable @typescript-eslint/no-require-imports -- a brand loads on demand, see below */
+/**
+ * The registry: every provider the plugin speaks, each loaded with the first account of its
+ * brand (a Renault-only flow never loads CarData's code, its schemas or mqtt).
+ */
+const LOADERS: Partial<Record<ProviderId, () => Provider<unknown>>> = {
+  renault: () => (require('./renault') as typeof RenaultModule).renault as Provider<unknown>,
+  cardata: () => (require('./cardata') as typeof CarDataModule).cardataProvider as Provider<unknown>,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
+const loaded: Partial<Record<ProviderId, Provider<unknown>>> = {};
 
 export function getProvider(id: string): Provider<unknown> {
-  const p = PROVIDERS[id as ProviderId];
-  if (!p) throw new CarError('BAD_INPUT', `provider "${id}" is not available; allowed: ${Object.keys(PROVIDERS).join(', ')}`);
-  return p;
+  const key = id as ProviderId;
+  const loader = Object.hasOwn(LOADERS, id) ? LOADERS[key] : undefined;
+  if (!loader) throw new CarError('BAD_INPUT', `provider "${id}" is not available; allowed: ${providerIds().join(', ')}`);
+  return (loaded[key] ??= loader());
 }
 
 export function providerIds(): ProviderId[] {
-  return Object.keys(PROVIDERS) as ProviderId[];
+  return Object.keys(LOADERS) as ProviderId[];
 }
 
 /** A provider's offer as the editor gets it (GET /connected-car/brands): JSON, with the budget's size and unit. */
@@ -66,11 +75,29 @@ export function describeBrands(): BrandDescription[] {
   });
 }
 
-import { PARSEABLE as RENAULT_PARSEABLE, parseRenault } from './renault/parse';
-import { PARSEABLE as CARDATA_PARSEABLE, parseCarData } from './cardata/parse';
+/** A raw-response parser of a provider, for `connected-car parse`. */
+export interface RawParser {
+  endpoints: readonly string[];
+  parse: (endpoint: string, text: string) => unknown;
+}
 
-/** Raw-response parsers by provider, for `connected-car parse`. */
-export const PARSERS: Record<string, { endpoints: readonly string[]; parse: (endpoint: string, text: string) => unknown }> = {
-  renault: { endpoints: RENAULT_PARSEABLE, parse: parseRenault },
-  cardata: { endpoints: CARDATA_PARSEABLE, parse: (kind, text) => parseCarData(kind, text) },
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded by the command that needs it */
+const PARSER_LOADERS: Record<string, () => RawParser> = {
+  renault: () => {
+    const m = require('./renault/parse') as typeof RenaultParse;
+    return { endpoints: m.PARSEABLE, parse: m.parseRenault };
+  },
+  cardata: () => {
+    const m = require('./cardata/parse') as typeof CarDataParse;
+    return { endpoints: m.PARSEABLE, parse: (kind, text) => m.parseCarData(kind, text) };
+  },
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Providers with a raw-response parser. */
+export const PARSER_IDS: readonly string[] = Object.keys(PARSER_LOADERS);
+
+/** The raw-response parser of a provider, or undefined when it has none. */
+export function rawParser(provider: string): RawParser | undefined {
+  return Object.hasOwn(PARSER_LOADERS, provider) ? PARSER_LOADERS[provider]?.() : undefined;
+}

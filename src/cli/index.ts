@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toCarError } from '../core';
-import { PARSERS } from '../brands';
+import { PARSER_IDS, rawParser } from '../brands';
 import { initCliUtil, t } from './nr-util';
 
 /** The options of each command (node:util parseArgs); --help everywhere. */
@@ -40,9 +40,9 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
 /** `connected-car parse <provider> <endpoint> <file>`: prints the model as JSON; exit 1 on failure. */
 export async function parseCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [provider = '', endpoint = '', file = ''] = args;
-  const parser = PARSERS[provider];
+  const parser = rawParser(provider);
   if (!parser) {
-    err(t('parse.unknown-provider', { provider, allowed: Object.keys(PARSERS).join(', ') }));
+    err(t('parse.unknown-provider', { provider, allowed: PARSER_IDS.join(', ') }));
     return 2;
   }
   if (!parser.endpoints.includes(endpoint) || !file) {

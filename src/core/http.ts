@@ -52,7 +52,7 @@ const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
- * The one way out to a cloud: undici with keep-alive, per-request timeouts, retry with
+ * The one way out to a cloud: undici with keep-alive, undici's timeouts (no timer of our own), retry with
  * exponential backoff for idempotent requests (on the Clock, so tests can drive it), and
  * Retry-After honoured. Non-2xx answers are returned, not thrown, because only the provider
  * knows its error envelopes; only transport failures throw. Error texts name the method
@@ -160,7 +160,8 @@ export class HttpClient {
 
   private async once(url: URL, req: HttpRequest, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<HttpResponse> {
     const timeout = req.timeoutMs ?? this.opts.timeoutMs;
-    const signals = [AbortSignal.timeout(timeout), signal];
+    // undici's own timeouts (its shared timer wheel), not a timer per request: an
+    // AbortSignal.timeout lived its whole 15 s after every answer (issue 17: 23 live timers).
     const res = await request(url, {
       method: req.method,
       headers,
@@ -168,7 +169,8 @@ export class HttpClient {
       dispatcher: this.dispatcher,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      signal: AbortSignal.any(signals),
+      // The caller's deadline and the client's close, in one (see request()).
+      signal,
     });
     const bytes = req.binary ? Buffer.from(await res.body.arrayBuffer()) : undefined;
     const text = bytes ? bytes.toString('utf8') : await res.body.text();

@@ -231,12 +231,68 @@ export function mergeStatus(base: { vin: string; provider: ProviderId; fetchedAt
   return out;
 }
 
+/** A time the cloud sent, read once: its ISO UTC form and its epoch ms. */
+export interface CloudTime {
+  iso: string;
+  ms: number;
+}
+
+/** 1990-01-01T00:00:00Z: earlier times are placeholders (0001-01-01 means "never"). */
+const EARLIEST_MS = 631_152_000_000;
+/** The number of n digits at i, or -1 when one is not a digit. */
+function digitsAt(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * The UTC form both clouds mostly send (YYYY-MM-DDTHH:MM:SS[.f{1,3}]Z), read without a regular
+ * expression or Date.parse; undefined for any other form (or a field out of range).
+ */
+function fastUtc(v: string): CloudTime | undefined {
+  const n = v.length;
+  if (n !== 20 && (n < 22 || n > 24)) return undefined;
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[n - 1] !== 'Z' || (n > 20 && v[19] !== '.')) return undefined;
+  const y = digitsAt(v, 0, 4);
+  const mo = digitsAt(v, 5, 2);
+  const d = digitsAt(v, 8, 2);
+  const h = digitsAt(v, 11, 2);
+  const mi = digitsAt(v, 14, 2);
+  const sec = digitsAt(v, 17, 2);
+  const fracDigits = n > 20 ? n - 21 : 0;
+  const frac = fracDigits ? digitsAt(v, 20, fracDigits) : 0;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || frac < 0) return undefined;
+  const ms = frac * (fracDigits === 1 ? 100 : fracDigits === 2 ? 10 : 1);
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  // The text is already the ISO form (but for a day past the month's end, which rolls over).
+  if (d > 28) return { iso: new Date(t).toISOString(), ms: t };
+  return { iso: fracDigits === 3 ? v : `${v.slice(0, 19)}.${String(ms).padStart(3, '0')}Z`, ms: t };
+}
+
+/**
+ * Reads a timestamp the cloud sent (any offset, or epoch ms) once, to ISO UTC and epoch ms;
+ * undefined when unusable. The UTC form takes a fast path; anything else Date.parse. Both give
+ * the same (day overflow rolls over in Date.UTC as in Date.parse; a test holds them equal).
+ */
+export function readTime(value: unknown): CloudTime | undefined {
+  let t: number;
+  if (typeof value === 'number') t = value;
+  else if (typeof value !== 'string') return undefined;
+  else {
+    const fast = fastUtc(value);
+    if (fast) return fast.ms < EARLIEST_MS ? undefined : fast;
+    t = Date.parse(value);
+  }
+  if (!Number.isFinite(t) || t < EARLIEST_MS) return undefined;
+  return { iso: new Date(t).toISOString(), ms: t };
+}
+
 /** Normalises a timestamp the cloud sent (any offset) to ISO UTC; undefined when unusable. */
 export function toIsoUtc(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const t = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(t) || t <= 0) return undefined;
-  const year = new Date(t).getUTCFullYear();
-  if (year < 1990) return undefined; // 0001-01-01 means "never"
-  return new Date(t).toISOString();
+  return readTime(value)?.iso;
 }

@@ -1,10 +1,9 @@
-import { toCarError, type CarError } from '../core';
+import type { CarError } from '../core';
 import type { PresenceEvent, PresenceUpdate } from '../core/presence';
-import { homeFromSettings } from '../features/presence';
-import { PresenceTracker, presenceOptionsFrom, type PresenceText, type Tracked } from '../features/presence-tracker';
+import type { PresenceText, Tracked } from '../features/presence-tracker';
 import type { Say } from '../features/texts';
-import { nodeFile } from '../features/trip-store';
-import { accountGuard, checkSettings, commonKey, handleInput, reportError, StatusDot, userDirOf, type AccountNode } from './kit';
+import { load } from './code';
+import type { AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, NodeMessage, RedApi, RedNode, SendFn } from './red';
 
 interface CarPresenceDef extends NodeDef {
@@ -19,11 +18,14 @@ interface CarPresenceDef extends NodeDef {
 }
 
 export = function register(RED: RedApi): void {
-  const home = () => homeFromSettings(RED.settings.carPresenceHome, process.env.CAR_PRESENCE_HOME);
+  const home = () => load.presence().homeFromSettings(RED.settings.carPresenceHome, process.env.CAR_PRESENCE_HOME);
   const say: Say<PresenceText> = (key, values) => RED._(`car-presence.errors.${key}`, values);
   const km = (m: number | undefined): string => (m === undefined ? '?' : m < 1000 ? `${m} m` : `${(m / 1000).toFixed(1)} km`);
 
   function CarPresence(this: RedNode, def: CarPresenceDef): void {
+    const { accountGuard, checkSettings, handleInput, reportError, StatusDot, userDirOf } = load.kit();
+    const { PresenceTracker, presenceOptionsFrom } = load.presenceTracker();
+    const { nodeFile } = load.tripStore();
     RED.nodes.createNode(this, def);
     const node = this;
     // Without an account or a vehicle, positions come from messages (a phone, OwnTracks, car-status).
@@ -90,6 +92,8 @@ export = function register(RED: RedApi): void {
   });
 
   RED.httpAdmin.get('/connected-car/presence/position', RED.auth.needsPermission('car-presence.read'), (req: AdminRequest, res: AdminResponse) => {
+    const { commonKey } = load.kit();
+    const { toCarError } = load.core();
     const accountNode = RED.nodes.getNode(req.query.account ?? '') as AccountNode | null;
     const session = accountNode && accountNode.type === 'car-account' ? accountNode.session : undefined;
     const vin = req.query.vin ?? '';

@@ -1,8 +1,7 @@
 import type { CarError } from '../core';
-import { nodeFile } from '../features/trip-store';
 import type { Say } from '../features/texts';
-import { tripInputFrom, TripRecorder, tripSettingsFrom, type Recorded, type TripText } from '../features/trip-recorder';
-import { accountGuard, checkSettings, handleInput, localTime, reportError, StatusDot, userDirOf } from './kit';
+import type { Recorded, TripText } from '../features/trip-recorder';
+import { load } from './code';
 import type { NodeDef, NodeMessage, RedApi, RedNode, SendFn } from './red';
 
 interface CarTripsDef extends NodeDef {
@@ -16,6 +15,9 @@ export = function register(RED: RedApi): void {
   const say: Say<TripText> = (key, values) => RED._(`car-trips.errors.${key}`, values);
 
   function CarTrips(this: RedNode, def: CarTripsDef): void {
+    const { accountGuard, checkSettings, handleInput, localTime, reportError, StatusDot, userDirOf } = load.kit();
+    const { tripInputFrom, TripRecorder, tripSettingsFrom } = load.tripRecorder();
+    const { nodeFile } = load.tripStore();
     RED.nodes.createNode(this, def);
     const node = this;
     // Without an account the node learns its vehicle from the first status it receives.

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseCommand } from '../../src/cli';
 import { initCliUtil } from '../../src/cli/nr-util';
-import { PARSERS } from '../../src/brands';
+import { rawParser } from '../../src/brands';
 import { removeDir, tempDir } from '../helpers';
 
 const FILES: Record<string, unknown> = {
@@ -54,7 +54,7 @@ describe('connected-car parse cardata <kind> <file>', () => {
   }
 
   it('is registered beside Renault', () => {
-    assert.deepEqual([...(PARSERS.cardata?.endpoints ?? [])].sort(), ['basicData', 'chargingHistory', 'containers', 'error', 'mappings', 'stream', 'telematicData']);
+    assert.deepEqual([...(rawParser('cardata')?.endpoints ?? [])].sort(), ['basicData', 'chargingHistory', 'containers', 'error', 'mappings', 'stream', 'telematicData']);
   });
 
   it('maps a telematicData body and lists the keys it keeps raw', async () => {

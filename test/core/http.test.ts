@@ -1,5 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../src/core/clock';
@@ -182,6 +183,26 @@ describe('core/http', () => {
       return true;
     });
     assert.equal(srv.seen.length, 1);
+  });
+
+  it('keeps no timer per request once the answers are in: 40 requests leave the timers of one idle connection, not 40', async () => {
+    const srv = (server = await startServer((_req, res) => send(res, 200, '{"ok":true}')));
+    const c = (client = new HttpClient({ retries: 0 }));
+    // Every timer made while the requests run, and whether it is still live (both sides: client and server).
+    const live = new Set<number>();
+    const hook = createHook({
+      init: (id, type) => void (type === 'Timeout' && live.add(id)),
+      destroy: (id) => void live.delete(id),
+    }).enable();
+    try {
+      for (let i = 0; i < 40; i++) await c.request({ method: 'GET', url: `${srv.base}/r${i}` });
+    } finally {
+      hook.disable();
+    }
+    // One keep-alive socket: its idle timer on each side, undici's shared tick, the server's
+    // Date cache: a handful whatever the number of requests. A timer per request
+    // (AbortSignal.timeout, 15 s) left 40 more.
+    assert.ok(live.size <= 8, `${live.size} timers live`);
   });
 
   it('retries a GET after a network failure and then throws NETWORK', async () => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { VehicleStatusSchema, mergeStatus, toIsoUtc, type StatusFragment } from '../../src/core/model';
+import fc from 'fast-check';
+import { VehicleStatusSchema, mergeStatus, readTime, toIsoUtc, type StatusFragment } from '../../src/core/model';
 
 const BASE = { vin: 'VF1AG000000000001', provider: 'renault' as const, fetchedAt: '2026-01-15T08:00:00.000Z' };
 
@@ -75,6 +76,21 @@ describe('core/model', () => {
       assert.equal(toIsoUtc('2026-01-15T03:30:00-04:30'), '2026-01-15T08:00:00.000Z');
       assert.equal(toIsoUtc('2026-01-15T08:00:00Z'), '2026-01-15T08:00:00.000Z');
       assert.equal(toIsoUtc('2026-01-15T08:00:00.123Z'), '2026-01-15T08:00:00.123Z');
+    });
+
+    it('reads the UTC form without Date.parse to the same time and text as Date.parse gives, for any such text', () => {
+      /** What the reading gave before its fast path: Date.parse and toISOString. */
+      const slow = (v: string): { iso: string; ms: number } | undefined => {
+        const t = Date.parse(v);
+        return Number.isFinite(t) && t >= Date.UTC(1990, 0, 1) ? { iso: new Date(t).toISOString(), ms: t } : undefined;
+      };
+      const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+      const text = fc
+        .tuple(fc.integer({ min: 1980, max: 2100 }), two(13), two(32), two(24), two(60), two(60), fc.constantFrom('', '.5', '.12', '.123'))
+        .map(([y, mo, d, h, mi, s, frac]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}Z`);
+      fc.assert(fc.property(text, (v) => assert.deepEqual(readTime(v), slow(v))), { numRuns: 3000 });
+      // A day past the month's end rolls over, as in Date.parse.
+      assert.deepEqual(readTime('2024-02-30T00:00:00Z'), { iso: '2024-03-01T00:00:00.000Z', ms: Date.UTC(2024, 2, 1) });
     });
 
     it('accepts epoch milliseconds', () => {

@@ -130,29 +130,33 @@ async function mintJwt(ctx: ProviderContext, loginToken: string): Promise<{ jwt:
   return { jwt: parsed.id_token, jwtExpiresAt: jwtExpiry(parsed.id_token) ?? ctx.clock.now() + JWT_LIFETIME_S * 1000 };
 }
 
-/** The device to sign in with: the one kept, or a new one from webSdkBootstrap (best effort). */
-async function deviceFor(ctx: ProviderContext, kept: GigyaDevice | undefined): Promise<GigyaDevice | undefined> {
-  if (kept) return kept;
+/**
+ * A new device (webSdkBootstrap) for a two-factor step, best effort. A login does not wait for
+ * one: a device Gigya has never seen is not trusted anyway, so a first sign-in goes without and
+ * the device is made when Renault asks for a code (Kelec's order: login without gmid, the
+ * device for the TFA calls; renault-2fa.md §2). Once trusted it is kept and sent with every login.
+ */
+async function newDevice(ctx: ProviderContext): Promise<GigyaDevice | undefined> {
   try {
     return await bootstrapDevice(ctx);
   } catch (e) {
-    // Without a device the sign-in still works for accounts that need no code.
-    ctx.log.debug(`Renault device bootstrap failed (${e instanceof Error ? e.message : String(e)}); signing in without one`);
+    ctx.log.debug(`Renault device bootstrap failed (${e instanceof Error ? e.message : String(e)}); going on without one`);
     return undefined;
   }
 }
 
 /**
- * accounts.login with the password and the device ids, then the person and a JWT (spec §2.1,
+ * accounts.login with the password and the kept device ids, then a JWT: two calls (spec §2.1,
  * renault-2fa.md §2 step 1: grosz sends gmid/ucid with every login, so a trusted device needs
- * no code).
+ * no code). `include=profile,data` brings data.personId with the login (ZoePHP, myRenaultLC,
+ * Kelec; spec §2.3), which saves accounts.getAccountInfo; it stays the fallback for an answer
+ * without it (the recorded login.json, asked without include, has no data).
  */
-export async function passwordLogin(ctx: ProviderContext, kept: GigyaDevice | undefined): Promise<RenaultAuthState> {
+export async function passwordLogin(ctx: ProviderContext, device: GigyaDevice | undefined): Promise<RenaultAuthState> {
   const { username, password } = ctx.config;
   if (!username || !password) throw new CarError('AUTH_FAILED', 'The Renault account needs an e-mail address and a password.', { transient: false });
   registerSecret(password);
-  const device = await deviceFor(ctx, kept);
-  const { body } = await gigyaCall(ctx, 'accounts.login', { loginID: username, password }, { device, deviceFields: true });
+  const { body } = await gigyaCall(ctx, 'accounts.login', { loginID: username, password, include: 'profile,data' }, { device, deviceFields: true });
   const login = parseGigya(GigyaLoginSchema, 'accounts.login', body, device);
   const loginToken = login.sessionInfo?.cookieValue;
   if (!loginToken) throw new CarError('UPSTREAM', 'Renault sign-in (accounts.login) answered without a session');
@@ -226,7 +230,7 @@ export const renaultAuth: ProviderAuth<RenaultAuthState> = {
     if (typeof regToken !== 'string' || !regToken) {
       return Promise.reject(new CarError('TFA_REQUIRED', 'Renault asks for a two-factor code but the sign-in gave no token to start it with.', { transient: false }));
     }
-    return startEmailTfa(ctx, regToken, deviceOf(pending.state), () => deviceFor(ctx, undefined));
+    return startEmailTfa(ctx, regToken, deviceOf(pending.state), () => newDevice(ctx));
   },
 
   /** The code, finalizeTFA with tempDevice=false, then accounts.login again with the same device (grosz; not finalizeRegistration). */

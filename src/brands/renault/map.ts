@@ -1,4 +1,4 @@
-import { toIsoUtc, type Brand, type StatusFragment, type Vehicle, type VehicleMessage } from '../../core';
+import { readTime, toIsoUtc, type Brand, type StatusFragment, type Vehicle, type VehicleMessage } from '../../core';
 import { CHARGING_STATES, OPENING_STATES, PLUG_STATES } from '../../core/model';
 import type {
   RawAlert,
@@ -78,7 +78,9 @@ const nonNegative = (v: number | undefined): number | undefined => (v !== undefi
 export function mapBatteryStatus(raw: RawBatteryStatus, modelCode?: string): StatusFragment {
   const a = raw.data.attributes;
   if (!a) return {};
-  const updatedAt = toIsoUtc(a.timestamp);
+  // Read once: its ISO form for the parts, its ms for the end of the charge.
+  const time = readTime(a.timestamp);
+  const updatedAt = time?.iso;
   const out: StatusFragment = {};
   const battery = {
     socPercent: percent(a.batteryLevel),
@@ -98,7 +100,7 @@ export function mapBatteryStatus(raw: RawBatteryStatus, modelCode?: string): Sta
     const charging = state === 'charging';
     // Kept while the car waits for current: the charge still needs that long once it flows.
     const remaining = charging || state === 'waiting_for_current' ? nonNegative(a.chargingRemainingTime) : undefined;
-    const from = updatedAt ? Date.parse(updatedAt) : undefined;
+    const from = time?.ms;
     out.charging = dropUndefined({
       state: state ?? 'unknown',
       plug: plug ?? 'unknown',

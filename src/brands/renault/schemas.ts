@@ -6,6 +6,44 @@ import { z } from 'zod';
  * where a value is needed (an id to post back) is the caller's: it checks what it needs.
  */
 
+/**
+ * The hand-written twin of a schema built here: the same output as the zod schema for any JSON
+ * value (a property test holds them equal), or FAIL where zod fails. zod's preprocess/catch
+ * chains cost 3-10x a JSON.parse on a status body (issue 17), so the reads of a status take
+ * this path; zod keeps the declaration, the types, the JSON schemas and every other body.
+ */
+export const FAIL: unique symbol = Symbol('does not fit');
+export type Reader = (v: unknown) => unknown;
+const READERS = new WeakMap<z.ZodTypeAny, Reader>();
+/** Readers of a key zod requires present (whatever its value): a lenient array's (zod: "expected nonoptional"). */
+const NEEDS_KEY = new WeakSet<Reader>();
+function withReader<T extends z.ZodTypeAny>(schema: T, reader: Reader): T {
+  READERS.set(schema, reader);
+  return schema;
+}
+/** The fast twin of a schema, when it has one. */
+export function readerOf(schema: z.ZodTypeAny): Reader | undefined {
+  return READERS.get(schema);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const readNum = (v: unknown): number | undefined => {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+};
+const readStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const readBool = (v: unknown): boolean | undefined => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
+  if (v === 1 || v === 0) return v === 1;
+  return undefined;
+};
+
 /** A number, or a numeric string; anything else (null, objects) is treated as absent. */
 export const num = z
   .preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), z.number().finite())
@@ -28,17 +66,48 @@ export const bool = z
 
 type Fields<S extends string, N extends string, B extends string> = { [K in S]: typeof str } & { [K in N]: typeof num } & { [K in B]: typeof bool };
 
-/** A loose object of lenient fields, named by kind (strings, numbers, booleans), each optional. */
-export function fields<const S extends string = never, const N extends string = never, const B extends string = never>(f: {
-  str?: readonly S[];
-  num?: readonly N[];
-  bool?: readonly B[];
-}) {
+/**
+ * A loose object of lenient fields, named by kind (strings, numbers, booleans), each optional;
+ * `more` adds fields of other schemas (their fast twins, when they all have one, make this one's).
+ */
+export function fields<const S extends string = never, const N extends string = never, const B extends string = never, M extends z.ZodRawShape = Record<never, never>>(
+  f: {
+    str?: readonly S[];
+    num?: readonly N[];
+    bool?: readonly B[];
+  },
+  more?: M,
+) {
   const shape: Record<string, z.ZodTypeAny> = {};
-  for (const k of f.str ?? []) shape[k] = str;
-  for (const k of f.num ?? []) shape[k] = num;
-  for (const k of f.bool ?? []) shape[k] = bool;
-  return z.object(shape as Fields<S, N, B>).loose();
+  const kinds: [string, Reader][] = [];
+  const add = (keys: readonly string[] | undefined, schema: z.ZodTypeAny, read: Reader): void => {
+    for (const k of keys ?? []) {
+      shape[k] = schema;
+      kinds.push([k, read]);
+    }
+  };
+  add(f.str, str, readStr);
+  add(f.num, num, readNum);
+  add(f.bool, bool, readBool);
+  const extra = Object.entries(more ?? {}).map(([k, schema]) => [k, readerOf(schema as z.ZodTypeAny)] as const);
+  const schema = z.object({ ...(shape as Fields<S, N, B>), ...((more ?? {}) as M) }).loose();
+  if (extra.some(([, r]) => !r)) return schema;
+  const all = [...kinds, ...(extra as [string, Reader][])];
+  return withReader(schema, (v) => {
+    if (!isObject(v)) return FAIL;
+    // Loose: unknown keys are kept as they came; a known key is read where it is present.
+    const out: Record<string, unknown> = { ...v };
+    for (const [k, read] of all) {
+      if (!Object.hasOwn(v, k)) {
+        if (NEEDS_KEY.has(read)) return FAIL;
+        continue;
+      }
+      const r = read(v[k]);
+      if (r === FAIL) return FAIL;
+      out[k] = r;
+    }
+    return out;
+  });
 }
 
 /**
@@ -46,7 +115,7 @@ export function fields<const S extends string = never, const N extends string = 
  * of failing the whole answer; null or a non-array is treated as empty.
  */
 export function lenientArray<T extends z.ZodTypeAny>(item: T) {
-  return z.unknown().transform((v): z.infer<T>[] => {
+  const schema = z.unknown().transform((v): z.infer<T>[] => {
     if (!Array.isArray(v)) return [];
     const out: z.infer<T>[] = [];
     for (const x of v) {
@@ -55,11 +124,31 @@ export function lenientArray<T extends z.ZodTypeAny>(item: T) {
     }
     return out;
   });
+  const readItem = readerOf(item);
+  if (!readItem) return schema;
+  const reader: Reader = (v) => {
+    if (!Array.isArray(v)) return [];
+    const out: unknown[] = [];
+    for (const x of v) {
+      const r = readItem(x);
+      if (r !== FAIL) out.push(r);
+    }
+    return out;
+  };
+  NEEDS_KEY.add(reader);
+  return withReader(schema, reader);
 }
 
 /** An object that is optional: null, a string or an array where an object belongs is absent. */
 function optObject<T extends z.ZodTypeAny>(schema: T) {
-  return schema.optional().catch(undefined);
+  const opt = schema.optional().catch(undefined);
+  const read = readerOf(schema);
+  if (!read) return opt;
+  return withReader(opt, (v) => {
+    if (v === undefined) return undefined;
+    const r = read(v);
+    return r === FAIL ? undefined : r;
+  });
 }
 
 const DAY_KEYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -111,12 +200,16 @@ export const KamereonErrorSchema = fields({ str: ['type', 'error_reference', 'er
 
 /** `{data: {type, id, attributes}}`; attributes may be missing (no data yet). */
 export function kcaData<T extends z.ZodTypeAny>(attributes: T) {
-  return z
-    .object({
-      // null, an array or a wrong type counts as "no data yet", like a missing one.
-      data: fields({ str: ['type', 'id'] }).extend({ attributes: optObject(attributes) }),
-    })
-    .loose();
+  // null, an array or a wrong type counts as "no data yet", like a missing one.
+  const data = fields({ str: ['type', 'id'] }, { attributes: optObject(attributes) });
+  const schema = z.object({ data }).loose();
+  const readData = readerOf(data);
+  if (!readData) return schema;
+  return withReader(schema, (v) => {
+    if (!isObject(v)) return FAIL;
+    const d = readData(v.data);
+    return d === FAIL ? FAIL : { ...v, data: d };
+  });
 }
 
 /** A bare array, or renault-api's wrapping of it ({data: [...]} / {contractList: [...]}). */
@@ -275,7 +368,7 @@ export const ChargeRecordSchema = fields({
   // chargeDuration: minutes on most cars, seconds on some (ZE50): see history-map.ts.
   num: ['chargeDuration', 'chargeStartBatteryLevel', 'chargeEndBatteryLevel', 'chargeBatteryLevelRecovered', 'chargeEnergyRecovered', 'chargeStartInstantaneousPower'],
 });
-export const ChargesSchema = kcaData(fields({}).extend({ charges: lenientArray(ChargeRecordSchema) }));
+export const ChargesSchema = kcaData(fields({}, { charges: lenientArray(ChargeRecordSchema) }));
 export type RawCharges = z.infer<typeof ChargesSchema>;
 
 // chargeSummaries is absent when there were no charges (myRenaultLC changelog).

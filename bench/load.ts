@@ -1,0 +1,45 @@
+/**
+ * What loading the plugin costs (issue 17): a fresh Node.js process requires the seven node
+ * files and registers them as Node-RED does (a stub RED that records), then reports the time of
+ * that span and its RSS after a forced GC. The same process with nothing loaded gives bare
+ * Node.js. Median of `runs` processes each.
+ */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { median, round } from './stats';
+
+const ROOT = path.join(__dirname, '..', '..');
+const NODE_FILES = ['car-account', 'car-status', 'car-charging', 'car-request', 'car-command', 'car-trips', 'car-presence'];
+
+function probe(load: boolean): { ms: number; rssMiB: number; modules: number } {
+  const script = `
+    const t0 = process.hrtime.bigint();
+    if (${load}) {
+      const RED = { nodes: { registerType() {}, createNode() {}, getNode() {} }, settings: {}, httpAdmin: { get() {}, post() {} },
+        auth: { needsPermission: () => () => undefined }, log: { info() {}, warn() {}, error() {}, debug() {} }, _: (k) => k };
+      for (const n of ${JSON.stringify(NODE_FILES)}) require('./nodes/' + n + '.js')(RED);
+    }
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    gc();
+    process.stdout.write(JSON.stringify({ ms, rssMiB: process.memoryUsage().rss / 1048576, modules: Object.keys(require.cache).length }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', script], { cwd: ROOT, encoding: 'utf8' })) as { ms: number; rssMiB: number; modules: number };
+}
+
+export function load(runs: number): Record<string, number> {
+  const plugin = Array.from({ length: runs }, () => probe(true));
+  const bare = Array.from({ length: runs }, () => probe(false));
+  const ms = median(plugin.map((p) => p.ms));
+  const rss = median(plugin.map((p) => p.rssMiB));
+  const bareMs = median(bare.map((p) => p.ms));
+  const bareRss = median(bare.map((p) => p.rssMiB));
+  return {
+    runs,
+    ms: round(ms, 1),
+    rssMiB: round(rss, 1),
+    bareMs: round(bareMs, 2),
+    bareRssMiB: round(bareRss, 1),
+    addedMs: round(ms - bareMs, 1),
+    addedRssMiB: round(rss - bareRss, 1),
+    modules: median(plugin.map((p) => p.modules)),
+  };
+}
