@@ -62,6 +62,36 @@ describe('core/redact', () => {
     assertClean(e);
   });
 
+  it('removes a registered secret written raw, URL-encoded or form-encoded, and leaves what is around it', () => {
+    // Characters that every encoding writes differently: @ space / + & = and a non-ASCII letter.
+    const secret = 'p@ss w/rd+&é=1';
+    const url = encodeURIComponent(secret);
+    const form = new URLSearchParams({ p: secret }).toString().slice(2);
+    assert.deepEqual([url, form], ['p%40ss%20w%2Frd%2B%26%C3%A9%3D1', 'p%40ss+w%2Frd%2B%26%C3%A9%3D1']);
+    registerSecret(secret);
+    try {
+      assert.equal(redact(`sent ${secret} raw`), `sent ${REDACTED} raw`);
+      assert.equal(redact(`GET /x?u=me&q=${url}&z=1`), `GET /x?u=me&q=${REDACTED}&z=1`);
+      assert.equal(redact(`body u=me&q=${form}&z=1`), `body u=me&q=${REDACTED}&z=1`);
+    } finally {
+      forgetSecret(secret);
+    }
+  });
+
+  it('removes a registered 6-digit 2FA code and a 4-character secret (the shortest kept)', () => {
+    registerSecret('482913');
+    registerSecret('w9Zq');
+    try {
+      assert.equal(redact('code 482913 sent'), `code ${REDACTED} sent`);
+      assert.equal(redact('pin w9Zq.'), `pin ${REDACTED}.`);
+      assert.equal(redact('code 4829 is another number'), 'code 4829 is another number');
+    } finally {
+      forgetSecret('482913');
+      forgetSecret('w9Zq');
+    }
+    assert.equal(redact('code 482913 sent'), 'code 482913 sent');
+  });
+
   it('removes secrets by their shape: password=, "id_token":"…", Bearer …, JWTs', () => {
     const texts = [
       `POST /accounts.login failed: loginID=me@example.com&password=${FORM_PASSWORD}&sessionExpiration=0`,

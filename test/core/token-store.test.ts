@@ -42,6 +42,13 @@ describe('core/token-store', () => {
     assert.deepEqual(await store.load('k'), account('s'));
   });
 
+  it('creates the directories it needs with mode 0700 (only the owner may list the token files)', async () => {
+    const nested = path.join(dir, 'a', 'b');
+    await new TokenStore(nested).save('k', account('s'));
+    assert.equal((await fs.stat(nested)).mode & 0o777, 0o700);
+    assert.equal((await fs.stat(path.join(dir, 'a'))).mode & 0o777, 0o700);
+  });
+
   it('removes the temp files a crash left (older than a minute), and never one being written', async () => {
     const left = path.join(dir, 'acct1.json.4242.deadbeef.tmp');
     const fresh = path.join(dir, 'acct2.json.4243.cafebabe.tmp');

@@ -89,6 +89,20 @@ describe('car-command node', () => {
     assert.deepEqual(actionCalls(), []);
   });
 
+  it('refuses unlock when the node has no allowUnlock setting at all (a flow written before the checkbox)', async () => {
+    const legacy = fx.flow([
+      { id: 'cmd', type: 'car-command', account: 'acc', vin: ZOE, command: 'unlock', timeout: 3, wires: [['result'], ['steps']] },
+      ...helpers('result', 'steps'),
+    ]);
+    assert.ok(!legacy.some((n) => 'allowUnlock' in n));
+    await helper.load(nodes, legacy, fx.credentials());
+    const error = await refused({});
+    // Allowed, it would get as far as the brand's NOT_SUPPORTED (the test below).
+    assert.equal(error.code, 'BAD_INPUT');
+    assert.match(error.message, /"allow unlock from flows" checkbox is off/);
+    assert.deepEqual(actionCalls(), []);
+  });
+
   it('with unlock allowed, a Renault still answers NOT_SUPPORTED (only its own app may unlock)', async () => {
     await helper.load(nodes, flow({ allowUnlock: true, command: 'unlock' }), fx.credentials());
     assert.equal((await refused({})).code, 'NOT_SUPPORTED');
