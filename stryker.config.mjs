@@ -3,6 +3,8 @@
 // Stryker copies the project to a sandbox, writes the mutants into the TypeScript there, compiles it with tsc
 // (buildCommand) and runs the compiled tests with mocha in its own process. Tests that start another process (CLI,
 // demo, package install, editor in a browser, lazy loading) cannot see a mutant, so they are left out.
+import process from 'node:process';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -24,7 +26,10 @@ export default {
     '!src/**/index.ts',
   ],
   mochaOptions: {
-    spec: ['dist/test/{cardata,charging,commands,core,features,nodes,presence,renault,sim,trips}/**/*.test.js'],
+    // MUTATE_TESTS narrows the tests to the group's own (a comma-separated list of globs), e.g.
+    //   MUTATE_TESTS='dist/test/core/**/*.test.js' npm run mutate -- --mutate src/core/redact.ts
+    // Code that every test passes through (redaction, the clock) is otherwise run by the whole suite per mutant.
+    spec: process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(',') : ['dist/test/{cardata,charging,commands,core,features,nodes,presence,renault,sim,trips}/**/*.test.js'],
     ignore: ['dist/test/core/lazy-load.test.js', 'dist/test/nodes/locales.test.js'],
   },
   coverageAnalysis: 'perTest',

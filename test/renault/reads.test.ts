@@ -91,6 +91,21 @@ describe('Renault reads against the simulator', () => {
     assert.ok(cached?.charging?.state, 'the part read from battery-status is kept whole');
   });
 
+  it('a settings read patching a few fields of an old part leaves its age: the part is read again when it is too old', async () => {
+    const s = session();
+    await s.readStatus(R5, ['charging'], { kind: 'explicit' });
+    const readAt = world.clock.now();
+    await world.clock.advance(20 * 60_000);
+    await s.readEndpoint(R5, 'ev/soc-levels');
+    const cached = s.cachedStatus(R5);
+    assert.equal(cached?.charging?.targetSocPercent, 80, 'the patch is in');
+    assert.equal(cached?.fetchedAt, new Date(readAt).toISOString(), 'and the part is as old as its last whole read');
+    const batteryReads = calls('battery-status');
+    const again = await s.readStatus(R5, ['charging'], { kind: 'explicit', maxAgeMs: 10 * 60_000 });
+    assert.equal(calls('battery-status'), batteryReads + 1, 'twenty minutes old is too old for ten');
+    assert.equal(again.fetchedAt, new Date(world.clock.now()).toISOString());
+  });
+
   it('reads history at most hourly per car: the same dates from the cache, other dates in the background refused', async () => {
     const s = session();
     const sim0 = world.sim.renault.car(ZE50);
