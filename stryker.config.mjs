@@ -13,7 +13,9 @@ export default {
   tsconfigFile: 'tsconfig.json',
   // One type check per mutant, not per group: slower per mutant, but a mutant that does not compile never runs.
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  // The sandbox marks every mutated file @ts-nocheck, so this compiles; noEmitOnError cannot stop it.
+  // The sandbox marks these files @ts-nocheck, so the instrumented code compiles (tsconfig has noEmitOnError);
+  // the TypeScript checker above is what refuses a mutant that does not type-check.
+  disableTypeChecks: '{src,test,bench,conformance}/**/*.ts',
   buildCommand: 'tsc -p tsconfig.json',
   mutate: [
     'src/core/**/*.ts',
