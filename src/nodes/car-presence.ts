@@ -4,7 +4,7 @@ import { homeFromSettings } from '../features/presence';
 import { PresenceTracker, presenceOptionsFrom, type PresenceText, type Tracked } from '../features/presence-tracker';
 import type { Say } from '../features/texts';
 import { nodeFile } from '../features/trip-store';
-import { accountGuard, checkSettings, commonKey, handleInput, reportError, StatusDot, userDirOf, type AccountNode } from './kit';
+import { accountGuard, checkSettings, clockOf, commonKey, handleInput, reportError, StatusDot, userDirOf, type AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, NodeMessage, RedApi, RedNode, SendFn } from './red';
 
 interface CarPresenceDef extends NodeDef {
@@ -53,7 +53,7 @@ export = function register(RED: RedApi): void {
     const tracker = new PresenceTracker({
       file: nodeFile(userDirOf(RED), 'presence', node.id),
       options,
-      ...(session ? { session } : {}),
+      ...(session ? { session } : { clock: clockOf(RED) }),
       ...(vin ? { vin } : {}),
       say,
       log: { warn: (m) => node.warn(m) },
