@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CarError, MAX_ERROR_MESSAGE, toCarError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
-import { REDACTED, forgetSecret, redact, redactValue, registerSecret } from '../../src/core/redact';
+import { REDACTED, forgetSecret, forgetSecretsOf, redact, redactValue, registerSecret } from '../../src/core/redact';
 import { redactingLogger, type Logger } from '../../src/core/log';
 
 const PASSWORD = 'Hunter2-Correct-Horse!';
@@ -207,6 +207,35 @@ describe('core/redact', () => {
     } finally {
       forgetSecret(short);
       forgetSecret(long);
+    }
+  });
+
+  it('removes shapes whole: the whole JWT, a Bearer value after several blanks, a JWT that spells Basic', () => {
+    assert.equal(redact(`jwt ${JWT} end`), `jwt ${REDACTED} end`);
+    assert.equal(redact(`sent with Bearer \t ${BEARER}`), `sent with Bearer ${REDACTED}`);
+    assert.equal(redact('t=eyJhbGciBasicX.eyJzdWIiOiJ4In0.c2lnbmF0dXJl;'), `t=${REDACTED};`);
+  });
+
+  it('redactValue takes field names whole: accessToken and codeVerifier are secrets, wantsPassword and tokenCount are not', () => {
+    const out = redactValue({ accessToken: 'a', codeVerifier: 'c', wantsPassword: true, tokenCount: 2, password: undefined, idToken: null });
+    assert.deepEqual(out, { accessToken: REDACTED, codeVerifier: REDACTED, wantsPassword: true, tokenCount: 2, password: undefined, idToken: null });
+  });
+
+  it('forgetSecretsOf forgets the strings of a replaced state but those the new state keeps', () => {
+    const gone = 'replaced-refresh-token-1';
+    const kept = 'kept-refresh-token-2';
+    registerSecret(gone);
+    registerSecret(kept);
+    try {
+      forgetSecretsOf({ auth: { refresh: gone, again: kept }, at: 5, none: null });
+      assert.equal(redact(`${gone} ${kept}`), `${gone} ${kept}`, 'both forgotten without a kept state');
+      registerSecret(gone);
+      registerSecret(kept);
+      forgetSecretsOf({ auth: { refresh: gone, again: kept } }, { auth: { again: kept }, n: 1 });
+      assert.equal(redact(`${gone} ${kept}`), `${gone} ${REDACTED}`);
+    } finally {
+      forgetSecret(gone);
+      forgetSecret(kept);
     }
   });
 
