@@ -11,7 +11,7 @@ export default {
   testRunner: 'mocha',
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
-  // One type check per mutant, not per group: slower per mutant, but a mutant that does not compile never runs.
+  // Mutants are type-checked in groups (fast); a mutant that does not compile never runs and does not count.
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // The sandbox marks these files @ts-nocheck, so the instrumented code compiles (tsconfig has noEmitOnError);
   // the TypeScript checker above is what refuses a mutant that does not type-check.
