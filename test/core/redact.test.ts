@@ -239,6 +239,19 @@ describe('core/redact', () => {
     }
   });
 
+  it('removes a longer secret whole when a shorter one is its beginning', () => {
+    const short = 'prefix-secret';
+    const long = `${short}-and-more`;
+    registerSecret(short);
+    registerSecret(long);
+    try {
+      assert.equal(redact(`v=${long}.`), `v=${REDACTED}.`);
+    } finally {
+      forgetSecret(short);
+      forgetSecret(long);
+    }
+  });
+
   it('redactingLogger passes every line through redact', () => {
     const lines: string[] = [];
     const sink: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
