@@ -96,7 +96,7 @@ function nodeOf(kind: Kind, rt: Runtime): { node: Msg; accounts: Msg[] } {
   const base = { id: 'n', account: 'acc', vin: ZOE };
   switch (kind) {
     case 'status':
-      return { node: { ...base, type: 'car-status', interval: 0, parts: 'battery', onlyOnChange: false, wires: [['out']] }, ...acc };
+      return { node: { ...base, type: 'car-status', interval: '', parts: 'battery', onlyOnChange: false, wires: [['out']] }, ...acc };
     case 'command':
       return { node: { ...base, type: 'car-command', command: '', temperatureC: '', allowUnlock: false, timeout: 60, steps: false, wires: [['out'], []] }, ...acc };
     case 'charging':

@@ -163,10 +163,10 @@ export const FAULTS: Fault[] = [
 export function nodesFor(kind: NodeKind, brand: Brand): { nodes: Msg[]; outs: string[] } {
   const vin = brand === 'renault' ? ZOE : BMW;
   const base = { id: 'n', account: 'acc', vin };
-  const st = { id: 'st', type: 'car-status', account: 'acc', vin, interval: 0, parts: 'battery,position', onlyOnChange: false, wires: [['st-out']] };
+  const st = { id: 'st', type: 'car-status', account: 'acc', vin, interval: '', parts: 'battery,position', onlyOnChange: false, wires: [['st-out']] };
   switch (kind) {
     case 'status':
-      return { nodes: [{ ...base, type: 'car-status', interval: 0, parts: 'battery', onlyOnChange: false, wires: [['out']] }], outs: ['out'] };
+      return { nodes: [{ ...base, type: 'car-status', interval: '', parts: 'battery', onlyOnChange: false, wires: [['out']] }], outs: ['out'] };
     case 'trips':
       return { nodes: [st, { ...base, type: 'car-trips', capacityKwh: '', timeZone: 'UTC', wires: [['out'], ['out'], ['out']] }], outs: ['out', 'st-out'] };
     case 'charging':
@@ -269,7 +269,7 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
   const s = new Scenario(`${fault.brand} ${kind} · ${fault.name}${redeploy ? ' · redeploy' : ''}`, rt);
   const { nodes, outs } = nodesFor(kind, fault.brand);
   const accounts = [fault.brand === 'renault' ? rt.renaultAccount() : rt.cardataAccount()];
-  const credentials = fault.brand === 'renault' ? rt.renaultCredentials() : {};
+  const credentials = fault.brand === 'renault' ? rt.renaultCredentials() : rt.cardataCredentials();
   // A fresh budget window (Renault: an hour; CarData: a day), and an access token due for a refresh.
   await rt.clock.advance(fault.brand === 'cardata' ? 24 * 3_600_000 : 65 * 60_000);
   try {
@@ -371,7 +371,7 @@ async function leaveSignedIn(rt: Runtime, brand: Brand, accounts: Msg[], credent
 /** Signs both accounts in once (CarData: the device code, confirmed by the simulator). */
 export async function signInAll(rt: Runtime): Promise<void> {
   for (const brand of ['renault', 'cardata'] as const) {
-    await rt.deploy([brand === 'renault' ? rt.renaultAccount() : rt.cardataAccount()], nodesFor('status', brand).nodes, ['out'], brand === 'renault' ? rt.renaultCredentials() : {});
+    await rt.deploy([brand === 'renault' ? rt.renaultAccount() : rt.cardataAccount()], nodesFor('status', brand).nodes, ['out'], brand === 'renault' ? rt.renaultCredentials() : rt.cardataCredentials());
     rt.send('n', { payload: 'sign in' });
     await rt.drive(async () => (await rt.accountPhase()) === 'ready', 10 * 60_000, 2_000);
     const phase = await rt.accountPhase();

@@ -123,7 +123,12 @@ export class Runtime {
 
   cardataAccount(id = 'acc'): Msg {
     const c = this.sim.cardata;
-    return { id, type: 'car-account', provider: 'cardata', clientId: DEMO_CARDATA_CLIENT_ID, apiUrl: c.apiUrl, authUrl: c.authUrl, mqttUrl: c.brokerUrl };
+    return { id, type: 'car-account', provider: 'cardata', apiUrl: c.apiUrl, authUrl: c.authUrl, mqttUrl: c.brokerUrl };
+  }
+
+  /** The CarData client id is a credential of car-account. */
+  cardataCredentials(id = 'acc'): Record<string, unknown> {
+    return { [id]: { cardataClientId: DEMO_CARDATA_CLIENT_ID } };
   }
 
   renaultCredentials(id = 'acc'): Record<string, unknown> {

@@ -98,7 +98,7 @@ async function main(): Promise<number> {
   let commands = 0;
   try {
     const f = flow(rt);
-    await rt.deploy(f.accounts, f.nodes, f.outs, rt.renaultCredentials('acc-renault'));
+    await rt.deploy(f.accounts, f.nodes, f.outs, { ...rt.renaultCredentials('acc-renault'), ...rt.cardataCredentials('acc-bmw') });
     // The first read of each status node signs the accounts in (CarData: the device code, confirmed by the simulator).
     for (const n of f.nodes.filter((x) => x.type === 'car-status')) rt.send(String(n.id), { payload: 'start' });
     const ready = async (): Promise<boolean> => (await rt.accountPhase('acc-renault')) === 'ready' && (await rt.accountPhase('acc-bmw')) === 'ready';

@@ -23,7 +23,7 @@ export = function register(RED: RedApi): void {
   const km = (m: number | undefined): string => (m === undefined ? '?' : m < 1000 ? `${m} m` : `${(m / 1000).toFixed(1)} km`);
 
   function CarPresence(this: RedNode, def: CarPresenceDef): void {
-    const { accountGuard, checkSettings, handleInput, reportError, StatusDot, userDirOf } = load.kit();
+    const { accountGuard, checkSettings, clockOf, handleInput, reportError, StatusDot, userDirOf } = load.kit();
     const { PresenceTracker, presenceOptionsFrom } = load.presenceTracker();
     const { nodeFile } = load.tripStore();
     RED.nodes.createNode(this, def);
@@ -56,7 +56,7 @@ export = function register(RED: RedApi): void {
     const tracker = new PresenceTracker({
       file: nodeFile(userDirOf(RED), 'presence', node.id),
       options,
-      ...(session ? { session } : {}),
+      ...(session ? { session } : { clock: clockOf(RED) }),
       ...(vin ? { vin } : {}),
       say,
       log: { warn: (m) => node.warn(m) },

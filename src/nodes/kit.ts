@@ -4,7 +4,7 @@
  * and the few formats and texts they share. The node files keep only their own wiring.
  */
 import * as os from 'node:os';
-import { CarError, toCarError, type ErrorCode } from '../core';
+import { CarError, systemClock, toCarError, type Clock, type ErrorCode } from '../core';
 import type { AccountSession, SessionState } from '../features/session';
 import { vehicleInfo, type VehicleInfo } from '../features/vehicle-info';
 import type { NodeMessage, NodeStatus, RedApi, RedNode, SendFn } from './red';
@@ -84,6 +84,17 @@ export function checkSettings<T>(RED: Pick<RedApi, '_'>, node: RedNode, parse: (
     refuseInputs(node, err);
     return undefined;
   }
+}
+
+/**
+ * The clock of what a node times by itself, without an account (car-presence's dwell times on positions from
+ * messages): the system's, unless Node-RED's settings hold a Clock as `connectedCarClock` (the node tests move
+ * time instead of sleeping). An account's session keeps its own clock.
+ */
+export function clockOf(RED: RedApi): Clock {
+  const c = RED.settings.connectedCarClock as Partial<Record<keyof Clock, unknown>> | undefined;
+  const isClock = typeof c === 'object' && c !== null && (['now', 'setTimeout', 'clearTimeout', 'sleep'] as const).every((k) => typeof c[k] === 'function');
+  return isClock ? (c as Clock) : systemClock;
 }
 
 /** Node-RED's user directory, where the nodes keep their files (the home directory when unset). */

@@ -78,7 +78,9 @@ export interface RenaultCarControl {
   /** Last committed location/cockpit report (what the API returns). */
   readonly reportedPosition: { lat: number; lon: number; at: number; odometerKm: number };
   /** Last battery report (what the API returns). */
-  readonly reportedBattery: { soc: number; at: number; chargingStatus: number; plugged: boolean };
+  readonly reportedBattery: { soc: number; at: number; chargingStatus: number; plugged: boolean; powerKw: number };
+  /** What the charger gives while the car charges (the reports jitter by ±0.15 kW around it). */
+  chargePowerKw: number;
   /** Completed charge sessions the API can list. */
   readonly chargeCount: number;
 }
@@ -221,7 +223,14 @@ function carControl(world: RenaultWorld, car: SimCar): RenaultCarControl {
     },
     get reportedBattery() {
       const b = live().battery;
-      return { soc: b.soc, at: b.at, chargingStatus: b.chargingStatus, plugged: b.plugged };
+      return { soc: b.soc, at: b.at, chargingStatus: b.chargingStatus, plugged: b.plugged, powerKw: b.powerKw };
+    },
+    get chargePowerKw() {
+      return live().chargePowerKw;
+    },
+    set chargePowerKw(v: number) {
+      live().chargePowerKw = v;
+      changed();
     },
     get chargeCount() {
       return live().charges.length;

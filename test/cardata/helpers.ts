@@ -6,7 +6,7 @@ import { cardataAuth, cardataProvider, type CarDataAuthState, type CarDataConnec
 import { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
 import type { CardataSimOptions } from '../../src/sim/cardata';
-import { PROJECT_ROOT } from '../helpers';
+import { PROJECT_ROOT, eventually } from '../helpers';
 
 /** A body in the shape BMW sends, from test/fixtures/cardata (this project's own values). */
 export async function cardataFixture(name: string): Promise<unknown> {
@@ -16,14 +16,18 @@ export async function cardataFixture(name: string): Promise<unknown> {
 export const BMW_VIN = 'WBY31AW0X0FCD0001';
 export const MINI_VIN = 'WMZ21GA0X07CD0002';
 
-/** Real short waits let sockets work while the manual clock stands still (or moves by stepMs each turn). */
+/**
+ * Real short waits let sockets work while the manual clock stands still; with a clock and stepMs, the clock moves by
+ * stepMs each turn, and `tries` turns are the deadline on the test's clock. Without, mocha's timeout is the deadline.
+ */
 export async function until(cond: () => boolean | Promise<boolean>, what: string, clock?: ManualClock, stepMs = 0, tries = 400): Promise<void> {
+  if (!clock || stepMs <= 0) return eventually(cond, what);
   for (let i = 0; i < tries; i++) {
     if (await cond()) return;
-    if (clock && stepMs > 0) await clock.advance(stepMs);
+    await clock.advance(stepMs);
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error(`timed out waiting for: ${what}`);
+  throw new Error(`not within ${(tries * stepMs) / 1000} s of the test's clock: ${what}`);
 }
 
 export interface Lines extends Logger {

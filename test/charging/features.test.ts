@@ -25,6 +25,19 @@ describe('car-charging input', () => {
     assert.deepEqual(parseChargingInput({ action: 'write', ...change }), { action: 'write', change });
   });
 
+  it('takes times of day from 00:00 to 23:59 and refuses 24:00, 23:60 and 7:00 in windows and timers', () => {
+    const window = (start: string): unknown => ({ schedules: [{ id: 1, enabled: true, days: { monday: { start, durationMin: 60 } } }] });
+    const timer = (time: string): unknown => ({ departureTimers: [{ id: 1, enabled: true, time, days: ['monday'] }] });
+    for (const ok of ['00:00', '09:59', '19:30', '23:59']) {
+      assert.equal(parseChargingInput(window(ok)).action, 'write', ok);
+      assert.equal(parseChargingInput(timer(ok)).action, 'write', ok);
+    }
+    for (const bad of ['24:00', '23:60', '7:00', '07:0', '30:00']) {
+      badInput(window(bad), new RegExp(`^schedules\\[0\\]\\.days\\.monday\\.start: a time of day as HH:MM \\(got "${bad}"\\)`));
+      badInput(timer(bad), new RegExp(`^departureTimers\\[0\\]\\.time: a time of day as HH:MM \\(got "${bad}"\\)`));
+    }
+  });
+
   it('names the field, what it must be and what it got', () => {
     badInput({ mode: 'fast' }, /^mode: allowed "always", "scheduled", "delayed" \(got "fast"\)/);
     badInput({ targetSocPercent: 180 }, /^targetSocPercent: .*100.*\(got 180\)/);

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CarError, MAX_ERROR_MESSAGE, toCarError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
-import { REDACTED, forgetSecret, redact, redactValue, registerSecret } from '../../src/core/redact';
+import { REDACTED, forgetSecret, forgetSecretsOf, redact, redactValue, registerSecret } from '../../src/core/redact';
 import { redactingLogger, type Logger } from '../../src/core/log';
 
 const PASSWORD = 'Hunter2-Correct-Horse!';
@@ -60,6 +60,36 @@ describe('core/redact', () => {
   it('removes registered secrets also when URL-encoded', () => {
     const e = new CarError('UPSTREAM', `GET /x?u=me&p=${encodeURIComponent(PASSWORD)}`);
     assertClean(e);
+  });
+
+  it('removes a registered secret written raw, URL-encoded or form-encoded, and leaves what is around it', () => {
+    // Characters that every encoding writes differently: @ space / + & = and a non-ASCII letter.
+    const secret = 'p@ss w/rd+&é=1';
+    const url = encodeURIComponent(secret);
+    const form = new URLSearchParams({ p: secret }).toString().slice(2);
+    assert.deepEqual([url, form], ['p%40ss%20w%2Frd%2B%26%C3%A9%3D1', 'p%40ss+w%2Frd%2B%26%C3%A9%3D1']);
+    registerSecret(secret);
+    try {
+      assert.equal(redact(`sent ${secret} raw`), `sent ${REDACTED} raw`);
+      assert.equal(redact(`GET /x?u=me&q=${url}&z=1`), `GET /x?u=me&q=${REDACTED}&z=1`);
+      assert.equal(redact(`body u=me&q=${form}&z=1`), `body u=me&q=${REDACTED}&z=1`);
+    } finally {
+      forgetSecret(secret);
+    }
+  });
+
+  it('removes a registered 6-digit 2FA code and a 4-character secret (the shortest kept)', () => {
+    registerSecret('482913');
+    registerSecret('w9Zq');
+    try {
+      assert.equal(redact('code 482913 sent'), `code ${REDACTED} sent`);
+      assert.equal(redact('pin w9Zq.'), `pin ${REDACTED}.`);
+      assert.equal(redact('code 4829 is another number'), 'code 4829 is another number');
+    } finally {
+      forgetSecret('482913');
+      forgetSecret('w9Zq');
+    }
+    assert.equal(redact('code 482913 sent'), 'code 482913 sent');
   });
 
   it('removes secrets by their shape: password=, "id_token":"…", Bearer …, JWTs', () => {
@@ -170,6 +200,48 @@ describe('core/redact', () => {
   it('removes a longer secret whole when it contains a shorter one', () => {
     const short = 'inner-secret';
     const long = `outer-${short}-tail`;
+    registerSecret(short);
+    registerSecret(long);
+    try {
+      assert.equal(redact(`v=${long}.`), `v=${REDACTED}.`);
+    } finally {
+      forgetSecret(short);
+      forgetSecret(long);
+    }
+  });
+
+  it('removes shapes whole: the whole JWT, a Bearer value after several blanks, a JWT that spells Basic', () => {
+    assert.equal(redact(`jwt ${JWT} end`), `jwt ${REDACTED} end`);
+    assert.equal(redact(`sent with Bearer \t ${BEARER}`), `sent with Bearer ${REDACTED}`);
+    assert.equal(redact('t=eyJhbGciBasicX.eyJzdWIiOiJ4In0.c2lnbmF0dXJl;'), `t=${REDACTED};`);
+  });
+
+  it('redactValue takes field names whole: accessToken and codeVerifier are secrets, wantsPassword and tokenCount are not', () => {
+    const out = redactValue({ accessToken: 'a', codeVerifier: 'c', wantsPassword: true, tokenCount: 2, password: undefined, idToken: null });
+    assert.deepEqual(out, { accessToken: REDACTED, codeVerifier: REDACTED, wantsPassword: true, tokenCount: 2, password: undefined, idToken: null });
+  });
+
+  it('forgetSecretsOf forgets the strings of a replaced state but those the new state keeps', () => {
+    const gone = 'replaced-refresh-token-1';
+    const kept = 'kept-refresh-token-2';
+    registerSecret(gone);
+    registerSecret(kept);
+    try {
+      forgetSecretsOf({ auth: { refresh: gone, again: kept }, at: 5, none: null });
+      assert.equal(redact(`${gone} ${kept}`), `${gone} ${kept}`, 'both forgotten without a kept state');
+      registerSecret(gone);
+      registerSecret(kept);
+      forgetSecretsOf({ auth: { refresh: gone, again: kept } }, { auth: { again: kept }, n: 1 });
+      assert.equal(redact(`${gone} ${kept}`), `${gone} ${REDACTED}`);
+    } finally {
+      forgetSecret(gone);
+      forgetSecret(kept);
+    }
+  });
+
+  it('removes a longer secret whole when a shorter one is its beginning', () => {
+    const short = 'prefix-secret';
+    const long = `${short}-and-more`;
     registerSecret(short);
     registerSecret(long);
     try {

@@ -42,6 +42,13 @@ describe('core/token-store', () => {
     assert.deepEqual(await store.load('k'), account('s'));
   });
 
+  it('creates the directories it needs with mode 0700 (only the owner may list the token files)', async () => {
+    const nested = path.join(dir, 'a', 'b');
+    await new TokenStore(nested).save('k', account('s'));
+    assert.equal((await fs.stat(nested)).mode & 0o777, 0o700);
+    assert.equal((await fs.stat(path.join(dir, 'a'))).mode & 0o777, 0o700);
+  });
+
   it('removes the temp files a crash left (older than a minute), and never one being written', async () => {
     const left = path.join(dir, 'acct1.json.4242.deadbeef.tmp');
     const fresh = path.join(dir, 'acct2.json.4243.cafebabe.tmp');
@@ -174,5 +181,24 @@ describe('core/token-store', () => {
     assert.notEqual(accountSeed(['ab', 'c']), accountSeed(['a', 'bc']));
     assert.notEqual(accountSeed([undefined, 'x']), accountSeed(['x', undefined]));
     assert.match(a, /^[0-9a-f]{32}$/);
+    // Pinned: the seed is written into every account file, and a different one discards the file (a new sign-in).
+    assert.equal(accountSeed(['renault', 'me@example.com', undefined, 'https://gigya']), '10b6f4ddc24cc3617a6563310a8b71e7');
+  });
+
+  it('sweeps only old temp files: an old account file stays', async () => {
+    const kept = path.join(dir, 'acct9.json');
+    await fs.writeFile(kept, JSON.stringify(account('s')));
+    const old = new Date(Date.now() - 5 * 60_000);
+    await fs.utimes(kept, old, old);
+    assert.deepEqual(await new TokenStore(dir).load('acct9'), account('s'));
+    assert.deepEqual(await fs.readdir(dir), ['acct9.json']);
+  });
+
+  it('a load after a second save waits for it, while the first one finishes', async () => {
+    const store = new TokenStore(dir);
+    const first = store.save('k', account('first'));
+    void store.save('k', account('second'));
+    await first;
+    assert.deepEqual(await store.load('k'), account('second'));
   });
 });

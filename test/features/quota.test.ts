@@ -11,6 +11,7 @@ import { parseIntervalMinutes, planInterval, PLANNED_SHARE, StatusPoller, type I
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { ChargingPoller } from '../../src/features/charging';
 import { R5, renaultWorldEach, ZE50 } from '../renault-session';
+import { eventually } from '../helpers';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -46,8 +47,16 @@ describe('features: quota and intervals (issue 13)', () => {
   it('closes a kept session when the grace period ends (an unref’d timer), and at once with a grace of 0', async () => {
     const registry = new AccountRegistry(w.dir, w.clock, 30);
     const s = registry.acquire('n', settings(), quiet);
+    // The grace timer is a real one (unref'd, so that it never holds Node-RED open): wait for the close it brings.
+    let closed = false;
+    const close = s.close.bind(s);
+    s.close = async (): Promise<void> => {
+      await close();
+      closed = true;
+    };
     await registry.release('n', s, false);
-    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(closed, false, 'kept for the grace period');
+    await eventually(() => closed, 'the session closed after its grace period');
     const s2 = registry.acquire('n', settings(), quiet);
     assert.notEqual(s2, s, 'closed after the grace period');
     await registry.release('n', s2, true);

@@ -45,7 +45,7 @@ async function startMosquitto(): Promise<{ proc: ChildProcess; port: number; dir
         });
         s.on('error', () => resolve(false));
       }),
-    10_000,
+    'Mosquitto listening',
     50,
   );
   return { proc, port, dir };
@@ -162,11 +162,11 @@ describe('car-homeassistant node (against Mosquitto)', function () {
     ha = await FakeHomeAssistant.connect(broker.port);
     await helper.load(nodes, flow(), fx.credentials());
     const car = fx.sim.renault.car(ZOE);
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'), 15_000);
+    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
     // A status read by any node of the account reaches HA.
     const session = (helper.getNode('acc') as unknown as { session: import('../../src/features/session').AccountSession }).session;
     await session.readStatus(ZOE, ['battery', 'charging', 'lock', 'position', 'mileage', 'climate'], { kind: 'explicit', maxAgeMs: 0 });
-    await until(() => ha!.json(`nrcc/${ZOE}/state`)?.soc !== undefined && ha!.json(`nrcc/${ZOE}/location`) !== undefined, 15_000);
+    await until(() => ha!.json(`nrcc/${ZOE}/state`)?.soc !== undefined && ha!.json(`nrcc/${ZOE}/location`) !== undefined);
     const configs = ha.configs();
     for (const [t, c] of configs) checkConfig(t, c);
     const keys = [...configs.keys()].map((t) => t.split('/').slice(1, 2).concat(t.split('/')[3] ?? '').join('/')).sort();
@@ -196,22 +196,22 @@ describe('car-homeassistant node (against Mosquitto)', function () {
   it('sends every config again when HA announces itself online (its birth message is not retained)', async () => {
     ha = await FakeHomeAssistant.connect(broker.port);
     await helper.load(nodes, flow(), fx.credentials());
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'), 15_000);
+    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
     const count = (): number => ha!.received.filter((r) => r.topic.endsWith('/config') && r.payload !== '').length;
     const before = count();
     await ha.client.publishAsync('homeassistant/status', 'online');
-    await until(() => count() >= before + ha!.configs().size, 15_000);
+    await until(() => count() >= before + ha!.configs().size);
   });
 
   it('runs a press of "Start climate" through car-command\'s runner and publishes the outcome', async () => {
     ha = await FakeHomeAssistant.connect(broker.port);
     await helper.load(nodes, flow(), fx.credentials());
     const out = collect(helper.getNode('out'));
-    await until(() => ha!.live(`homeassistant/button/nrcc_${ZOE}/climate_start/config`), 15_000);
+    await until(() => ha!.live(`homeassistant/button/nrcc_${ZOE}/climate_start/config`));
     const car = fx.sim.renault.car(ZOE);
     car.hvacOn = false;
     await ha.client.publishAsync(`nrcc/${ZOE}/command/climate_start`, 'PRESS');
-    await until(() => out.length === 1, 25_000);
+    await until(() => out.length === 1);
     assert.equal((out[0]?.payload as { outcome?: string }).outcome, 'executed');
     assert.equal(car.hvacOn, true);
     await until(() => ha!.json(`nrcc/${ZOE}/command/result`)?.outcome === 'executed');
@@ -221,12 +221,12 @@ describe('car-homeassistant node (against Mosquitto)', function () {
   it('refuses a command HA cannot send (unlock) and acts on nothing', async () => {
     ha = await FakeHomeAssistant.connect(broker.port);
     await helper.load(nodes, flow(), fx.credentials());
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'), 15_000);
+    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
     const acts = (): number => Object.entries(fx.sim.renault.stats.byEndpoint).filter(([k]) => k.startsWith('actions/') || k.startsWith('kcm/')).reduce((n, [, c]) => n + c, 0);
     const actions = acts();
     const caught = collect(helper.getNode('caught'));
     await ha.client.publishAsync(`nrcc/${ZOE}/command/unlock`, 'PRESS');
-    await until(() => caught.length === 1, 15_000);
+    await until(() => caught.length === 1);
     assert.equal((caught[0]?.error as { code?: string }).code, 'BAD_INPUT');
     assert.equal(acts(), actions, 'nothing sent to the car');
   });
@@ -234,8 +234,8 @@ describe('car-homeassistant node (against Mosquitto)', function () {
   it('removes its entities (empty retained configs and states) when the node is deleted', async () => {
     ha = await FakeHomeAssistant.connect(broker.port);
     await helper.load(nodes, flow(), fx.credentials());
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online') && ha!.configs().size > 3, 15_000);
+    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online') && ha!.configs().size > 3);
     await (helper.getNode('ha') as unknown as { close(removed: boolean): Promise<void> }).close(true);
-    await until(() => ha!.configs().size === 0 && !ha!.retained.has(`nrcc/${ZOE}/availability`), 15_000);
+    await until(() => ha!.configs().size === 0 && !ha!.retained.has(`nrcc/${ZOE}/availability`));
   });
 });

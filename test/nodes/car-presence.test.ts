@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PresenceEventSchema, PresenceUpdateSchema, type PresenceEvent, type PresenceUpdate } from '../../src/core/presence';
 import type { AccountSession } from '../../src/features/session';
-import { collect, helper, helpers, lastStatus, nodeModule, until, useNodeRed, wait } from './nr-helper';
+import { ManualClock } from '../../src/core';
+import { collect, helper, helpers, lastStatus, nodeModule, until, useNodeRed } from './nr-helper';
 
 const R5 = 'VF1R5E00125R50002';
 const HOME = { lat: 48.8566, lon: 2.3522 };
@@ -83,8 +84,9 @@ describe('car-presence node', () => {
     const states = collect(helper.getNode('out-state'));
     const events = collect(helper.getNode('out-events'));
     helper.getNode('presence').receive({ payload: { lat: away(10).lat, lon: away(10).lon } });
-    await until(() => states.length === 1);
-    await wait(100);
+    helper.getNode('presence').receive({ payload: { lat: away(12).lat, lon: away(12).lon } });
+    // An enter would leave with the first state; the second state comes after it.
+    await until(() => states.length === 2);
     assert.equal(events.length, 0, 'no spurious enter');
     assert.equal(update(states[0]).state, 'home');
     assert.equal(update(states[0]).initial, undefined);
@@ -115,24 +117,6 @@ describe('car-presence node', () => {
     const dot = lastStatus('presence');
     assert.deepEqual([dot.fill, dot.shape], ['grey', 'ring']);
     assert.match(dot.text ?? '', /car-presence\.status\.no-fix/);
-  });
-
-  it('confirms a leave two positions showed when its dwell time runs out, without a third', async () => {
-    // Long enough that a loaded machine handles the second fix before its dwell could run out.
-    await helper.load(nodes, flow({ leaveDwell: '1.5' }), fx.credentials());
-    const states = collect(helper.getNode('out-state'));
-    const events = collect(helper.getNode('out-events'));
-    const node = helper.getNode('presence');
-    const t0 = Date.now();
-    node.receive({ payload: { lat: HOME.lat, lon: HOME.lon, timestamp: new Date(t0 - 60_000).toISOString() } });
-    node.receive({ payload: { lat: away(800).lat, lon: away(800).lon, timestamp: new Date(t0).toISOString() } });
-    node.receive({ payload: { lat: away(805).lat, lon: away(805).lon, timestamp: new Date(t0 + 1).toISOString() } });
-    await until(() => states.length === 3);
-    assert.equal(update(states[2]).state, 'home', 'waiting for the dwell time');
-    assert.equal(events.length, 0);
-    await until(() => events.length === 1, 10_000);
-    assert.equal(event(events[0]).event, 'leave');
-    assert.equal(update(states[3]).state, 'away');
   });
 
   it('refuses a message without a position, and a zone without coordinates, with BAD_INPUT', async () => {
@@ -170,5 +154,42 @@ describe('car-presence node', () => {
     const pos = await helper.request().get(`/connected-car/presence/position?account=acc&vin=${R5}`).expect(200);
     assert.deepEqual([(pos.body as { latitude: number }).latitude, (pos.body as { longitude: number }).longitude], [HOME.lat, HOME.lon]);
     await helper.request().get('/connected-car/presence/position?account=nope&vin=x').expect(404);
+  });
+});
+
+describe('car-presence node on a clock the test moves', () => {
+  const clock = new ManualClock('2026-05-01T12:00:00Z');
+  const fx = useNodeRed({ settings: { connectedCarClock: clock } });
+  const zone = { name: 'home', source: 'manual', latitude: String(HOME.lat), longitude: String(HOME.lon), radius: '100', margin: '', passive: false };
+
+  it('confirms a leave two positions showed when its dwell time runs out, without a third', async () => {
+    const flow = fx.flow([
+      { id: 'presence', type: 'car-presence', account: '', vin: '', zones: [zone], enterDwell: '0', leaveDwell: '120', maxAge: '30', wires: [['out-state'], ['out-events']] },
+      ...helpers('out-state', 'out-events'),
+    ]);
+    await helper.load(nodes, flow, fx.credentials());
+    const states = collect(helper.getNode('out-state'));
+    const events = collect(helper.getNode('out-events'));
+    const node = helper.getNode('presence');
+    const at = (p: { lat: number; lon: number }): Record<string, unknown> => ({ payload: { lat: p.lat, lon: p.lon, timestamp: new Date(clock.now()).toISOString() } });
+    node.receive(at(HOME));
+    await until(() => states.length === 1);
+    await clock.advance(60_000);
+    const left = clock.now();
+    node.receive(at(away(800)));
+    await until(() => states.length === 2);
+    await clock.advance(10_000);
+    node.receive(at(away(805)));
+    await until(() => states.length === 3);
+    assert.deepEqual([update(states[1]).state, update(states[2]).state, events.length], ['home', 'home', 0], 'waiting for the dwell time');
+    assert.equal(clock.pending, 1, 'a timer for the end of the dwell time');
+    // 120 s after the first position away; the timer is still waiting 1 s before.
+    await clock.advance(left + 119_000 - clock.now());
+    assert.deepEqual([clock.pending, states.length, events.length], [1, 3, 0]);
+    await clock.advance(1_010);
+    await until(() => events.length === 1);
+    assert.deepEqual([event(events[0]).event, event(events[0]).zone, event(events[0]).at], ['leave', 'home', new Date(left).toISOString()]);
+    assert.equal(update(states[3]).state, 'away');
+    assert.equal(clock.pending, 0);
   });
 });

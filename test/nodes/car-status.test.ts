@@ -19,7 +19,7 @@ describe('car-status node', () => {
     const parsed = VehicleStatusSchema.safeParse(msg.payload);
     assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues));
     assert.equal(parsed.data.vin, ZOE);
-    assert.ok(parsed.data.battery?.socPercent !== undefined);
+    assert.equal(parsed.data.battery?.socPercent, Math.round(fx.sim.renault.car(ZOE).reportedBattery.soc));
     assert.equal(msg.topic, `car/${ZOE}/status`);
     assert.equal((msg.vehicle as { vin: string }).vin, ZOE);
     assert.equal(msg.keep, 'me', 'the input message properties are kept');

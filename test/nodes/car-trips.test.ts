@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ChargeSessionSchema, HistorySummarySchema, TripSchema, type ChargeSession, type HistorySummary, type Trip } from '../../src/core';
 import type { AccountSession } from '../../src/features/session';
 import { ARRIVE, DRIVE, HOME_AT, OFFICE, status } from '../trips/drive';
-import { caughtError, collect, helper, helpers, nodeModule, reply, until, useNodeRed, wait, type CaughtError } from './nr-helper';
+import { caughtError, collect, helper, helpers, nodeModule, reply, until, useNodeRed, type CaughtError } from './nr-helper';
 
 const R5 = 'VF1R5E00125R50002';
 const ZOE = 'VF1AG000862Z50001';
@@ -15,7 +15,9 @@ describe('car-trips node', () => {
   const flow = (extra: Record<string, unknown> = {}): unknown[] =>
     fx.flow([
       { id: 'trips', type: 'car-trips', account: '', vin: '', capacityKwh: '50', timeZone: 'UTC', wires: [['out-trips'], ['out-charges'], ['out-answers']], ...extra },
-      ...helpers('out-trips', 'out-charges', 'out-answers'),
+      // One message to 'handled' for each message car-trips finished with (Node-RED's Complete node).
+      { id: 'completion', type: 'complete', scope: ['trips'], uncaught: false, wires: [['handled']] },
+      ...helpers('out-trips', 'out-charges', 'out-answers', 'handled'),
     ]);
 
   it('sends a trip and a charging session derived from VehicleStatus messages, and a summary when asked', async () => {
@@ -49,8 +51,9 @@ describe('car-trips node', () => {
 
   it('keeps the history across a restart: a trip begun before it is finished after it, and sent once', async () => {
     await helper.load(nodes, flow(), fx.credentials());
+    const handled = collect(helper.getNode('handled'));
     for (const s of DRIVE) helper.getNode('trips').receive({ payload: s });
-    await wait(100);
+    await until(() => handled.length === DRIVE.length, 'every message handled');
     await helper.unload();
     const file = path.join(fx.userDir, 'connected-car', 'history-trips.json');
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
@@ -76,8 +79,9 @@ describe('car-trips node', () => {
     await helper.load(nodes, flow(), fx.credentials());
     const caught = collect(helper.getNode('caught'));
     const node = helper.getNode('trips');
+    const handled = collect(helper.getNode('handled'));
     node.receive({ payload: DRIVE[0] });
-    await wait(50);
+    await until(() => handled.length === 1, 'the first status handled');
     node.receive({ payload: { action: 'total' } });
     node.receive({ payload: { action: 'summary', period: 'year' } });
     node.receive({ payload: { action: 'summary', from: 'last week' } });
@@ -121,8 +125,9 @@ describe('car-trips node', () => {
     await until(() => trips.length === 1);
     const trip = TripSchema.parse(trips[0]?.payload);
     assert.equal(trip.vin, R5);
-    assert.ok(Math.abs((trip.distanceKm ?? 0) - 15) <= 1, `distance ${trip.distanceKm}`);
-    assert.ok(trip.endPosition && Math.abs(trip.endPosition.latitude - OFFICE.lat) < 1e-6);
+    // The R5 reports whole kilometres: 15 more on its odometer are 15 km.
+    assert.equal(trip.distanceKm, 15);
+    assert.deepEqual([trip.endPosition?.latitude, trip.endPosition?.longitude], [OFFICE.lat, OFFICE.lon]);
     assert.equal((trips[0]?.vehicle as { model?: string }).model !== undefined, true, 'msg.vehicle names the model');
     assert.equal(fx.sim.renault.stats.kamereon - calls, 3, 'only the status read itself');
   });

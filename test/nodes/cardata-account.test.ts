@@ -20,7 +20,7 @@ describe('car-account with BMW CarData: device-code sign-in, then status in a fl
     const warned = (account.warn.args ?? []).map((a) => String(a[0]));
     assert.ok(warned.some((w) => w === 'car-account.errors.client-id-in-flow'), warned.join('\n'));
     helper.getNode('status').receive({});
-    await until(async () => ((await helper.request().get('/connected-car/accounts/bmw/state')).body as { phase: string }).phase === 'tfa_required', 20_000, 200);
+    await until(async () => ((await helper.request().get('/connected-car/accounts/bmw/state')).body as { phase: string }).phase === 'tfa_required', 'the device code', 200);
   });
 
   it('with the client id as a credential, nothing is said about it', async () => {
@@ -38,8 +38,8 @@ describe('car-account with BMW CarData: device-code sign-in, then status in a fl
       const res = await helper.request().get('/connected-car/accounts/bmw/state');
       const s = res.body as { phase: string; challenge?: { kind: string; hint?: string } };
       return s.phase === 'tfa_required' && s.challenge?.kind === 'device_code' && /^http/.test(s.challenge.hint ?? '');
-    }, 20_000, 200);
-    await until(async () => ((await helper.request().get('/connected-car/accounts/bmw/state')).body as { phase: string }).phase === 'ready', 20_000, 200);
+    }, 'the device code challenge');
+    await until(async () => ((await helper.request().get('/connected-car/accounts/bmw/state')).body as { phase: string }).phase === 'ready', 'the account ready', 200);
     // The first request failed with TFA_REQUIRED while waiting; ask again now that the account is ready.
     helper.getNode('status').receive({});
     const msg = await out;

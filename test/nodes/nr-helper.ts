@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator, DEMO_CARDATA_CLIENT_ID, type Simulator, type SimulatorOptions } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { tempDir } from '../helpers';
+import { eventually, tempDir } from '../helpers';
 
 export interface HelperNode {
   id: string;
@@ -76,13 +76,9 @@ export function collect(node: HelperNode): Record<string, unknown>[] {
 
 export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until check() holds (asked every everyMs), failing after ms. */
-export async function until(check: () => boolean | Promise<boolean>, ms = 5_000, everyMs = 10): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await wait(everyMs);
-  }
+/** Waits until check() holds (asked every everyMs of real time); the test's mocha timeout is the deadline. */
+export function until(check: () => boolean | Promise<boolean>, what?: string, everyMs = 10): Promise<void> {
+  return eventually(check, what, everyMs);
 }
 
 export interface Dot {

@@ -64,7 +64,7 @@ describe('two account nodes of one cloud account share one connection', function
     await helper.load(nodes, fx.flow(statusNodes(BMW), [fx.cardataAccount('acc1'), fx.cardataAccount('acc2')]), fx.cardataCredentials('acc1', 'acc2'));
     // The first read starts the sign-in; the simulator confirms the code after 0.5 s.
     helper.getNode('status1').receive({});
-    await until(async () => (await stateOf('acc1')).phase === 'ready', 30_000, 100);
+    await until(async () => (await stateOf('acc1')).phase === 'ready', 'acc1 ready', 100);
     const first = nextMessage(helper.getNode('out1'));
     const second = nextMessage(helper.getNode('out2'));
     helper.getNode('status1').receive({});

@@ -61,6 +61,23 @@ describe('PresenceTracker: the state car-presence keeps', () => {
     assert.equal(clock.pending, 0, 'nothing more is due');
   });
 
+  it('waits out the enter dwell time before an enter, and the leave dwell time is not used for it', async () => {
+    const t = tracker({ options: presenceOptionsFrom({ zones, enterDwell: '45', leaveDwell: '300' }, undefined, say) });
+    assert.equal((await t.input(at(FAR))).update.state, 'away');
+    await clock.advance(60_000);
+    assert.deepEqual([(await t.input(at(HOME))).update.state, tracked.length], ['away', 0], 'one position in is not an enter');
+    await clock.advance(10_000);
+    const second = await t.input(at({ lat: HOME.lat, lon: HOME.lon + 0.0001 }));
+    assert.deepEqual([second.update.state, second.events], ['away', []], 'the confirmed enter waits for its dwell time');
+    // The dwell runs from the first position inside: 45 s after it, 35 s after the second.
+    await clock.advance(34_000);
+    assert.equal(tracked.length, 0, 'not before 45 s');
+    await clock.advance(1_010);
+    assert.equal(tracked.length, 1);
+    assert.equal(tracked[0]?.update.state, 'home');
+    assert.deepEqual(tracked[0]?.events.map((e) => [e.event, e.zone, e.at]), [['enter', 'home', new Date(Date.parse('2026-05-01T12:01:00Z')).toISOString()]]);
+  });
+
   it('stops its timer on close and keeps the state for the next start', async () => {
     const t = tracker();
     await t.input(at(HOME));

@@ -35,10 +35,12 @@ describe('Renault client against the simulator', () => {
     const status = await s.readStatus(ZE50, ALL_READS, { kind: 'explicit' });
     assert.equal(status.vin, ZE50);
     assert.equal(status.provider, 'renault');
-    assert.ok(status.battery?.socPercent !== undefined && status.battery.socPercent > 0);
+    const car = world.sim.renault.car(ZE50);
+    assert.equal(status.battery?.socPercent, Math.round(car.reportedBattery.soc));
     assert.equal(status.charging?.plug, 'plugged');
-    assert.ok(status.mileageKm !== undefined && status.mileageKm > 1000);
-    assert.ok(status.position && Math.abs(status.position.latitude - 48.85) < 1);
+    // The ZE50's cockpit says kilometres with two decimals; its location the fix as it is.
+    assert.equal(status.mileageKm, Math.round(car.reportedPosition.odometerKm * 100) / 100);
+    assert.deepEqual([status.position?.latitude, status.position?.longitude], [car.reportedPosition.lat, car.reportedPosition.lon]);
     assert.equal(world.sim.renault.stats.logins, 1);
     assert.equal(status.fuel, undefined, 'an electric car has no fuel part, never 0 L');
   });
@@ -67,7 +69,7 @@ describe('Renault client against the simulator', () => {
     const jwts = world.sim.renault.stats.getJwt;
     world.sim.renault.injectFault({ kind: 'unauthorized', path: 'battery-status' });
     const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
-    assert.ok(status.battery?.socPercent !== undefined);
+    assert.equal(status.battery?.socPercent, Math.round(world.sim.renault.car(ZE50).reportedBattery.soc));
     assert.equal(world.sim.renault.stats.getJwt, jwts + 1);
     assert.equal(world.sim.renault.stats.logins, 1);
   });
@@ -78,7 +80,7 @@ describe('Renault client against the simulator', () => {
     await first.close();
     const again = session();
     const status = await again.readStatus(ZE50, ['mileage'], { kind: 'explicit' });
-    assert.ok(status.mileageKm !== undefined);
+    assert.equal(status.mileageKm, Math.round(world.sim.renault.car(ZE50).reportedPosition.odometerKm * 100) / 100);
     assert.equal(world.sim.renault.stats.logins, 1);
   });
 
@@ -116,7 +118,7 @@ describe('Renault client against the simulator', () => {
     assert.equal(s.state.phase, 'rate_limited');
     await world.clock.advance(retryAt - world.clock.now() + 1000);
     const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
-    assert.ok(status.battery?.socPercent !== undefined);
+    assert.equal(status.battery?.socPercent, Math.round(world.sim.renault.car(ZE50).reportedBattery.soc));
   });
 
   it('never goes past the budget, and says when the next call fits', async () => {

@@ -91,6 +91,21 @@ describe('Renault reads against the simulator', () => {
     assert.ok(cached?.charging?.state, 'the part read from battery-status is kept whole');
   });
 
+  it('a settings read patching a few fields of an old part leaves its age: the part is read again when it is too old', async () => {
+    const s = session();
+    await s.readStatus(R5, ['charging'], { kind: 'explicit' });
+    const readAt = world.clock.now();
+    await world.clock.advance(20 * 60_000);
+    await s.readEndpoint(R5, 'ev/soc-levels');
+    const cached = s.cachedStatus(R5);
+    assert.equal(cached?.charging?.targetSocPercent, 80, 'the patch is in');
+    assert.equal(cached?.fetchedAt, new Date(readAt).toISOString(), 'and the part is as old as its last whole read');
+    const batteryReads = calls('battery-status');
+    const again = await s.readStatus(R5, ['charging'], { kind: 'explicit', maxAgeMs: 10 * 60_000 });
+    assert.equal(calls('battery-status'), batteryReads + 1, 'twenty minutes old is too old for ten');
+    assert.equal(again.fetchedAt, new Date(world.clock.now()).toISOString());
+  });
+
   it('reads history at most hourly per car: the same dates from the cache, other dates in the background refused', async () => {
     const s = session();
     const sim0 = world.sim.renault.car(ZE50);
@@ -207,6 +222,30 @@ describe('Renault reads against the simulator', () => {
     const flowing = await s.readStatus(ZE50, ['charging'], { kind: 'explicit', maxAgeMs: 0 });
     assert.equal(flowing.charging?.state, 'charging');
     assert.ok(flowing.charging?.endsAt);
+  });
+
+  it("maps what the simulated car reported: state of charge, range, power in kW (a ZE40's GDC gateway says W), mileage, position", async () => {
+    const s = session();
+    // The simulator's profiles (src/sim/renault/data.ts): ZE40 41 kWh at 16 kWh/100 km, ZE50 52 kWh at 17.
+    for (const [vin, kw, kwh, per100km] of [
+      [ZE40, 7.4, 41, 16],
+      [ZE50, 11, 52, 17],
+    ] as const) {
+      const car = world.sim.renault.car(vin);
+      Object.assign(car, { plugged: true, socTarget: 100, soc: 42.4, chargeMode: 'always', noCurrent: false, chargePowerKw: kw });
+      const got = await s.readStatus(vin, ['battery', 'charging', 'mileage', 'position'], { kind: 'explicit', maxAgeMs: 0 });
+      const b = car.reportedBattery;
+      assert.equal(got.charging?.state, 'charging', vin);
+      assert.equal(got.battery?.socPercent, Math.round(b.soc), vin);
+      assert.equal(got.battery?.rangeKm, Math.round((((b.soc / 100) * kwh) / per100km) * 100), vin);
+      // The report jitters by up to ±0.15 kW around the charger's power; W on the ZE40, 0.1 kW on the ZE50.
+      const reported = vin === ZE40 ? Math.round(b.powerKw * 1000) / 1000 : Math.round(b.powerKw * 10) / 10;
+      assert.equal(got.charging?.powerKw, reported, vin);
+      assert.ok(Math.abs((got.charging?.powerKw ?? 0) - kw) <= 0.15, `${vin}: ${String(got.charging?.powerKw)} kW`);
+      assert.equal(got.mileageKm, Math.round(car.reportedPosition.odometerKm * 100) / 100, vin);
+      if (vin === ZE50) assert.deepEqual([got.position?.latitude, got.position?.longitude], [car.reportedPosition.lat, car.reportedPosition.lon]);
+      else assert.equal(got.position, undefined, 'a ZE40 has no GPS');
+    }
   });
 
   it('maps lock and doors from lock-status when a car answers it', async () => {

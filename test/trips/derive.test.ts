@@ -143,6 +143,36 @@ describe('trip derivation rules on written samples', () => {
     assert.equal(trip?.socUsedPercent, 4);
   });
 
+  it('makes a trip of an odometer step of 0.5 km (the default threshold) and of none shorter with the car in place', () => {
+    const step = (km: number, options: { minDistanceKm?: number } = {}): number[] =>
+      deriveTrips([parked(0), parked(10, { mileageKm: 1000 + km })], { vin: 'V', ...options }).map((trip) => trip.distanceKm ?? NaN);
+    assert.deepEqual(step(0.5), [0.5]);
+    assert.deepEqual(step(0.4), []);
+    assert.deepEqual(step(1.9, { minDistanceKm: 2 }), []);
+    assert.deepEqual(step(2, { minDistanceKm: 2 }), [2]);
+    // A shorter step counts when the position moved too, by 250 m (the default) or more.
+    const north = (m: number): number => 48.8566 + m / 111_195;
+    const short = (metres: number): number => deriveTrips([parked(0), parked(10, { mileageKm: 1000.3, latitude: north(metres), positionAt: min(9) })], { vin: 'V' }).length;
+    assert.deepEqual([short(260), short(240)], [1, 0]);
+  });
+
+  it('forgets a drop of the charge after an hour without a further drop (the climate, not a drive), not before', () => {
+    // The level dropped 2 points at 00:10; the next reads show no further drop; the car arrives elsewhere at 01:15.
+    const history = (flatAt: number): Sample[] => [
+      parked(0),
+      parked(10, { socPercent: 78 }),
+      parked(flatAt, { socPercent: 78 }),
+      parked(75, { mileageKm: 1015, latitude: 48.8921, longitude: 2.2376, positionAt: min(74), socPercent: 74 }),
+    ];
+    // 59 minutes after the drop it may still be the drive's start (5 min of reports before the first drop).
+    assert.equal(deriveTrips(history(69), { vin: 'V' })[0]?.startAt, new Date(min(5)).toISOString());
+    // An hour after it, the drop is forgotten: the car was parked at 01:10.
+    assert.equal(deriveTrips(history(70), { vin: 'V' })[0]?.startAt, new Date(min(70)).toISOString());
+    // A further drop within the hour keeps it a drive.
+    const dropping = history(70).map((x, i) => (i === 2 ? { ...x, socPercent: 77 } : x));
+    assert.equal(deriveTrips(dropping, { vin: 'V' })[0]?.startAt, new Date(min(5)).toISOString());
+  });
+
   it('takes the arrival level before a charge that began at once', () => {
     const samples: Sample[] = [
       parked(0),

@@ -4,17 +4,11 @@ import { existsSync, promises as fs } from 'node:fs';
 import { CarError, ChargeSessionSchema, HistorySummarySchema, ManualClock, TripSchema, type Trip } from '../../src/core';
 import { tripInputFrom, TripRecorder, tripSettingsFrom, type TripRecorderOptions, type TripText } from '../../src/features/trip-recorder';
 import { nodeFile, StoredHistorySchema } from '../../src/features/trip-store';
-import { removeDir, tempDir } from '../helpers';
+import { eventually, removeDir, tempDir } from '../helpers';
 import { ARRIVE, DRIVE, HOME_AT, status } from './drive';
 
 /** The texts by key, as RED._ gives them in tests. */
 const say = (key: TripText, values?: Record<string, string | number>): string => `car-trips.errors.${key}${values ? ` ${JSON.stringify(values)}` : ''}`;
-
-/** Polls the real file system (the write itself is real I/O, not on the manual clock). */
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(check(), 'the file was not written');
-}
 
 describe('TripRecorder: the history car-trips keeps', () => {
   let dir: string;
@@ -86,7 +80,8 @@ describe('TripRecorder: the history car-trips keeps', () => {
     await clock.advance(999);
     assert.equal(existsSync(file), false, 'not yet');
     await clock.advance(1);
-    await eventually(() => existsSync(file));
+    // The write itself is real I/O, not on the manual clock.
+    await eventually(() => existsSync(file), 'the file written');
     const saved = StoredHistorySchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
     assert.deepEqual([saved.vin, saved.samples.length], ['VTEST', 3]);
     assert.equal(clock.pending, 0, 'no second write is waiting');

@@ -143,6 +143,10 @@ export class CardataRest {
     }
     if (header(req.headers, 'x-version') !== 'v1') return cuError(400, 'CU-400', 'Header x-version: v1 is required');
     if (!claims.scope.split(' ').includes('cardata:api:read')) return cuError(403, 'CU-103', 'Token scope does not include CarData API access');
+    if (fault === 'rate-limited') {
+      stats.rejected429++;
+      return { ...cuError(429, 'CU-429', 'Too many requests'), headers: { 'content-type': 'application/json', 'retry-after': '900' } };
+    }
     if (fault === 'quota' || !this.take(claims.gcid)) {
       stats.rejected429++;
       return cuError(403, 'CU-429', 'API rate limit reached');

@@ -64,6 +64,11 @@ export type CardataFaultKind =
   | 'unauthorized'
   /** HTTP 403 CU-429 (quota) on REST, whatever the counter says. */
   | 'quota'
+  /**
+   * REST: HTTP 429 with Retry-After: 900, as a gateway in front of the API may answer (BMW itself says 403 CU-429);
+   * the client handles both.
+   */
+  | 'rate-limited'
   /** No answer at all. */
   | 'hang'
   /** Token endpoint: slow_down. */
@@ -112,6 +117,7 @@ export const CARDATA_FAULT_PLACE: Readonly<Record<CardataFaultKind, CardataFault
   'bad-gateway': 'rest',
   unauthorized: 'rest',
   quota: 'rest',
+  'rate-limited': 'rest',
   hang: 'rest',
   'container-gone': 'rest',
   'slow-down': 'device-grant',
