@@ -268,22 +268,8 @@ describe('Renault commands against the simulator', () => {
     assert.ok(!result.steps.some((s) => s.late), 'the result keeps only the steps before it');
   });
 
-  it('stops following a command when closed (a redeploy): no look and no step afterwards, however long the clock runs', async () => {
-    world.sim.renault.setActionDelay(60_000);
-    const runner = new CommandRunner({ session, vin: ZE50, timeoutMs: 120_000 });
-    const steps: CommandStep[] = [];
-    const run = runner.run({ command: 'climate_start' }, { onStep: (s) => steps.push(s) });
-    run.catch(() => undefined);
-    for (let i = 0; i < 20 && !steps.some((s) => s.step === 'accepted'); i++) await pass(world.clock, 500);
-    assert.deepEqual(steps.map((s) => s.step), ['sent', 'accepted']);
-    runner.close();
-    await assert.rejects(run, (e: unknown) => e instanceof CarError);
-    const looks = world.sim.renault.stats.kamereon;
-    // Past the confirmation (60 s), the timeout (120 s) and the late window (another 120 s).
-    await pass(world.clock, 300_000);
-    assert.equal(world.sim.renault.stats.kamereon, looks, 'no look after close');
-    assert.deepEqual(steps.map((s) => s.step), ['sent', 'accepted'], 'no step after close');
-  });
+  // A command sent before a redeploy belongs to the account and is followed to its outcome (issue 15):
+  // test/commands/lost-reply.test.ts proves it; nothing here may assert that closing stops it.
 
   it('refuses a command the model does not take with NOT_SUPPORTED and no call', async () => {
     const runner = new CommandRunner({ session, vin: ZE50, allowUnlock: true });

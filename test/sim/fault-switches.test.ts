@@ -27,9 +27,10 @@ describe('simulator fault switches (Renault)', () => {
       w.sim.renault.injectFault({ kind: c.kind, path: 'battery-status' });
       const err = await rejection(s.readStatus(ZE50, ['battery'], { maxAgeMs: 0 }));
       assert.equal(err.code, c.code);
-      if (c.kind === 'retry-after') assert.equal(err.retryAt, w.clock.now() + 60_000, 'Retry-After: 60 is carried');
+      // Retry-After: 60, with the budget's 0-10 % jitter on top (issue 13).
+      if (c.kind === 'retry-after') assert.ok((err.retryAt ?? 0) >= w.clock.now() + 60_000 && (err.retryAt ?? 0) <= w.clock.now() + 66_000, 'Retry-After: 60 is carried');
       assert.equal(w.sim.renault.pendingFaults, 0);
-      await w.clock.advance(61_000);
+      await w.clock.advance(67_000);
       const ok = await s.readStatus(ZE50, ['battery'], { maxAgeMs: 0 });
       assert.ok(ok.battery?.socPercent !== undefined);
     });
@@ -50,14 +51,19 @@ describe('simulator fault switches (Renault)', () => {
     await s.vehicles();
     w.sim.renault.injectFault({ kind: 'lost-reply', path: 'actions/hvac-start' });
     const before = w.sim.renault.stats.byEndpoint['actions/hvac-start'] ?? 0;
-    const runner = new CommandRunner({ session: s, vin: ZE50 });
-    // A lost reply is not a success (issue 15: "unknown" once wt-i15a's fix is in, NETWORK before).
-    const outcome = await runner.run({ command: 'climate_start', temperatureC: 20 }).then(
-      (r) => r.outcome,
-      (e: unknown) => (e as { code?: string }).code,
+    const runner = new CommandRunner({ session: s, vin: ZE50, timeoutMs: 5_000 });
+    // A lost reply is no failure (issue 15): "unknown", or "executed" once the car's state shows the effect.
+    let outcome: string | undefined;
+    void runner.run({ command: 'climate_start', temperatureC: 20 }).then(
+      (r) => (outcome = r.outcome),
+      (e: unknown) => (outcome = (e as { code?: string }).code ?? 'thrown'),
     );
-    const failure = outcome === 'executed' ? undefined : outcome;
-    assert.ok(failure, 'the client saw no answer');
+    // The tracking runs on the session's clock: move it until the command has its outcome.
+    for (let i = 0; i < 400 && outcome === undefined; i++) {
+      await w.clock.advance(500);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(outcome === 'unknown' || outcome === 'executed', `outcome ${outcome}`);
     assert.equal(w.sim.renault.stats.byEndpoint['actions/hvac-start'], before + 1, 'one call');
     assert.equal(w.sim.renault.stats.writes, 1, 'the action reached the simulated car');
     assert.equal(w.sim.renault.pendingFaults, 0);
@@ -90,7 +96,8 @@ describe('simulator fault switches (CarData)', () => {
       w.sim.cardata.injectFault({ kind, path: 'telematicData', times: 3 });
       assert.equal(await telematic(), 0, `${kind}: the read fails with a CarError`);
       w.sim.cardata.clearFaults();
-      await w.clock.advance(61_000);
+      // Past Retry-After: 60 and its jitter.
+      await w.clock.advance(67_000);
       assert.equal(await telematic(), 200, `${kind}: the next read is served`);
     }
     await s.close();
