@@ -141,7 +141,9 @@ export async function runBadInput(rt: Runtime, t: Tally): Promise<void> {
     for (const v of VALUES) {
       if (v.type === p.type) continue;
       const plain = v.type !== 'object' && v.type !== 'array' && !v.name.includes('object') && !v.name.includes('__proto__');
-      const expect = p.plainReads && plain ? ['ok'] : (p.expect ?? ['BAD_INPUT']);
+      // BigInt and cycles are refused at every node's input before anything runs (issue 15, point 9).
+      const unusable = v.name === 'a BigInt' || v.name === 'a circular object';
+      const expect = unusable ? ['BAD_INPUT'] : p.plainReads && plain ? ['ok'] : (p.expect ?? ['BAD_INPUT']);
       await answer(rt, `bad input · ${p.kind} msg.${p.at} = ${v.name}`, t, nodeOf(p.kind, rt), setAt(p.base(), p.at, v.make()), expect);
     }
   }

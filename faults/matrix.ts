@@ -373,7 +373,8 @@ export async function signInAll(rt: Runtime): Promise<void> {
   for (const brand of ['renault', 'cardata'] as const) {
     await rt.deploy([brand === 'renault' ? rt.renaultAccount() : rt.cardataAccount()], nodesFor('status', brand).nodes, ['out'], brand === 'renault' ? rt.renaultCredentials() : rt.cardataCredentials());
     rt.send('n', { payload: 'sign in' });
-    await rt.drive(async () => (await rt.accountPhase()) === 'ready', 10 * 60_000, 2_000);
+    // A sign-in is several HTTP round trips (a device code and its polls): real time for each clock step.
+    await rt.drive(async () => (await rt.accountPhase()) === 'ready', 10 * 60_000, 2_000, 60_000, 30);
     const phase = await rt.accountPhase();
     await rt.undeploy();
     if (phase !== 'ready') throw new Error(`the ${brand} account did not sign in (${phase})`);

@@ -208,12 +208,12 @@ export class Runtime {
    * Lets real I/O run and moves the virtual clock by stepMs each turn until done() holds or
    * maxVirtualMs of clock time passed (or maxRealMs of real time). True when done() held.
    */
-  async drive(done: () => boolean | Promise<boolean>, maxVirtualMs: number, stepMs = 1_000, maxRealMs = 8_000): Promise<boolean> {
+  async drive(done: () => boolean | Promise<boolean>, maxVirtualMs: number, stepMs = 1_000, maxRealMs = 8_000, realWaitMs = 3): Promise<boolean> {
     const end = this.clock.now() + maxVirtualMs;
     const realEnd = Date.now() + maxRealMs;
     while (this.clock.now() < end && Date.now() < realEnd) {
       if (await done()) return true;
-      await new Promise((r) => setTimeout(r, 3));
+      await new Promise((r) => setTimeout(r, realWaitMs));
       if (await done()) return true;
       await this.clock.advance(stepMs);
     }
