@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { median, round } from './stats';
 
 const ROOT = path.join(__dirname, '..', '..');
-const NODE_FILES = ['car-account', 'car-status', 'car-charging', 'car-request', 'car-command', 'car-trips', 'car-presence'];
+// Every node type the package registers (package.json's node-red.nodes).
+const NODE_FILES = ['car-account', 'car-status', 'car-charging', 'car-request', 'car-command', 'car-trips', 'car-presence', 'car-events', 'car-homeassistant'];
 
 function probe(load: boolean): { ms: number; rssMiB: number; modules: number } {
   const script = `
