@@ -116,7 +116,11 @@ export function demoNode(n: FlowNode, haBrokerPort?: number): FlowNode {
   if (n.type === 'car-status' && Number(n.interval) > DEMO_INTERVAL_MIN && Number(n.interval) <= 10) return { ...n, interval: DEMO_INTERVAL_MIN };
   // The simulated Renault stamps a parked car's position with the time it parked, hours ago in
   // the simulator's fast world: the demo believes positions up to a (real) day old.
-  if (n.type === 'car-presence' && Number(n.maxAge) < DEMO_PRESENCE_MAX_AGE_MIN) return { ...n, maxAge: DEMO_PRESENCE_MAX_AGE_MIN };
+  if (n.type === 'car-presence') {
+    // The dwell times are real seconds; the simulated world runs DEMO_TIME_SCALE times faster (120 s: 4 s).
+    const scaled = (v: unknown): unknown => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? v : Math.ceil(Number(v) / DEMO_TIME_SCALE));
+    return { ...n, maxAge: Math.max(Number(n.maxAge) || 0, DEMO_PRESENCE_MAX_AGE_MIN), enterDwell: scaled(n.enterDwell), leaveDwell: scaled(n.leaveDwell) };
+  }
   return n;
 }
 

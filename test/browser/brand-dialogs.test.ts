@@ -297,9 +297,9 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
             assert.equal(await hasError('#node-config-input-username'), true, 'an empty e-mail is red');
           } else {
             assert.equal(await page.isVisible('#node-config-input-username'), false, 'CarData signs in with a device code: no e-mail field');
-            await page.fill('#node-config-input-clientId', '');
-            await page.locator('#node-config-input-clientId').dispatchEvent('change');
-            assert.equal(await hasError('#node-config-input-clientId'), true, 'an empty client id is red');
+            await page.fill('#node-config-input-cardataClientId', '');
+            await page.locator('#node-config-input-cardataClientId').dispatchEvent('change');
+            assert.equal(await hasError('#node-config-input-cardataClientId'), true, 'an empty client id is red');
           }
           assert.deepEqual(await untranslated(), []);
           await shot(`car-account-${brand}`);
