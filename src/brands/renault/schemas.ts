@@ -95,8 +95,10 @@ export function fields<const S extends string = never, const N extends string = 
   const all = [...kinds, ...(extra as [string, Reader][])];
   return withReader(schema, (v) => {
     if (!isObject(v)) return FAIL;
-    // Loose: unknown keys are kept as they came; a known key is read where it is present.
-    const out: Record<string, unknown> = { ...v };
+    // Loose: unknown keys are kept as they came; a known key is read where it is present. Copied by
+    // assignment, as zod copies them: a "__proto__" key is not made an own property (a spread would).
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(v)) out[key] = v[key];
     for (const [k, read] of all) {
       if (!Object.hasOwn(v, k)) {
         if (NEEDS_KEY.has(read)) return FAIL;
