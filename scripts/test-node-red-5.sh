@@ -17,4 +17,5 @@ trap restore EXIT
 npm install --no-audit --no-fund --no-save node-red@^5.0.7
 "$node_bin" -e "console.log('node-red', require('node-red/package.json').version)"
 # Same tests, same build; the browser and install tests start Node-RED with this Node binary.
-PATH="$(dirname "$node_bin"):$PATH" "$node_bin" node_modules/mocha/bin/mocha.js
+# The browser tests (the editor, the dialogs, the dashboard) run on Node-RED 4.1 only: CI stays under 20 minutes.
+PATH="$(dirname "$node_bin"):$PATH" "$node_bin" node_modules/mocha/bin/mocha.js --exclude 'dist/test/browser/**'
