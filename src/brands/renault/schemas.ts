@@ -95,10 +95,10 @@ export function fields<const S extends string = never, const N extends string = 
   const all = [...kinds, ...(extra as [string, Reader][])];
   return withReader(schema, (v) => {
     if (!isObject(v)) return FAIL;
-    // Loose: unknown keys are kept as they came; a known key is read where it is present. Copied by
-    // assignment, as zod copies them: a "__proto__" key is not made an own property (a spread would).
+    // Loose: unknown keys are kept as they came; a known key is read where it is present. A
+    // "__proto__" key is left out, as zod leaves it out (a spread would make it an own property).
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(v)) out[key] = v[key];
+    for (const key of Object.keys(v)) if (key !== '__proto__') out[key] = v[key];
     for (const [k, read] of all) {
       if (!Object.hasOwn(v, k)) {
         if (NEEDS_KEY.has(read)) return FAIL;
@@ -210,7 +210,12 @@ export function kcaData<T extends z.ZodTypeAny>(attributes: T) {
   return withReader(schema, (v) => {
     if (!isObject(v)) return FAIL;
     const d = readData(v.data);
-    return d === FAIL ? FAIL : { ...v, data: d };
+    if (d === FAIL) return FAIL;
+    // As zod's loose object: every key but "__proto__", then the data read.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(v)) if (key !== '__proto__') out[key] = v[key];
+    out.data = d;
+    return out;
   });
 }
 
