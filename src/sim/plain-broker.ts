@@ -2,8 +2,8 @@
  * A plain MQTT broker on this machine (aedes, a dev dependency), for the demo's Home Assistant
  * example: what Mosquitto would be beside a real Home Assistant. Anyone may connect and publish.
  */
-import { createServer, type Socket } from 'node:net';
-import { loadAedes } from './cardata/broker';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, loadAedes } from './cardata/broker';
 
 export interface PlainBroker {
   url: string;
@@ -17,20 +17,11 @@ export async function startPlainBroker(port: number): Promise<PlainBroker | unde
   if (!mod) return undefined;
   const aedes = await mod.Aedes.createBroker({});
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const { server, bound } = await listenOnLoopback(port, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     aedes.handle(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const bound = addr && typeof addr === 'object' ? addr.port : port;
   return {
     url: `mqtt://127.0.0.1:${bound}`,
     port: bound,

@@ -97,8 +97,8 @@ describe('CONNECTED_CAR_SIMULATOR', () => {
   });
 
   it("points the Home Assistant example's broker at the demo's own broker, and leaves it alone outside the demo", async () => {
-    const broker = (await demoFlows(18862)).find((n) => n.type === 'mqtt-broker');
-    assert.deepEqual([broker?.broker, broker?.port], ['127.0.0.1', '18862']);
+    const broker = (await demoFlows(41234)).find((n) => n.type === 'mqtt-broker');
+    assert.deepEqual([broker?.broker, broker?.port], ['127.0.0.1', '41234']);
     const asImported = JSON.parse(await fs.readFile(path.join(DIR, '10-home-assistant.json'), 'utf8')) as FlowNode[];
     assert.equal(asImported.find((n) => n.type === 'mqtt-broker')?.broker, 'homeassistant.local');
   });

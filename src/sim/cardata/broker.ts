@@ -39,6 +39,20 @@ export async function loadAedes(): Promise<AedesModule | undefined> {
   return Aedes ? { Aedes } : undefined;
 }
 
+/** A TCP server on 127.0.0.1:port (0: any free port) handing each socket to `handle`; resolves once it listens. */
+export async function listenOnLoopback(port: number, handle: (socket: Socket) => void): Promise<{ server: Server; bound: number }> {
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  return { server, bound: addr && typeof addr === 'object' ? addr.port : port };
+}
+
 export interface BrokerDeps {
   clock: Clock;
   oauth: CardataOAuth;
@@ -86,18 +100,7 @@ export class CardataBroker {
       authorizeSubscribe: (client, sub, done) => ref.self?.authorizeSubscribe(client, sub.topic, sub, done),
       authorizePublish: (_client, _packet, done) => done(new Error('the CarData stream is read-only')),
     });
-    const server = createServer((socket) => {
-      aedes.handle(socket);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address();
-    const bound = addr && typeof addr === 'object' ? addr.port : port;
+    const { server, bound } = await listenOnLoopback(port, (socket) => aedes.handle(socket));
     const self = new CardataBroker(d, aedes, server, bound);
     ref.self = self;
     server.on('connection', (s) => {
