@@ -15,6 +15,16 @@ export const AUSTRAL = 'VF1RHN00X27AU0003';
 export const ZE40 = 'VF1AG000664Z40004';
 export const SPRING = 'UU1DBG00X68SP0005';
 
+/**
+ * What the simulated car last reported, in the model's units: the state of charge rounded to a whole percent, the
+ * ZE50's cockpit in kilometres with two decimals. Tests compare mapped values with it, so that a unit or mapping slip
+ * fails them.
+ */
+export function reported(sim: Simulator, vin: string): { socPercent: number; mileageKm: number } {
+  const car = sim.renault.car(vin);
+  return { socPercent: Math.round(car.reportedBattery.soc), mileageKm: Math.round(car.reportedPosition.odometerKm * 100) / 100 };
+}
+
 export interface RenaultSessionOptions {
   key?: string;
   clock?: Clock;

@@ -70,14 +70,15 @@ describe('features: quota and intervals (issue 13)', () => {
 
   it('finds the last status in the account file after a restart: a restart loop spends no call', async () => {
     const one = w.session({ key: 'restart' });
-    await one.readStatus(ZE50, ['battery', 'mileage'], { maxAgeMs: 10 * 60_000 });
+    const read = await one.readStatus(ZE50, ['battery', 'mileage'], { maxAgeMs: 10 * 60_000 });
     await one.close();
     const calls = w.sim.renault.stats.kamereon;
     for (let i = 0; i < 5; i++) {
       await w.clock.advance(30_000);
       const next = w.session({ key: 'restart' });
       await next.load();
-      assert.ok(next.cachedStatus(ZE50)?.battery?.socPercent !== undefined, 'the last status is back before any read');
+      const kept = next.cachedStatus(ZE50);
+      assert.deepEqual([kept?.battery?.socPercent, kept?.mileageKm], [read.battery?.socPercent, read.mileageKm], 'the last status is back before any read');
       await next.readStatus(ZE50, ['battery', 'mileage'], { maxAgeMs: 5 * 60_000 });
       await next.close();
     }

@@ -5,7 +5,7 @@ import { AccountSession } from '../../src/features/session';
 import { StatusPoller, isActive, isStale, nextInterval, parseParts, summarize, type StatusEvent } from '../../src/features/status';
 import { startSimulator, type Simulator } from '../../src/sim';
 import { removeDir, tempDir } from '../helpers';
-import { renaultSession } from '../renault-session';
+import { renaultSession, reported, ZE50 } from '../renault-session';
 import { DEMO_RENAULT_USER } from '../../src/sim/renault';
 
 const base = (over: Partial<VehicleStatus> = {}): VehicleStatus => ({ vin: 'V', provider: 'renault', fetchedAt: '2026-01-01T00:00:00.000Z', ...over });
@@ -153,7 +153,7 @@ describe('features/status: StatusPoller against the simulator', () => {
       poller.stop();
       assert.equal(seen.length, 1, 'the status came');
       assert.ok(clock.now() - confirmedAt < 60_000, `within seconds of the confirmation, not after the minute the poller otherwise waits (${clock.now() - confirmedAt} ms)`);
-      assert.ok(seen[0]?.status.battery?.socPercent !== undefined);
+      assert.equal(seen[0]?.status.battery?.socPercent, reported(sim, ZE50).socPercent);
     } finally {
       await waiting.close();
       await removeDir(tfaDir);
@@ -170,7 +170,7 @@ describe('features/status: StatusPoller against the simulator', () => {
     await poller.settled();
     assert.deepEqual([sim.renault.stats.kamereon, seen.length], [calls, 0], 'nothing read in a day');
     const asked = await poller.read('request');
-    assert.equal(asked.status.battery?.socPercent, Math.round(sim.renault.car('VF1AG000862Z50001').reportedBattery.soc));
+    assert.equal(asked.status.battery?.socPercent, reported(sim, ZE50).socPercent);
     assert.equal(sim.renault.stats.kamereon, calls + 1, 'one read, on request');
     poller.stop();
   });

@@ -2,6 +2,7 @@ import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { reported } from '../renault-session';
 import { accountFile, caughtError, helper, helpers, nodeModule, reply, useNodeRed } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
@@ -88,7 +89,7 @@ describe('car-account node: two-factor code and token sign-in', () => {
     const jwt = String((await post('accounts.getJWT', { login_token: (login.sessionInfo as { cookieValue: string }).cookieValue, expiration: '3600' })).id_token);
     const logins = fx.sim.renault.stats.logins;
     await helper.load(nodes, flow({ authMode: 'token', accountId: fx.sim.renault.accountIds.myRenault }), { acc: { jwt } });
-    assert.ok(((await reply('status', {})).payload as { battery?: { socPercent?: number } }).battery?.socPercent !== undefined);
+    assert.equal(((await reply('status', {})).payload as { battery?: { socPercent?: number } }).battery?.socPercent, reported(fx.sim, ZOE).socPercent);
     assert.equal(fx.sim.renault.stats.logins, logins);
     const state = await admin().get('/connected-car/accounts/acc/state');
     assert.ok(!JSON.stringify(state.body).includes(jwt.slice(0, 24)), 'no token in the state');

@@ -82,7 +82,7 @@ describe('car-charging node', () => {
     const msg = await nextMessage(helper.getNode('out'), 10_000);
     const payload = ChargingSettingsSchema.parse(msg.payload);
     assert.equal(payload.vin, R5);
-    assert.equal(payload.targetSocPercent !== undefined, true);
+    assert.equal(payload.targetSocPercent, fx.sim.renault.car(R5).socTarget, "the car's charge limit");
     assert.match(lastStatus('charging').text ?? '', / %$/);
   });
 

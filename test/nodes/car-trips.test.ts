@@ -128,7 +128,7 @@ describe('car-trips node', () => {
     // The R5 reports whole kilometres: 15 more on its odometer are 15 km.
     assert.equal(trip.distanceKm, 15);
     assert.deepEqual([trip.endPosition?.latitude, trip.endPosition?.longitude], [OFFICE.lat, OFFICE.lon]);
-    assert.equal((trips[0]?.vehicle as { model?: string }).model !== undefined, true, 'msg.vehicle names the model');
+    assert.equal((trips[0]?.vehicle as { model?: string }).model, 'RENAULT 5', 'msg.vehicle names the model');
     assert.equal(fx.sim.renault.stats.kamereon - calls, 3, 'only the status read itself');
   });
 

@@ -47,7 +47,8 @@ describe('car-account with BMW CarData: device-code sign-in, then status in a fl
     assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues));
     assert.equal(parsed.data.provider, 'cardata');
     assert.equal(parsed.data.vin, BMW);
-    assert.ok(parsed.data.battery?.socPercent !== undefined || parsed.data.fuel !== undefined);
+    // The state of charge the simulated i4 holds, as the node emits it.
+    assert.equal(parsed.data.battery?.socPercent, Number(fx.sim.cardata.car(BMW).value('vehicle.drivetrain.batteryManagement.header')));
     const state = JSON.stringify((await helper.request().get('/connected-car/accounts/bmw/state')).body);
     assert.ok(!/eyJ[\w-]+\./.test(state), 'no token in the editor state');
   });

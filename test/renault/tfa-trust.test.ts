@@ -6,7 +6,7 @@ import { CarError, HttpClient, type HttpRequest, type HttpResponse } from '../..
 import { parseRenault } from '../../src/brands/renault/parse';
 import type { AccountSession } from '../../src/features/session';
 import { DEFAULT_GIGYA_API_KEY, DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { ZE50, rejection, renaultWorldEach, type RenaultSessionOptions } from '../renault-session';
+import { ZE50, rejection, renaultWorldEach, reported, type RenaultSessionOptions } from '../renault-session';
 import { readRenault, readRenaultJson } from './fixtures';
 
 /** The auth state the session keeps in the account's file. */
@@ -77,7 +77,7 @@ describe('Renault two-factor sign-in as the live server does it (renault-2fa.md)
       [[auth.gmid, world.clock.now() + world.sim.renault.trustMs]],
       'the device of the login is the one finalizeTFA trusted, for 30 days',
     );
-    assert.ok((await read(s)).battery?.socPercent !== undefined);
+    assert.equal((await read(s)).battery?.socPercent, reported(world.sim, ZE50).socPercent);
   });
 
   it('needs no new code after a restart, nor for a second password sign-in with the same device ids', async () => {

@@ -6,7 +6,7 @@ import { CarError, type Logger } from '../../src/core';
 import { emailsOf, maskEmail } from '../../src/brands/renault/tfa';
 import type { AccountSession } from '../../src/features/session';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { ZE50, renaultWorldEach } from '../renault-session';
+import { ZE50, renaultWorldEach, reported } from '../renault-session';
 
 describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => {
   const world = renaultWorldEach();
@@ -64,7 +64,7 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     assert.equal(s.awaitingCode, false);
     assert.equal(world.sim.renault.stats.logins, 2, 'one login after the code');
     const status = await s.readStatus(ZE50, ['battery'], { kind: 'explicit' });
-    assert.ok(status.battery?.socPercent !== undefined);
+    assert.equal(status.battery?.socPercent, reported(world.sim, ZE50).socPercent);
 
     // A restart needs no new code and no new login: the login token is kept.
     s = await restart(s);
@@ -90,9 +90,11 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     await assert.rejects(s.submitCode(code), { code: 'TFA_REQUIRED', message: /Too many wrong codes: Renault ended this sign-in.*Sign in again/ });
     assert.equal(s.awaitingCode, false);
     await assert.rejects(s.submitCode(code), { code: 'BAD_INPUT', message: /no sign-in code is awaited/ });
+    const sent = world.sim.renault.stats.codesSent;
     await s.unblock();
     await assert.rejects(s.vehicles(), { code: 'TFA_REQUIRED' });
-    assert.notEqual(world.sim.renault.lastTfaCode, undefined);
+    assert.equal(world.sim.renault.stats.codesSent, sent + 1, 'a new code was sent');
+    assert.match(world.sim.renault.lastTfaCode ?? '', /^\d{6}$/);
     const fresh = world.sim.renault.lastTfaCode ?? '';
     assert.equal((await s.submitCode(fresh)).phase, 'ready');
     assert.ok((await s.vehicles()).length >= 4);

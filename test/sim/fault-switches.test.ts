@@ -9,7 +9,7 @@ import { HttpClient } from '../../src/core';
 import { CommandRunner } from '../../src/features/commands';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
 import { removeDir, tempDir } from '../helpers';
-import { rejection, renaultWorldEach, ZE50 } from '../renault-session';
+import { rejection, renaultWorldEach, reported, ZE50 } from '../renault-session';
 import { BMW_VIN, session as cardataSession, signInSession, world, type World } from '../cardata/helpers';
 
 describe('simulator fault switches (Renault)', () => {
@@ -32,7 +32,7 @@ describe('simulator fault switches (Renault)', () => {
       assert.equal(w.sim.renault.pendingFaults, 0);
       await w.clock.advance(67_000);
       const ok = await s.readStatus(ZE50, ['battery'], { maxAgeMs: 0 });
-      assert.ok(ok.battery?.socPercent !== undefined);
+      assert.equal(ok.battery?.socPercent, reported(w.sim, ZE50).socPercent);
     });
   }
 
