@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../src/core/clock';
 import { CarError } from '../../src/core/errors';
 import { HttpClient, parseJsonBody, parseRetryAfter, type HttpResponse } from '../../src/core/http';
+import { eventually } from '../helpers';
 
 interface Seen {
   method: string;
@@ -51,13 +52,9 @@ function send(res: http.ServerResponse, status: number, body: string, headers: R
   res.end(body);
 }
 
-/** Waits (on the event loop, not on a clock) until cond holds; fails after many turns. */
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (cond()) return;
-    await new Promise<void>((r) => setTimeout(r, 2));
-  }
-  assert.fail(`gave up waiting until ${what}`);
+/** Waits (on the event loop, not on a clock) until cond holds; the test's mocha timeout is the deadline. */
+function until(cond: () => boolean, what: string): Promise<void> {
+  return eventually(cond, what, 2);
 }
 
 /** A promise whose outcome can be looked at without awaiting it. */

@@ -1,7 +1,7 @@
 import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CommandResultSchema, CommandStepSchema, type CommandResult, type CommandStep } from '../../src/core';
-import { caughtError, collect, helper, helpers, lastStatus, nextMessage, nodeModule, until, useNodeRed, wait, type CaughtError, type Dot } from './nr-helper';
+import { caughtError, collect, helper, helpers, lastStatus, nextMessage, nodeModule, until, useNodeRed, type CaughtError, type Dot } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const nodes = [nodeModule('car-account'), nodeModule('car-command')];
@@ -145,8 +145,7 @@ describe('car-command node', () => {
     await helper.load(nodes, flow({ command: 'climate_start', steps: false }), fx.credentials());
     const results = collect(helper.getNode('result'));
     for (let i = 0; i < 3; i++) helper.getNode('cmd').receive({});
-    for (let i = 0; i < 150 && results.length < 3; i++) await wait(100);
-    assert.equal(results.length, 3, 'the three commands ran, one after the other');
+    await until(() => results.length === 3, 'the three commands ran, one after the other');
     const dots = (helper.getNode('cmd').status as unknown as { args: Dot[][] }).args.map((a) => a[0]?.text ?? '');
     // (The test's RED gives keys without their values: the count itself is the catalogs' plural, checked in status-texts.)
     assert.ok(dots.includes('car-command.status.queued · car-command.status.queue'), `a waiting command says others wait too: ${JSON.stringify(dots)}`);

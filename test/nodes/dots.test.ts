@@ -6,7 +6,7 @@ import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { commonKey } from '../../src/nodes/kit';
 import { DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { caughtError, helper, helpers, nodeModule, useNodeRed } from './nr-helper';
+import { caughtError, helper, helpers, nodeModule, until, useNodeRed } from './nr-helper';
 
 const ZOE = 'VF1AG000862Z50001';
 const HOME = { lat: 48.8566, lon: 2.3522 };
@@ -29,13 +29,9 @@ function lastStatus(id: string): Dot {
   return (mine.at(-1)?.args[0] ?? {}) as Dot;
 }
 
-/** Waits (on events, polled every 20 ms, at most ms) until every node's dot passes. */
-async function dotsAre(test: (dot: Dot) => boolean, what: string, ms = 8_000): Promise<void> {
-  for (let t = 0; t < ms; t += 20) {
-    if (IDS.every((id) => test(lastStatus(id)))) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`timed out waiting for ${what}: ${JSON.stringify(IDS.map((id) => [id, lastStatus(id)]))}`);
+/** Waits until every node's dot passes; the test's mocha timeout is the deadline. */
+function dotsAre(test: (dot: Dot) => boolean, what: string): Promise<void> {
+  return until(() => IDS.every((id) => test(lastStatus(id))), what);
 }
 
 describe('the dots of every node follow the account (issue 13)', () => {
@@ -64,8 +60,7 @@ describe('the dots of every node follow the account (issue 13)', () => {
     // Back to each node's own dot, without a redeploy.
     await dotsAre((d) => d.fill !== 'yellow' && d.fill !== 'red', 'every node to recover');
     // car-status reads again as soon as the account is ready (not 15 minutes later).
-    for (let t = 0; t < 8_000 && lastStatus('status').fill !== 'green'; t += 20) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(lastStatus('status').fill, 'green', JSON.stringify(lastStatus('status')));
+    await until(() => lastStatus('status').fill === 'green', 'the green dot of car-status');
     assert.deepEqual(lastStatus('charging'), { fill: 'grey', shape: 'ring', text: 'car-charging.status.on-input' }, "car-charging's own dot again");
   });
 });

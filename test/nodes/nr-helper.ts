@@ -74,8 +74,6 @@ export function collect(node: HelperNode): Record<string, unknown>[] {
   return got;
 }
 
-export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Waits until check() holds (asked every everyMs of real time); the test's mocha timeout is the deadline. */
 export function until(check: () => boolean | Promise<boolean>, what?: string, everyMs = 10): Promise<void> {
   return eventually(check, what, everyMs);

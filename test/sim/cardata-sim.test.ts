@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { ManualClock } from '../../src/core/clock';
 import { DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID, startSimulator, type Simulator } from '../../src/sim';
 import type { CardataSimOptions } from '../../src/sim/cardata';
+import { eventually } from '../helpers';
 
 /**
  * The CarData simulator answers as BMW's servers really do (shared/specs/cardata-real.md):
@@ -50,12 +51,9 @@ function connectMqtt(url: string, username: string, password: string): Promise<{
   });
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for: ${what}`);
+/** Waits until cond holds; the test's mocha timeout is the deadline, not a count of real waits. */
+function until(cond: () => boolean, what: string): Promise<void> {
+  return eventually(cond, what);
 }
 
 describe('CarData simulator: answers as BMW does', () => {
