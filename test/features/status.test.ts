@@ -4,7 +4,7 @@ import { ManualClock, type VehicleStatus } from '../../src/core';
 import { AccountSession } from '../../src/features/session';
 import { StatusPoller, isActive, isStale, nextInterval, parseParts, summarize, type StatusEvent } from '../../src/features/status';
 import { startSimulator, type Simulator } from '../../src/sim';
-import { removeDir, tempDir } from '../helpers';
+import { eventually, removeDir, tempDir } from '../helpers';
 import { renaultSession, reported, ZE50 } from '../renault-session';
 import { DEMO_RENAULT_USER } from '../../src/sim/renault';
 
@@ -145,14 +145,13 @@ describe('features/status: StatusPoller against the simulator', () => {
       assert.equal(sim.renault.stats.kamereon, calls, 'no call while the code is awaited');
       await waiting.submitCode(code);
       const confirmedAt = clock.now();
-      // The read goes over real sockets: let them work between small clock steps.
-      for (let i = 0; i < 100 && seen.length === 0; i++) {
-        await clock.advance(100);
-        await new Promise((r) => setTimeout(r, 2));
-      }
+      // The clock fires what is due now and then stands still: a read that waited for the poller's next turn (a minute
+      // later) would never come, and mocha's timeout would fail the test. The read itself goes over real sockets.
+      await clock.advance(0);
+      await eventually(() => seen.length > 0, 'the status');
       poller.stop();
       assert.equal(seen.length, 1, 'the status came');
-      assert.ok(clock.now() - confirmedAt < 60_000, `within seconds of the confirmation, not after the minute the poller otherwise waits (${clock.now() - confirmedAt} ms)`);
+      assert.equal(clock.now(), confirmedAt, 'at the confirmation, with no time passed');
       assert.equal(seen[0]?.status.battery?.socPercent, reported(sim, ZE50).socPercent);
     } finally {
       await waiting.close();
@@ -177,25 +176,27 @@ describe('features/status: StatusPoller against the simulator', () => {
 
   it('waits out a rate limit instead of polling through it', async () => {
     const poller = new StatusPoller({ session, vin: 'VF1AG000862Z50001', parts: ['battery'], intervalMs: 60_000, onlyOnChange: false, clock });
-    const errors: string[] = [];
-    poller.on('waiting', (e: Error & { code: string }) => errors.push(e.code));
+    const waits: { code: string; retryAt?: number }[] = [];
+    poller.on('waiting', (e: { code: string; retryAt?: number }) => waits.push(e));
     sim.renault.injectFault({ kind: 'overloaded', times: 1 });
     poller.start();
     await clock.advance(2_000);
-    assert.deepEqual(errors, ['RATE_LIMITED']);
+    await poller.settled();
+    assert.deepEqual(waits.map((e) => e.code), ['RATE_LIMITED']);
+    const retryAt = waits[0]?.retryAt ?? 0;
+    assert.ok(retryAt >= Date.parse('2026-11-20T08:15:00Z'), `a 15-minute pause (${new Date(retryAt).toISOString()})`);
     const calls = sim.renault.stats.kamereon;
-    await clock.advance(14 * 60_000);
-    assert.equal(sim.renault.stats.kamereon, calls, 'no call during the 15-minute pause');
     let resumed = false;
     poller.on('status', () => (resumed = true));
-    // The poll after the pause goes over real sockets: let them work between clock steps.
-    for (let i = 0; i < 300 && !resumed; i++) {
-      await clock.advance(1_000);
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    // The poll comes a moment (250 ms) after the pause. A poll begun earlier would be in flight after advance()
+    // returns, and settled() waits for it to reach the simulator.
+    await clock.advance(retryAt + 249 - clock.now());
+    await poller.settled();
+    assert.equal(sim.renault.stats.kamereon, calls, 'no call during the pause');
+    await clock.advance(1);
+    await poller.settled();
     assert.ok(resumed, 'polling resumed after the pause');
-    assert.ok(sim.renault.stats.kamereon > calls);
-    assert.ok(clock.now() >= Date.parse('2026-11-20T08:15:00Z'), 'not before the pause ended');
+    assert.equal(sim.renault.stats.kamereon, calls + 1, 'one read');
     poller.stop();
   });
 });
