@@ -7,7 +7,7 @@ import type { AccountSession } from '../../src/features/session';
 import type { GigyaFaultKind } from '../../src/sim/renault/gigya';
 import type { CardataFaultKind } from '../../src/sim/cardata/types';
 import { session as cardataSession, signInSession, world as cardataWorld, type World } from '../cardata/helpers';
-import { removeDir, tempDir } from '../helpers';
+import { eventually, removeDir, tempDir } from '../helpers';
 import { ZE50, renaultWorldEach } from '../renault-session';
 
 /**
@@ -88,7 +88,7 @@ describe('A token refresh keeps the session through transient faults (Renault Gi
     await world.clock.advance(16 * 60_000);
     world.sim.renault.injectGigyaFault({ method: 'accounts.getJWT', kind: 'hang', times: 1 });
     const inFlight = read(s).catch((e: unknown) => e);
-    for (let i = 0; i < 200 && stats().getJwt === jwts; i++) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => stats().getJwt > jwts, 'the refresh on the wire');
     assert.equal(stats().getJwt, jwts + 1, 'the refresh is on the wire');
     // The process goes (a crash, a stop): its connections with it; the answer never comes.
     await https[https.length - 1]?.close();
@@ -173,7 +173,7 @@ describe('A token refresh keeps the session through transient faults (BMW CarDat
     await w.clock.advance(61 * 60_000);
     w.sim.cardata.injectFault({ kind: 'refresh-hang' });
     const inFlight = s.getAuth().catch((e: unknown) => e);
-    for (let i = 0; i < 200 && w.sim.cardata.stats.refreshes === refreshes; i++) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => w.sim.cardata.stats.refreshes > refreshes, 'the refresh on the wire');
     assert.equal(w.sim.cardata.stats.refreshes, refreshes + 1, 'the refresh is on the wire');
     // The process goes: its connections with it; the answer never comes.
     await https[https.length - 1]?.close();

@@ -149,6 +149,9 @@ describe('Renault charging sessions against the simulator', function () {
       assert.ok(s.energyKwh !== undefined && s.energyKwh > 0);
       assert.ok((s.socToPercent ?? 0) > (s.socFromPercent ?? 100));
       assert.ok(s.averagePowerKw !== undefined && s.averagePowerKw > 4 && s.averagePowerKw < 8, `power ${s.averagePowerKw}`);
+      // The three figures hold together: the energy is the average power over the session's length (kWh, kW, h).
+      const hours = (Date.parse(s.endAt ?? '') - Date.parse(s.startAt)) / 3_600_000;
+      assert.ok(Math.abs(s.energyKwh - s.averagePowerKw * hours) <= 0.1 * s.energyKwh, `${s.energyKwh} kWh, ${s.averagePowerKw} kW over ${hours} h`);
     }
     assert.equal(calls(), 1);
     const narrower = await chargeSessions(R5, '2026-11-01T00:00:00Z', NOW);
