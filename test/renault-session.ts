@@ -20,9 +20,14 @@ export const SPRING = 'UU1DBG00X68SP0005';
  * ZE50's cockpit in kilometres with two decimals. Tests compare mapped values with it, so that a unit or mapping slip
  * fails them.
  */
-export function reported(sim: Simulator, vin: string): { socPercent: number; mileageKm: number } {
+export function reported(sim: Simulator, vin: string): { socPercent: number; mileageKm: number; position: [number, number]; climate: 'on' | 'off' } {
   const car = sim.renault.car(vin);
-  return { socPercent: Math.round(car.reportedBattery.soc), mileageKm: Math.round(car.reportedPosition.odometerKm * 100) / 100 };
+  return {
+    socPercent: Math.round(car.reportedBattery.soc),
+    mileageKm: Math.round(car.reportedPosition.odometerKm * 100) / 100,
+    position: [car.reportedPosition.lat, car.reportedPosition.lon],
+    climate: car.hvacOn ? 'on' : 'off',
+  };
 }
 
 export interface RenaultSessionOptions {
