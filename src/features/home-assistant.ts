@@ -226,3 +226,27 @@ export const HaSettingsSchema = z.object({
   prefix: z.string().regex(TOPIC_PART, 'letters, digits, _ and - in levels separated by /, no + or #'),
   base: z.string().regex(TOPIC_PART, 'letters, digits, _ and - in levels separated by /, no + or #'),
 });
+
+/**
+ * The environment variable that points every car-homeassistant node's broker at a broker on this
+ * machine, whatever its mqtt-broker node says (`connected-car demo` sets it to its own broker; an
+ * imported example keeps homeassistant.local), as CONNECTED_CAR_SIMULATOR points the accounts.
+ */
+export const HA_BROKER_ENV = 'CONNECTED_CAR_HA_BROKER';
+
+/** The broker HA_BROKER_ENV names, or undefined when it is not set; BAD_INPUT for anything but mqtt://127.0.0.1 or localhost. */
+export function haBrokerOverride(env: Record<string, string | undefined> = process.env): { host: string; port: number; url: string } | undefined {
+  const raw = env[HA_BROKER_ENV]?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'mqtt:' || !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    throw new CarError('BAD_INPUT', `${HA_BROKER_ENV} must name a broker on this machine, like mqtt://127.0.0.1:1883 (got "${raw}")`);
+  }
+  const port = Number(url.port || 1883);
+  return { host: url.hostname, port, url: `mqtt://${url.hostname}:${port}` };
+}

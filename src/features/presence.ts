@@ -371,6 +371,16 @@ function brandOf(provider: string): { positionNoiseM: number; odometerStepKm: nu
   }
 }
 
+/**
+ * The step of one odometer reading: a brand's finest, unless the reading is a whole number. Renault's
+ * cockpit answers two decimals for a Zoe (49114.27) but whole km for a Renault 5 or an Austral
+ * (recorded answers cockpit.renault_5.json: 559, cockpit.austral_XHN1SU.json: 2698): a whole reading
+ * may hide up to 1 km, or a 9.3 km drive reads as 9 km and is set aside as a jump no car makes.
+ */
+export function odometerStep(brandStepKm: number, mileageKm: number | undefined): number {
+  return mileageKm !== undefined && Number.isInteger(mileageKm) ? Math.max(brandStepKm, 1) : brandStepKm;
+}
+
 export interface PositionFromMessage {
   input: { kind: 'fix'; fix: Fix } | { kind: 'nofix'; reason: 'no_fix' };
   /** The vehicle, when the message was a VehicleStatus. */
@@ -437,7 +447,7 @@ export function positionFromMessage(msg: { payload?: unknown; location?: unknown
       at,
       car: true,
       ...(s.mileageKm !== undefined ? { mileageKm: s.mileageKm } : {}),
-      ...(brand ? { noiseM: brand.positionNoiseM, mileageStepKm: brand.odometerStepKm } : {}),
+      ...(brand ? { noiseM: brand.positionNoiseM, mileageStepKm: odometerStep(brand.odometerStepKm, s.mileageKm) } : {}),
     };
     return { input: { kind: 'fix', fix }, vin: s.vin };
   }

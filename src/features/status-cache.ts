@@ -210,12 +210,21 @@ export class StatusCache {
   private stale(vin: string, parts: StatusPart[], maxAgeMs: number, now: number, since = Infinity, streamed?: ReadonlySet<StatusPart>): StatusPart[] {
     const cache = this.parts.get(vin);
     const unsupported = this.unsupported.get(vin);
-    return parts.filter((p) => {
+    const stale = parts.filter((p) => {
       if (unsupported?.has(p)) return false;
       const c = cache?.get(p);
       if (c && !c.restored && streamed?.has(p)) return false;
       return !c || (now - c.at >= maxAgeMs && c.at < since);
     });
+    // The odometer judges a position's jump (car-presence): a fresh position beside an older
+    // odometer looks like a jump no car makes (the demo's Renault 5 at the office with its mileage
+    // of home), so the two are read together when both are asked.
+    const [position, mileage] = [stale.includes('position'), stale.includes('mileage')];
+    if (position !== mileage) {
+      const other: StatusPart = position ? 'mileage' : 'position';
+      if (parts.includes(other) && !unsupported?.has(other) && !streamed?.has(other)) stale.push(other);
+    }
+    return stale;
   }
 
   /** Keeps what a status read of these parts brought; the parts it could not read keep their old value. */

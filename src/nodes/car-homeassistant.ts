@@ -7,6 +7,7 @@ import type { SessionState } from '../features/challenge';
 import {
   commandFromTopic,
   discoveryConfigs,
+  haBrokerOverride,
   HaSettingsSchema,
   locationDocument,
   removals,
@@ -30,6 +31,9 @@ interface CarHomeAssistantDef extends NodeDef {
 /** The part of Node-RED's mqtt-broker config node (core 10-mqtt.js) this node uses. */
 interface MqttBroker {
   connected: boolean;
+  connecting?: boolean;
+  /** Changes the broker's address before it connects (10-mqtt.js, since Node-RED 2.2). */
+  setOptions?(opts: { broker: string; port: number; usetls: boolean }, init?: boolean): void;
   register(node: RedNode): void;
   deregister(node: RedNode, done: () => void, autoDisconnect: boolean): void;
   subscribe(topic: string, options: { qos: 0 | 1 | 2 }, cb: (topic: string, payload: Buffer) => void, ref: string): void;
@@ -68,10 +72,15 @@ export = function register(RED: RedApi): void {
         throw new CarError('BAD_INPUT', `${i?.path.join('.') ?? 'prefix'}: ${i?.message ?? 'invalid'}`);
       }
       const options: HaOptions = { ...parsed.data, origin: { name: PACKAGE, sw_version: VERSION, support_url: 'https://github.com/connected-car/node-red-contrib-connected-car' } };
-      return { broker, options };
+      return { broker, options, override: haBrokerOverride() };
     });
     if (!checked) return;
-    const { broker, options } = checked;
+    const { broker, options, override } = checked;
+    // CONNECTED_CAR_HA_BROKER (the demo): the broker on this machine, whatever the flow's broker node names.
+    if (override && broker.setOptions && !broker.connected && !broker.connecting) {
+      broker.setOptions({ broker: override.host, port: override.port, usetls: false });
+      node.warn(RED._('car-homeassistant.errors.broker-env', { url: override.url }));
+    }
     const dot = new StatusDot(RED, node, session);
     const file = new JsonFile(nodeFile(userDirOf(RED), 'homeassistant', node.id), StoredSchema);
     const cars = new Map<string, Vehicle>();

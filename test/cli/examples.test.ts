@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { DEMO_CARDATA_CLIENT_ID } from '../../src/sim';
 import { pointAtSimulator, SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../../src/features/accounts';
 import { demoFlows, modulesNeeded, paletteModule } from '../../src/cli/demo';
+import { HA_BROKER_ENV, haBrokerOverride } from '../../src/features/home-assistant';
+import { CarError } from '../../src/core';
 import { PROJECT_ROOT } from '../helpers';
 
 interface FlowNode {
@@ -58,7 +60,9 @@ describe('the example flows, as a user imports them', () => {
     }
     // The client id is a credential (flows_cred.json), never in the flow.
     assert.equal(accounts.find((a) => a.provider === 'cardata')?.clientId, '');
-    for (const s of flows.filter((n) => n.type === 'car-status')) assert.ok(Number(s.interval) <= 1 || Number(s.interval) > 10, `${s.id} reads often in the demo`);
+    // Polling nodes read at least every 5 min, so that the budget keeps every interval set (the demo test sees no budget warning).
+    for (const s of flows.filter((n) => n.type === 'car-status')) assert.ok(!Number(s.interval) || Number(s.interval) >= 5, `${s.id} reads every ${String(s.interval)} min in the demo`);
+    assert.equal(flows.find((n) => n.id === 'ex1-status')?.interval, 5, 'the 2 min of example 01 become 5');
   });
 });
 
@@ -96,10 +100,14 @@ describe('CONNECTED_CAR_SIMULATOR', () => {
     assert.ok((await demoFlows()).some((n) => n.type === 'ui-gauge'));
   });
 
-  it("points the Home Assistant example's broker at the demo's own broker, and leaves it alone outside the demo", async () => {
-    const broker = (await demoFlows(41234)).find((n) => n.type === 'mqtt-broker');
-    assert.deepEqual([broker?.broker, broker?.port], ['127.0.0.1', '41234']);
-    const asImported = JSON.parse(await fs.readFile(path.join(DIR, '10-home-assistant.json'), 'utf8')) as FlowNode[];
-    assert.equal(asImported.find((n) => n.type === 'mqtt-broker')?.broker, 'homeassistant.local');
+  it("leaves the Home Assistant example's broker as the example has it: CONNECTED_CAR_HA_BROKER points it at the demo's broker from outside the flow", async () => {
+    const broker = (await demoFlows()).find((n) => n.type === 'mqtt-broker');
+    assert.equal(broker?.broker, 'homeassistant.local');
+    assert.equal(haBrokerOverride({}), undefined, 'unset: the broker node decides');
+    assert.deepEqual(haBrokerOverride({ [HA_BROKER_ENV]: 'mqtt://127.0.0.1:41234' }), { host: '127.0.0.1', port: 41234, url: 'mqtt://127.0.0.1:41234' });
+    assert.equal(haBrokerOverride({ [HA_BROKER_ENV]: 'mqtt://localhost' })?.port, 1883);
+    for (const wrong of ['mqtt://homeassistant.local:1883', 'http://127.0.0.1:1883', 'not a url']) {
+      assert.throws(() => haBrokerOverride({ [HA_BROKER_ENV]: wrong }), (e: unknown) => e instanceof CarError && e.code === 'BAD_INPUT' && e.message.includes(HA_BROKER_ENV), wrong);
+    }
   });
 });

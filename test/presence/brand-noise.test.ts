@@ -41,12 +41,24 @@ describe('presence: GPS noise and odometer per brand', () => {
   it('180 m on with an unchanged whole-km odometer (CarData\'s last stretch home) is no outlier; with Renault\'s two decimals it is', () => {
     const o = resolveOptions({ zones: [{ name: 'home', latitude: HOME.lat, longitude: HOME.lon, radiusM: 100 }] });
     const near = offsetBy(HOME, 180, 10);
-    for (const [provider, outlier] of [['cardata', false], ['renault', true]] as const) {
+    // A Zoe's cockpit answers two decimals (recorded cockpit.zoe_50.json); the whole-km case is the next test's.
+    for (const [provider, km, outlier] of [['cardata', 12_220, false], ['renault', 12_220.37, true]] as const) {
       let state = emptyState();
-      state = step(state, positionFromMessage({ payload: status(provider, near, 12_220, 0) }, Date.parse(at(0))).input, Date.parse(at(0)), o).state;
-      const r = step(state, positionFromMessage({ payload: status(provider, HOME, 12_220, 1) }, Date.parse(at(1))).input, Date.parse(at(1)), o);
+      state = step(state, positionFromMessage({ payload: status(provider, near, km, 0) }, Date.parse(at(0))).input, Date.parse(at(0)), o).state;
+      const r = step(state, positionFromMessage({ payload: status(provider, HOME, km, 1) }, Date.parse(at(1))).input, Date.parse(at(1)), o);
       assert.equal(r.update.reason === 'outlier', outlier, provider);
     }
+  });
+
+  it('a Renault odometer that answers whole km (a Renault 5, an Austral) may hide up to 1 km: 180 m on with it unchanged, or a 9.3 km drive that reads 9 km, is no outlier', () => {
+    const o = resolveOptions({ zones: [{ name: 'home', latitude: HOME.lat, longitude: HOME.lon, radiusM: 100 }] });
+    let state = emptyState();
+    state = step(state, positionFromMessage({ payload: status('renault', offsetBy(HOME, 180, 10), 559, 0) }, Date.parse(at(0))).input, Date.parse(at(0)), o).state;
+    const r = step(state, positionFromMessage({ payload: status('renault', HOME, 559, 1) }, Date.parse(at(1))).input, Date.parse(at(1)), o);
+    assert.notEqual(r.update.reason, 'outlier');
+    const drive = step(r.state, positionFromMessage({ payload: status('renault', offsetBy(HOME, 9_280, 60), 568, 20) }, Date.parse(at(20))).input, Date.parse(at(20)), o);
+    assert.notEqual(drive.update.reason, 'outlier');
+    assert.equal(drive.update.state, 'away');
   });
 
   it('the fix right after one taken while driving confirms an arrival at once (a whole-km odometer need not tick)', () => {
