@@ -122,7 +122,7 @@ async function main(): Promise<number> {
         // What the hour showed, looked through for secrets, then let go (the test helper's spies keep every call).
         leak ??= findSecret(rt.shown(), await rt.storedSecrets());
         rt.forget();
-        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB\n`);
+        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB  heap ${(heapAfterGc() / 1048576).toFixed(1)} MB  published ${rt.sim.cardata.stats.published}  timers ${rt.clock.pending}\n`);
       }
       // What a day showed, looked through for secrets, then let go (the test helper's spies keep every call).
       const s = rt.sim.renault.stats;
