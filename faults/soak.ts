@@ -14,11 +14,23 @@ import { HOME, Runtime, type Msg } from './runtime';
 
 const RENAULT_CARS = ['VF1AG000862Z50001', 'VF1R5E00125R50002'];
 const CARDATA_CARS = DEMO_CARDATA_CARS.map((c) => c.vin);
-/** Clock time per turn: timers fire in order, and real I/O gets a moment between turns. */
-const STEP_MS = 60_000;
-/** Heap after GC may grow this much from day 3 to the last day (and 3 MB beside, for the heap's own noise). */
-const HEAP_GROWTH = 0.2;
-const HEAP_SLACK = 3 * 1024 * 1024;
+/**
+ * Clock time per turn. Within a turn the clock jumps from one due timer to the next (ManualClock.advance, with promise
+ * jobs and I/O callbacks run between two timers), so a quiet stretch costs nothing; between turns real I/O gets a
+ * moment. A minute a turn made 1,440 real waits a day; ten minutes make 144, still inside the shortest poll (30 min).
+ */
+const STEP_MS = 10 * 60_000;
+/**
+ * The CarData stream tells what changed once a simulated minute (the simulator's default is every 10 s): the same
+ * changes, in fewer messages, so that a month of driving and charging costs minutes, not an hour of real time.
+ */
+const STREAM_INTERVAL_MS = 60_000;
+/**
+ * "Flat": the last day's heap after GC is within 10 % of day 3's, or within 4 MB of it when that is more (the bounded
+ * stores, such as a trip history of at most 3,000 samples a car, fill up over the first days; the heap has its own noise).
+ */
+const HEAP_GROWTH = 0.1;
+const HEAP_SLACK = 4 * 1024 * 1024;
 /** Active handles may differ by this much from day 3 (sockets of keep-alive pools come and go). */
 const HANDLE_SLACK = 6;
 
@@ -57,10 +69,15 @@ function faultsOf(rt: Runtime, day: number, hour: number): void {
 
 function redactionMicrosPerLine(): number {
   const line = 'GET 127.0.0.1/kamereon/commerce/v1/accounts/abc/kamereon/kca/car-adapter/v2/cars/VF1AG000862Z50001/battery-status: HTTP 200';
-  const n = 5_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) redact(`${line} #${i}`);
-  return ((performance.now() - t0) * 1000) / n;
+  const n = 2_000;
+  // The best of five rounds: the machine's other work only ever adds time.
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) redact(`${line} #${i}`);
+    best = Math.min(best, ((performance.now() - t0) * 1000) / n);
+  }
+  return best;
 }
 
 function heapAfterGc(): number {
@@ -71,7 +88,17 @@ function heapAfterGc(): number {
 }
 
 function handles(): number {
-  return process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'Immediate').length;
+  // Held handles (servers, sockets, pipes); requests in flight at that instant (a file write) come and go.
+  return process.getActiveResourcesInfo().filter((r) => !TRANSIENT_RESOURCES.has(r)).length;
+}
+
+const TRANSIENT_RESOURCES = new Set(['Timeout', 'Immediate', 'FSReqPromise', 'FSReqCallback', 'CloseReq', 'WriteWrap', 'ShutdownWrap', 'GetAddrInfoReqWrap', 'TCPConnectWrap']);
+
+/** The kinds of active handles, counted: what grows when handles grow. */
+function handleKinds(): string {
+  const counts = new Map<string, number>();
+  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
 }
 
 interface DayFigures {
@@ -91,7 +118,7 @@ async function main(): Promise<number> {
   if (!Number.isInteger(days) || days < 3) throw new Error('--days must be a whole number, at least 3');
   if (!(globalThis as { gc?: unknown }).gc) console.log('soak: run with node --expose-gc for heap figures after GC (npm run soak does)');
   const started = Date.now();
-  const rt = new Runtime({ httpTimeoutMs: 5_000, sim: { renault: { quota: false }, cardata: { autoApproveMs: 1_000, quota: false } } });
+  const rt = new Runtime({ httpTimeoutMs: 5_000, sim: { renault: { quota: false }, cardata: { autoApproveMs: 1_000, quota: false, streamIntervalMs: STREAM_INTERVAL_MS } } });
   await rt.start();
   const figures: DayFigures[] = [];
   let leak: string | undefined;
@@ -120,9 +147,10 @@ async function main(): Promise<number> {
         rt.sim.renault.clearFaults();
         rt.sim.cardata.clearFaults();
         // What the hour showed, looked through for secrets, then let go (the test helper's spies keep every call).
-        leak ??= findSecret(rt.shown(), await rt.storedSecrets());
+        const shown = rt.shown();
+        leak ??= findSecret(shown, await rt.storedSecrets());
         rt.forget();
-        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB\n`);
+        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB  heap ${(heapAfterGc() / 1048576).toFixed(1)} MB  published ${rt.sim.cardata.stats.published}  timers ${rt.clock.pending}\n`);
       }
       // What a day showed, looked through for secrets, then let go (the test helper's spies keep every call).
       const s = rt.sim.renault.stats;
@@ -141,16 +169,18 @@ async function main(): Promise<number> {
         `soak: day ${String(day).padStart(2)}  heap ${d.heapMb.toFixed(1)} MB  handles ${d.handles}  redaction ${d.redactUs.toFixed(2)} µs/line (${d.liveSecrets} live secrets)  ` +
           `calls Renault ${d.renaultCalls}/${RENAULT_BUDGET_PER_DAY}  CarData REST ${d.cardataCalls}/${CARDATA_BUDGET_PER_DAY}`,
       );
+      if (verbose) process.stderr.write(`  handles: ${handleKinds()}\n`);
     }
   } finally {
     await rt.stop();
   }
-  const base = figures[2];
+  // Day 3 is the base (sign-in and the first fills are behind); the short CI run of 3 days compares day 3 with day 2.
+  const base = figures[Math.min(2, figures.length - 2)];
   const last = figures[figures.length - 1];
   const problems: string[] = [];
   if (base && last) {
-    if (last.heapMb * 1024 * 1024 > base.heapMb * 1024 * 1024 * (1 + HEAP_GROWTH) + HEAP_SLACK) problems.push(`heap grew from ${base.heapMb.toFixed(1)} MB (day 3) to ${last.heapMb.toFixed(1)} MB (day ${last.day})`);
-    if (last.handles > base.handles + HANDLE_SLACK) problems.push(`handles grew from ${base.handles} (day 3) to ${last.handles} (day ${last.day})`);
+    if (last.heapMb * 1024 * 1024 > base.heapMb * 1024 * 1024 + Math.max(base.heapMb * 1024 * 1024 * HEAP_GROWTH, HEAP_SLACK)) problems.push(`heap grew from ${base.heapMb.toFixed(1)} MB (day ${base.day}) to ${last.heapMb.toFixed(1)} MB (day ${last.day})`);
+    if (last.handles > base.handles + HANDLE_SLACK) problems.push(`handles grew from ${base.handles} (day ${base.day}) to ${last.handles} (day ${last.day})`);
     if (last.redactUs > Math.max(2 * base.redactUs, base.redactUs + 5)) problems.push(`redaction went from ${base.redactUs.toFixed(2)} to ${last.redactUs.toFixed(2)} µs a line`);
   }
   for (const d of figures) {
@@ -161,7 +191,8 @@ async function main(): Promise<number> {
   if (rt.unhandled.length) problems.push(`${rt.unhandled.length} unhandled rejections`);
   if (leak) problems.push(`${leak} was shown`);
   for (const p of problems) console.log(`soak: GROWTH OR FAULT: ${p}`);
-  console.log(`soak: ${days} simulated days, ${commands} climate commands, ${Math.round((Date.now() - started) / 1000)} s, ${problems.length ? 'NOT flat' : 'flat'}`);
+  const growth = base && last ? `, heap ${base.heapMb.toFixed(1)} MB (day ${base.day}) -> ${last.heapMb.toFixed(1)} MB (day ${last.day}), handles ${base.handles} -> ${last.handles}` : '';
+  console.log(`soak: ${days} simulated days, ${commands} climate commands, ${Math.round((Date.now() - started) / 1000)} s${growth}, ${problems.length ? 'NOT flat' : 'flat'}`);
   return problems.length ? 1 : 0;
 }
 

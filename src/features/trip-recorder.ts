@@ -32,6 +32,12 @@ export const TRIP_TEXTS = ['capacity', 'timezone', 'other-vin', 'no-history', 'b
 export type TripText = (typeof TRIP_TEXTS)[number];
 
 const DAY = 86_400_000;
+/**
+ * The history file is written at most this long after a change (and on close). A CarData stream telling a change
+ * every minute rewrote a file of up to a megabyte every minute, a gigabyte a day on a Raspberry Pi's SD card (the soak,
+ * issue 15); a crash loses at most these minutes of samples.
+ */
+const SAVE_DELAY_MS = 5 * 60_000;
 /** How far back native charging sessions are asked for by default. */
 const NATIVE_WINDOW_MS = 30 * DAY;
 
@@ -99,7 +105,7 @@ export interface TripRecorderOptions {
   log: { warn(message: string): void; debug(message: string): void };
   /** Default: the session's clock, else the system's. */
   clock?: Clock;
-  /** How long after a change the file is written (default 1 s): a burst of statuses is one write. */
+  /** How long after a change the file is written (default 5 min): a burst of statuses is one write. */
   saveDelayMs?: number;
   /** What the account's reads of the vehicle finished. */
   onRecorded?: (recorded: Recorded) => void;
@@ -294,7 +300,7 @@ export class TripRecorder {
 
   private saveSoon(): void {
     if (this.saveTimer || this.closed) return;
-    this.saveTimer = this.clock.setTimeout(() => void this.save(), this.options.saveDelayMs ?? 1_000);
+    this.saveTimer = this.clock.setTimeout(() => void this.save(), this.options.saveDelayMs ?? SAVE_DELAY_MS);
   }
 
   private async save(): Promise<void> {

@@ -17,9 +17,15 @@ export function nodeFile(userDir: string, kind: 'history' | 'presence' | 'events
   return path.join(userDir, 'connected-car', `${kind}-${nodeId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
-/** One JSON file, written whole and atomically, one write at a time, mode 0600. */
+/**
+ * One JSON file, written whole and atomically, one write at a time, mode 0600. Saves that come
+ * while a write runs are one write of the newest content: a slow disk (an SD card) under a
+ * stream's pace never queues copies of the file in memory (issue 15's soak).
+ */
 export class JsonFile<T> {
   private queue: Promise<void> = Promise.resolve();
+  /** The write that waits for the running one: its content is the newest saved. */
+  private waiting?: { data: T; done: Promise<void> };
 
   constructor(
     readonly file: string,
@@ -44,11 +50,20 @@ export class JsonFile<T> {
     }
   }
 
+  /** Resolves once data, or content saved after it, is written. */
   save(data: T): Promise<void> {
-    const text = JSON.stringify(data);
-    const next = this.queue.then(() => this.write(text));
-    this.queue = next.catch(() => undefined);
-    return next;
+    if (this.waiting) {
+      this.waiting.data = data;
+      return this.waiting.done;
+    }
+    const waiting: { data: T; done: Promise<void> } = { data, done: Promise.resolve() };
+    waiting.done = this.queue.then(() => {
+      this.waiting = undefined;
+      return this.write(JSON.stringify(waiting.data));
+    });
+    this.waiting = waiting;
+    this.queue = waiting.done.catch(() => undefined);
+    return waiting.done;
   }
 
   private async write(text: string): Promise<void> {

@@ -55,6 +55,26 @@ describe('the trip history and its file', () => {
     assert.deepEqual(await file.load(), {});
   });
 
+  it('writes saves that come while a write runs as one write of the newest content (nothing queued in memory)', async () => {
+    const file = new JsonFile<StoredHistory>(nodeFile(dir, 'history', 'burst'), StoredHistorySchema);
+    const rename = fs.rename;
+    let writes = 0;
+    fs.rename = (async (...args: Parameters<typeof fs.rename>) => {
+      writes++;
+      return rename(...args);
+    }) as typeof fs.rename;
+    try {
+      const first = file.save({ version: 1, vin: 'V0', samples: [], trips: [], charges: [] });
+      await new Promise((r) => setImmediate(r)); // the first write is on its way
+      const saves = Array.from({ length: 50 }, (_, n) => file.save({ version: 1, vin: `V${n + 1}`, samples: [], trips: [], charges: [] }));
+      await Promise.all([first, ...saves]);
+    } finally {
+      fs.rename = rename;
+    }
+    assert.equal(writes, 2, 'the first save, then one write for the 50 that came after it');
+    assert.equal((await file.load()).data?.vin, 'V50');
+  });
+
   it('reads a damaged file as none, and says so', async () => {
     const target = nodeFile(dir, 'history', 'n2');
     await fs.mkdir(path.dirname(target), { recursive: true });
