@@ -26,6 +26,7 @@ export class DeviceCodePoll {
 
   constructor(private readonly o: DeviceCodePollOptions) {}
 
+  /** Asks about the current code after delayMs (default: its interval), unless a look is already due. */
   schedule(delayMs?: number): void {
     const pending = this.o.current();
     if (this.stopped || pending?.kind !== 'device_code' || this.timer) return;
@@ -46,6 +47,8 @@ export class DeviceCodePoll {
     try {
       auth = await this.o.look(pending);
     } catch (e) {
+      // "Sign in again" replaced or ended the code meanwhile: this answer is about a code nobody waits for.
+      if (this.o.current() !== pending) return this.schedule();
       const err = toCarError(e);
       // Not confirmed yet (BAD_INPUT), or a passing outage: ask again; slower when the cloud says so.
       if (err.code === 'BAD_INPUT' || err.transient) {
@@ -57,7 +60,15 @@ export class DeviceCodePoll {
       await this.o.failed(err, true);
       return;
     }
+    if (this.o.current() !== pending) return this.schedule();
     if (!this.stopped) await this.o.confirmed(auth);
+  }
+
+  /** A new code replaces the one asked about: the one loop asks about it from its own interval on. */
+  restart(): void {
+    this.o.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.schedule();
   }
 
   stop(): void {

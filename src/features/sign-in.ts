@@ -57,7 +57,8 @@ export class SignIn {
     this.devicePoll = new DeviceCodePoll({
       clock: options.clock,
       current: () => this.pending,
-      look: (pending) => this.flights.run('auth', () => auth.completeSecondFactor?.(this.o.context(), pending, '') ?? Promise.reject(new CarError('AUTH_FAILED', 'no device-code sign-in'))),
+      // Its own flight: a sign-in ("Sign in again") never waits for a look at the old code, nor a look for a sign-in.
+      look: (pending) => this.flights.run('device-look', () => auth.completeSecondFactor?.(this.o.context(), pending, '') ?? Promise.reject(new CarError('AUTH_FAILED', 'no device-code sign-in'))),
       confirmed: async (tokens) => {
         this.setAuth(tokens);
         await this.succeeded('signed in: the code was confirmed');
@@ -210,7 +211,6 @@ export class SignIn {
         this.pending = started.pending;
         err = started.error;
         this.userAsked = false;
-        this.devicePoll.schedule();
       }
       if (DEFINITIVE.includes(err.code)) {
         // What the provider keeps of a failed sign-in (e.g. device ids a cloud trusts), never a token.
@@ -218,6 +218,8 @@ export class SignIn {
         this.setAuth(previous !== undefined ? this.o.provider.auth.retain?.(previous) : undefined);
         if (this.pending) this.o.log.warn(`sign-in waits for the user: ${err.message}`);
         await this.stop(err, !this.pending);
+        // Looks start once the account says it waits (a confirmation seen earlier would be overwritten by that).
+        this.devicePoll.restart();
         throw err;
       }
       this.lastLoginError = err;

@@ -1,6 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, HttpClient, REDACTED, redact } from '../../src/core';
+import { CarError, HttpClient, REDACTED, redact, type HttpRequest as HttpRequestOf, type HttpResponse as HttpResponseOf } from '../../src/core';
 import { ChallengeError, getProvider, type PendingChallenge, type ProviderContext } from '../../src/brands';
 import { cardataAuth as auth } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
@@ -397,6 +397,73 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     assert.equal(w.sim.cardata.stats.tokenPolls, 4, 'one look per interval, by one poller');
     assert.equal(w.sim.cardata.stats.signIns, 1);
     assert.equal(w.sim.cardata.stats.deviceCodes, 1);
+  });
+
+  // "Sign in again" while the first code's look is due (issue 15): the new code is the one asked
+  // about, by one poll loop, and the account signs in once the user confirms it.
+  it('after "Sign in again" polls the new code alone and signs in once it is confirmed', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
+    const first = w.sim.cardata.lastUserCode;
+    await w.clock.advance(2_000);
+    await s.unblock();
+    await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
+    const second = w.sim.cardata.lastUserCode;
+    assert.equal(w.sim.cardata.stats.deviceCodes, 2);
+    assert.notEqual(second, first);
+    assert.equal(s.state.challenge?.userCode, second, 'the dialog shows the new code');
+    // The old code's look was due 3 s from now: the one loop asks about the new code from now on, every 5 s.
+    for (let look = 1; look <= 3; look++) {
+      await w.clock.advance(5_000);
+      await until(() => w.sim.cardata.stats.tokenPolls === look, `look ${look}`);
+    }
+    assert.ok(w.sim.cardata.approve(second ?? ''));
+    await until(() => s.state.phase === 'ready', 'the session to take the tokens of the new code', w.clock, 1_000, 20);
+    assert.equal(w.sim.cardata.stats.signIns, 1);
+    const polls = w.sim.cardata.stats.tokenPolls;
+    assert.ok(polls <= 5, `one poll loop: ${polls} looks in 20 s`);
+    await w.clock.advance(60_000);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(w.sim.cardata.stats.tokenPolls, polls, 'no look once signed in');
+  });
+
+  it('after "Sign in again" while a look at the old code is on its way, gives the new code and polls it alone', async () => {
+    // Holds the device grant's answers until released: the old code's look is in flight when the user asks again.
+    let held: (() => void)[] | undefined;
+    class GatedHttp extends HttpClient {
+      override async request(req: HttpRequestOf): Promise<HttpResponseOf> {
+        const res = await super.request(req);
+        if (held && typeof req.form?.grant_type === 'string' && req.form.grant_type.includes('device_code')) await new Promise<void>((r) => held?.push(r));
+        return res;
+      }
+    }
+    const http = new GatedHttp({ clock: w.clock });
+    const s = session(w, dir, 'bmw1', undefined, http);
+    sessions.push(s);
+    try {
+      await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
+      const first = w.sim.cardata.lastUserCode;
+      held = [];
+      await w.clock.advance(5_000);
+      await until(() => (held?.length ?? 0) === 1, 'the look at the old code on its way');
+      await s.unblock();
+      await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' }, 'a new code, not the old look\'s answer');
+      const second = w.sim.cardata.lastUserCode;
+      assert.notEqual(second, first);
+      assert.equal(w.sim.cardata.stats.deviceCodes, 2);
+      for (const release of held.splice(0)) release();
+      held = undefined;
+      assert.equal(s.state.phase, 'tfa_required', 'the old look changes nothing');
+      assert.equal(s.state.challenge?.userCode, second);
+      const before = w.sim.cardata.stats.tokenPolls;
+      assert.ok(w.sim.cardata.approve(second ?? ''));
+      await until(() => s.state.phase === 'ready', 'the session to take the tokens of the new code', w.clock, 1_000, 20);
+      assert.equal(w.sim.cardata.stats.signIns, 1);
+      assert.equal(w.sim.cardata.stats.tokenPolls - before, 1, 'one look at the new code, by one poll loop');
+    } finally {
+      await http.close();
+    }
   });
 
   // Needs the session to honour PendingChallenge.pollMs and the retryAt of a slow_down (and to
