@@ -49,6 +49,11 @@ export interface RuntimeOptions {
   sim?: SimulatorOptions;
   /** One HTTP attempt's timeout (real time: sockets do not run on the virtual clock). */
   httpTimeoutMs?: number;
+  /**
+   * A status read's deadline, on the virtual clock (the product's default is 30 s of real time,
+   * which outlasts the suite's wait): long enough for a read of the simulator while the clock is driven.
+   */
+  statusDeadlineMs?: number;
 }
 
 export class Runtime {
@@ -74,6 +79,7 @@ export class Runtime {
       connectedCarAccountGraceMs: 0,
       connectedCarClock: this.clock,
       connectedCarHttpTimeoutMs: this.options.httpTimeoutMs ?? 500,
+      connectedCarStatusDeadlineMs: this.options.statusDeadlineMs ?? 60_000,
       carPresenceHome: HOME,
       logging: { console: { level: 'off' } },
     });
