@@ -5,7 +5,7 @@
  * written to the car, nothing is polluted.
  */
 import { caughtCode, Scenario, type Tally } from './checks';
-import { writesToCar, ZOE } from './matrix';
+import { READ_STEP_MS, writesToCar, ZOE } from './matrix';
 import { HOME, type Msg, type Runtime } from './runtime';
 
 type Kind = 'status' | 'command' | 'charging' | 'request' | 'trips' | 'presence';
@@ -119,7 +119,7 @@ async function answer(rt: Runtime, name: string, t: Tally, deploy: { node: Msg; 
     const writes = writesToCar(rt);
     rt.send('n', msg ?? { payload: 'go' });
     const done = (): boolean => rt.received('out').length > 0 || rt.received('caught').length > 0;
-    await rt.drive(done, 10 * 60_000, 2_000);
+    await rt.drive(done, 10 * 60_000, READ_STEP_MS, 20_000);
     const caught = rt.received('caught')[0];
     const outcome = caught ? (caughtCode(caught)?.code ?? '?') : rt.received('out').length ? 'ok' : undefined;
     if (outcome === undefined) s.problem('lost', 'the input got neither an answer nor an error at the Catch node');

@@ -9,37 +9,9 @@ import * as path from 'node:path';
 import { ManualClock } from '../src/core/clock';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator, type SimulatorOptions } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../src/sim/renault';
+import type { Helper } from '../test/nodes/nr-helper';
 
 export type Msg = Record<string, unknown>;
-
-interface Spy {
-  args?: unknown[][];
-  resetHistory?: () => void;
-}
-
-interface HelperNode {
-  id: string;
-  on(event: 'input', cb: (msg: Msg) => void): void;
-  receive(msg: Msg): void;
-}
-
-interface SuperTest {
-  get(url: string): PromiseLike<{ status: number; body: unknown }>;
-  post(url: string): { send(body: unknown): PromiseLike<{ status: number; body: unknown }> } & PromiseLike<{ status: number; body: unknown }>;
-}
-
-interface Helper {
-  init(nodeRedPath: string, userSettings?: Record<string, unknown>): void;
-  settings(userSettings: Record<string, unknown>): void;
-  load(nodes: unknown[], flow: unknown[], credentials?: Record<string, unknown>): Promise<void>;
-  unload(): Promise<void>;
-  startServer(): Promise<void>;
-  stopServer(): Promise<void>;
-  getNode(id: string): HelperNode | null;
-  request(): SuperTest;
-  _logSpy?: Spy;
-  _NodePrototype?: Record<string, Spy>;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const helper = require('node-red-node-test-helper') as Helper;
@@ -77,6 +49,11 @@ export interface RuntimeOptions {
   sim?: SimulatorOptions;
   /** One HTTP attempt's timeout (real time: sockets do not run on the virtual clock). */
   httpTimeoutMs?: number;
+  /**
+   * A status read's deadline, on the virtual clock (the product's default is 30 s of real time,
+   * which outlasts the suite's wait): long enough for a read of the simulator while the clock is driven.
+   */
+  statusDeadlineMs?: number;
 }
 
 export class Runtime {
@@ -102,6 +79,7 @@ export class Runtime {
       connectedCarAccountGraceMs: 0,
       connectedCarClock: this.clock,
       connectedCarHttpTimeoutMs: this.options.httpTimeoutMs ?? 500,
+      connectedCarStatusDeadlineMs: this.options.statusDeadlineMs ?? 60_000,
       carPresenceHome: HOME,
       logging: { console: { level: 'off' } },
     });

@@ -29,6 +29,7 @@ export interface CreateSessionOptions {
   log?: Logger;
   clock?: Clock;
   httpTimeoutMs?: number;
+  statusDeadlineMs?: number;
 }
 
 /** Where token files live: a folder of the plugin's own under Node-RED's user directory. */
@@ -110,6 +111,7 @@ function sessionOf(account: ResolvedAccount, options: Omit<CreateSessionOptions,
     ...(options.log ? { log: options.log } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.httpTimeoutMs !== undefined ? { httpTimeoutMs: options.httpTimeoutMs } : {}),
+    ...(options.statusDeadlineMs !== undefined ? { statusDeadlineMs: options.statusDeadlineMs } : {}),
     ...(account.budget ? { budget: account.budget } : {}),
   });
 }
@@ -158,8 +160,11 @@ export class AccountRegistry {
     private readonly userDir: string,
     private readonly clock?: Clock,
     private readonly graceMs = ACCOUNT_GRACE_MS,
-    /** One HTTP attempt's timeout for every session (default: HttpClient's). */
-    private readonly httpTimeoutMs?: number,
+    /**
+     * Shorter waits for every session (the fault suite): one HTTP attempt's timeout (default:
+     * HttpClient's), and a status read's deadline, then on the registry's clock (default: 30 s of real time).
+     */
+    private readonly timing: { httpTimeoutMs?: number; statusDeadlineMs?: number } = {},
   ) {}
 
   /** The session of these settings, shared with every node of the same account; throws BAD_INPUT. */
@@ -192,7 +197,7 @@ export class AccountRegistry {
       userDir: this.userDir,
       log: { debug: speaker('debug'), info: speaker('info'), warn: speaker('warn'), error: speaker('error') },
       ...(this.clock ? { clock: this.clock } : {}),
-      ...(this.httpTimeoutMs !== undefined ? { httpTimeoutMs: this.httpTimeoutMs } : {}),
+      ...this.timing,
     });
     this.open.set(identity, { session, settings: others, holders });
     return session;

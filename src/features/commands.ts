@@ -299,6 +299,8 @@ export class CommandRunner {
     if (input.startAt !== undefined && Date.parse(input.startAt) <= session.clock.now()) {
       throw new CarError('BAD_INPUT', `startAt must be in the future (got ${input.startAt})`);
     }
+    // A cloud that takes no commands (CarData) says so at once: no sign-in, no call, whatever state the account is in.
+    session.facet('commands', `send the command ${input.command}`);
     const vehicle = await session.vehicle(vin);
     if (this.closed) throw closedError();
     const offered = session.connection.capabilities(vehicle).commands;

@@ -19,15 +19,16 @@ export = function register(RED: RedApi): void {
   // One session per cloud account, shared by the account nodes that name it.
   // A redeploy takes up the sessions of the nodes it replaced within the grace period (no sign-in, no call).
   const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
-  // Test and tool hooks (the fault suite, the soak): a virtual clock, a short HTTP timeout. Unset in a real Node-RED.
+  // Test and tool hooks (the fault suite, the soak): a virtual clock, a short HTTP timeout, a status
+  // read's deadline on that clock. Unset in a real Node-RED.
   const clock = isClock(RED.settings.connectedCarClock) ? RED.settings.connectedCarClock : undefined;
-  const timeout = Number(RED.settings.connectedCarHttpTimeoutMs);
-  const accounts = new AccountRegistry(
-    userDirOf(RED),
-    clock,
-    Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS,
-    Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
-  );
+  const positive = (v: unknown): number | undefined => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
+  const httpTimeoutMs = positive(RED.settings.connectedCarHttpTimeoutMs);
+  const statusDeadlineMs = positive(RED.settings.connectedCarStatusDeadlineMs);
+  const accounts = new AccountRegistry(userDirOf(RED), clock, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS, {
+    ...(httpTimeoutMs !== undefined ? { httpTimeoutMs } : {}),
+    ...(statusDeadlineMs !== undefined ? { statusDeadlineMs } : {}),
+  });
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
     RED.nodes.createNode(this, def);

@@ -2,6 +2,7 @@ import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, type StatusPart } from '../../src/core';
 import { cardataAuth, CONTAINER_KEYS, CONTAINER_NAME, CONTAINER_PREFIX, type CarDataAuthState } from '../../src/brands/cardata';
+import { CommandRunner } from '../../src/features/commands';
 import type { AccountSession } from '../../src/features/session';
 import { removeDir, tempDir } from '../helpers';
 import { BMW_VIN, MINI_VIN, connect, context, session, signInDirect, signInSession, world, type World } from './helpers';
@@ -299,6 +300,22 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.equal(can.chargingRead || can.chargingWrite, false);
     assert.equal(can.nativeTrips, false, 'car-trips derives trips from the status history');
     assert.equal(w.sim.cardata.stats.rest, 0, 'no call for any of it');
+  });
+
+  it('answers a command with NOT_SUPPORTED at once, signed in or not: no sign-in, no device code, no call (faults: a command during a redeploy got TFA_REQUIRED)', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    const runner = new CommandRunner({ session: s, vin: BMW_VIN, timeoutMs: 5_000 });
+    await assert.rejects(runner.run({ command: 'climate_start', temperatureC: 20 }), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.equal(e.code, 'NOT_SUPPORTED');
+      assert.match(e.message, /BMW CarData cannot send the command climate_start: the official CarData API is read-only/);
+      return true;
+    });
+    const st = w.sim.cardata.stats;
+    assert.equal(st.deviceCodes + st.tokenPolls + st.refreshes + st.rest, 0, 'no call of any kind');
+    assert.notEqual(s.state.phase, 'tfa_required');
+    runner.close();
   });
 
   it('re-reads with a new token after a 401, maps outages, and serves raw GETs only', async () => {

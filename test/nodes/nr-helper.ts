@@ -1,5 +1,6 @@
 /**
- * node-red-node-test-helper, typed for what the node tests use. The helper is a JS package
+ * node-red-node-test-helper, typed for what the node tests and the fault suite use (faults/runtime.ts
+ * imports these types only: no mocha hook comes with them). The helper is a JS package
  * without types of its own; this keeps `any` out of the tests.
  */
 import { after, afterEach, before, beforeEach } from 'mocha';
@@ -22,7 +23,14 @@ export interface HelperNode {
 interface SuperTestRequest {
   get(url: string): SuperTestRequest & PromiseLike<{ status: number; body: unknown }>;
   post(url: string): SuperTestRequest & PromiseLike<{ status: number; body: unknown }>;
+  send(body: unknown): SuperTestRequest & PromiseLike<{ status: number; body: unknown }>;
   expect(status: number): SuperTestRequest & PromiseLike<{ status: number; body: unknown }>;
+}
+
+/** A sinon spy the helper puts on Node-RED's log and on every node's methods. */
+export interface HelperSpy {
+  args?: unknown[][];
+  resetHistory?: () => void;
 }
 
 export interface Helper {
@@ -34,6 +42,10 @@ export interface Helper {
   stopServer(): Promise<void>;
   getNode(id: string): HelperNode;
   request(): SuperTestRequest;
+  /** What was logged (the fault suite reads what a user would see). */
+  _logSpy?: HelperSpy;
+  /** The spies on the node prototype's methods (status, error, warn, send...). */
+  _NodePrototype?: Record<string, HelperSpy>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
