@@ -226,3 +226,6 @@ export const HaSettingsSchema = z.object({
   prefix: z.string().regex(TOPIC_PART, 'letters, digits, _ and - in levels separated by /, no + or #'),
   base: z.string().regex(TOPIC_PART, 'letters, digits, _ and - in levels separated by /, no + or #'),
 });
+
+/** The node's file: the config topics it published per VIN, to delete what a car no longer has after a restart. */
+export const HaPublishedSchema = z.object({ version: z.literal(1), configs: z.record(z.string(), z.array(z.string())) });
