@@ -6,6 +6,7 @@ import {
   SEVERITIES,
   readTime,
   toIsoUtc,
+  type CloudTime,
   type StatusFragment,
   type StatusPart,
   type VehicleMessage,
@@ -91,8 +92,14 @@ export const K = {
 
 const NOT_A_VALUE: ReadonlySet<string> = new Set(['', 'INVALID', '-NA-', 'NA', 'N/A', 'NONE', 'NULL', 'SIGNAL_INVALID']);
 
+/** The longest of NOT_A_VALUE: a longer text is a value without looking it up. */
+const NOT_A_VALUE_MAX = Math.max(...[...NOT_A_VALUE].map((s) => s.length));
+
 function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return NOT_A_VALUE.has(v.trim().toUpperCase()) ? undefined : v.trim();
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return t.length <= NOT_A_VALUE_MAX && NOT_A_VALUE.has(t.toUpperCase()) ? undefined : t;
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
@@ -486,11 +493,19 @@ export class TelematicState {
   merge(data: Record<string, TelematicValue>, receivedAt: number): { unmapped: Record<string, TelematicValue>; parts: Set<StatusPart> } {
     const touched = new Set<Part>();
     const unmapped: Record<string, TelematicValue> = {};
+    // Each timestamp parsed once, each value read once (issue 17: mapping at most 3x JSON.parse).
+    // The keys of one message mostly share one timestamp: the last one read is kept.
+    let lastText: string | undefined;
+    let lastTime: CloudTime | undefined;
     for (const key of Object.keys(data)) {
       const kv = data[key] as TelematicValue;
       if (kv.value === undefined || kv.value === null) continue; // REST lists keys without data as null
-      // Each timestamp parsed once, each value read once (issue 17: mapping at most 3x JSON.parse).
-      const time = readTime(kv.timestamp ?? undefined);
+      const text = kv.timestamp ?? undefined;
+      if (text !== lastText || text === undefined) {
+        lastText = text;
+        lastTime = readTime(text);
+      }
+      const time = lastTime;
       const at = time ? time.ms : receivedAt;
       const spec = SPECS[key];
       const read = spec?.read(kv);

@@ -139,8 +139,16 @@ const nullableText = (v: unknown): string | null | undefined => (typeof v === 's
 /** `z.string().optional().catch(undefined)`. */
 const optionalText = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** An object as JSON.parse makes it, which zod's copy equals: Object's prototype, no own "__proto__". */
+const asParsed = (v: object): boolean => Object.getPrototypeOf(v) === Object.prototype && !Object.hasOwn(v, '__proto__');
+
 function readTelematicValue(v: unknown): TelematicValue | undefined {
   if (!isObject(v)) return undefined;
+  // The usual value (unit and timestamp text, null or absent) comes out as zod's copy would be:
+  // equal to the body's object, which is taken as it is, not copied (a body is never changed).
+  const unitOk = !('unit' in v) || typeof v.unit === 'string' || v.unit === null;
+  const timestampOk = !('timestamp' in v) || typeof v.timestamp === 'string' || v.timestamp === null;
+  if (unitOk && timestampOk && asParsed(v)) return v as TelematicValue;
   const out = looseCopy(v);
   // zod asks `key in input`: a present key is set, even to undefined; an absent one stays absent.
   if ('unit' in v) out.unit = nullableText(v.unit);
@@ -151,8 +159,13 @@ function readTelematicValue(v: unknown): TelematicValue | undefined {
 /** The record: its own enumerable keys (no "__proto__"), each a value object or left out. */
 function readTelematicMap(v: unknown): Record<string, TelematicValue> | undefined {
   if (!isObject(v)) return undefined;
+  const keys = Object.keys(v);
+  // As above: a record whose every value reads as it is, is taken as it is.
+  let same = asParsed(v);
+  for (let i = 0; same && i < keys.length; i++) same = readTelematicValue(v[keys[i] as string]) === v[keys[i] as string];
+  if (same) return v as Record<string, TelematicValue>;
   const out: Record<string, TelematicValue> = {};
-  for (const key of Object.keys(v)) {
+  for (const key of keys) {
     if (key === '__proto__') continue;
     const value = readTelematicValue(v[key]);
     if (value) out[key] = value;
