@@ -3,16 +3,14 @@
  * of what the client does with a body (JSON.parse, the check, the mapping to the model) over
  * JSON.parse alone, in rounds that time JSON.parse before and after the mapping; the median
  * of the rounds. The payloads are the project's recorded answers (test/fixtures).
- * Times are the process's CPU time (process.cpuUsage), not the wall clock: on a machine shared
- * with other work, the time this process waits for a core is not a cost of the mapping, and it
- * swung the wall-clock ratios by 2x from one run to the next.
+ * Times are CPU time (cpuMicros in stats.ts), not the wall clock.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mapTelematic, TelematicState } from '../src/brands/cardata/map';
 import { readStreamMessage, readTelematicData } from '../src/brands/cardata/schemas';
 import { mapEndpoint, type ReadEndpointName } from '../src/brands/renault/endpoints';
-import { median, round } from './stats';
+import { cpuMicros, median, round } from './stats';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 
@@ -34,12 +32,11 @@ const KINDS: Record<string, [string, (text: string) => unknown]> = {
   cardataStream: [path.join('cardata', 'stream-message.json'), (text) => new TelematicState().apply(readStreamMessage(JSON.parse(text))?.data ?? {}, 0)],
 };
 
-/** CPU microseconds per call (user + system, this process). */
+/** CPU µs per call. */
 function perCall(fn: (text: string) => unknown, text: string, n: number): number {
-  const t0 = process.cpuUsage();
+  const t0 = cpuMicros();
   for (let i = 0; i < n; i++) fn(text);
-  const spent = process.cpuUsage(t0);
-  return (spent.user + spent.system) / n;
+  return (cpuMicros() - t0) / n;
 }
 
 export function mapping(rounds: number, perRound: number): Record<string, Record<string, number>> {
