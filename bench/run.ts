@@ -176,7 +176,7 @@ function print(r: Record<string, Figures>): void {
   const f = (section: string, key: string): unknown => r[section]?.[key];
   const sub = (section: string, key: string, field: string): unknown => (f(section, key) as Record<string, unknown> | undefined)?.[field];
   const rows: [string, unknown, string][] = [
-    ['load: seven node files, ms added', f('load', 'addedMs'), `(${String(f('load', 'ms'))} ms against ${String(f('load', 'bareMs'))} bare)`],
+    ['load: nine node files, CPU ms added', f('load', 'addedMs'), `(${String(f('load', 'ms'))} ms against ${String(f('load', 'bareMs'))} bare; wall clock ${String(f('load', 'addedWallMs'))} ms)`],
     ['load: RSS added, MiB', f('load', 'addedRssMiB'), `(${String(f('load', 'rssMiB'))} against ${String(f('load', 'bareRssMiB'))} bare, after GC)`],
     ['renault: cold refresh, requests', sub('renault', 'coldRefresh', 'requests'), `(${String(sub('renault', 'coldRefresh', 'gigya'))} Gigya)`],
     ['renault: warm refresh, requests', sub('renault', 'warmRefresh', 'requests'), ''],

@@ -10,6 +10,16 @@ export function round(v: number, digits = 2): number {
   return Math.round(v * f) / f;
 }
 
+/**
+ * CPU time this process has spent so far, in µs (user + system). The bench's timings use it, not
+ * the wall clock: on a machine shared with other work (CI, parallel builds), the time a process
+ * waits for a core is no cost of what it runs, and it swung wall-clock figures by 2x between runs.
+ */
+export function cpuMicros(): number {
+  const spent = process.cpuUsage();
+  return spent.user + spent.system;
+}
+
 /** A forced GC (the bench runs with --expose-gc); throws without it: a memory figure without one is not taken. */
 export function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;

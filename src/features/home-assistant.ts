@@ -250,3 +250,6 @@ export function haBrokerOverride(env: Record<string, string | undefined> = proce
   const port = Number(url.port || 1883);
   return { host: url.hostname, port, url: `mqtt://${url.hostname}:${port}` };
 }
+
+/** The node's file: the config topics it published per VIN, to delete what a car no longer has after a restart. */
+export const HaPublishedSchema = z.object({ version: z.literal(1), configs: z.record(z.string(), z.array(z.string())) });

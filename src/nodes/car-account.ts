@@ -1,8 +1,8 @@
-import { toCarError, type Clock } from '../core';
-import { budgetView } from '../features/status';
-import { ACCOUNT_GRACE_MS, AccountRegistry, describeBrands, missingSignIn, pointAtSimulator, publicState, settingsFromDef, submitSignInCode, type AccountDef } from '../features/accounts';
+import type { Clock } from '../core';
+import type { AccountDef, AccountRegistry } from '../features/accounts';
 import type { SessionState } from '../features/session';
-import { userDirOf, type AccountNode } from './kit';
+import { load } from './code';
+import type { AccountNode } from './kit';
 import type { AdminRequest, AdminResponse, NodeDef, RedApi, RedNode } from './red';
 
 type CarAccountDef = NodeDef & AccountDef;
@@ -16,21 +16,29 @@ function isClock(v: unknown): v is Clock {
 type CarAccountNode = RedNode & AccountNode;
 
 export = function register(RED: RedApi): void {
-  // One session per cloud account, shared by the account nodes that name it.
+  // One session per cloud account, shared by the account nodes that name it; made with the first account node.
   // A redeploy takes up the sessions of the nodes it replaced within the grace period (no sign-in, no call).
-  const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
-  // Test and tool hooks (the fault suite, the soak): a virtual clock, a short HTTP timeout, a status
-  // read's deadline on that clock. Unset in a real Node-RED.
-  const clock = isClock(RED.settings.connectedCarClock) ? RED.settings.connectedCarClock : undefined;
-  const positive = (v: unknown): number | undefined => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
-  const httpTimeoutMs = positive(RED.settings.connectedCarHttpTimeoutMs);
-  const statusDeadlineMs = positive(RED.settings.connectedCarStatusDeadlineMs);
-  const accounts = new AccountRegistry(userDirOf(RED), clock, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS, {
-    ...(httpTimeoutMs !== undefined ? { httpTimeoutMs } : {}),
-    ...(statusDeadlineMs !== undefined ? { statusDeadlineMs } : {}),
-  });
+  let registry: AccountRegistry | undefined;
+  const accounts = (): AccountRegistry => {
+    if (registry) return registry;
+    const { ACCOUNT_GRACE_MS, AccountRegistry } = load.accounts();
+    const grace = Number(RED.settings.connectedCarAccountGraceMs ?? ACCOUNT_GRACE_MS);
+    // Test and tool hooks (the fault suite, the soak): a virtual clock, a short HTTP timeout, a status
+    // read's deadline on that clock. Unset in a real Node-RED.
+    const clock = isClock(RED.settings.connectedCarClock) ? RED.settings.connectedCarClock : undefined;
+    const positive = (v: unknown): number | undefined => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
+    const httpTimeoutMs = positive(RED.settings.connectedCarHttpTimeoutMs);
+    const statusDeadlineMs = positive(RED.settings.connectedCarStatusDeadlineMs);
+    registry = new AccountRegistry(load.kit().userDirOf(RED), clock, Number.isFinite(grace) && grace >= 0 ? grace : ACCOUNT_GRACE_MS, {
+      ...(httpTimeoutMs !== undefined ? { httpTimeoutMs } : {}),
+      ...(statusDeadlineMs !== undefined ? { statusDeadlineMs } : {}),
+    });
+    return registry;
+  };
 
   function CarAccount(this: CarAccountNode, def: CarAccountDef): void {
+    const { missingSignIn, pointAtSimulator, settingsFromDef } = load.accounts();
+    const { toCarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     let settings = settingsFromDef(def, node.credentials);
@@ -58,7 +66,7 @@ export = function register(RED: RedApi): void {
       node.warn(node.configError);
     } else {
       try {
-        node.session = accounts.acquire(node.id, settings, { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) });
+        node.session = accounts().acquire(node.id, settings, { debug: (m) => node.debug(m), info: (m) => node.log(m), warn: (m) => node.warn(m), error: (m) => node.warn(m) });
         // Reported once per change of state, not per failed call.
         // (A challenge waiting for the user is logged by the session itself, with its prompt.)
         node.session.on('state', onState);
@@ -75,7 +83,7 @@ export = function register(RED: RedApi): void {
         try {
           // The last node of an account closes it; a deleted account takes its tokens with it.
           session?.off('state', onState);
-          if (session) await accounts.release(node.id, session, removed);
+          if (session) await accounts().release(node.id, session, removed);
         } finally {
           done();
         }
@@ -94,12 +102,12 @@ export = function register(RED: RedApi): void {
 
   // What each brand offers (commands, parts, raw paths, budget, sign-in): the dialogs show only this.
   RED.httpAdmin.get('/connected-car/brands', RED.auth.needsPermission('car-account.read'), (_req: AdminRequest, res: AdminResponse) => {
-    res.json(describeBrands());
+    res.json(load.accounts().describeBrands());
   });
 
   RED.httpAdmin.get('/connected-car/accounts/:id/state', RED.auth.needsPermission('car-account.read'), (req: AdminRequest, res: AdminResponse) => {
     const node = account(req);
-    res.json(publicState(node ? node.session : undefined, node ? node.configError : 'deploy the account first'));
+    res.json(load.accounts().publicState(node ? node.session : undefined, node ? node.configError : 'deploy the account first'));
   });
 
   // What the budget allows a status node before it is deployed: calls/hour, nodes sharing them, the interval.
@@ -109,10 +117,11 @@ export = function register(RED: RedApi): void {
       res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
       return;
     }
+    const { toCarError } = load.core();
     try {
       const q = (name: string): string | undefined => req.query[name];
       const statusNode = RED.nodes.getNode(q('node') ?? '') as { type?: string } | null;
-      res.json(budgetView(node.session, { interval: q('interval'), vin: q('vin'), parts: q('parts'), deployed: statusNode?.type === 'car-status' }));
+      res.json(load.status().budgetView(node.session, { interval: q('interval'), vin: q('vin'), parts: q('parts'), deployed: statusNode?.type === 'car-status' }));
     } catch (e) {
       const err = toCarError(e);
       res.status(400).json({ code: err.code, message: err.message });
@@ -125,6 +134,7 @@ export = function register(RED: RedApi): void {
       res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
       return;
     }
+    const { toCarError } = load.core();
     node.session
       .vehicles({ force: req.query.refresh === 'true', kind: 'explicit' })
       .then((vehicles) =>
@@ -148,6 +158,7 @@ export = function register(RED: RedApi): void {
       res.status(404).json({ code: 'BAD_INPUT', message: RED._('car-account.errors.deploy-first') });
       return;
     }
+    const { publicState } = load.accounts();
     void node.session.unblock().then(() => res.json(publicState(node.session, node.configError)));
   });
 
@@ -159,6 +170,8 @@ export = function register(RED: RedApi): void {
       res.status(404).json({ code: 'BAD_INPUT', message: node?.configError ?? RED._('car-account.errors.deploy-first') });
       return;
     }
+    const { publicState, submitSignInCode } = load.accounts();
+    const { toCarError } = load.core();
     submitSignInCode(session, req.body)
       .then((state) => res.json(state))
       .catch((e: unknown) => {

@@ -1,7 +1,6 @@
-import { CarError, type ChargingSettings } from '../core';
-import { ChargingPoller, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } from '../features/charging';
-import { parseIntervalMinutes, type IntervalPlan } from '../features/status';
-import { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } from './kit';
+import type { CarError, ChargingSettings } from '../core';
+import type { IntervalPlan } from '../features/status';
+import { load } from './code';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarChargingDef extends NodeDef {
@@ -15,6 +14,10 @@ interface CarChargingDef extends NodeDef {
 
 export = function register(RED: RedApi): void {
   function CarCharging(this: RedNode, def: CarChargingDef): void {
+    const { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } = load.kit();
+    const { ChargingPoller, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } = load.charging();
+    const { parseIntervalMinutes } = load.status();
+    const { CarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });

@@ -1,7 +1,7 @@
-import { CarError, COMMANDS, ERROR_CODES, type CommandResult, type CommandStep, type ErrorCode } from '../core';
+import type { CommandResult, CommandStep, ErrorCode } from '../core';
+import type { CommandDefaults } from '../features/commands';
 import type { AccountSession } from '../features/session';
-import { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS, type CommandDefaults } from '../features/commands';
-import { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } from './kit';
+import { load } from './code';
 import type { NodeDef, NodeMessage, NodeStatus, RedApi, RedNode } from './red';
 
 interface CarCommandDef extends NodeDef {
@@ -19,6 +19,7 @@ interface CarCommandDef extends NodeDef {
 
 /** The node's own settings, checked at deploy: a command the account's brand cannot send is refused, with why. */
 function defaultsFrom(def: CarCommandDef, session: AccountSession): CommandDefaults {
+  const { CarError, COMMANDS } = load.core();
   const defaults: CommandDefaults = {};
   if (def.command) {
     if (!(COMMANDS as readonly string[]).includes(def.command)) throw new CarError('BAD_INPUT', `command must be one of: ${COMMANDS.join(', ')} (got "${def.command}")`);
@@ -39,6 +40,9 @@ function defaultsFrom(def: CarCommandDef, session: AccountSession): CommandDefau
 
 export = function register(RED: RedApi): void {
   function CarCommand(this: RedNode, def: CarCommandDef): void {
+    const { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } = load.kit();
+    const { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS } = load.commands();
+    const { CarError, ERROR_CODES } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });

@@ -1,8 +1,7 @@
-import { toCarError, type VehicleStatus } from '../core';
+import type { VehicleStatus } from '../core';
 import type { CarEvent } from '../core/events';
-import { emptyEventState, eventOptionsFrom, nextTickAt, observe, statusInputFrom, StoredEventsSchema, tick, type EventState, type EventStep } from '../features/car-events';
-import { JsonFile, nodeFile } from '../features/trip-store';
-import { accountGuard, checkSettings, handleInput, localTime, StatusDot, userDirOf } from './kit';
+import type { EventState, EventStep } from '../features/car-events';
+import { load } from './code';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarEventsDef extends NodeDef {
@@ -21,6 +20,10 @@ const MAX_WAIT_MS = 6 * 3_600_000;
 
 export = function register(RED: RedApi): void {
   function CarEvents(this: RedNode, def: CarEventsDef): void {
+    const { accountGuard, checkSettings, handleInput, localTime, StatusDot, userDirOf } = load.kit();
+    const { emptyEventState, eventOptionsFrom, nextTickAt, observe, statusInputFrom, StoredEventsSchema, tick } = load.carEvents();
+    const { JsonFile, nodeFile } = load.tripStore();
+    const { toCarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     // Without an account the node takes statuses on its input (from car-status, any brand).

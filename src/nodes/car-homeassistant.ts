@@ -1,23 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
-import { CarError, toCarError, type CommandResult, type Vehicle, type VehicleStatus } from '../core';
-import { CommandRunner } from '../features/commands';
+import type { CommandResult, Vehicle, VehicleStatus } from '../core';
 import type { SessionState } from '../features/challenge';
-import {
-  commandFromTopic,
-  discoveryConfigs,
-  haBrokerOverride,
-  HaSettingsSchema,
-  locationDocument,
-  removals,
-  stateDocument,
-  topics,
-  type HaMessage,
-  type HaOptions,
-} from '../features/home-assistant';
-import { JsonFile, nodeFile } from '../features/trip-store';
-import { accountGuard, checkSettings, localTime, PACKAGE, StatusDot, userDirOf } from './kit';
+import type { CommandRunner } from '../features/commands';
+import type { HaMessage, HaOptions } from '../features/home-assistant';
+import { load } from './code';
 import type { NodeDef, NodeStatus, RedApi, RedNode } from './red';
 
 interface CarHomeAssistantDef extends NodeDef {
@@ -46,7 +33,6 @@ const isBroker = (n: unknown): n is MqttBroker =>
 
 /** HA announces itself here (not retained): configs and states are sent again. */
 const BIRTH_DELAY_MS = { min: 500, spread: 1_500 };
-const StoredSchema = z.object({ version: z.literal(1), configs: z.record(z.string(), z.array(z.string())) });
 const VERSION = ((): string => {
   try {
     return (JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
@@ -57,6 +43,11 @@ const VERSION = ((): string => {
 
 export = function register(RED: RedApi): void {
   function CarHomeAssistant(this: RedNode, def: CarHomeAssistantDef): void {
+    const { accountGuard, checkSettings, localTime, PACKAGE, StatusDot, userDirOf } = load.kit();
+    const { commandFromTopic, discoveryConfigs, haBrokerOverride, HaPublishedSchema, HaSettingsSchema, locationDocument, removals, stateDocument, topics } = load.homeAssistant();
+    const { CommandRunner } = load.commands();
+    const { JsonFile, nodeFile } = load.tripStore();
+    const { CarError, toCarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'optional' });
@@ -82,7 +73,7 @@ export = function register(RED: RedApi): void {
       node.warn(RED._('car-homeassistant.errors.broker-env', { url: override.url }));
     }
     const dot = new StatusDot(RED, node, session);
-    const file = new JsonFile(nodeFile(userDirOf(RED), 'homeassistant', node.id), StoredSchema);
+    const file = new JsonFile(nodeFile(userDirOf(RED), 'homeassistant', node.id), HaPublishedSchema);
     const cars = new Map<string, Vehicle>();
     const merged = new Map<string, VehicleStatus>();
     /** The config topics last published per VIN, and their JSON: sent again only when they change (or HA asks). */

@@ -1,6 +1,4 @@
-import { toCarError } from '../core';
-import { buildRawRequest, checkRawPath, sendRawRequest } from '../features/raw-request';
-import { accountGuard, checkSettings, handleInput, StatusDot } from './kit';
+import { load } from './code';
 import type { NodeDef, RedApi, RedNode } from './red';
 
 interface CarRequestDef extends NodeDef {
@@ -16,6 +14,9 @@ const endpoint = (path: string): string => path.split('/').filter(Boolean).slice
 
 export = function register(RED: RedApi): void {
   function CarRequest(this: RedNode, def: CarRequestDef): void {
+    const { accountGuard, checkSettings, handleInput, StatusDot } = load.kit();
+    const { buildRawRequest, checkRawPath, sendRawRequest } = load.rawRequest();
+    const { toCarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'optional' });

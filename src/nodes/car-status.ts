@@ -1,8 +1,7 @@
 import type { CarError, VehicleStatus } from '../core';
 import type { StatusWithMissing } from '../features/session';
-import { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize, type IntervalPlan, type StatusEvent } from '../features/status';
-import { areaRequestFrom, mapMarker, reachableArea } from '../features/map';
-import { accountGuard, checkSettings, handleInput, knownVehicle, localDateTime, reportError, StatusDot } from './kit';
+import type { IntervalPlan, StatusEvent } from '../features/status';
+import { load } from './code';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarStatusDef extends NodeDef {
@@ -16,6 +15,9 @@ interface CarStatusDef extends NodeDef {
 
 export = function register(RED: RedApi): void {
   function CarStatus(this: RedNode, def: CarStatusDef): void {
+    const { accountGuard, checkSettings, handleInput, knownVehicle, localDateTime, reportError, StatusDot } = load.kit();
+    const { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize } = load.status();
+    const { areaRequestFrom, mapMarker, reachableArea } = load.map();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });

@@ -12,12 +12,13 @@ const NODE_FILES = ['car-account', 'car-status', 'car-charging', 'car-request', 
 const LOADED = `
   const count = (part) => Object.keys(require.cache).filter((k) => k.includes(part)).length;
   const loaded = () => ({ mqtt: count('/node_modules/mqtt/'), zod: count('/node_modules/zod/'), undici: count('/node_modules/undici/'),
-    renault: count('/dist/src/brands/renault/'), cardata: count('/dist/src/brands/cardata/'), features: count('/dist/src/features/') });`;
+    renault: count('/dist/src/brands/renault/'), cardata: count('/dist/src/brands/cardata/'), features: count('/dist/src/features/'),
+    core: count('/dist/src/core/'), kit: count('/dist/src/nodes/kit.js') });`;
 
 describe('loading the plugin', () => {
-  // Five node files still import their features at load (the lazy node kit of src/nodes/code.ts
-  // reaches car-trips and car-presence only): registering loads features, zod and undici, not a brand.
-  it('registers the nine node types without loading a brand or mqtt', () => {
+  // Node-RED loads every node file at start, used or not: each registers its type and loads the
+  // kit, core and features (src/nodes/code.ts) with its first node or editor request (issue 17).
+  it('registers the nine node types without loading the kit, core, features, zod, undici or mqtt', () => {
     // A fresh process: this one has loaded everything for other tests.
     const script = `${LOADED}
       const types = [];
@@ -26,7 +27,27 @@ describe('loading the plugin', () => {
       for (const n of ${JSON.stringify(NODE_FILES)}) require('./nodes/' + n + '.js')(RED);
       process.stdout.write(JSON.stringify({ types, ...loaded() }));`;
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' })) as Record<string, unknown>;
-    assert.deepEqual({ types: out.types, mqtt: out.mqtt, renault: out.renault, cardata: out.cardata }, { types: NODE_FILES, mqtt: 0, renault: 0, cardata: 0 });
+    assert.deepEqual(out, { types: NODE_FILES, mqtt: 0, zod: 0, undici: 0, renault: 0, cardata: 0, features: 0, core: 0, kit: 0 });
+  });
+
+  it('the first node of a type loads the kit, core and features; an editor request of the account node does too', () => {
+    const script = `${LOADED}
+      const routes = {};
+      const types = {};
+      const RED = { nodes: { registerType: (t, f) => { types[t] = f; }, createNode() {}, getNode: () => null }, settings: {},
+        httpAdmin: { get: (p, _auth, h) => { routes[p] = h; }, post() {} },
+        auth: { needsPermission: () => () => undefined }, log: { info() {}, warn() {}, error() {}, debug() {} }, _: (k) => k };
+      require('./nodes/car-account.js')(RED);
+      const before = loaded();
+      let body;
+      routes['/connected-car/brands']({ params: {}, query: {} }, { json: (b) => { body = b; } });
+      process.stdout.write(JSON.stringify({ before, after: loaded(), answered: Array.isArray(body) || typeof body === 'object' }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' })) as { before: Record<string, number>; after: Record<string, number>; answered: boolean };
+    assert.equal(out.before.features, 0);
+    assert.equal(out.answered, true);
+    assert.ok(Number(out.after.features) > 0 && Number(out.after.core) > 0 && Number(out.after.zod) > 0, JSON.stringify(out.after));
+    // What a brand offers comes from its offer file, without its client code or mqtt.
+    assert.equal(out.after.mqtt, 0);
   });
 
   it('a Renault account that starts and reads loads Renault code only: no CarData code, no mqtt', async () => {

@@ -4,7 +4,9 @@ import {
   OPENING_STATES,
   PLUG_STATES,
   SEVERITIES,
+  readTime,
   toIsoUtc,
+  type CloudTime,
   type StatusFragment,
   type StatusPart,
   type VehicleMessage,
@@ -90,8 +92,14 @@ export const K = {
 
 const NOT_A_VALUE: ReadonlySet<string> = new Set(['', 'INVALID', '-NA-', 'NA', 'N/A', 'NONE', 'NULL', 'SIGNAL_INVALID']);
 
+/** The longest of NOT_A_VALUE: a longer text is a value without looking it up. */
+const NOT_A_VALUE_MAX = Math.max(...[...NOT_A_VALUE].map((s) => s.length));
+
 function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return NOT_A_VALUE.has(v.trim().toUpperCase()) ? undefined : v.trim();
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return t.length <= NOT_A_VALUE_MAX && NOT_A_VALUE.has(t.toUpperCase()) ? undefined : t;
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
@@ -433,12 +441,22 @@ export const REST_ONLY_KEYS: readonly string[] = [K.plugCombined, K.lockStatus, 
 /** Parts that only REST can fill (the stream has no key for them). */
 export const REST_ONLY_PARTS: readonly StatusPart[] = ['messages'];
 
+/** A key's value as the model reads it, with when it was true. */
+interface Known<T = unknown> {
+  value: T;
+  /** Epoch ms of the value (its own timestamp, else when it arrived). */
+  at: number;
+  /** Its own timestamp, ISO UTC. */
+  timestamp?: string;
+}
+
 interface Entry {
   value: unknown;
   unit?: string;
   timestamp?: string;
-  /** Epoch ms of the value (its own timestamp, else when it arrived). */
   at: number;
+  /** What the key's reader made of the value, read once when it came; absent when the model cannot read it. */
+  known?: Known;
 }
 
 export interface Applied {
@@ -460,19 +478,45 @@ export class TelematicState {
     return this.entries.size;
   }
 
-  /** Merges keys (a REST body or a stream message); older values than known ones are ignored. */
+  /** Merges keys and builds the parts they touched (a stream message: what changed). */
   apply(data: Record<string, TelematicValue>, receivedAt: number): Applied {
+    const { unmapped, parts } = this.merge(data, receivedAt);
+    const fragment = this.fragment(PART_ORDER.filter((p) => parts.has(p)));
+    return { fragment, unmapped, parts: PART_ORDER.filter((p) => parts.has(p) && partPresent(fragment, p)) };
+  }
+
+  /**
+   * Merges keys (a REST body or a stream message); older values than known ones are ignored.
+   * Says which keys it could not read and which parts the keys touched; builds nothing (a REST
+   * read builds every part once, after).
+   */
+  merge(data: Record<string, TelematicValue>, receivedAt: number): { unmapped: Record<string, TelematicValue>; parts: Set<StatusPart> } {
     const touched = new Set<Part>();
     const unmapped: Record<string, TelematicValue> = {};
-    for (const [key, kv] of Object.entries(data)) {
+    // Each timestamp parsed once, each value read once (issue 17: mapping at most 3x JSON.parse).
+    // The keys of one message mostly share one timestamp: the last one read is kept.
+    let lastText: string | undefined;
+    let lastTime: CloudTime | undefined;
+    for (const key of Object.keys(data)) {
+      const kv = data[key] as TelematicValue;
       if (kv.value === undefined || kv.value === null) continue; // REST lists keys without data as null
-      const ts = toIsoUtc(kv.timestamp ?? undefined);
-      const at = ts ? Date.parse(ts) : receivedAt;
+      const text = kv.timestamp ?? undefined;
+      if (text !== lastText || text === undefined) {
+        lastText = text;
+        lastTime = readTime(text);
+      }
+      const time = lastTime;
+      const at = time ? time.ms : receivedAt;
       const spec = SPECS[key];
-      if (!spec || spec.read(kv) === undefined) unmapped[key] = kv;
+      const read = spec?.read(kv);
+      if (read === undefined) unmapped[key] = kv;
       const prev = this.entries.get(key);
       if (prev && prev.at > at) continue;
-      this.entries.set(key, { value: kv.value, at, ...(kv.unit ? { unit: kv.unit } : {}), ...(ts ? { timestamp: ts } : {}) });
+      const entry: Entry = { value: kv.value, at };
+      if (kv.unit) entry.unit = kv.unit;
+      if (time) entry.timestamp = time.iso;
+      if (read !== undefined) entry.known = time ? { value: read, at, timestamp: time.iso } : { value: read, at };
+      this.entries.set(key, entry);
       if (spec) touched.add(spec.part);
     }
     const parts = new Set<StatusPart>();
@@ -482,8 +526,7 @@ export class TelematicState {
         parts.add('fuel');
       } else parts.add(p);
     }
-    const fragment = this.fragment(PART_ORDER.filter((p) => parts.has(p)));
-    return { fragment, unmapped, parts: PART_ORDER.filter((p) => parts.has(p) && partPresent(fragment, p)) };
+    return { unmapped, parts };
   }
 
   /** Every key known, as the cloud sent it. */
@@ -493,16 +536,12 @@ export class TelematicState {
     return out;
   }
 
-  private get<T>(key: string): { value: T; at: number; timestamp?: string } | undefined {
-    const e = this.entries.get(key);
-    const spec = SPECS[key];
-    if (!e || !spec) return undefined;
-    const value = spec.read({ value: e.value, unit: e.unit ?? null, timestamp: e.timestamp ?? null }) as T | undefined;
-    return value === undefined ? undefined : { value, at: e.at, ...(e.timestamp ? { timestamp: e.timestamp } : {}) };
+  private get<T>(key: string): Known<T> | undefined {
+    return this.entries.get(key)?.known as Known<T> | undefined;
   }
 
   /** The first readable value in the keys' order: the order of preference the clients use for one meaning. */
-  private first<T>(...keys: string[]): { value: T; at: number; timestamp?: string } | undefined {
+  private first<T>(...keys: string[]): Known<T> | undefined {
     for (const k of keys) {
       const v = this.get<T>(k);
       if (v) return v;
@@ -511,8 +550,8 @@ export class TelematicState {
   }
 
   /** The freshest readable value among keys saying the same thing (ties: the first listed). */
-  private pick<T>(...keys: string[]): { value: T; at: number; timestamp?: string } | undefined {
-    let best: { value: T; at: number; timestamp?: string } | undefined;
+  private pick<T>(...keys: string[]): Known<T> | undefined {
+    let best: Known<T> | undefined;
     for (const k of keys) {
       const v = this.get<T>(k);
       if (v && (!best || v.at > best.at)) best = v;
@@ -522,21 +561,30 @@ export class TelematicState {
 
   /** The openings the car reported (keys by field), with whether any stands open; undefined when it reported none. */
   private openings<F extends string>(keysByField: Readonly<Record<F, readonly string[]>>): (Partial<Record<F, Opening>> & { anyOpen: boolean }) | undefined {
-    const reported: Partial<Record<F, Opening>> = {};
-    for (const [field, keys] of Object.entries(keysByField) as [F, readonly string[]][]) {
-      const v = this.pick<Opening>(...keys)?.value;
-      if (v !== undefined) reported[field] = v;
+    let reported: Record<string, Opening | boolean> | undefined;
+    let anyOpen = false;
+    for (const field in keysByField) {
+      const v = this.pick<Opening>(...keysByField[field])?.value;
+      if (v === undefined) continue;
+      reported ??= {};
+      reported[field] = v;
+      if (v === 'open' || v === 'ajar') anyOpen = true;
     }
-    const states = Object.values(reported);
-    if (states.length === 0) return undefined;
-    return { ...reported, anyOpen: states.some((v) => v === 'open' || v === 'ajar') };
+    if (!reported) return undefined;
+    reported.anyOpen = anyOpen;
+    return reported as Partial<Record<F, Opening>> & { anyOpen: boolean };
   }
 
   /** The status parts asked for (all by default), built from every key known. */
   fragment(parts: readonly StatusPart[] = PART_ORDER): StatusFragment {
     const out: StatusFragment = {};
     const want = new Set(parts);
-    const iso = (at: number | undefined): string | undefined => (at !== undefined ? toIsoUtc(at) : undefined);
+    /** When the newest of these values was true, ISO UTC (their own timestamp, already in that form, when they have one). */
+    const iso = (...known: (Known | undefined)[]): string | undefined => {
+      let newest: Known | undefined;
+      for (const k of known) if (k && (!newest || k.at > newest.at)) newest = k;
+      return newest ? (newest.timestamp ?? toIsoUtc(newest.at)) : undefined;
+    };
 
     // SoC: batteryManagement.header, else stateOfCharge.displayed (Neue Klasse cars lack the header)
     // [evcc vehicle/bmw/cardata provider.go Soc(); kvanbiesen README]. Electric range:
@@ -544,7 +592,7 @@ export class TelematicState {
     const soc = this.first<number>(K.socHeader, K.socDisplayed);
     const eRange = this.first<number>(K.electricRange, K.electricRangeCharging);
     const energy = this.get<number>(K.energy);
-    const battery = clean({ socPercent: soc?.value, rangeKm: eRange?.value, availableEnergyKwh: energy?.value, updatedAt: iso(soc?.at ?? eRange?.at) });
+    const battery = clean({ socPercent: soc?.value, rangeKm: eRange?.value, availableEnergyKwh: energy?.value, updatedAt: iso(soc ?? eRange) });
     if (want.has('battery') && soc !== undefined) out.battery = battery;
     else if (want.has('battery') && Object.keys(battery).length > 0) out.battery = battery;
 
@@ -572,23 +620,22 @@ export class TelematicState {
         const remaining = charging ? this.pick<number>(K.timeRemaining, K.timeToFull) : undefined;
         const target = this.get<number>(K.socTarget);
         const mode = this.get<string>(K.preference);
-        const times = [state?.at, p?.at, charging ? power?.at : undefined].filter((t): t is number => t !== undefined);
         out.charging = clean({
           state: s,
           plug: p?.value ?? (charging ? 'plugged' : 'unknown'),
           powerKw: charging && power ? power.value : undefined,
           remainingMinutes: remaining?.value,
-          endsAt: remaining ? iso(remaining.at + remaining.value * 60_000) : undefined,
+          endsAt: remaining ? toIsoUtc(remaining.at + remaining.value * 60_000) : undefined,
           targetSocPercent: target?.value,
           mode: mode?.value,
-          updatedAt: iso(times.length ? Math.max(...times) : undefined),
+          updatedAt: iso(state, p, charging ? power : undefined),
         }) as NonNullable<StatusFragment['charging']>;
       }
     }
 
     if (want.has('lock')) {
       const lock = this.pick<LockState>(K.lockStatus, K.doorStatus);
-      if (lock) out.lock = clean({ state: lock.value, updatedAt: iso(lock.at) }) as NonNullable<StatusFragment['lock']>;
+      if (lock) out.lock = clean({ state: lock.value, updatedAt: iso(lock) }) as NonNullable<StatusFragment['lock']>;
     }
 
     if (want.has('doors')) {
@@ -617,14 +664,14 @@ export class TelematicState {
 
     if (want.has('climate')) {
       const c = this.pick<ClimateState>(K.climateActivity, K.comfortState);
-      if (c) out.climate = clean({ state: c.value, targetTemperatureC: this.get<number>(K.targetTemperature)?.value, updatedAt: iso(c.at) }) as NonNullable<StatusFragment['climate']>;
+      if (c) out.climate = clean({ state: c.value, targetTemperatureC: this.get<number>(K.targetTemperature)?.value, updatedAt: iso(c) }) as NonNullable<StatusFragment['climate']>;
     }
 
     if (want.has('position')) {
       const lat = this.get<number>(K.latitude);
       const lon = this.get<number>(K.longitude);
       if (lat && lon) {
-        out.position = clean({ latitude: lat.value, longitude: lon.value, headingDeg: this.get<number>(K.heading)?.value, updatedAt: iso(Math.max(lat.at, lon.at)) }) as NonNullable<
+        out.position = clean({ latitude: lat.value, longitude: lon.value, headingDeg: this.get<number>(K.heading)?.value, updatedAt: iso(lat, lon) }) as NonNullable<
           StatusFragment['position']
         >;
         out.positionUnknown = false;
@@ -663,13 +710,13 @@ function partPresent(f: StatusFragment, p: StatusPart): boolean {
 
 function clean<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
   return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 /** Maps one set of keys on its own (no earlier values): what `connected-car parse` shows. */
 export function mapTelematic(data: Record<string, TelematicValue>, receivedAt: number): { status: StatusFragment; unmapped: Record<string, TelematicValue> } {
   const state = new TelematicState();
-  const { unmapped } = state.apply(data, receivedAt);
+  const { unmapped } = state.merge(data, receivedAt);
   return { status: state.fragment(), unmapped };
 }

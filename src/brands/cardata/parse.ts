@@ -2,7 +2,7 @@ import { CarError, type HttpResponse } from '../../core';
 import { mapCarDataError } from './api';
 import { mapChargingSession } from './history';
 import { mapTelematic } from './map';
-import { BasicDataSchema, ChargingHistorySchema, ContainersSchema, MappingsSchema, StreamMessageSchema, TelematicDataSchema } from './schemas';
+import { BasicDataSchema, ChargingHistorySchema, ContainersSchema, MappingsSchema, readStreamMessage, readTelematicData } from './schemas';
 import { brandOf, drivetrainOf } from './capabilities';
 
 /** Kinds `connected-car parse cardata <kind> <file>` understands. */
@@ -33,15 +33,15 @@ export function parseCarData(kind: string, text: string, options: { vin?: string
   };
   switch (kind) {
     case 'telematicData': {
-      const p = TelematicDataSchema.safeParse(body);
-      if (!p.success) return fail('telematicData');
-      return mapTelematic(p.data.telematicData, now);
+      const p = readTelematicData(body);
+      if (!p) return fail('telematicData');
+      return mapTelematic(p.telematicData, now);
     }
     case 'stream': {
-      const p = StreamMessageSchema.safeParse(body);
-      if (!p.success) return fail('stream message');
-      const { status, unmapped } = mapTelematic(p.data.data, now);
-      return { vin: p.data.vin ?? p.data.topic?.split('/')[1], status, unmapped };
+      const p = readStreamMessage(body);
+      if (!p) return fail('stream message');
+      const { status, unmapped } = mapTelematic(p.data, now);
+      return { vin: p.vin ?? p.topic?.split('/')[1], status, unmapped };
     }
     case 'mappings': {
       const p = MappingsSchema.safeParse(body);

@@ -114,10 +114,85 @@ const TelematicMapSchema = z.record(z.string(), z.unknown()).transform((rec) => 
 });
 
 export const TelematicDataSchema = z.object({ telematicData: TelematicMapSchema }).loose();
+export type RawTelematicData = z.infer<typeof TelematicDataSchema>;
 
 /** An MQTT message: `{vin, entityId, topic, timestamp, data: {key: {timestamp, value}}}`. */
 export const StreamMessageSchema = z.object({ vin: str, entityId: str, topic: str, timestamp: str, data: TelematicMapSchema }).loose();
 export type RawStreamMessage = z.infer<typeof StreamMessageSchema>;
+
+// ---- Hand-written twins of the telematic schemas --------------------------------------------
+// zod's record of loose objects costs about as much as JSON.parse of a telematicData answer
+// (issue 17), and every status read and stream message goes through it: these read the same
+// bodies without zod, to the same result, or undefined where zod fails (a property test holds
+// them equal on generated bodies and the recorded answers). The schemas above stay the
+// declaration: types, JSON schemas and `connected-car parse` use them.
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The unknown keys of a loose object, kept as they came; "__proto__" left out, as zod leaves it out. */
+function looseCopy(v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in v) if (key !== '__proto__') out[key] = v[key];
+  return out;
+}
+/** `z.string().nullable().optional().catch(undefined)`: what a present key becomes. */
+const nullableText = (v: unknown): string | null | undefined => (typeof v === 'string' || v === null ? v : undefined);
+/** `z.string().optional().catch(undefined)`. */
+const optionalText = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** An object as JSON.parse makes it, which zod's copy equals: Object's prototype, no own "__proto__". */
+const asParsed = (v: object): boolean => Object.getPrototypeOf(v) === Object.prototype && !Object.hasOwn(v, '__proto__');
+
+function readTelematicValue(v: unknown): TelematicValue | undefined {
+  if (!isObject(v)) return undefined;
+  // The usual value (unit and timestamp text, null or absent) comes out as zod's copy would be:
+  // equal to the body's object, which is taken as it is, not copied (a body is never changed).
+  const unitOk = !('unit' in v) || typeof v.unit === 'string' || v.unit === null;
+  const timestampOk = !('timestamp' in v) || typeof v.timestamp === 'string' || v.timestamp === null;
+  if (unitOk && timestampOk && asParsed(v)) return v as TelematicValue;
+  const out = looseCopy(v);
+  // zod asks `key in input`: a present key is set, even to undefined; an absent one stays absent.
+  if ('unit' in v) out.unit = nullableText(v.unit);
+  if ('timestamp' in v) out.timestamp = nullableText(v.timestamp);
+  return out as TelematicValue;
+}
+
+/** The record: its own enumerable keys (no "__proto__"), each a value object or left out. */
+function readTelematicMap(v: unknown): Record<string, TelematicValue> | undefined {
+  if (!isObject(v)) return undefined;
+  const keys = Object.keys(v);
+  // As above: a record whose every value reads as it is, is taken as it is.
+  let same = asParsed(v);
+  for (let i = 0; same && i < keys.length; i++) same = readTelematicValue(v[keys[i] as string]) === v[keys[i] as string];
+  if (same) return v as Record<string, TelematicValue>;
+  const out: Record<string, TelematicValue> = {};
+  for (const key of keys) {
+    if (key === '__proto__') continue;
+    const value = readTelematicValue(v[key]);
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** TelematicDataSchema without zod: the same result, or undefined where it fails. */
+export function readTelematicData(v: unknown): RawTelematicData | undefined {
+  if (!isObject(v) || !('telematicData' in v)) return undefined;
+  const telematicData = readTelematicMap(v.telematicData);
+  if (!telematicData) return undefined;
+  const out = looseCopy(v);
+  out.telematicData = telematicData;
+  return out as RawTelematicData;
+}
+
+/** StreamMessageSchema without zod: the same result, or undefined where it fails. */
+export function readStreamMessage(v: unknown): RawStreamMessage | undefined {
+  if (!isObject(v) || !('data' in v)) return undefined;
+  const data = readTelematicMap(v.data);
+  if (!data) return undefined;
+  const out = looseCopy(v);
+  for (const key of ['vin', 'entityId', 'topic', 'timestamp'] as const) if (key in v) out[key] = optionalText(v[key]);
+  out.data = data;
+  return out as RawStreamMessage;
+}
 
 const ChargingLocationSchema = z
   .object({ formattedAddress: str, municipality: str, streetAddress: str, mapMatchedLatitude: num, mapMatchedLongitude: num })

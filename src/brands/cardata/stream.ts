@@ -5,7 +5,7 @@ import type { ConnectionContext, StreamEventInfo } from '../provider';
 import { DEFAULT_SERVERS } from './api';
 import type { CarDataAuthState } from './auth';
 import type { TelematicState } from './map';
-import { StreamMessageSchema, type TelematicValue } from './schemas';
+import { readStreamMessage, type TelematicValue } from './schemas';
 
 /**
  * The CarData MQTT stream: username = gcid (the portal's "streaming username"), password =
@@ -359,16 +359,17 @@ export class CarDataStream {
       this.ctx.log.debug('BMW CarData stream: a message that is not JSON was ignored');
       return;
     }
-    const msg = StreamMessageSchema.safeParse(body);
-    if (!msg.success) {
+    // StreamMessageSchema's hand-written twin: the same result, without zod's cost on every message.
+    const message = readStreamMessage(body);
+    if (!message) {
       this.ctx.log.debug('BMW CarData stream: a message of an unexpected shape was ignored');
       return;
     }
     // The topic is <gcid>/<vin>: its last segment names the car (the body's vin may be absent).
     const last = topic.split('/').pop() ?? '';
-    const vin = /^[A-Za-z0-9]{17}$/.test(last) ? last : (msg.data.vin ?? (msg.data.topic?.split('/').pop() || undefined));
+    const vin = /^[A-Za-z0-9]{17}$/.test(last) ? last : (message.vin ?? (message.topic?.split('/').pop() || undefined));
     if (!vin) return;
-    const applied = this.stateFor(vin).apply(msg.data.data, this.ctx.clock.now());
+    const applied = this.stateFor(vin).apply(message.data, this.ctx.clock.now());
     const unmapped = applied.unmapped as Record<string, TelematicValue>;
     if (applied.parts.length === 0 && Object.keys(unmapped).length === 0) return;
     try {

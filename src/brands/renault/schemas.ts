@@ -93,21 +93,27 @@ export function fields<const S extends string = never, const N extends string = 
   const schema = z.object({ ...(shape as Fields<S, N, B>), ...((more ?? {}) as M) }).loose();
   if (extra.some(([, r]) => !r)) return schema;
   const all = [...kinds, ...(extra as [string, Reader][])];
+  // The body's keys are walked once, each looked up here (no prototype: "constructor" is not a field).
+  const readers: Record<string, Reader | undefined> = Object.create(null) as Record<string, Reader | undefined>;
+  for (const [k, read] of all) readers[k] = read;
+  const required = all.filter(([, read]) => NEEDS_KEY.has(read)).map(([k]) => k);
   return withReader(schema, (v) => {
     if (!isObject(v)) return FAIL;
     // Loose: unknown keys are kept as they came; a known key is read where it is present. A
     // "__proto__" key is left out, as zod leaves it out (a spread would make it an own property).
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(v)) if (key !== '__proto__') out[key] = v[key];
-    for (const [k, read] of all) {
-      if (!Object.hasOwn(v, k)) {
-        if (NEEDS_KEY.has(read)) return FAIL;
+    for (const key of Object.keys(v)) {
+      if (key === '__proto__') continue;
+      const read = readers[key];
+      if (!read) {
+        out[key] = v[key];
         continue;
       }
-      const r = read(v[k]);
+      const r = read(v[key]);
       if (r === FAIL) return FAIL;
-      out[k] = r;
+      out[key] = r;
     }
+    for (const k of required) if (!Object.hasOwn(v, k)) return FAIL;
     return out;
   });
 }
