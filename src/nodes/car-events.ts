@@ -2,7 +2,7 @@ import { toCarError, type VehicleStatus } from '../core';
 import type { CarEvent } from '../core/events';
 import { emptyEventState, eventOptionsFrom, nextTickAt, observe, statusInputFrom, StoredEventsSchema, tick, type EventState, type EventStep } from '../features/car-events';
 import { JsonFile, nodeFile } from '../features/trip-store';
-import { accountGuard, checkSettings, handleInput, localTime, StatusDot, userDirOf } from './kit';
+import { accountGuard, checkSettings, handleInput, StatusDot, userDirOf } from './kit';
 import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarEventsDef extends NodeDef {
@@ -40,7 +40,7 @@ export = function register(RED: RedApi): void {
       for (const e of events) {
         sendFn({ ...(base ?? {}), topic: `car/${e.vin}/event/${e.name}`, payload: e });
         told += 1;
-        dot.ok(RED._('car-events.status.last', { count: told, event: RED._(`car-events.names.${e.name}`), at: localTime(e.at) }));
+        dot.ok(dot.text('car-events.status.last', { count: told, event: dot.text(`car-events.names.${e.name}`), at: dot.time(e.at) }));
       }
     };
     const persist = (): void => {
@@ -77,7 +77,7 @@ export = function register(RED: RedApi): void {
     const ready = file.load().then(({ data, damaged }) => {
       if (damaged) node.warn(RED._('car-events.errors.damaged-file'));
       for (const [v, s] of Object.entries(data?.vins ?? {})) if (!states.has(v)) states.set(v, s);
-      if (!told) dot.waiting(RED._('car-events.status.waiting'));
+      if (!told) dot.waiting(dot.text('car-events.status.waiting'));
       schedule();
     });
     const onStatus = (v: string, s: VehicleStatus): void => {
