@@ -4,7 +4,7 @@
  * rows into a template. Node-RED serves this file at
  * resources/node-red-contrib-connected-car/dialog.js.
  */
-/* global $, window, RED, navigator */
+/* global $, window, RED, navigator, setInterval */
 window.connectedCarDialog = (function () {
   var READER_COLOUR = '#8fc4e8';
   /** The rows at the top of a car node's dialog; ns: the node type, whose labels they use. */
