@@ -4,7 +4,7 @@
  * rows into a template. Node-RED serves this file at
  * resources/node-red-contrib-connected-car/dialog.js.
  */
-/* global $, window, RED, navigator */
+/* global $, window, RED, navigator, setInterval */
 window.connectedCarDialog = (function () {
   var READER_COLOUR = '#8fc4e8';
   /** The rows at the top of a car node's dialog; ns: the node type, whose labels they use. */
@@ -70,6 +70,89 @@ window.connectedCarDialog = (function () {
   function localTime(at) {
     return new Date(at).toLocaleTimeString(language(), { hour: '2-digit', minute: '2-digit' });
   }
+
+  /** A date and time in the browser's time zone and language ("03.12.26, 14:05"). */
+  function localDateTime(at) {
+    return new Intl.DateTimeFormat(language(), { dateStyle: 'short', timeStyle: 'short' }).format(new Date(at));
+  }
+
+  /** How long ago, in the browser's language ("3 min. ago", "vor 3 Min.", "il y a 3 min"). */
+  function ago(at, now) {
+    var seconds = Math.max(0, Math.round(((now === undefined ? Date.now() : now) - at) / 1000));
+    var units = [['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]];
+    var unit = units.filter(function (u) { return seconds >= u[1]; })[0] || units[3];
+    return new Intl.RelativeTimeFormat(language(), { style: 'short' }).format(-Math.floor(seconds / unit[1]), unit[0]);
+  }
+
+  /** When, in so long ("in 12 min.", "in 12 Min.", "dans 12 min"). */
+  function fromNow(at, now) {
+    var minutes = Math.max(0, Math.round((at - (now === undefined ? Date.now() : now)) / 60000));
+    return minutes >= 120
+      ? new Intl.RelativeTimeFormat(language(), { style: 'short' }).format(Math.round(minutes / 60), 'hour')
+      : new Intl.RelativeTimeFormat(language(), { style: 'short' }).format(minutes, 'minute');
+  }
+
+  /*
+   * The dots in the browser's language. Node-RED sends an editor only a status's text, fill and
+   * shape (in the runtime's language), and translates a text only when it is a key, without
+   * parameters; beside each dot our nodes publish what it is made of (src/nodes/kit.ts, DotRecord,
+   * topic connected-car/dot/<id>, retained). While the node's dot still has the runtime's text, it
+   * is written again here, with its parameters, its times in the browser's time zone and ages
+   * relative ("vor 3 Min.", kept fresh).
+   */
+  var WORD = /\uE000([^\uE001]*)\uE001/g;
+  function dotText(node, said) {
+    if (typeof said === 'string') return said.replace(WORD, function (w, key) { return node._(key); });
+    if (Array.isArray(said)) return said.map(function (s) { return dotText(node, s); }).filter(function (s) { return s !== ''; }).join(' · ');
+    if (!said || typeof said.key !== 'string') return '';
+    var params = {};
+    Object.keys(said.params || {}).forEach(function (name) {
+      var p = said.params[name];
+      if (p && typeof p === 'object' && typeof p.time === 'number') {
+        params[name] = p.as === 'ago' ? ago(p.time) : p.as === 'datetime' ? localDateTime(p.time)
+          : new Date(p.time).toLocaleTimeString(language(), p.as === 'seconds' ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+      } else if (p && typeof p === 'object') {
+        params[name] = dotText(node, p);
+      } else {
+        params[name] = p;
+      }
+    });
+    return node._(said.key, params);
+  }
+  function watchDots() {
+    if (window.connectedCarDots) return;
+    var records = window.connectedCarDots = {};
+    function apply(id) {
+      var record = records[id];
+      var node = RED.nodes.node(id);
+      if (!record || !node || !node.status || (node.status.text !== record.text && node.status.text !== record.shown)) return;
+      var text = dotText(node, record.said);
+      if (text === node.status.text) return;
+      record.shown = text;
+      node.status = $.extend({}, node.status, { text: text });
+      node.dirtyStatus = true;
+      node.dirty = true;
+      RED.view.redrawStatus(node);
+    }
+    RED.comms.subscribe('connected-car/dot/#', function (topic, record) {
+      var id = topic.split('/')[2];
+      if (record && typeof record.text === 'string') records[id] = { text: record.text, said: record.said };
+      else delete records[id];
+      apply(id);
+    });
+    // After Node-RED's own subscriber has set the dot (whichever subscribed first): at the end of this batch of messages.
+    RED.comms.subscribe('status/#', function (topic) {
+      var id = topic.split('/')[1];
+      if (records[id]) Promise.resolve().then(function () { apply(id); });
+    });
+    // Ages stay true while the editor is open.
+    setInterval(function () {
+      Object.keys(records).forEach(function (id) {
+        if (/"as":"ago"/.test(JSON.stringify(records[id].said))) apply(id);
+      });
+    }, 30000);
+  }
+  watchDots();
 
   /**
    * Rewrites a type's template. Node-RED fills a dialog's fields from the template before
@@ -157,6 +240,10 @@ window.connectedCarDialog = (function () {
     providerOf: providerOf,
     offerOf: offerOf,
     language: language,
-    localTime: localTime
+    localTime: localTime,
+    localDateTime: localDateTime,
+    ago: ago,
+    fromNow: fromNow,
+    dotText: dotText
   };
 })();

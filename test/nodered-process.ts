@@ -77,7 +77,8 @@ export async function startNodeRed(options: StartOptions): Promise<NodeRedProces
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);
-    if (/Started flows|Server now running/.test(output)) {
+    // The runtime's log is in its language (LC_ALL): English, or French for the dots' browser test.
+    if (/Started flows|Server now running|Flux démarrés/.test(output)) {
       try {
         const res = await fetch(`${url}/settings`);
         if (res.ok) break;

@@ -28,13 +28,13 @@ export = function register(RED: RedApi): void {
     if (minutes === undefined) return;
     const seconds = def.reread === undefined || def.reread === '' ? 30 : Number(def.reread);
     const rereadDelayMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 30_000;
-    const words = {
-      always: RED._('car-charging.words.always'),
-      scheduled: RED._('car-charging.words.scheduled'),
-      delayed: RED._('car-charging.words.delayed'),
-      ready: RED._('car-charging.words.ready'),
-    };
     const dot = new StatusDot(RED, node, session);
+    const words = {
+      always: dot.word('car-charging.words.always'),
+      scheduled: dot.word('car-charging.words.scheduled'),
+      delayed: dot.word('car-charging.words.delayed'),
+      ready: dot.word('car-charging.words.ready'),
+    };
     const vehicle = knownVehicle(session, vin);
     const topic = `car/${vin}/charging`;
     const aborts = new Set<AbortController>();
@@ -51,7 +51,7 @@ export = function register(RED: RedApi): void {
     let warned = false;
     poller?.on('interval', (plan: IntervalPlan) => {
       const every = Math.round(plan.effectiveMs / 60_000);
-      dot.note(plan.limited ? RED._('car-charging.status.quota-interval', { minutes: every }) : undefined);
+      dot.note(plan.limited ? dot.text('car-charging.status.quota-interval', { minutes: every }) : undefined);
       if (plan.limited && !warned) {
         warned = true;
         node.warn(RED._('car-charging.errors.quota-interval', { set: Math.round(plan.setMs / 60_000), minutes: every, perHour: plan.callsPerHour, wanted: plan.wantedPerHour, pollers: plan.pollers, perRead: plan.perRead }));
@@ -67,15 +67,15 @@ export = function register(RED: RedApi): void {
         send(message(s, msg));
         return;
       }
-      dot.busy(RED._('car-charging.status.writing'));
+      dot.busy(dot.text('car-charging.status.writing'));
       const abort = new AbortController();
       aborts.add(abort);
       // Shown while the cloud passes the change on to the car.
-      const onSent = (): void => dot.set({ fill: 'blue', shape: 'ring', text: RED._('car-charging.status.sent', { seconds: Math.round(rereadDelayMs / 1000) }) });
+      const onSent = (): void => dot.set({ fill: 'blue', shape: 'ring', text: dot.text('car-charging.status.sent', { seconds: Math.round(rereadDelayMs / 1000) }) });
       try {
         const r = await writeAndReadBack(session, vin, request.change, { rereadDelayMs, signal: abort.signal, onSent });
         if (r.applied) showSettings(r.settings);
-        else dot.set({ fill: 'yellow', shape: 'ring', text: RED._('car-charging.status.pending') });
+        else dot.set({ fill: 'yellow', shape: 'ring', text: dot.text('car-charging.status.pending') });
         send({ ...message(r.settings, msg), actionIds: r.actionIds, applied: r.applied });
       } finally {
         aborts.delete(abort);
@@ -90,7 +90,7 @@ export = function register(RED: RedApi): void {
     });
 
     if (poller) dot.waiting();
-    else dot.set({ fill: 'grey', shape: 'ring', text: RED._('car-charging.status.on-input') });
+    else dot.set({ fill: 'grey', shape: 'ring', text: dot.text('car-charging.status.on-input') });
     poller?.start();
   }
 

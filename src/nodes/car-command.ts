@@ -2,7 +2,7 @@ import type { CommandResult, CommandStep, ErrorCode } from '../core';
 import type { CommandDefaults } from '../features/commands';
 import type { AccountSession } from '../features/session';
 import { load } from './code';
-import type { NodeDef, NodeMessage, NodeStatus, RedApi, RedNode } from './red';
+import type { NodeDef, NodeMessage, RedApi, RedNode } from './red';
 
 interface CarCommandDef extends NodeDef {
   account: string;
@@ -40,7 +40,7 @@ function defaultsFrom(def: CarCommandDef, session: AccountSession): CommandDefau
 
 export = function register(RED: RedApi): void {
   function CarCommand(this: RedNode, def: CarCommandDef): void {
-    const { accountGuard, checkSettings, handleInput, knownVehicle, localTime, StatusDot } = load.kit();
+    const { accountGuard, checkSettings, handleInput, knownVehicle, StatusDot } = load.kit();
     const { CommandRunner, commandInputFrom, DEFAULT_COMMAND_TIMEOUT_MS } = load.commands();
     const { CarError, ERROR_CODES } = load.core();
     RED.nodes.createNode(this, def);
@@ -59,8 +59,10 @@ export = function register(RED: RedApi): void {
     const dot = new StatusDot(RED, node, session);
     const vehicle = knownVehicle(session, vin);
 
-    const stepStatus = (s: CommandStep): NodeStatus => {
-      const text = RED._(`car-command.status.${s.step}`, { command: s.command, time: localTime(s.at, true) }) + (s.late ? ` (${RED._('car-command.status.late')})` : '');
+    type Shown = Parameters<InstanceType<typeof StatusDot>['set']>[0];
+    const stepStatus = (s: CommandStep): Shown => {
+      const step = dot.text(`car-command.status.${s.step}`, { command: s.command, time: dot.time(s.at, 'seconds') });
+      const text = s.late ? [step, dot.text('car-command.status.late')] : step;
       if (s.step === 'executed') return { fill: 'green', shape: 'dot', text };
       if (s.step === 'failed' || s.step === 'timed_out') return { fill: 'red', shape: 'ring', text };
       if (s.step === 'unknown') return { fill: 'yellow', shape: 'ring', text };
@@ -70,10 +72,10 @@ export = function register(RED: RedApi): void {
 
     // Commands waiting behind the running one: the dot says how many ("2 queued") whatever step it shows.
     let queued = 0;
-    let shown: NodeStatus = {};
-    const show = (status: NodeStatus): void => {
+    let shown: Shown = {};
+    const show = (status: Shown): void => {
       shown = status;
-      const text = queued > 0 ? `${status.text ?? ''} · ${RED._('car-command.status.queue', { count: queued })}` : status.text;
+      const text = queued > 0 ? [status.text ?? '', dot.text('car-command.status.queue', { count: queued })] : status.text;
       dot.set({ ...status, ...(text !== undefined ? { text } : {}) });
     };
     const leaveQueue = (waiting: { queued: boolean }): void => {
@@ -93,7 +95,7 @@ export = function register(RED: RedApi): void {
           onQueued: (ahead) => {
             waiting.queued = true;
             queued++;
-            if (!closed) show({ fill: 'yellow', shape: 'ring', text: RED._('car-command.status.queued', { command: input.command, ahead }) });
+            if (!closed) show({ fill: 'yellow', shape: 'ring', text: dot.text('car-command.status.queued', { command: input.command, ahead }) });
           },
           onStep: (s) => {
             if (closed) return;

@@ -20,7 +20,7 @@ const MAX_WAIT_MS = 6 * 3_600_000;
 
 export = function register(RED: RedApi): void {
   function CarEvents(this: RedNode, def: CarEventsDef): void {
-    const { accountGuard, checkSettings, handleInput, localTime, StatusDot, userDirOf } = load.kit();
+    const { accountGuard, checkSettings, handleInput, StatusDot, userDirOf } = load.kit();
     const { emptyEventState, eventOptionsFrom, nextTickAt, observe, statusInputFrom, StoredEventsSchema, tick } = load.carEvents();
     const { JsonFile, nodeFile } = load.tripStore();
     const { toCarError } = load.core();
@@ -43,7 +43,7 @@ export = function register(RED: RedApi): void {
       for (const e of events) {
         sendFn({ ...(base ?? {}), topic: `car/${e.vin}/event/${e.name}`, payload: e });
         told += 1;
-        dot.ok(RED._('car-events.status.last', { count: told, event: RED._(`car-events.names.${e.name}`), at: localTime(e.at) }));
+        dot.ok(dot.text('car-events.status.last', { count: told, event: dot.text(`car-events.names.${e.name}`), at: dot.time(e.at) }));
       }
     };
     const persist = (): void => {
@@ -80,7 +80,7 @@ export = function register(RED: RedApi): void {
     const ready = file.load().then(({ data, damaged }) => {
       if (damaged) node.warn(RED._('car-events.errors.damaged-file'));
       for (const [v, s] of Object.entries(data?.vins ?? {})) if (!states.has(v)) states.set(v, s);
-      if (!told) dot.waiting(RED._('car-events.status.waiting'));
+      if (!told) dot.waiting(dot.text('car-events.status.waiting'));
       schedule();
     });
     const onStatus = (v: string, s: VehicleStatus): void => {

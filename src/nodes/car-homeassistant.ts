@@ -43,7 +43,7 @@ const VERSION = ((): string => {
 
 export = function register(RED: RedApi): void {
   function CarHomeAssistant(this: RedNode, def: CarHomeAssistantDef): void {
-    const { accountGuard, checkSettings, localTime, PACKAGE, StatusDot, userDirOf } = load.kit();
+    const { accountGuard, checkSettings, PACKAGE, StatusDot, userDirOf } = load.kit();
     const { commandFromTopic, discoveryConfigs, haBrokerOverride, HaPublishedSchema, HaSettingsSchema, locationDocument, removals, stateDocument, topics } = load.homeAssistant();
     const { CommandRunner } = load.commands();
     const { JsonFile, nodeFile } = load.tripStore();
@@ -90,7 +90,7 @@ export = function register(RED: RedApi): void {
     };
     const showOk = (): void => {
       if (!broker.connected) return;
-      dot.ok(RED._('car-homeassistant.status.published', { count: cars.size, at: lastPublishAt ? localTime(lastPublishAt) : '' }));
+      dot.ok(dot.text('car-homeassistant.status.published', { count: cars.size, at: lastPublishAt ? dot.time(lastPublishAt) : '' }));
     };
     const available = (s: SessionState): boolean => s.phase !== 'blocked' && s.phase !== 'tfa_required';
     const save = (): void => {
@@ -183,7 +183,7 @@ export = function register(RED: RedApi): void {
       if (!text.startsWith('node-red:common.status.')) return ownStatus(s);
       if (text.endsWith('.connected')) {
         publishAll(true);
-        if (!cars.size) dot.waiting(RED._('car-homeassistant.status.waiting'));
+        if (!cars.size) dot.waiting(dot.text('car-homeassistant.status.waiting'));
       } else if (!closed) dot.set({ fill: s.fill === 'red' ? 'red' : 'yellow', shape: 'ring', text: RED._(text.endsWith('.connecting') ? 'car-homeassistant.status.broker-connecting' : 'car-homeassistant.status.broker-down') });
     };
 

@@ -38,9 +38,9 @@ export = function register(RED: RedApi): void {
     const dot = new StatusDot(RED, node, session);
 
     const show = (u: PresenceUpdate): void => {
-      const where = u.state === 'away' ? RED._('car-presence.words.away') : u.state === 'unknown' ? RED._('car-presence.words.unknown') : u.state;
+      const where = u.state === 'away' ? dot.word('car-presence.words.away') : u.state === 'unknown' ? dot.word('car-presence.words.unknown') : u.state;
       const text = `${where} · ${km(u.distanceM)}`;
-      if (u.stale) dot.waiting(RED._(`car-presence.status.${u.reason === 'no_fix' ? 'no-fix' : 'stale'}`, { summary: text }));
+      if (u.stale) dot.waiting(dot.text(`car-presence.status.${u.reason === 'no_fix' ? 'no-fix' : 'stale'}`, { summary: text }));
       else dot.set({ fill: u.present ? 'green' : 'blue', shape: 'dot', text });
     };
     const topic = (t: Tracked, base: NodeMessage | undefined): string => (t.vin ? `car/${t.vin}/presence` : typeof base?.topic === 'string' && base.topic ? base.topic : 'presence');
@@ -65,7 +65,7 @@ export = function register(RED: RedApi): void {
     });
     void tracker.ready.then(() => {
       const restored = tracker.restored;
-      dot.waiting(restored ? RED._('car-presence.status.restored', { state: restored }) : RED._('car-presence.status.waiting'));
+      dot.waiting(restored ? dot.text('car-presence.status.restored', { state: restored }) : dot.text('car-presence.status.waiting'));
     });
 
     handleInput(node, dot, async (msg, send) => sendTracked(await tracker.input(msg), send, msg), {

@@ -15,7 +15,7 @@ interface CarStatusDef extends NodeDef {
 
 export = function register(RED: RedApi): void {
   function CarStatus(this: RedNode, def: CarStatusDef): void {
-    const { accountGuard, checkSettings, handleInput, knownVehicle, localDateTime, reportError, StatusDot } = load.kit();
+    const { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } = load.kit();
     const { isStale, parseParts, parseIntervalMinutes, StatusPoller, summarize } = load.status();
     const { areaRequestFrom, mapMarker, reachableArea } = load.map();
     RED.nodes.createNode(this, def);
@@ -36,24 +36,24 @@ export = function register(RED: RedApi): void {
       onlyOnChange: def.onlyOnChange === true,
       adaptive: def.adaptive !== false,
     });
-    const words = {
-      locked: RED._('car-status.words.locked'),
-      unlocked: RED._('car-status.words.unlocked'),
-      charging: RED._('car-status.words.charging'),
-      plugged: RED._('car-status.words.plugged'),
-    };
     const dot = new StatusDot(RED, node, session);
+    const words = {
+      locked: dot.word('car-status.words.locked'),
+      unlocked: dot.word('car-status.words.unlocked'),
+      charging: dot.word('car-status.words.charging'),
+      plugged: dot.word('car-status.words.plugged'),
+    };
     const vehicle = knownVehicle(session, vin);
     const topic = `car/${vin}/status`;
 
     const showStatus = (s: VehicleStatus): void => {
       const text = summarize(s, words);
       if (isStale(s, session.clock.now()) && s.updatedAt) {
-        dot.set({ fill: 'grey', shape: 'dot', text: RED._('car-status.status.stale', { since: localDateTime(s.updatedAt), summary: text }) });
+        dot.set({ fill: 'grey', shape: 'dot', text: dot.text('car-status.status.stale', { since: dot.time(s.updatedAt, 'ago'), summary: text }) });
       } else {
         // Parts that failed this time (a hanging endpoint, an outage), not those the car lacks: say which.
         const failed = ((s as StatusWithMissing).missing ?? []).filter((m) => m.code !== 'NOT_SUPPORTED').map((m) => m.part);
-        dot.ok(failed.length ? RED._('car-status.status.partial', { summary: text, parts: failed.join(', ') }) : text);
+        dot.ok(failed.length ? dot.text('car-status.status.partial', { summary: text, parts: failed.join(', ') }) : text);
       }
     };
     /** msg.map: the car as a worldmap marker; msg.area: the reachable area as GeoJSON, when the input asked for it. */
@@ -73,7 +73,7 @@ export = function register(RED: RedApi): void {
     let warned = false;
     poller.on('interval', (plan: IntervalPlan) => {
       const every = Math.round(plan.effectiveMs / 60_000);
-      dot.note(plan.limited ? RED._('car-status.status.quota-interval', { minutes: every }) : undefined);
+      dot.note(plan.limited ? dot.text('car-status.status.quota-interval', { minutes: every }) : undefined);
       if (plan.limited && !warned) {
         warned = true;
         node.warn(
@@ -103,7 +103,7 @@ export = function register(RED: RedApi): void {
       done();
     });
 
-    if (poller.onlyOnInput) dot.set({ fill: 'grey', shape: 'ring', text: RED._('car-status.status.on-input') });
+    if (poller.onlyOnInput) dot.set({ fill: 'grey', shape: 'ring', text: dot.text('car-status.status.on-input') });
     else dot.waiting();
     poller.start();
   }

@@ -15,7 +15,7 @@ export = function register(RED: RedApi): void {
   const say: Say<TripText> = (key, values) => RED._(`car-trips.errors.${key}`, values);
 
   function CarTrips(this: RedNode, def: CarTripsDef): void {
-    const { accountGuard, checkSettings, handleInput, localTime, reportError, StatusDot, userDirOf } = load.kit();
+    const { accountGuard, checkSettings, handleInput, reportError, StatusDot, userDirOf } = load.kit();
     const { tripInputFrom, TripRecorder, tripSettingsFrom } = load.tripRecorder();
     const { nodeFile } = load.tripStore();
     RED.nodes.createNode(this, def);
@@ -31,18 +31,18 @@ export = function register(RED: RedApi): void {
     const showSummary = (): void => {
       const { samples, trips, charges } = recorder.counts;
       // Each count with its own plural ("1 trip · 3 charges").
-      if (samples) dot.ok(`${RED._('car-trips.status.trips', { count: trips })} · ${RED._('car-trips.status.charges', { count: charges })}`);
-      else dot.waiting(RED._('car-trips.status.waiting'));
+      if (samples) dot.ok([dot.text('car-trips.status.trips', { count: trips }), dot.text('car-trips.status.charges', { count: charges })]);
+      else dot.waiting(dot.text('car-trips.status.waiting'));
     };
     /** Trips on output 1, charges on output 2, each with a dot. */
     const sendRecorded = ({ trips, charges }: Recorded, send: SendFn): void => {
       for (const t of trips) {
         send([{ topic: `car/${t.vin}/trip`, payload: t, vehicle: recorder.vehicleInfo(t.vin) }, null, null]);
-        dot.ok(RED._('car-trips.status.trip', { km: t.distanceKm ?? '?', at: localTime(t.endAt) }));
+        dot.ok(dot.text('car-trips.status.trip', { km: t.distanceKm ?? '?', at: dot.time(t.endAt) }));
       }
       for (const c of charges) {
         send([null, { topic: `car/${c.vin}/charge`, payload: c, vehicle: recorder.vehicleInfo(c.vin) }, null]);
-        dot.ok(RED._('car-trips.status.charge', { kwh: c.energyKwh ?? '?', at: localTime(c.endAt ?? c.startAt) }));
+        dot.ok(dot.text('car-trips.status.charge', { kwh: c.energyKwh ?? '?', at: dot.time(c.endAt ?? c.startAt) }));
       }
       if (trips.length === 0 && charges.length === 0) showSummary();
     };

@@ -74,12 +74,13 @@ function refuseInputs(node: RedNode, err: CarError): void {
  * The node's own settings, as parse reads them. When one is wrong (parse throws), the dot shows
  * the code, the log says why, every input is refused, and undefined is returned.
  */
-export function checkSettings<T>(RED: Pick<RedApi, '_'>, node: RedNode, parse: () => T): T | undefined {
+export function checkSettings<T>(RED: DotRed, node: RedNode, parse: () => T): T | undefined {
   try {
     return parse();
   } catch (e) {
     const err = toCarError(e, 'BAD_INPUT');
-    node.status({ fill: 'red', shape: 'ring', text: RED._(codeKey(err.code)) });
+    showDot(RED, node, { fill: 'red', shape: 'ring', said: { key: codeKey(err.code) } });
+    forgetDot(RED, node);
     node.error(err);
     refuseInputs(node, err);
     return undefined;
@@ -129,12 +130,13 @@ export type GuardedAccount<N extends AccountNeeds> = N['account'] extends 'requi
 export function accountGuard<N extends AccountNeeds>(RED: RedApi, node: RedNode, settings: AccountSettings, needs: N): GuardedAccount<N> | undefined {
   const id = (settings.account ?? '').trim();
   const vin = (settings.vin ?? '').trim() || undefined;
-  const refuse = (dot: NodeStatus, message: string): undefined => {
-    node.status(dot);
+  const refuse = (dot: Dot, message: string): undefined => {
+    showDot(RED, node, dot);
+    forgetDot(RED, node);
     refuseInputs(node, new CarError('BAD_INPUT', message));
     return undefined;
   };
-  const noAccount: NodeStatus = { fill: 'red', shape: 'ring', text: RED._(commonKey('status.no-account')) };
+  const noAccount: Dot = { fill: 'red', shape: 'ring', said: { key: commonKey('status.no-account') } };
   if (!id) {
     if (needs.account === 'required') return refuse(noAccount, RED._(commonKey('errors.no-account')));
     return { vin } as GuardedAccount<N>;
@@ -143,7 +145,7 @@ export function accountGuard<N extends AccountNeeds>(RED: RedApi, node: RedNode,
   if (!account || account.type !== 'car-account') return refuse(noAccount, RED._(commonKey('errors.account-missing')));
   if (!account.session) return refuse(noAccount, account.configError ?? RED._(commonKey('errors.not-deployed')));
   // A first deploy of a new account comes before a vehicle can be picked: grey, not an error yet.
-  if (!vin && needs.vehicle === 'required') return refuse({ fill: 'grey', shape: 'ring', text: RED._(commonKey('status.pick-vehicle')) }, RED._(commonKey('errors.no-vehicle')));
+  if (!vin && needs.vehicle === 'required') return refuse({ fill: 'grey', shape: 'ring', said: { key: commonKey('status.pick-vehicle') } }, RED._(commonKey('errors.no-vehicle')));
   return { session: account.session, vin } as GuardedAccount<N>;
 }
 
@@ -167,31 +169,123 @@ export interface AccountStates {
 const ACCOUNT_CODES: ReadonlySet<string> = new Set(['AUTH_FAILED', 'TFA_REQUIRED', 'CAPTCHA_REQUIRED']);
 
 /**
+ * A time a dot names. The status text (Status nodes, debug, log) has it in the Node-RED machine's
+ * local time; the editor writes it in the browser's language and time zone, 'ago' relatively
+ * ("vor 3 Min.", kept fresh), which a stored text could not be.
+ */
+export interface DotTime {
+  readonly time: number;
+  readonly as: 'time' | 'seconds' | 'datetime' | 'ago';
+}
+/** A text of a catalog with its parameters, translated where it is read. */
+export interface DotWords {
+  readonly key: string;
+  readonly params?: Readonly<Record<string, DotParam>>;
+}
+export type DotParam = string | number | DotTime | DotWords;
+/** What a dot says: a text without words of its own (values, a subject), a catalog text, or several joined by " · ". */
+export type DotText = string | DotWords | readonly DotText[];
+
+/**
+ * What reaches the editors beside a dot (comms topic `connected-car/dot/<node id>`, retained): the
+ * text the runtime showed and what it is made of. Node-RED sends an editor only a status's text,
+ * fill and shape, and translates a text only when it is a key, without parameters; the editor
+ * script (resources/dialog.js) writes the dot again in the browser's language when its text is
+ * still this one.
+ */
+export interface DotRecord {
+  readonly text: string;
+  readonly said: DotText;
+}
+export const DOT_TOPIC = 'connected-car/dot/';
+
+/** Around a catalog key inside a text made elsewhere (a summary's words): each reader translates it in its language. */
+const WORD_OPEN = '\uE000';
+const WORD_CLOSE = '\uE001';
+const WORD = new RegExp(`${WORD_OPEN}([^${WORD_CLOSE}]*)${WORD_CLOSE}`, 'g');
+
+/** A catalog text as a word inside a text made by a feature (summarize's words). */
+export function dotWord(key: string): string {
+  return `${WORD_OPEN}${key}${WORD_CLOSE}`;
+}
+
+function isDotTime(p: DotParam): p is DotTime {
+  return typeof p === 'object' && 'time' in p;
+}
+
+/** The dot's text in the Node-RED machine's language and time zone. */
+export function renderDot(RED: Pick<RedApi, '_'>, said: DotText): string {
+  if (typeof said === 'string') return said.replace(WORD, (_w, key: string) => RED._(key));
+  if (Array.isArray(said)) return (said as readonly DotText[]).map((s) => renderDot(RED, s)).filter((s) => s !== '').join(' · ');
+  const words = said as DotWords;
+  if (!words.params) return RED._(words.key);
+  const params: Record<string, string | number> = {};
+  for (const [name, p] of Object.entries(words.params)) {
+    if (typeof p === 'number') params[name] = p;
+    else if (typeof p === 'string') params[name] = renderDot(RED, p);
+    else if (isDotTime(p)) params[name] = p.as === 'time' ? localTime(p.time) : p.as === 'seconds' ? localTime(p.time, true) : localDateTime(p.time);
+    else params[name] = renderDot(RED, p);
+  }
+  return RED._(words.key, params);
+}
+
+type DotRed = Pick<RedApi, '_'> & Partial<Pick<RedApi, 'comms'>>;
+
+/** A dot whose text is what `said` says: the runtime's text for Status nodes, and the record for the editors. */
+interface Dot {
+  fill?: NodeStatus['fill'];
+  shape?: NodeStatus['shape'];
+  said?: DotText;
+}
+
+/**
+ * Shows a dot: the status in the runtime's language, then its record for the editors (an empty dot
+ * drops the record). A node that shows dots this way drops its record when it closes (see forgetDot).
+ */
+export function showDot(RED: DotRed, node: RedNode, dot: Dot): void {
+  const text = dot.said === undefined ? undefined : renderDot(RED, dot.said);
+  node.status({ ...(dot.fill ? { fill: dot.fill } : {}), ...(dot.shape ? { shape: dot.shape } : {}), ...(text !== undefined ? { text } : {}) });
+  if (!RED.comms) return;
+  if (text === undefined || dot.said === undefined) RED.comms.publish(DOT_TOPIC + node.id, null, false);
+  else RED.comms.publish(DOT_TOPIC + node.id, { text, said: dot.said } satisfies DotRecord, true);
+}
+
+/** Drops a closed node's record (Node-RED keeps retained messages until told). */
+function forgetDot(RED: DotRed, node: RedNode): void {
+  node.on('close', (_removed, done) => {
+    RED.comms?.publish(DOT_TOPIC + node.id, null, false);
+    done();
+  });
+}
+
+/**
  * A node's status dot, one rule for every node: while its account signs in, waits for the user,
  * is paused or blocked, the account's dot shows (whatever the node does meanwhile); once the
  * account is ready, the node's own last dot (ok, busy, waiting, an error of its own) returns,
  * without a redeploy. A refused CarData stream shows until the node's next own dot. Stops
- * following the account when the node closes.
+ * following the account when the node closes. Its texts are DotText, so that the editor can say
+ * them in the browser's language (see DotRecord).
  */
 export class StatusDot {
-  private own: NodeStatus = {};
+  private own: Dot = {};
   /** What the account says over the node's own dot, until it is ready again. */
-  private accountDot?: NodeStatus;
+  private accountDot?: Dot;
   /** The stream's ring is shown (until the node's next own dot or the stream is back). */
   private streamShown = false;
-  /** What the dot says of a push stream that is down or refused (REST carries on), '' while it is up. */
-  private streamText = '';
+  /** What the dot says of a push stream that is down or refused (REST carries on), undefined while it is up. */
+  private streamText?: DotText;
   /** Said after the node's own green text (e.g. "every 34 min, quota"), until cleared. */
-  private noteText = '';
-  private okText?: string;
+  private noteText?: DotText;
+  private okText?: DotText;
   private readonly following: boolean;
 
   constructor(
-    private readonly RED: Pick<RedApi, '_'>,
+    private readonly RED: DotRed,
     private readonly node: RedNode,
     account?: AccountStates,
   ) {
     this.following = account !== undefined;
+    forgetDot(RED, node);
     if (!account) return;
     const onState = (s: SessionState): void => this.follow(s);
     const onStream = (s: StreamState): void => this.followStream(s);
@@ -205,26 +299,47 @@ export class StatusDot {
     if (account.state) this.follow(account.state);
   }
 
-  set(status: NodeStatus): void {
-    this.own = status;
+  /** A text of the node's catalog (or a namespaced key), with parameters. */
+  text(key: string, params?: Record<string, DotParam>): DotWords {
+    return params ? { key, params } : { key };
+  }
+
+  /** A time for a text's parameter (see DotTime). */
+  time(at: number | string, as: DotTime['as'] = 'time'): DotTime {
+    return { time: typeof at === 'number' ? at : Date.parse(at), as };
+  }
+
+  /** A catalog word inside a text a feature makes (summaries). */
+  word(key: string): string {
+    return dotWord(key);
+  }
+
+  set(status: { fill?: NodeStatus['fill']; shape?: NodeStatus['shape']; text?: DotText }): void {
+    this.own = { fill: status.fill, shape: status.shape, said: status.text };
     this.streamShown = false;
-    if (!this.accountDot) this.node.status(status);
+    if (!this.accountDot) this.show(this.own);
   }
 
   clear(): void {
     this.set({});
   }
 
+  private show(dot: Dot): void {
+    showDot(this.RED, this.node, dot);
+  }
+
   /** Green with the text; yellow while the account's stream is down (the data comes over REST, maybe older). */
-  ok(text?: string): void {
+  ok(text?: DotText): void {
     this.okText = text;
-    const said = `${text || this.RED._(commonKey('status.ok'))}${this.noteText}`;
-    this.set(this.streamText ? { fill: 'yellow', shape: 'dot', text: `${said} · ${this.streamText}` } : { fill: 'green', shape: 'dot', text: said });
+    const said: DotText[] = [text !== undefined && text !== '' ? text : this.text(commonKey('status.ok'))];
+    if (this.noteText !== undefined) said.push(this.noteText);
+    if (this.streamText !== undefined) this.set({ fill: 'yellow', shape: 'dot', text: [...said, this.streamText] });
+    else this.set({ fill: 'green', shape: 'dot', text: said.length === 1 ? said[0] : said });
   }
 
   /** A note the green dot keeps after its text (the interval the budget allows); undefined clears it. */
-  note(text: string | undefined): void {
-    this.noteText = text ? ` · ${text}` : '';
+  note(text: DotText | undefined): void {
+    this.noteText = text === '' ? undefined : text;
     if (this.okShown) this.ok(this.okText);
   }
 
@@ -233,12 +348,12 @@ export class StatusDot {
     return this.own.shape === 'dot' && (this.own.fill === 'green' || (this.own.fill === 'yellow' && this.okText !== undefined));
   }
 
-  busy(text?: string): void {
-    this.set({ fill: 'blue', shape: 'dot', text: text ?? this.RED._(commonKey('status.reading')) });
+  busy(text?: DotText): void {
+    this.set({ fill: 'blue', shape: 'dot', text: text ?? this.text(commonKey('status.reading')) });
   }
 
-  waiting(text?: string): void {
-    this.set({ fill: 'grey', shape: 'ring', text: text ?? this.RED._(commonKey('status.waiting')) });
+  waiting(text?: DotText): void {
+    this.set({ fill: 'grey', shape: 'ring', text: text ?? this.text(commonKey('status.waiting')) });
   }
 
   /**
@@ -248,14 +363,14 @@ export class StatusDot {
    */
   error(err: CarError, subject?: string): void {
     if (this.following && ACCOUNT_CODES.has(err.code)) {
-      if (!this.accountDot) this.node.status({ fill: 'red', shape: 'ring', text: this.RED._(codeKey(err.code)) });
+      if (!this.accountDot) this.show({ fill: 'red', shape: 'ring', said: this.text(codeKey(err.code)) });
       return;
     }
     if ((err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED') && err.retryAt !== undefined) {
-      this.set({ fill: 'yellow', shape: 'ring', text: this.RED._(commonKey('status.rate-limited'), { until: localTime(err.retryAt) }) });
+      this.set({ fill: 'yellow', shape: 'ring', text: this.text(commonKey('status.rate-limited'), { until: this.time(err.retryAt) }) });
     } else {
-      const words = this.RED._(codeKey(err.code));
-      this.set({ fill: 'red', shape: 'ring', text: subject ? `${subject} · ${words}` : words });
+      const words = this.text(codeKey(err.code));
+      this.set({ fill: 'red', shape: 'ring', text: subject ? [subject, words] : words });
     }
   }
 
@@ -266,18 +381,18 @@ export class StatusDot {
    * node's own dot comes back.
    */
   private follow(s: SessionState): void {
-    const ring = (fill: 'yellow' | 'red', text: string): NodeStatus => ({ fill, shape: 'ring', text });
-    let dot: NodeStatus | undefined;
-    if (s.phase === 'signing_in') dot = ring('yellow', this.RED._(commonKey('status.signing-in')));
-    else if (s.phase === 'tfa_required' && s.challenge) dot = ring('yellow', this.RED._(commonKey('status.confirm')));
-    else if (s.phase === 'blocked' || s.phase === 'tfa_required') dot = ring('red', this.RED._(codeKey(s.code ?? 'AUTH_FAILED')));
-    else if (s.phase === 'rate_limited' && s.until !== undefined) dot = ring('yellow', this.RED._(commonKey('status.rate-limited'), { until: localTime(s.until) }));
+    const ring = (fill: 'yellow' | 'red', said: DotText): Dot => ({ fill, shape: 'ring', said });
+    let dot: Dot | undefined;
+    if (s.phase === 'signing_in') dot = ring('yellow', this.text(commonKey('status.signing-in')));
+    else if (s.phase === 'tfa_required' && s.challenge) dot = ring('yellow', this.text(commonKey('status.confirm')));
+    else if (s.phase === 'blocked' || s.phase === 'tfa_required') dot = ring('red', this.text(codeKey(s.code ?? 'AUTH_FAILED')));
+    else if (s.phase === 'rate_limited' && s.until !== undefined) dot = ring('yellow', this.text(commonKey('status.rate-limited'), { until: this.time(s.until) }));
     if (dot) {
       this.accountDot = dot;
-      this.node.status(dot);
+      this.show(dot);
     } else if (this.accountDot) {
       this.accountDot = undefined;
-      this.node.status(this.own);
+      this.show(this.own);
     }
   }
 
@@ -287,20 +402,20 @@ export class StatusDot {
    * dot (signing in...) goes first.
    */
   private followStream(s: StreamState): void {
-    const until = s.retryAt !== undefined ? localTime(s.retryAt) : '';
+    const until = s.retryAt !== undefined ? this.time(s.retryAt) : '';
     const down = s.state === 'refused' ? 'status.stream-refused' : s.state === 'disconnected' && s.retryAt !== undefined ? 'status.stream-down' : undefined;
     if (down) {
-      this.streamText = this.RED._(commonKey(down), { until });
+      this.streamText = this.text(commonKey(down), { until });
       if (this.accountDot) return;
       this.streamShown = true;
-      this.node.status({ fill: 'yellow', shape: 'ring', text: this.streamText });
-    } else if (s.state === 'connected' && this.streamText !== '') {
-      this.streamText = '';
+      this.show({ fill: 'yellow', shape: 'ring', said: this.streamText });
+    } else if (s.state === 'connected' && this.streamText !== undefined) {
+      this.streamText = undefined;
       // The node's own ok loses the stream's words.
       if (this.okShown) this.ok(this.okText);
       else if (this.streamShown && !this.accountDot) {
         this.streamShown = false;
-        this.node.status(this.own);
+        this.show(this.own);
       }
     }
   }

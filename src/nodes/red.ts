@@ -69,4 +69,6 @@ export interface RedApi {
   auth: { needsPermission(permission: string): AdminHandler };
   log: { info(m: string): void; warn(m: string): void; error(m: string): void; debug(m: string): void };
   _: (key: string, substitutions?: Record<string, string | number>) => string;
+  /** Messages to the editors over Node-RED's comms (a retained one also reaches an editor opened later). */
+  comms?: { publish(topic: string, data: unknown, retain: boolean): void };
 }

@@ -2,7 +2,8 @@
  * Every node's dialog with a Renault account and with a BMW CarData account, in English and in
  * German (issue 16): what each brand offers, what the chosen car narrows, what validation
  * refuses (red field, reason on hover), and no untranslated text. Screenshots of each dialog
- * per brand and language go to test-output/screenshots/brands/ (not committed).
+ * per brand and language, cropped to the dialog, go to test-output/screenshots/brands/ (not
+ * committed); with UPDATE_PICTURE=1 the ones the README shows are written to docs/images/dialogs/.
  */
 import { describe, it, before, after } from 'mocha';
 import assert from 'node:assert/strict';
@@ -18,6 +19,9 @@ import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(PROJECT_ROOT, 'test-output', 'screenshots', 'brands');
+/** The README's pictures of the dialogs (English): written again from the shots with UPDATE_PICTURE=1. */
+const PICTURES = path.join(PROJECT_ROOT, 'docs', 'images', 'dialogs');
+const README_PICTURES = new Set(['car-account-renault-en-US', 'car-account-cardata-en-US', 'car-command-cardata-en-US', 'car-status-renault-refused-en-US']);
 /** The simulator's cars: an electric Zoe (Renault), an electric i4 and a plug-in MINI (CarData). */
 const ZOE = 'VF1AG000862Z50001';
 const I4 = 'WBY31AW0X0FCD0001';
@@ -30,7 +34,7 @@ const BRANDS = {
   cardata: { account: 'acc-cardata', vin: I4 },
 } as const;
 type BrandId = keyof typeof BRANDS;
-const CAR_TYPES = ['car-status', 'car-charging', 'car-command', 'car-request', 'car-trips', 'car-presence'] as const;
+const CAR_TYPES = ['car-status', 'car-charging', 'car-command', 'car-request', 'car-trips', 'car-presence', 'car-events', 'car-homeassistant'] as const;
 
 /** The texts the tests look for, in each language (from nodes/locales, where the dialog takes them). */
 const WORDS = {
@@ -144,7 +148,15 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
       });
       after(async () => context?.close());
 
-      const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(SHOTS, `${name}-${lang}.png`) });
+      /** The open dialog (the topmost tray), as a picture. */
+      const shot = async (name: string): Promise<void> => {
+        const file = `${name}-${lang}`;
+        const picture = await page.locator('.red-ui-tray').last().screenshot({ path: path.join(SHOTS, `${file}.png`) });
+        if (process.env.UPDATE_PICTURE === '1' && README_PICTURES.has(file)) {
+          await fs.mkdir(PICTURES, { recursive: true });
+          await fs.writeFile(path.join(PICTURES, `${file.replace(/-en-US$/, '')}.png`), picture);
+        }
+      };
 
       async function untranslated(): Promise<string[]> {
         return page.$$eval(
@@ -271,12 +283,14 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
           await close();
         });
 
-        it(`${brand}: car-trips opens translated`, async () => {
-          await open(`${brand}-car-trips`, vin);
-          assert.deepEqual(await untranslated(), []);
-          await shot(`car-trips-${brand}`);
-          await close();
-        });
+        for (const type of ['car-trips', 'car-events', 'car-homeassistant'] as const) {
+          it(`${brand}: ${type} opens translated`, async () => {
+            await open(`${brand}-${type}`, vin);
+            assert.deepEqual(await untranslated(), []);
+            await shot(`${type}-${brand}`);
+            await close();
+          });
+        }
 
         it(`${brand}: the account shows the brand's own budget and state, countries by name, and refuses empty credentials`, async () => {
           await page.evaluate((id) => RED.editor.editConfig('', 'car-account', id), BRANDS[brand].account);

@@ -19,31 +19,81 @@ import { PROJECT_ROOT } from '../helpers';
 const LANGS = ['en-US', 'de', 'fr'] as const;
 const localesDir = path.join(PROJECT_ROOT, 'nodes', 'locales');
 
-/** Every leaf of a catalog as "a.b.c". */
-function leaves(obj: unknown, prefix = '', out = new Set<string>()): Set<string> {
-  if (typeof obj === 'string') out.add(prefix);
+/** Every leaf of a catalog as "a.b.c", with its text. */
+function leaves(obj: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (typeof obj === 'string') out.set(prefix, obj);
   else if (obj && typeof obj === 'object') for (const [k, v] of Object.entries(obj)) leaves(v, prefix ? `${prefix}.${k}` : k, out);
   return out;
 }
-const catalogs = new Map<string, Set<string>>();
-function catalog(lang: string, type: string): Set<string> {
+const catalogs = new Map<string, Map<string, string>>();
+function catalog(lang: string, type: string): Map<string, string> {
   const id = `${lang}/${type}`;
   let keys = catalogs.get(id);
   if (!keys) catalogs.set(id, (keys = leaves(JSON.parse(readFileSync(path.join(localesDir, lang, `${type}.json`), 'utf8')))));
   return keys;
 }
 
-/** Whether a key (plain "car-x.a.b" or namespaced "<package>/car-x:car-x.a.b") has a text in a language; a counted one its plural forms. */
-function translated(key: string, lang: string): boolean {
+/** The texts of a key (plain "car-x.a.b" or namespaced "<package>/car-x:car-x.a.b") in a language: one, or a counted one's plural forms. */
+function textsOf(key: string, lang: string): string[] {
   const plain = key.startsWith(`${PACKAGE}/`) ? key.slice(key.indexOf(':') + 1) : key;
   const keys = catalog(lang, plain.split('.')[0] ?? '');
-  return keys.has(plain) || (keys.has(`${plain}_one`) && keys.has(`${plain}_other`));
+  const one = keys.get(plain);
+  if (one !== undefined) return [one];
+  const forms = [keys.get(`${plain}_one`), keys.get(`${plain}_other`)];
+  return forms.every((f) => f !== undefined) ? (forms as string[]) : [];
+}
+
+/** Whether a key has a text in a language; a counted one its plural forms. */
+function translated(key: string, lang: string): boolean {
+  return textsOf(key, lang).length > 0;
+}
+
+/**
+ * Each text of the key in each language uses exactly the parameters given (a text without one of
+ * them would drop a value, e.g. the time of a pause; one that names another shows "__x__"). A
+ * counted text may leave out the count (the "1" of "one").
+ */
+function assertParams(key: string, given: readonly string[], where: string): void {
+  for (const lang of LANGS) {
+    for (const text of textsOf(key, lang)) {
+      const used = new Set([...text.matchAll(/__(\w+)__/g)].map((m) => m[1] ?? ''));
+      for (const name of used) assert.ok(given.includes(name), `${where}: ${lang} ${key} names __${name}__, which is not given (${given.join(', ') || 'none'})`);
+      for (const name of given) assert.ok(used.has(name) || name === 'count', `${where}: ${lang} ${key} leaves out __${name}__`);
+    }
+  }
+}
+
+/** The top-level property names of an object literal's source ("{ a: 1, b }" -> a, b). */
+function literalKeys(source: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let part = '';
+  for (const ch of source.slice(1, -1)) {
+    if ('{[('.includes(ch)) depth++;
+    if ('}])'.includes(ch)) depth--;
+    if (ch === ',' && depth === 0) {
+      names.push(part);
+      part = '';
+    } else part += ch;
+  }
+  names.push(part);
+  return names.map((p) => (/^\s*(\w+)/.exec(p) ?? [])[1] ?? '').filter(Boolean);
+}
+
+/** The object literal that starts at code[start] ('{'), as source. */
+function literalAt(code: string, start: number): string {
+  let depth = 0;
+  for (let i = start; i < code.length; i++) {
+    if (code[i] === '{') depth++;
+    if (code[i] === '}' && --depth === 0) return code.slice(start, i + 1);
+  }
+  return code.slice(start);
 }
 
 /** A node and a RED that record the dots and the keys asked for. */
-function recorder(): { RED: { _: (key: string) => string }; node: RedNode; dots: NodeStatus[]; keys: Set<string> } {
+function recorder(): { RED: { _: (key: string, params?: Record<string, string | number>) => string }; node: RedNode; dots: NodeStatus[]; keys: Map<string, string[]> } {
   const dots: NodeStatus[] = [];
-  const keys = new Set<string>();
+  const keys = new Map<string, string[]>();
   const node = {
     id: 'n',
     type: 'car-test',
@@ -57,8 +107,8 @@ function recorder(): { RED: { _: (key: string) => string }; node: RedNode; dots:
   } as RedNode;
   return {
     RED: {
-      _: (key: string) => {
-        keys.add(key);
+      _: (key: string, params?: Record<string, string | number>) => {
+        keys.set(key, Object.keys(params ?? {}));
         return `<${key}>`;
       },
     },
@@ -98,7 +148,10 @@ describe('status texts in every language', () => {
     // Every dot the kit showed is made of keys (besides the node's own subject): no English word of its own.
     for (const d of dots) if (d.text) assert.doesNotMatch(d.text.replace(/<[^>]+>/g, '').replace('GET cockpit', ''), /[A-Za-z]/, `a dot text outside the catalogs: ${d.text}`);
     assert.ok(keys.size >= ERROR_CODES.length + 6, `the dot asked for the texts (${keys.size})`);
-    for (const key of keys) for (const lang of LANGS) assert.ok(translated(key, lang), `${lang}: ${key}`);
+    for (const key of keys.keys()) for (const lang of LANGS) assert.ok(translated(key, lang), `${lang}: ${key}`);
+    // With the parameters the dot gives (the end of a pause, of a stream's wait).
+    for (const [key, given] of keys) assertParams(key, given, 'StatusDot');
+    assert.deepEqual(keys.get(`${PACKAGE}/car-account:car-account.common.status.rate-limited`), ['until']);
   });
 
   it('counts in each language with its plural forms, as Node-RED\'s own i18n resolves them ("1 trip", "3 Fahrten", "2 en attente")', () => {
@@ -133,13 +186,28 @@ describe('status texts in every language', () => {
       const type = file.replace(/\.ts$/, '');
 
       it(`${type}: every status text it asks for is in en-US, de and fr`, () => {
-        const keys = [...code.matchAll(/RED\._\('(car-[a-z]+\.status\.[\w-]+)'/g)].map((m) => m[1] ?? '');
+        // A dot's text (dot.text, in the editor's language) or one the runtime says (RED._), with the parameters given.
+        const asked = (m: RegExpMatchArray): { key: string; given: string[] } => {
+          const at = (m.index ?? 0) + m[0].length;
+          const rest = code.slice(at);
+          return { key: m[1] ?? '', given: rest.startsWith(', {') ? literalKeys(literalAt(code, at + 2)) : [] };
+        };
+        const texts = [...code.matchAll(/(?:RED\._|dot\.text)\('(car-[a-z]+\.status\.[\w-]+)'/g)].map(asked);
         // Keys built from a value: each value the node can pass.
-        if (code.includes('`car-command.status.${s.step}`')) keys.push(...COMMAND_STEPS.map((s) => `car-command.status.${s}`));
-        if (code.includes("`car-presence.status.${u.reason === 'no_fix' ? 'no-fix' : 'stale'}`")) keys.push('car-presence.status.no-fix', 'car-presence.status.stale');
-        const built = [...code.matchAll(/RED\._\(`(car-[a-z]+\.status\.[^`]*)`/g)].map((m) => m[1] ?? '');
-        for (const b of built) assert.ok(['car-command.status.${s.step}', "car-presence.status.${u.reason === 'no_fix' ? 'no-fix' : 'stale'}"].includes(b), `${type}: a status key built in a way this test does not know: ${b}`);
-        for (const key of keys) for (const lang of LANGS) assert.ok(translated(key, lang), `${lang}: ${key}`);
+        const built = [...code.matchAll(/(?:RED\._|dot\.text)\(`(car-[a-z]+\.status\.[^`]*)`/g)].map(asked);
+        const valuesOf: Record<string, readonly string[]> = {
+          'car-command.status.${s.step}': COMMAND_STEPS.map((s) => `car-command.status.${s}`),
+          "car-presence.status.${u.reason === 'no_fix' ? 'no-fix' : 'stale'}": ['car-presence.status.no-fix', 'car-presence.status.stale'],
+        };
+        for (const b of built) {
+          const keys = valuesOf[b.key];
+          assert.ok(keys, `${type}: a status key built in a way this test does not know: ${b.key}`);
+          texts.push(...keys.map((key) => ({ key, given: b.given })));
+        }
+        for (const { key, given } of texts) {
+          for (const lang of LANGS) assert.ok(translated(key, lang), `${lang}: ${key}`);
+          assertParams(key, given, type);
+        }
       });
 
       it(`${type}: writes no dot text as a literal`, () => {
