@@ -30,7 +30,7 @@ describe('loading the plugin', () => {
     assert.deepEqual(out, { types: NODE_FILES, mqtt: 0, zod: 0, undici: 0, renault: 0, cardata: 0, features: 0, core: 0, kit: 0 });
   });
 
-  it('the first node of a type loads the kit, core and features; an editor request of the account node does too', () => {
+  it('an editor request loads the features it answers from (GET /connected-car/brands), without mqtt', () => {
     const script = `${LOADED}
       const routes = {};
       const types = {};
