@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { collect, helper, helpers, nodeModule, until, useNodeRed } from './nr-helper';
+import { HA_BROKER_ENV } from '../../src/features/home-assistant';
 
 const ZOE = 'VF1AG000862Z50001';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -229,6 +230,20 @@ describe('car-homeassistant node (against Mosquitto)', function () {
     await until(() => caught.length === 1);
     assert.equal((caught[0]?.error as { code?: string }).code, 'BAD_INPUT');
     assert.equal(acts(), actions, 'nothing sent to the car');
+  });
+
+  it('publishes to the broker CONNECTED_CAR_HA_BROKER names, whatever the broker node says (the demo\'s broker for an imported example), and warns once', async () => {
+    ha = await FakeHomeAssistant.connect(broker.port);
+    process.env[HA_BROKER_ENV] = `mqtt://127.0.0.1:${broker.port}`;
+    try {
+      const nodesOfFlow = (flow() as Record<string, unknown>[]).map((n) => (n.id === 'mqtt' ? { ...n, broker: 'homeassistant.invalid', port: '1883' } : n));
+      await helper.load(nodes, nodesOfFlow, fx.credentials());
+      await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
+      const warn = helper.getNode('ha').warn as unknown as { args?: unknown[][] };
+      assert.equal((warn.args ?? []).filter((a) => /car-homeassistant\.errors\.broker-env/.test(String(a[0]))).length, 1);
+    } finally {
+      delete process.env[HA_BROKER_ENV];
+    }
   });
 
   it('removes its entities (empty retained configs and states) when the node is deleted', async () => {

@@ -97,6 +97,14 @@ describe('install from the tarball, as users do', function () {
     // execFile rejects on a non-zero exit: these resolving is the exit code 0.
     const demoHelp = await run('npx', ['--no-install', 'connected-car', 'demo', '--help'], { cwd: userDir });
     assert.match(demoHelp.stdout, /^Usage:[\s\S]*connected-car demo/, 'demo --help prints the usage and starts nothing');
+    const simHelp = await run('npx', ['--no-install', 'connected-car', 'sim', '--help'], { cwd: userDir });
+    assert.match(simHelp.stdout, /^Usage:[\s\S]*connected-car sim/, 'sim --help prints the usage and starts nothing');
+    await assert.rejects(run('npx', ['--no-install', 'connected-car', 'demo', '--no-such-option'], { cwd: userDir, timeout: 30_000 }), (e: { code: number; stdout: string; stderr: string }) => {
+      assert.equal(e.code, 2, 'a wrong argument exits 2');
+      assert.match(e.stderr, /Usage:/, 'with the usage on stderr');
+      assert.equal(e.stdout, '', 'and nothing on stdout');
+      return true;
+    });
     const [editor, sim] = [await freePort(), await freePort()];
     const demo = spawn('npx', ['--no-install', 'connected-car', 'demo', '--port', String(editor), '--sim-port', String(sim), '--dir', path.join(work, 'demo')], {
       cwd: userDir,
