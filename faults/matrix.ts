@@ -4,7 +4,8 @@
  */
 import { DEMO_CARDATA_CARS } from '../src/sim';
 import { DEMO_RENAULT_USER } from '../src/sim/renault';
-import { caughtCode, Scenario, type Tally } from './checks';
+import { caughtCode, Scenario } from './checks';
+import type { Tally } from './tally';
 import { HOME, type Msg, type Runtime } from './runtime';
 
 export type Brand = 'renault' | 'cardata';
