@@ -50,6 +50,11 @@ export class Scenario {
     this.unhandledBefore = rt.unhandled.length;
   }
 
+  /** True once a check failed (the scenario may have left the account signed out). */
+  get troubled(): boolean {
+    return this.problems.length > 0;
+  }
+
   problem(kind: Problem, text: string): void {
     this.problems.push({ kind, text });
   }
