@@ -4,7 +4,8 @@
  * prototype keys. Each answer is BAD_INPUT at the Catch node (naming the field), nothing is
  * written to the car, nothing is polluted.
  */
-import { caughtCode, Scenario, type Tally } from './checks';
+import { caughtCode, Scenario } from './checks';
+import type { Tally } from './tally';
 import { READ_STEP_MS, writesToCar, ZOE } from './matrix';
 import { HOME, type Msg, type Runtime } from './runtime';
 
@@ -111,7 +112,7 @@ function nodeOf(kind: Kind, rt: Runtime): { node: Msg; accounts: Msg[] } {
   }
 }
 
-async function answer(rt: Runtime, name: string, t: Tally, deploy: { node: Msg; accounts: Msg[] }, msg: Msg | undefined, expect: string[]): Promise<void> {
+async function answerOne(rt: Runtime, name: string, t: Tally, deploy: { node: Msg; accounts: Msg[] }, msg: Msg | undefined, expect: string[]): Promise<void> {
   const s = new Scenario(name, rt);
   try {
     await rt.clock.advance(5 * 60_000);
@@ -135,8 +136,13 @@ async function answer(rt: Runtime, name: string, t: Tally, deploy: { node: Msg; 
   }
 }
 
-/** Every bad value at every input property, and an unknown key in each object a node takes. */
-export async function runBadInput(rt: Runtime, t: Tally): Promise<void> {
+/**
+ * Every bad value at every input property, and an unknown key in each object a node takes.
+ * `part` runs every `of`-th scenario from `index` on (the suite's workers share them out).
+ */
+export async function runBadInput(rt: Runtime, t: Tally, part = { index: 0, of: 1 }): Promise<void> {
+  let n = 0;
+  const answer = (...args: Parameters<typeof answerOne>): Promise<void> => (n++ % part.of === part.index ? answerOne(...args) : Promise.resolve());
   for (const p of PROPERTIES) {
     for (const v of VALUES) {
       if (v.type === p.type) continue;

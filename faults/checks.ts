@@ -1,31 +1,9 @@
-/** What every scenario of `npm run faults` is checked for, and the tally it prints. */
+/** What every scenario of `npm run faults` is checked for (the tally: tally.ts). */
 import { ERROR_CODES, MAX_ERROR_MESSAGE } from '../src/core/errors';
 import { DEMO_CARDATA_CLIENT_ID } from '../src/sim';
 import { DEMO_RENAULT_PASSWORD } from '../src/sim/renault';
 import { visible, type Msg, type Runtime } from './runtime';
-
-export interface Tally {
-  scenarios: number;
-  crashes: number;
-  unhandled: number;
-  leaks: number;
-  lost: number;
-  /** Checks beside the four of the summary line: wrong code, a write to the car, too many calls. */
-  failed: number;
-  /** Scenarios whose input was served without meeting the fault (cache, stream). */
-  unmet: number;
-  /** One line per failed check. */
-  lines: string[];
-}
-
-export function newTally(): Tally {
-  return { scenarios: 0, crashes: 0, unhandled: 0, leaks: 0, lost: 0, failed: 0, unmet: 0, lines: [] };
-}
-
-/** The summary line, exactly as issue 15 names it. */
-export function summary(t: Tally): string {
-  return `faults: ${t.scenarios} scenarios, ${t.crashes} crashes, ${t.unhandled} unhandled, ${t.leaks} secrets shown, ${t.lost} lost`;
-}
+import type { Tally } from './tally';
 
 /** A JWT (three base64url parts, the first one a JSON header). */
 const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/;
@@ -70,6 +48,11 @@ export class Scenario {
   ) {
     this.crashesBefore = rt.crashes.length;
     this.unhandledBefore = rt.unhandled.length;
+  }
+
+  /** True once a check failed (the scenario may have left the account signed out). */
+  get troubled(): boolean {
+    return this.problems.length > 0;
   }
 
   problem(kind: Problem, text: string): void {

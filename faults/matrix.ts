@@ -4,7 +4,8 @@
  */
 import { DEMO_CARDATA_CARS } from '../src/sim';
 import { DEMO_RENAULT_USER } from '../src/sim/renault';
-import { caughtCode, Scenario, type Tally } from './checks';
+import { caughtCode, Scenario } from './checks';
+import type { Tally } from './tally';
 import { HOME, type Msg, type Runtime } from './runtime';
 
 export type Brand = 'renault' | 'cardata';
@@ -329,11 +330,21 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     fault.clear?.(rt);
     if (fault.needsSignIn) await signInAgain(rt);
     await pauseOver(rt);
-    const from = rt.received(tr.node === 'st' ? 'st-out' : 'out').length;
-    const caughtFrom = rt.received('caught').length;
-    rt.send(tr.node, kind === 'command' ? recoveryCommand(rt, fault.brand) : { ...tr.msg });
-    await rt.drive(() => outcomeOf(rt, kind, from, caughtFrom).outcome !== undefined, 20 * 60_000, READ_STEP_MS, 20_000);
-    const after = outcomeOf(rt, kind, from, caughtFrom);
+    let from = 0;
+    let caughtFrom = 0;
+    let after: ReturnType<typeof outcomeOf> = { outs: 0, caught: 0 };
+    // A pause the limit imposed may outlast the account's (the budget's, escalated by the
+    // redeploy's second 429): the error names its end (retryAt, or in its words), and the user's flow waits for it.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      from = rt.received(tr.node === 'st' ? 'st-out' : 'out').length;
+      caughtFrom = rt.received('caught').length;
+      rt.send(tr.node, kind === 'command' ? recoveryCommand(rt, fault.brand) : { ...tr.msg });
+      await rt.drive(() => outcomeOf(rt, kind, from, caughtFrom).outcome !== undefined, 20 * 60_000, READ_STEP_MS, 20_000);
+      after = outcomeOf(rt, kind, from, caughtFrom);
+      const retryAt = retryAtOf(rt, caughtFrom);
+      if (after.outcome !== 'RATE_LIMITED' && after.outcome !== 'QUOTA_EXCEEDED') break;
+      await rt.clock.advance(retryAt !== undefined ? Math.max(0, retryAt - rt.clock.now()) + 1_000 : 30 * 60_000);
+    }
     const recovered = unsupported ? after.outcome === 'NOT_SUPPORTED' : after.outcome === 'ok';
     if (!recovered) {
       const late = rt.received('caught').slice(caughtFrom).map((m) => caughtCode(m)?.code ?? '?');
@@ -349,10 +360,18 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     rt.sim.renault.clearFaults();
     rt.sim.cardata.clearFaults();
     fault.clear?.(rt);
-    // One lost session must not spoil the scenarios after it: sign in again whenever it ended (the lost count said it).
-    await leaveSignedIn(rt, fault.brand, accounts, credentials);
+    // One lost session must not spoil the scenarios after it: sign in again where it may have ended (the lost count said it).
+    if (fault.needsSignIn || s.troubled) await leaveSignedIn(rt, fault.brand, accounts, credentials);
     s.finish(t);
   }
+}
+
+/** When the first error at the Catch node since `from` says a pause ends (msg.error.retryAt, or "resume at <ISO time>" in its message), epoch ms. */
+function retryAtOf(rt: Runtime, from: number): number | undefined {
+  const error = rt.received('caught')[from]?.error as { retryAt?: unknown; message?: unknown } | undefined;
+  const said = typeof error?.message === 'string' ? /resume at (\S+Z)/.exec(error.message)?.[1] : undefined;
+  const at = error?.retryAt ?? said;
+  return typeof at === 'number' ? at : typeof at === 'string' && Number.isFinite(Date.parse(at)) ? Date.parse(at) : undefined;
 }
 
 /** One read first, so that the fault meets a signed-in account with its vehicles loaded. */

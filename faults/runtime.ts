@@ -78,7 +78,8 @@ export class Runtime {
       userDir: this.userDir,
       connectedCarAccountGraceMs: 0,
       connectedCarClock: this.clock,
-      connectedCarHttpTimeoutMs: this.options.httpTimeoutMs ?? 500,
+      // Long enough that a busy machine's simulator answers in time: a refresh reply cut here is a lost one (CarData rotates the refresh token).
+      connectedCarHttpTimeoutMs: this.options.httpTimeoutMs ?? 1_000,
       connectedCarStatusDeadlineMs: this.options.statusDeadlineMs ?? 60_000,
       carPresenceHome: HOME,
       logging: { console: { level: 'off' } },
