@@ -66,9 +66,10 @@ window.connectedCarDialog = (function () {
     return (RED.i18n && RED.i18n.lang && RED.i18n.lang()) || navigator.language || 'en-US';
   }
 
-  /** A time of day in the browser's time zone and language ("14:05"). */
-  function localTime(at) {
-    return new Date(at).toLocaleTimeString(language(), { hour: '2-digit', minute: '2-digit' });
+  /** A time of day in the browser's time zone and language ("14:05", "02:05 PM"; with seconds "14:05:09"). */
+  function localTime(at, withSeconds) {
+    var parts = withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+    return new Intl.DateTimeFormat(language(), parts).format(new Date(at));
   }
 
   /** A date and time in the browser's time zone and language ("03.12.26, 14:05"). */
@@ -109,8 +110,7 @@ window.connectedCarDialog = (function () {
     Object.keys(said.params || {}).forEach(function (name) {
       var p = said.params[name];
       if (p && typeof p === 'object' && typeof p.time === 'number') {
-        params[name] = p.as === 'ago' ? ago(p.time) : p.as === 'datetime' ? localDateTime(p.time)
-          : new Date(p.time).toLocaleTimeString(language(), p.as === 'seconds' ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+        params[name] = p.as === 'ago' ? ago(p.time) : p.as === 'datetime' ? localDateTime(p.time) : localTime(p.time, p.as === 'seconds');
       } else if (p && typeof p === 'object') {
         params[name] = dotText(node, p);
       } else {
