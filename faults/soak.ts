@@ -192,7 +192,10 @@ async function main(): Promise<number> {
   if (leak) problems.push(`${leak} was shown`);
   for (const p of problems) console.log(`soak: GROWTH OR FAULT: ${p}`);
   const growth = base && last ? `, heap ${base.heapMb.toFixed(1)} MB (day ${base.day}) -> ${last.heapMb.toFixed(1)} MB (day ${last.day}), handles ${base.handles} -> ${last.handles}` : '';
-  console.log(`soak: ${days} simulated days, ${commands} climate commands, ${Math.round((Date.now() - started) / 1000)} s${growth}, ${problems.length ? 'NOT flat' : 'flat'}`);
+  // CPU seconds beside the real ones: on a shared machine the real time says more about the neighbours.
+  const cpu = process.cpuUsage();
+  const cpuS = Math.round((cpu.user + cpu.system) / 1e6);
+  console.log(`soak: ${days} simulated days, ${commands} climate commands, ${Math.round((Date.now() - started) / 1000)} s (${cpuS} s of CPU)${growth}, ${problems.length ? 'NOT flat' : 'flat'}`);
   return problems.length ? 1 : 0;
 }
 
