@@ -65,6 +65,9 @@ async function main(): Promise<number> {
   const workers = Math.max(1, Math.min(16, Number(option('--workers') ?? 4) || 4));
   const started = Date.now();
   const jobs: Job[] = [...FAULTS.map((_f, fault) => ({ fault })), ...Array.from({ length: BAD_INPUT_PARTS }, (_x, badInput) => ({ badInput }))].filter((j) => !only || jobName(j).includes(only));
+  // The longest first (a fault that ends the sign-in, then the bad input shares): the last job to start is a short one.
+  const weight = (j: Job): number => ('fault' in j ? (FAULTS[j.fault]?.needsSignIn ? 3 : 1) : 2);
+  jobs.sort((a, b) => weight(b) - weight(a));
   const t = newTally();
   const seconds = (): number => Math.round((Date.now() - started) / 1000);
   const failures: string[] = [];
