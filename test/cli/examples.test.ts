@@ -62,7 +62,7 @@ describe('the example flows, as a user imports them', () => {
     assert.equal(accounts.find((a) => a.provider === 'cardata')?.clientId, '');
     // Polling nodes read at least every 5 min, so that the budget keeps every interval set (the demo test sees no budget warning).
     for (const s of flows.filter((n) => n.type === 'car-status')) assert.ok(!Number(s.interval) || Number(s.interval) >= 5, `${s.id} reads every ${String(s.interval)} min in the demo`);
-    assert.equal(flows.find((n) => n.id === 'ex1-status')?.interval, 5, 'the 2 min of example 01 become 5');
+    assert.equal(flows.find((n) => n.id === 'ex1-status')?.interval, 5, "example 01's 15 min become 5 on the demo's clock");
   });
 });
 
