@@ -61,6 +61,9 @@ describe('presence rules at their limits', () => {
       // An hour apart: the speed test alone would believe both.
       assert.equal(isOutlier(a, fix(inStep, T0 + 3_600_000, { mileageKm: 100 }), 0), false);
       assert.equal(isOutlier(a, fix(beyond, T0 + 3_600_000, { mileageKm: 100 }), 0), true);
+      // The noise widens it (1 010 m with 2 x 10 m of noise), and an odometer that went back allows no more than one step.
+      assert.equal(isOutlier(a, fix(beyond, T0 + 3_600_000, { mileageKm: 100 }), 10), false);
+      assert.equal(isOutlier(a, fix(offset(HOME, 800, 0), T0 + 3_600_000, { mileageKm: 99.5 }), 0), false);
       // The brand's step: Renault's hundredths of a kilometre allow 10 m.
       assert.equal(isOutlier(a, fix(offset(HOME, 9, 0), T0 + 3_600_000, { mileageKm: 100, mileageStepKm: 0.01 }), 0), false);
       assert.equal(isOutlier(a, fix(offset(HOME, 11, 0), T0 + 3_600_000, { mileageKm: 100, mileageStepKm: 0.01 }), 0), true);
