@@ -1,6 +1,6 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { distanceM, emptyState, isOutlier, resolveOptions, step, type Fix, type PresenceState } from '../../src/features/presence';
+import { distanceM, emptyState, isOutlier, nextDueAt, resolveOptions, step, type Fix, type PresenceState } from '../../src/features/presence';
 import { HOME, offset } from './geo';
 
 /**
@@ -45,6 +45,15 @@ describe('presence rules at their limits', () => {
   });
 
   describe('an outlier with an odometer: farther than the kilometres driven, plus one step of the odometer', () => {
+    it('needs the odometer on both fixes; with one only, the speed decides', () => {
+      const far = offset(HOME, 2_000, 0);
+      // 2 km in 10 s: too fast for a car, whatever one odometer says.
+      assert.equal(isOutlier(fix(HOME, T0, { mileageKm: 100 }), fix(far, T0 + 10_000), 0), true);
+      assert.equal(isOutlier(fix(HOME, T0), fix(far, T0 + 10_000, { mileageKm: 100 }), 0), true);
+      // With both, 5 km driven allow it.
+      assert.equal(isOutlier(fix(HOME, T0, { mileageKm: 100 }), fix(far, T0 + 10_000, { mileageKm: 105 }), 0), false);
+    });
+
     it('an unchanged odometer allows one step (1 km when the brand names none)', () => {
       const inStep = offset(HOME, 990, 0);
       const beyond = offset(HOME, 1_010, 0);
@@ -52,6 +61,9 @@ describe('presence rules at their limits', () => {
       // An hour apart: the speed test alone would believe both.
       assert.equal(isOutlier(a, fix(inStep, T0 + 3_600_000, { mileageKm: 100 }), 0), false);
       assert.equal(isOutlier(a, fix(beyond, T0 + 3_600_000, { mileageKm: 100 }), 0), true);
+      // The noise widens it (1 010 m with 2 x 10 m of noise), and an odometer that went back allows no more than one step.
+      assert.equal(isOutlier(a, fix(beyond, T0 + 3_600_000, { mileageKm: 100 }), 10), false);
+      assert.equal(isOutlier(a, fix(offset(HOME, 800, 0), T0 + 3_600_000, { mileageKm: 99.5 }), 0), false);
       // The brand's step: Renault's hundredths of a kilometre allow 10 m.
       assert.equal(isOutlier(a, fix(offset(HOME, 9, 0), T0 + 3_600_000, { mileageKm: 100, mileageStepKm: 0.01 }), 0), false);
       assert.equal(isOutlier(a, fix(offset(HOME, 11, 0), T0 + 3_600_000, { mileageKm: 100, mileageStepKm: 0.01 }), 0), true);
@@ -84,6 +96,39 @@ describe('presence rules at their limits', () => {
       const at = (ms: number): ReturnType<typeof step> => step(driving, { kind: 'fix', fix: fix(out, T0 + 60_000 + ms, { mileageKm: 101 }) }, T0 + 60_000 + ms, o);
       assert.deepEqual(at(5 * 60_000).events.map((e) => e.event), ['leave'], 'exactly 5 minutes after');
       assert.deepEqual(at(5 * 60_000 + 1).events, [], 'a millisecond later it needs a second fix');
+    });
+  });
+
+  describe('the timer: when the first confirmed change is due', () => {
+    const zones = [
+      { name: 'home', ...HOME, radiusM: 100 },
+      { name: 'work', ...offset(HOME, 5_000, 0), radiusM: 100 },
+    ];
+    const o = resolveOptions({ zones, enterDwellMs: 30_000, leaveDwellMs: 90_000 });
+    const sig = (i: number): string => o.zones[i]?.sig ?? '';
+    const pending = (inside: boolean, since: number, extra: { fixes?: number; moved?: boolean } = {}): PresenceState['zones'][string] => ({
+      sig: sig(0),
+      inside: !inside,
+      since: T0 - 3_600_000,
+      pending: { inside, since, fixes: 2, ...extra },
+    });
+
+    it('is the earliest of the zones, each with the dwell time of its direction', () => {
+      const state: PresenceState = {
+        version: 1,
+        zones: { home: pending(false, T0), work: { ...pending(true, T0 + 10_000), sig: sig(1) } },
+      };
+      // home: a leave, T0 + 90 s; work: an enter, T0 + 10 s + 30 s.
+      assert.equal(nextDueAt(state, o), T0 + 40_000);
+      const later: PresenceState = { version: 1, zones: { home: pending(false, T0), work: { ...pending(true, T0 + 70_000), sig: sig(1) } } };
+      assert.equal(nextDueAt(later, o), T0 + 90_000, 'the leave of home first');
+    });
+
+    it('waits for nothing without a second fix, after a movement (confirmed at once), or for a zone changed since', () => {
+      assert.equal(nextDueAt({ version: 1, zones: { home: pending(false, T0, { fixes: 1 }) } }, o), undefined);
+      assert.equal(nextDueAt({ version: 1, zones: { home: pending(false, T0, { moved: true }) } }, o), undefined);
+      const moved = resolveOptions({ zones: [{ ...zones[0]!, radiusM: 150 }, zones[1]!], enterDwellMs: 30_000, leaveDwellMs: 90_000 });
+      assert.equal(nextDueAt({ version: 1, zones: { home: pending(false, T0) } }, moved), undefined, 'the zone grew: its memory is not its own');
     });
   });
 
