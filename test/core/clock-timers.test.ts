@@ -37,6 +37,26 @@ describe('core/clock', () => {
     assert.equal(clock.now(), 200);
   });
 
+  it('fires timers due at the same time in the order they were set', async () => {
+    const clock = new ManualClock(0);
+    const fired: string[] = [];
+    for (const name of ['first', 'second', 'third']) clock.setTimeout(() => fired.push(name), 100);
+    await clock.advance(100);
+    assert.deepEqual(fired, ['first', 'second', 'third']);
+  });
+
+  it('lets I/O callbacks a timer starts run (and set their timers) before the next timer fires', async () => {
+    const clock = new ManualClock(0);
+    const fired: Array<[string, number]> = [];
+    clock.setTimeout(() => {
+      fired.push(['first', clock.now()]);
+      setImmediate(() => clock.setTimeout(() => fired.push(['nested', clock.now()]), 10));
+    }, 100);
+    clock.setTimeout(() => fired.push(['second', clock.now()]), 200);
+    await clock.advance(300);
+    assert.deepEqual(fired, [['first', 100], ['nested', 110], ['second', 200]]);
+  });
+
   it('clears a manual timer, and ignores clearing none', async () => {
     const clock = new ManualClock(0);
     let fired = false;
