@@ -68,6 +68,22 @@ describe('core/budget: defaults and edges', () => {
     assert.equal(b.penalize(now + MIN), now + 10 * MIN, 'an earlier time keeps the later pause');
   });
 
+  it('takes a named time that is not a number (NaN, Infinity) as no time: the base pause', () => {
+    const clock = new ManualClock();
+    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock, jitter: 0 });
+    assert.equal(b.penalize(Number.NaN), clock.now() + 15 * MIN);
+    assert.equal(b.penalize(Number.POSITIVE_INFINITY), clock.now() + 30 * MIN, 'a second strike');
+  });
+
+  it('leaves a pause that ended this very millisecond out of the snapshot', async () => {
+    const clock = new ManualClock();
+    const b = new CallBudget({ limit: 10, windowMs: HOUR, clock, jitter: 0 });
+    const until = b.penalize(clock.now() + 10 * MIN);
+    assert.equal(b.snapshot().pausedUntil, until);
+    await clock.advance(10 * MIN);
+    assert.equal('pausedUntil' in b.snapshot(), false);
+  });
+
   it('treats a negative jitter as none and clamps the random to [0, 1]', () => {
     const clock = new ManualClock();
     const now = clock.now();

@@ -13,6 +13,11 @@ describe('core/charging: change limits', () => {
     assert.equal(accepts({ schedules: [schedule({ monday: { start: '22:00', durationMin: 481 }, tuesday: { start: '06:00', durationMin: 60 } })] }), false);
   });
 
+  it('counts the minutes of both times when comparing (22:15 + 495 min ends at 06:30)', () => {
+    assert.equal(accepts({ schedules: [schedule({ monday: { start: '22:15', durationMin: 495 }, tuesday: { start: '06:30', durationMin: 60 } })] }), true);
+    assert.equal(accepts({ schedules: [schedule({ monday: { start: '22:15', durationMin: 496 }, tuesday: { start: '06:30', durationMin: 60 } })] }), false);
+  });
+
   it('checks Sunday\'s window against Monday\'s (the week wraps)', () => {
     const r = ChargingChangeSchema.safeParse({ schedules: [schedule({ sunday: { start: '23:00', durationMin: 120 }, monday: { start: '00:30', durationMin: 60 } })] });
     assert.equal(r.success, false);
@@ -64,6 +69,9 @@ describe('core/charging: change limits', () => {
       updatedAt: '2026-01-15T08:00:00+01:00',
     };
     assert.deepEqual(ChargingSettingsSchema.parse(settings), settings);
+    for (const action of ['charge', 'climate', 'charge_and_climate']) {
+      assert.equal(ChargingSettingsSchema.safeParse({ ...settings, minSocPercent: 20, departureTimers: [{ ...settings.departureTimers[0], action }] }).success, true, action);
+    }
     assert.equal(ChargingSettingsSchema.safeParse({ ...settings, departureTimers: [{ ...settings.departureTimers[0], dayTimes: { friday: '8:15' } }] }).success, false);
     assert.equal(ChargingSettingsSchema.safeParse({ ...settings, departureTimers: [{ ...settings.departureTimers[0], action: 'heat' }] }).success, false);
     assert.equal(ChargingSettingsSchema.safeParse({ ...settings, targetSocPercent: 101 }).success, false);
