@@ -10,6 +10,17 @@ export interface StreamEventSeen {
   retryAt?: number;
 }
 
+/** An hour counts as "stream up" when the stream was connected for at least this much of it. */
+export const UP_HOUR_MS = 50 * 60_000;
+/** The soak fails when fewer hours than this share of those without an injected CarData fault are up. */
+export const MIN_UP_SHARE = 0.9;
+
+/** Why a day's stream figures fail the soak, or undefined when they pass. */
+export function streamProblem(day: number, upQuietHours: number, quietHours: number): string | undefined {
+  const needed = Math.ceil(MIN_UP_SHARE * quietHours);
+  return upQuietHours < needed ? `day ${day}: the CarData stream was up ${upQuietHours} of ${quietHours} hours without a CarData fault (at least ${needed} expected)` : undefined;
+}
+
 export class StreamWatch {
   private upSince?: number;
   private upMs = 0;
