@@ -11,6 +11,11 @@ import { liveSecretCount, redact } from '../src/core';
 import { DEMO_CARDATA_CARS } from '../src/sim';
 import { findSecret } from './checks';
 import { HOME, Runtime, type Msg } from './runtime';
+import { streamProblem, StreamWatch, UP_HOUR_MS, type StreamEventSeen } from './stream-watch';
+import type { Helper } from '../test/nodes/nr-helper';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same helper instance as runtime.ts (no types of its own)
+const helper = require('node-red-node-test-helper') as Helper;
 
 const RENAULT_CARS = ['VF1AG000862Z50001', 'VF1R5E00125R50002'];
 const CARDATA_CARS = DEMO_CARDATA_CARS.map((c) => c.vin);
@@ -20,6 +25,15 @@ const CARDATA_CARS = DEMO_CARDATA_CARS.map((c) => c.vin);
  * moment. A minute a turn made 1,440 real waits a day; ten minutes make 144, still inside the shortest poll (30 min).
  */
 const STEP_MS = 10 * 60_000;
+/**
+ * Within a turn the clock moves timer by timer, and a stream connection attempt in flight (real I/O: the id_token
+ * refresh, the MQTT handshake) finishes before it moves on, up to ATTEMPT_WAIT_MS of real time. Jumping
+ * timer to timer over 10 minutes ran the clock (about a simulated hour per real second) past real I/O: an id_token
+ * renewed 5 minutes before it expired reached the broker after it had expired, the broker cut the stream at the
+ * token's end every hour, and on a loaded machine attempts took simulated hours (issue 15: the "stream down" hours).
+ */
+const MINUTE_MS = 60_000;
+const ATTEMPT_WAIT_MS = 5_000;
 /**
  * The CarData stream tells what changed once a simulated minute (the simulator's default is every 10 s): the same
  * changes, in fewer messages, so that a month of driving and charging costs minutes, not an hour of real time.
@@ -53,6 +67,11 @@ function flow(rt: Runtime): { accounts: Msg[]; nodes: Msg[]; outs: string[] } {
   CARDATA_CARS.forEach((vin, i) => perCar('acc-bmw', vin, i, false));
   nodes.push({ id: 'climate', type: 'car-command', account: 'acc-renault', vin: RENAULT_CARS[0], command: 'climate_start', temperatureC: '20', allowUnlock: false, timeout: 120, steps: false, wires: [['out'], []] });
   return { accounts: [rt.renaultAccount('acc-renault'), rt.cardataAccount('acc-bmw')], nodes, outs: ['out'] };
+}
+
+/** True when faultsOf injects a CarData fault (REST, token or broker) in that hour: the stream may be down then. */
+function cardataFaultHour(day: number, hour: number): boolean {
+  return hour === 13 || (hour === 17 && day % 3 === 1) || hour === 19;
 }
 
 /** The day's faults, at fixed hours (a different mix each day). */
@@ -109,6 +128,10 @@ interface DayFigures {
   liveSecrets: number;
   renaultCalls: number;
   cardataCalls: number;
+  /** Hours the CarData stream was up (UP_HOUR_MS or more connected), of all 24 and of those without an injected CarData fault. */
+  streamUpHours: number;
+  streamUpQuietHours: number;
+  quietHours: number;
 }
 
 async function main(): Promise<number> {
@@ -123,9 +146,41 @@ async function main(): Promise<number> {
   const figures: DayFigures[] = [];
   let leak: string | undefined;
   let commands = 0;
+  const watch = new StreamWatch(() => rt.clock.now());
+  /** Attempts still in flight after ATTEMPT_WAIT_MS of real time (the machine too slow for the harness). */
+  let stalls = 0;
+  /** A minute of clock time, then real time for a stream attempt in flight to end. */
+  const attemptEnded = async (): Promise<void> => {
+    await rt.settle(1);
+    const until = Date.now() + ATTEMPT_WAIT_MS;
+    while (watch.attempting && Date.now() < until) await rt.settle(2);
+    if (watch.attempting) stalls++;
+  };
+  /**
+   * A minute of clock time, timer by timer: after each one a stream attempt it started (real I/O) ends before the
+   * clock moves on, so that the broker and the stream see the times they would see in real life.
+   */
+  const minute = async (): Promise<void> => {
+    const target = rt.clock.now() + MINUTE_MS;
+    for (;;) {
+      const next = rt.clock.nextAt;
+      const now = rt.clock.now();
+      if (next === undefined || next >= target) break;
+      await rt.clock.advance(Math.max(0, next - now));
+      if (watch.attempting) await attemptEnded();
+    }
+    await rt.clock.advance(target - rt.clock.now());
+    await attemptEnded();
+  };
   try {
     const f = flow(rt);
     await rt.deploy(f.accounts, f.nodes, f.outs, { ...rt.renaultCredentials('acc-renault'), ...rt.cardataCredentials('acc-bmw') });
+    const bmw = helper.getNode('acc-bmw') as unknown as { session?: { on(event: 'stream', listener: (e: StreamEventSeen) => void): unknown } };
+    if (!bmw.session) throw new Error('the CarData account has no session');
+    bmw.session.on('stream', (e) => {
+      watch.seen(e);
+      if (verbose) process.stderr.write(`  stream ${new Date(rt.clock.now()).toISOString()} ${e.state}${e.retryAt ? `, next try ${new Date(e.retryAt).toISOString()}` : ''}\n`);
+    });
     // The first read of each status node signs the accounts in (CarData: the device code, confirmed by the simulator).
     for (const n of f.nodes.filter((x) => x.type === 'car-status')) rt.send(String(n.id), { payload: 'start' });
     const ready = async (): Promise<boolean> => (await rt.accountPhase('acc-renault')) === 'ready' && (await rt.accountPhase('acc-bmw')) === 'ready';
@@ -134,6 +189,10 @@ async function main(): Promise<number> {
     for (let day = 1; day <= days; day++) {
       rt.sim.renault.resetStats();
       rt.sim.cardata.resetStats();
+      let upHours = 0;
+      let upQuietHours = 0;
+      let quietHours = 0;
+      watch.takeUpMs();
       for (let hour = 0; hour < 24; hour++) {
         faultsOf(rt, day, hour);
         if (hour === 7) {
@@ -141,8 +200,15 @@ async function main(): Promise<number> {
           commands++;
         }
         for (let m = 0; m < 60; m += STEP_MS / 60_000) {
-          await rt.clock.advance(STEP_MS);
+          for (let k = 0; k < STEP_MS; k += MINUTE_MS) await minute();
           await rt.settle(2);
+        }
+        const upMs = watch.takeUpMs();
+        const up = upMs >= UP_HOUR_MS;
+        if (up) upHours++;
+        if (!cardataFaultHour(day, hour)) {
+          quietHours++;
+          if (up) upQuietHours++;
         }
         rt.sim.renault.clearFaults();
         rt.sim.cardata.clearFaults();
@@ -150,7 +216,7 @@ async function main(): Promise<number> {
         const shown = rt.shown();
         leak ??= findSecret(shown, await rt.storedSecrets());
         rt.forget();
-        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB  heap ${(heapAfterGc() / 1048576).toFixed(1)} MB  published ${rt.sim.cardata.stats.published}  timers ${rt.clock.pending}\n`);
+        if (verbose) process.stderr.write(`  day ${day} ${String(hour).padStart(2)}:00  ${Math.round((Date.now() - started) / 1000)} s  rss ${Math.round(process.memoryUsage().rss / 1048576)} MB  heap ${(heapAfterGc() / 1048576).toFixed(1)} MB  published ${rt.sim.cardata.stats.published}  stream up ${Math.round(upMs / 60_000)} min  timers ${rt.clock.pending}\n`);
       }
       // What a day showed, looked through for secrets, then let go (the test helper's spies keep every call).
       const s = rt.sim.renault.stats;
@@ -163,11 +229,15 @@ async function main(): Promise<number> {
         liveSecrets: liveSecretCount(),
         renaultCalls: s.kamereon + s.logins + s.getJwt + s.getAccountInfo + s.gigyaOther,
         cardataCalls: c.rest,
+        streamUpHours: upHours,
+        streamUpQuietHours: upQuietHours,
+        quietHours,
       };
       figures.push(d);
       console.log(
         `soak: day ${String(day).padStart(2)}  heap ${d.heapMb.toFixed(1)} MB  handles ${d.handles}  redaction ${d.redactUs.toFixed(2)} µs/line (${d.liveSecrets} live secrets)  ` +
-          `calls Renault ${d.renaultCalls}/${RENAULT_BUDGET_PER_DAY}  CarData REST ${d.cardataCalls}/${CARDATA_BUDGET_PER_DAY}`,
+          `calls Renault ${d.renaultCalls}/${RENAULT_BUDGET_PER_DAY}  CarData REST ${d.cardataCalls}/${CARDATA_BUDGET_PER_DAY}  ` +
+          `stream up ${d.streamUpHours}/24 h (${d.streamUpQuietHours}/${d.quietHours} without a CarData fault)`,
       );
       if (verbose) process.stderr.write(`  handles: ${handleKinds()}\n`);
     }
@@ -186,6 +256,8 @@ async function main(): Promise<number> {
   for (const d of figures) {
     if (d.renaultCalls > RENAULT_BUDGET_PER_DAY) problems.push(`day ${d.day}: ${d.renaultCalls} Renault calls, over the budget of ${RENAULT_BUDGET_PER_DAY}`);
     if (d.cardataCalls > CARDATA_BUDGET_PER_DAY) problems.push(`day ${d.day}: ${d.cardataCalls} CarData REST calls, over BMW's ${CARDATA_BUDGET_PER_DAY}`);
+    const stream = streamProblem(d.day, d.streamUpQuietHours, d.quietHours);
+    if (stream) problems.push(stream);
   }
   if (rt.crashes.length) problems.push(`${rt.crashes.length} uncaught exceptions`);
   if (rt.unhandled.length) problems.push(`${rt.unhandled.length} unhandled rejections`);
@@ -195,6 +267,8 @@ async function main(): Promise<number> {
   // CPU seconds beside the real ones: on a shared machine the real time says more about the neighbours.
   const cpu = process.cpuUsage();
   const cpuS = Math.round((cpu.user + cpu.system) / 1e6);
+  const upAll = figures.reduce((n, d) => n + d.streamUpHours, 0);
+  console.log(`soak: CarData stream up ${upAll} of ${figures.length * 24} simulated hours; ${stalls} stream attempts outlasted the harness's ${ATTEMPT_WAIT_MS / 1000} s real wait`);
   console.log(`soak: ${days} simulated days, ${commands} climate commands, ${Math.round((Date.now() - started) / 1000)} s (${cpuS} s of CPU)${growth}, ${problems.length ? 'NOT flat' : 'flat'}`);
   return problems.length ? 1 : 0;
 }

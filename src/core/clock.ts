@@ -103,6 +103,13 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /** When the earliest waiting timer falls due (undefined: none waits). */
+  get nextAt(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers.values()) if (at === undefined || t.at < at) at = t.at;
+    return at;
+  }
+
   /** Moves time forward by ms, firing every timer that falls due on the way. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;

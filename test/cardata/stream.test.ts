@@ -205,6 +205,58 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     await until(() => r.updates.some((u) => u.fragment.fuel?.levelPercent === 33), 'updates after the reconnect');
   });
 
+  it('stays up for 24 simulated hours of token renewals, and is back within a minute of a broker drop at hour 10 (issue 15)', async () => {
+    // The soak once showed the stream down for hours a day: its clock had run past real I/O. Driven honestly, the
+    // product renews every hour and reconnects after a drop, and the stream is down only seconds a day.
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    const r = recorder(w);
+    open((rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r);
+    await until(() => r.connected() === 1, 'connected');
+    const start = w.clock.now();
+    const end = start + 24 * 3_600_000;
+    let dropped = false;
+    while (w.clock.now() < end) {
+      const before = r.connected();
+      if (!dropped && w.clock.now() - start >= 10 * 3_600_000) {
+        dropped = true;
+        w.sim.cardata.dropConnections();
+        const droppedAt = w.clock.now();
+        await until(() => r.connected() === before + 1, 'back after the drop', w.clock, 1_000, 600);
+        assert.ok(w.clock.now() - droppedAt <= 60_000, `back within a minute of the drop (${w.clock.now() - droppedAt} ms)`);
+        continue;
+      }
+      // Jump to just before the renewal, then small steps: the refresh and the reconnect are real I/O.
+      const token = (await s.getAuth()) as CarDataAuthState;
+      const renewAt = Math.min(token.idExpiresAt - 5 * 60_000, end);
+      const hourTen = start + 10 * 3_600_000;
+      const target = !dropped && hourTen < renewAt ? hourTen : renewAt;
+      await w.clock.advance(Math.max(0, target - 1_000 - w.clock.now()));
+      if (target !== renewAt || renewAt === end) {
+        await w.clock.advance(1_000);
+        continue;
+      }
+      await until(() => r.connected() === before + 1, 'renewed', w.clock, 1_000, 600);
+    }
+    // Down time: from each event that is not 'connected' to the next 'connected'.
+    let downMs = 0;
+    let downSince: number | undefined;
+    for (const e of r.events) {
+      if (e.state === 'connected') {
+        if (downSince !== undefined) downMs += e.at - downSince;
+        downSince = undefined;
+      } else downSince ??= e.at;
+    }
+    assert.equal(downSince, undefined, 'up at the end of the day');
+    assert.equal(w.sim.cardata.stats.mqttExpiredDrops, 0, 'every token renewed before the broker had to cut');
+    assert.ok(r.connected() >= 24, `renewed about hourly (${r.connected()} connections)`);
+    assert.ok(downMs <= 24 * 30_000, `down ${downMs / 1000} s in 24 hours`);
+    assert.equal(r.events.filter((e) => e.state === 'refused').length, 0, 'its own old connection is never another program');
+    await w.sim.cardata.car(BMW_VIN).publish({ 'vehicle.vehicle.travelledDistance': 88_888 });
+    await until(() => r.updates.some((u) => u.fragment.mileageKm === 88_888), 'updates at the end of the day');
+  });
+
   it('explains a refused subscription (128) and tries again later', async () => {
     w.sim.cardata.setStreamKeys([]);
     const auth = await signInDirect(w, ctx);
