@@ -315,6 +315,9 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     const during = unsupported ? ['NOT_SUPPORTED', ...own.filter((o) => o !== 'ok')] : own;
     // The input in flight at the redeploy may have used the fault up: the new node's answer may be a success.
     const allowed = redeploy ? [...during, 'ok'] : during;
+    // A command the cloud accepted (a write reached the car) whose confirmation then met the fault has timed out,
+    // truthfully: TIMEOUT is its outcome. One that met the fault on its way out stays "unknown" (the lines above).
+    if (kind === 'command' && writesToCar(rt) > writesBefore && !allowed.includes('TIMEOUT')) allowed.push('TIMEOUT');
     // A read the cache or the stream could serve never met the fault: a success then is right (and counted apart).
     const unmet = armed > 0 && pending(rt) - armedBefore === armed;
     if (outcome === undefined) s.problem('lost', 'the input got neither an answer nor an error at the Catch node');
