@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CallBudget, CarError, HttpClient, ManualClock, TokenRejectedError, TokenStore, type Logger } from '../../src/core';
 import { ChallengeError, getProvider, type ConnectionContext, type PendingChallenge, type ProviderContext } from '../../src/brands';
+import type { StreamEventInfo } from '../../src/brands/provider';
 import { cardataAuth, cardataProvider, type CarDataAuthState, type CarDataConnection } from '../../src/brands/cardata';
 import { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
@@ -172,4 +173,66 @@ export async function signInSession(w: World, s: AccountSession): Promise<CarDat
   if (!code || !w.sim.cardata.approve(code)) throw new Error('no code to approve');
   await until(() => s.state.phase === 'ready', 'the session to take the tokens', w.clock, 1_000);
   return (await s.getAuth()) as CarDataAuthState;
+}
+
+/**
+ * Watches a session's CarData stream so that a test can move the clock and then wait for what
+ * that set off, instead of sleeping a fixed real time: the messages the simulator published taken
+ * by the session, a reconnect (the hourly id_token renewal) done. A reconnect the broker puts off
+ * (the old connection still counts for a few seconds) is driven on the test's clock, to the time
+ * the stream names. Deadlines are mocha's timeout.
+ */
+export interface StreamWatch {
+  /** True while the stream is connected. */
+  readonly up: boolean;
+  /** Stream messages the session has taken (status events without a REST body). */
+  readonly taken: number;
+  /** Waits until the stream is connected and has taken every message published since it connected. */
+  settled(): Promise<void>;
+  /** Moves the clock by ms (a single advance: the simulator's ticks fire on the way), then settled(). */
+  step(ms: number): Promise<void>;
+}
+
+export function watchStream(w: World, s: AccountSession): StreamWatch {
+  let up = false;
+  let taken = 0;
+  let retryAt: number | undefined;
+  /** Published messages not to wait for: those sent while the session's stream was (re)connecting may be lost, as at BMW. */
+  let skipped = w.sim.cardata.stats.published;
+  /** The settled() waiting, woken by the session's events (no polling). */
+  let wake: (() => void) | undefined;
+  s.on('stream', (e: StreamEventInfo) => {
+    up = e.state === 'connected';
+    retryAt = up ? undefined : e.retryAt;
+    if (e.state === 'connecting' || up) skipped = Math.max(skipped, w.sim.cardata.stats.published - taken);
+    wake?.();
+  });
+  s.on('status', (_vin: string, _status: unknown, raw: Record<string, unknown>) => {
+    // A pushed fragment comes with an empty raw body (status-cache.ts pushed()); a REST read with its answer.
+    if (Object.keys(raw).length === 0) taken++;
+    wake?.();
+  });
+  const settled = async (): Promise<void> => {
+    for (;;) {
+      if (up && taken >= w.sim.cardata.stats.published - skipped) return;
+      const next = new Promise<void>((r) => (wake = r));
+      // A reconnect put off to retryAt (now, for a refused token): that time comes on the test's clock.
+      if (!up && retryAt !== undefined) await w.clock.advance(Math.max(0, retryAt - w.clock.now()));
+      else await next;
+      wake = undefined;
+    }
+  };
+  return {
+    get up() {
+      return up;
+    },
+    get taken() {
+      return taken;
+    },
+    settled,
+    step: async (ms) => {
+      await w.clock.advance(ms);
+      await settled();
+    },
+  };
 }

@@ -12,10 +12,11 @@ import { REST_ONLY_PARTS } from '../../src/brands/cardata/map';
 import type { AccountSession } from '../../src/features/session';
 import { STREAM_GAP_MS } from '../../src/features/session-stream';
 import { removeDir, tempDir } from '../helpers';
-import { BMW_VIN, session as cardataSession, signInSession, until, world, type World } from './helpers';
+import { BMW_VIN, session as cardataSession, signInSession, watchStream, world, type StreamWatch, type World } from './helpers';
 
 const PARTS: StatusPart[] = ['battery', 'charging', 'position', 'mileage'];
 const HOUR = 3_600_000;
+const STREAM_INTERVAL_MS = 5 * 60_000;
 
 describe('CarData quota: stream-fresh parts, incremental history, one container', () => {
   let w: World;
@@ -23,7 +24,8 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
   let s: AccountSession;
 
   beforeEach(async () => {
-    w = await world({ streamIntervalMs: 60_000 });
+    // The simulator publishes what changed every five minutes: the tests step the clock by that, each step waiting for what it set off.
+    w = await world({ streamIntervalMs: STREAM_INTERVAL_MS });
     dir = await tempDir();
     s = cardataSession(w, dir);
   });
@@ -36,22 +38,13 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
 
   const telematic = (): number => w.sim.cardata.stats.byEndpoint.telematicData ?? 0;
 
-  let up = false;
+  let stream: StreamWatch;
 
   async function streaming(): Promise<void> {
     await signInSession(w, s);
-    up = false;
-    s.on('stream', (e: { state: string }) => (up = e.state === 'connected'));
+    stream = watchStream(w, s);
     await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
-    await until(() => up, 'the stream to connect');
-  }
-
-  /** While the stream reconnects (its hourly renewal), time moves a second at a time: a reconnect takes seconds, not minutes. */
-  async function keepUp(): Promise<void> {
-    for (let i = 0; i < 600 && !up; i++) {
-      await w.clock.advance(1_000);
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await stream.settled();
   }
 
   it('says which parts the stream carries: all but those only REST brings', () => {
@@ -63,12 +56,9 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
     await streaming();
     const first = telematic();
     assert.equal(first, 1, 'the first fill after sign-in is one REST read');
-    for (let m = 0; m < 6 * 60; m++) {
-      // A minute at a time, with a real moment for the stream's sockets (its hourly renewal).
-      await w.clock.advance(60_000);
-      await new Promise((r) => setTimeout(r, 1));
-      await keepUp();
-      if (m % 10 === 0) await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    for (let at = 0; at < 6 * HOUR; at += STREAM_INTERVAL_MS) {
+      await stream.step(STREAM_INTERVAL_MS);
+      await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
     }
     assert.equal(telematic(), first, 'no REST read in six hours of streaming');
     // A part the stream never sends is read by REST.
@@ -84,19 +74,16 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
     await s.close();
     await w.clock.advance(HOUR);
     s = cardataSession(w, dir);
-    up = false;
-    s.on('stream', (e: { state: string }) => (up = e.state === 'connected'));
+    stream = watchStream(w, s);
     await s.load();
     assert.ok(s.cachedStatus(BMW_VIN)?.battery, 'the last status is back from the file');
     const before = telematic();
     await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
     assert.equal(telematic(), before + 1, 'an hour old: read once');
-    await until(() => up, 'the stream to connect');
-    for (let m = 0; m < 60; m++) {
-      await w.clock.advance(60_000);
-      await new Promise((r) => setTimeout(r, 1));
-      await keepUp();
-      if (m % 10 === 0) await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
+    await stream.settled();
+    for (let at = 0; at < HOUR; at += STREAM_INTERVAL_MS) {
+      await stream.step(STREAM_INTERVAL_MS);
+      await s.readStatus(BMW_VIN, PARTS, { maxAgeMs: 10 * 60_000 });
     }
     assert.equal(telematic(), before + 1, 'then nothing while streaming');
   });
@@ -151,11 +138,7 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
     await r.ready;
     const before = historyCalls();
     // 13 hours: the i4 charges at home every six hours.
-    for (let m = 0; m < 13 * 60; m++) {
-      await w.clock.advance(60_000);
-      await new Promise((r) => setTimeout(r, 1));
-      await keepUp();
-    }
+    for (let at = 0; at < 13 * HOUR; at += STREAM_INTERVAL_MS) await stream.step(STREAM_INTERVAL_MS);
     await r.close(true);
     assert.ok(charges.length >= 1, `a charge was recorded from the stream (${charges.length})`);
     for (const c of charges) {
