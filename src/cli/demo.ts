@@ -30,6 +30,8 @@ export const DEMO_TIME_SCALE = 30;
 const DEMO_INTERVAL_MIN = 5;
 const DEMO_BUDGET_PER_HOUR = 600;
 const DEMO_PRESENCE_MAX_AGE_MIN = 1440;
+/** How long Ctrl-C waits for the simulator to close before the demo exits anyway. */
+const STOP_GRACE_MS = 3_000;
 /** The simulator's options for the demo: a generous Renault quota, CarData codes confirmed by themselves. */
 const DEMO_SIM = {
   renault: { quota: { limit: 600, windowMs: 3_600_000, lockoutMs: 900_000 } },
@@ -57,6 +59,8 @@ export async function runSimulator(options: { port: number; timeScale: number })
   log.info(t('sim.renault', { gigya: sim.renault.gigyaUrl, kamereon: sim.renault.kamereonUrl, user: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD }));
   const stop = (): void => {
     log.info(t('sim.stopping'));
+    // Ctrl-C stops the demo even when a client keeps a connection to the simulator open (close would wait for it).
+    setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
     void sim.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -128,7 +128,10 @@ describe('install from the tarball, as users do', function () {
       assert.equal(health.status, 200, 'the simulator answers');
     } finally {
       if (demo.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGINT');
+      // The demo exits within its 3 s grace on Ctrl-C; a process that does not must not hold the suite.
+      const killer = setTimeout(() => demo.pid && demo.exitCode === null && process.kill(-demo.pid, 'SIGKILL'), 15_000);
       await new Promise((r) => (demo.exitCode === null ? demo.once('exit', r) : r(undefined)));
+      clearTimeout(killer);
     }
   });
 });
