@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { CarError, STATUS_PARTS, StatusPartSchema, systemClock, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
+import { CarError, STATUS_PARTS, StatusPartSchema, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
 import { z } from 'zod';
 import type { AccountSession, BudgetSharer, SessionState } from './session';
 
@@ -219,7 +219,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
   constructor(opts: StatusPollerOptions) {
     super();
     this.opts = { ...opts, intervalMs: opts.intervalMs > 0 ? Math.max(MIN_INTERVAL_MS, opts.intervalMs) : 0 };
-    this.clock = opts.clock ?? systemClock;
+    // The account's clock (a virtual one in the soak and the fault suite), as every other timer of the account.
+    this.clock = opts.clock ?? opts.session.clock;
   }
 
   /** True when it reads only when asked (interval 0). */
