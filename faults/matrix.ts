@@ -316,8 +316,11 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     // The input in flight at the redeploy may have used the fault up: the new node's answer may be a success.
     const allowed = redeploy ? [...during, 'ok'] : during;
     // A command the cloud accepted (a write reached the car) whose confirmation then met the fault has timed out,
-    // truthfully: TIMEOUT is its outcome. One that met the fault on its way out stays "unknown" (the lines above).
+    // truthfully: TIMEOUT is its outcome. One that met the fault on its way out stays "unknown" (expectCommand).
     if (kind === 'command' && writesToCar(rt) > writesBefore && !allowed.includes('TIMEOUT')) allowed.push('TIMEOUT');
+    // After a redeploy the new node's command may meet the fault before its request goes out (the new node's first
+    // reads on the way): nothing was sent, and the fault's own code is right. Without a redeploy, only "unknown".
+    if (kind === 'command' && redeploy) for (const code of fault.expect) if (!allowed.includes(code)) allowed.push(code);
     // A read the cache or the stream could serve never met the fault: a success then is right (and counted apart).
     const unmet = armed > 0 && pending(rt) - armedBefore === armed;
     if (outcome === undefined) s.problem('lost', 'the input got neither an answer nor an error at the Catch node');
