@@ -20,7 +20,7 @@ import {
   type Weekday,
 } from '../core';
 import type { AccountSession, BudgetSharer } from './session';
-import { callsPerHourOf, planInterval, type IntervalPlan } from './status';
+import { callsPerHourOf, planInterval, shownPlanKey, type IntervalPlan } from './status';
 
 export type ChargingRequest = { action: 'read' } | { action: 'write'; change: ChargingChange };
 
@@ -304,9 +304,8 @@ export class ChargingPoller extends EventEmitter implements BudgetSharer {
   /** Emits 'interval' when the interval it can keep changed; nothing before the cost of a read is known. */
   private tellPlan(): void {
     const plan = this.plan();
-    if (plan.perRead === 0) return;
-    const key = plan.limited ? String(Math.round(plan.effectiveMs / 60_000)) : '';
-    if (key === this.shown) return;
+    const key = shownPlanKey(plan);
+    if (key === undefined || key === this.shown) return;
     this.shown = key;
     this.emit('interval', plan);
   }

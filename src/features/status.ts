@@ -55,6 +55,15 @@ export interface IntervalPlan {
   limited: boolean;
 }
 
+/**
+ * What a poller's dot says of its plan, as a key that changes only when the dot should: '' while the interval set is
+ * kept, the minutes kept while the budget stretches it; undefined before the cost of a read is known (nothing to say).
+ */
+export function shownPlanKey(plan: IntervalPlan): string | undefined {
+  if (plan.perRead === 0) return undefined;
+  return plan.limited ? String(Math.round(plan.effectiveMs / 60_000)) : '';
+}
+
 /** Calls per hour a poller spends reading `perRead` calls every `setMs`. */
 export function callsPerHourOf(perRead: number, setMs: number): number {
   return setMs > 0 ? (perRead * 3_600_000) / setMs : 0;
@@ -253,9 +262,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
   /** Emits 'interval' when the interval it can keep changed (the node's dot says it); nothing before the cost of a read is known. */
   private tellPlan(): void {
     const plan = this.plan();
-    if (plan.perRead === 0) return;
-    const key = plan.limited ? String(Math.round(plan.effectiveMs / 60_000)) : '';
-    if (key === this.shown) return;
+    const key = shownPlanKey(plan);
+    if (key === undefined || key === this.shown) return;
     this.shown = key;
     this.emit('interval', plan);
   }
