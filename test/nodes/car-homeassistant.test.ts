@@ -3,7 +3,7 @@
  * of 127.0.0.1; the test subscribes as Home Assistant would and checks every config against the
  * fields HA requires (home-assistant.io integrations/mqtt; core sensor/const.py).
  */
-import { describe, it, before, after } from 'mocha';
+import { describe, it, before, after, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -11,7 +11,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { collect, helper, helpers, nodeModule, until, useNodeRed } from './nr-helper';
+import { ManualClock } from '../../src/core';
+import { collect, helper, helpers, nodeModule, until, untilDriving, useNodeRed, type NodeRedFixture } from './nr-helper';
 import { HA_BROKER_ENV } from '../../src/features/home-assistant';
 
 const ZOE = 'VF1AG000862Z50001';
@@ -135,39 +136,56 @@ function checkConfig(topic: string, c: Record<string, unknown>): void {
   assert.doesNotMatch(String(c.name ?? ''), /ZOE|Zoe/, 'entity names do not repeat the car name');
 }
 
-describe('car-homeassistant node (against Mosquitto)', function () {
-  this.timeout(30_000);
-  const fx = useNodeRed();
-  let broker: { proc: ChildProcess; port: number; dir: string };
+/** Mosquitto for the describe, a fake Home Assistant for each test (cleared after it), and the flow under test. */
+function useHomeAssistantRig(fx: NodeRedFixture): { readonly port: number; connect(): Promise<FakeHomeAssistant>; flow(): unknown[] } {
+  let broker: { proc: ChildProcess; port: number; dir: string } | undefined;
   let ha: FakeHomeAssistant | undefined;
   before(async () => {
     broker = await startMosquitto();
   });
   after(async () => {
-    broker.proc.kill();
-    await fs.rm(broker.dir, { recursive: true, force: true });
+    broker?.proc.kill();
+    if (broker) await fs.rm(broker.dir, { recursive: true, force: true });
   });
   afterEach(async () => {
     await ha?.clear();
     await ha?.client.endAsync(true);
     ha = undefined;
   });
-  const flow = (): unknown[] =>
-    fx.flow([
-      { id: 'mqtt', type: 'mqtt-broker', broker: '127.0.0.1', port: String(broker.port), clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true },
-      { id: 'ha', type: 'car-homeassistant', account: 'acc', vin: ZOE, broker: 'mqtt', prefix: 'homeassistant', base: 'nrcc', wires: [['out']] },
-      ...helpers('out'),
-    ]);
+  const rig = {
+    get port(): number {
+      if (!broker) throw new Error('Mosquitto starts in before()');
+      return broker.port;
+    },
+    async connect(): Promise<FakeHomeAssistant> {
+      ha = await FakeHomeAssistant.connect(rig.port);
+      return ha;
+    },
+    flow: (): unknown[] =>
+      fx.flow([
+        { id: 'mqtt', type: 'mqtt-broker', broker: '127.0.0.1', port: String(rig.port), clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true },
+        { id: 'ha', type: 'car-homeassistant', account: 'acc', vin: ZOE, broker: 'mqtt', prefix: 'homeassistant', base: 'nrcc', wires: [['out']] },
+        ...helpers('out'),
+      ]),
+  };
+  return rig;
+}
+
+describe('car-homeassistant node (against Mosquitto)', function () {
+  this.timeout(30_000);
+  const fx = useNodeRed();
+  const rig = useHomeAssistantRig(fx);
+  const flow = (): unknown[] => rig.flow();
 
   it('publishes retained configs HA accepts, the state and location they read, and availability', async () => {
-    ha = await FakeHomeAssistant.connect(broker.port);
+    const ha = await rig.connect();
     await helper.load(nodes, flow(), fx.credentials());
     const car = fx.sim.renault.car(ZOE);
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
+    await until(() => ha.live(`nrcc/${ZOE}/availability`, 'online'));
     // A status read by any node of the account reaches HA.
     const session = (helper.getNode('acc') as unknown as { session: import('../../src/features/session').AccountSession }).session;
     await session.readStatus(ZOE, ['battery', 'charging', 'lock', 'position', 'mileage', 'climate'], { kind: 'explicit', maxAgeMs: 0 });
-    await until(() => ha!.json(`nrcc/${ZOE}/state`)?.soc !== undefined && ha!.json(`nrcc/${ZOE}/location`) !== undefined);
+    await until(() => ha.json(`nrcc/${ZOE}/state`)?.soc !== undefined && ha.json(`nrcc/${ZOE}/location`) !== undefined);
     const configs = ha.configs();
     for (const [t, c] of configs) checkConfig(t, c);
     const keys = [...configs.keys()].map((t) => t.split('/').slice(1, 2).concat(t.split('/')[3] ?? '').join('/')).sort();
@@ -186,7 +204,7 @@ describe('car-homeassistant node (against Mosquitto)', function () {
     assert.deepEqual([typeof loc.latitude, typeof loc.longitude], ['number', 'number']);
     assert.ok(Math.abs((loc.latitude as number) - car.reportedPosition.lat) < 1e-6);
     // Retained: HA connecting later gets every config, the state and the location.
-    const later = await FakeHomeAssistant.connect(broker.port);
+    const later = await FakeHomeAssistant.connect(rig.port);
     try {
       await until(() => later.configs().size === configs.size && later.json(`nrcc/${ZOE}/state`)?.soc === state.soc && later.json(`nrcc/${ZOE}/location`) !== undefined);
     } finally {
@@ -195,34 +213,19 @@ describe('car-homeassistant node (against Mosquitto)', function () {
   });
 
   it('sends every config again when HA announces itself online (its birth message is not retained)', async () => {
-    ha = await FakeHomeAssistant.connect(broker.port);
+    const ha = await rig.connect();
     await helper.load(nodes, flow(), fx.credentials());
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
-    const count = (): number => ha!.received.filter((r) => r.topic.endsWith('/config') && r.payload !== '').length;
+    await until(() => ha.live(`nrcc/${ZOE}/availability`, 'online'));
+    const count = (): number => ha.received.filter((r) => r.topic.endsWith('/config') && r.payload !== '').length;
     const before = count();
     await ha.client.publishAsync('homeassistant/status', 'online');
-    await until(() => count() >= before + ha!.configs().size);
-  });
-
-  it('runs a press of "Start climate" through car-command\'s runner and publishes the outcome', async () => {
-    ha = await FakeHomeAssistant.connect(broker.port);
-    await helper.load(nodes, flow(), fx.credentials());
-    const out = collect(helper.getNode('out'));
-    await until(() => ha!.live(`homeassistant/button/nrcc_${ZOE}/climate_start/config`));
-    const car = fx.sim.renault.car(ZOE);
-    car.hvacOn = false;
-    await ha.client.publishAsync(`nrcc/${ZOE}/command/climate_start`, 'PRESS');
-    await until(() => out.length === 1);
-    assert.equal((out[0]?.payload as { outcome?: string }).outcome, 'executed');
-    assert.equal(car.hvacOn, true);
-    await until(() => ha!.json(`nrcc/${ZOE}/command/result`)?.outcome === 'executed');
-    assert.equal(ha.json(`nrcc/${ZOE}/command/result`)?.command, 'climate_start');
+    await until(() => count() >= before + ha.configs().size);
   });
 
   it('refuses a command HA cannot send (unlock) and acts on nothing', async () => {
-    ha = await FakeHomeAssistant.connect(broker.port);
+    const ha = await rig.connect();
     await helper.load(nodes, flow(), fx.credentials());
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
+    await until(() => ha.live(`nrcc/${ZOE}/availability`, 'online'));
     const acts = (): number => Object.entries(fx.sim.renault.stats.byEndpoint).filter(([k]) => k.startsWith('actions/') || k.startsWith('kcm/')).reduce((n, [, c]) => n + c, 0);
     const actions = acts();
     const caught = collect(helper.getNode('caught'));
@@ -233,12 +236,12 @@ describe('car-homeassistant node (against Mosquitto)', function () {
   });
 
   it('publishes to the broker CONNECTED_CAR_HA_BROKER names, whatever the broker node says (the demo\'s broker for an imported example), and warns once', async () => {
-    ha = await FakeHomeAssistant.connect(broker.port);
-    process.env[HA_BROKER_ENV] = `mqtt://127.0.0.1:${broker.port}`;
+    const ha = await rig.connect();
+    process.env[HA_BROKER_ENV] = `mqtt://127.0.0.1:${rig.port}`;
     try {
       const nodesOfFlow = (flow() as Record<string, unknown>[]).map((n) => (n.id === 'mqtt' ? { ...n, broker: 'homeassistant.invalid', port: '1883' } : n));
       await helper.load(nodes, nodesOfFlow, fx.credentials());
-      await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online'));
+      await until(() => ha.live(`nrcc/${ZOE}/availability`, 'online'));
       const warn = helper.getNode('ha').warn as unknown as { args?: unknown[][] };
       assert.equal((warn.args ?? []).filter((a) => /car-homeassistant\.errors\.broker-env/.test(String(a[0]))).length, 1);
     } finally {
@@ -247,10 +250,35 @@ describe('car-homeassistant node (against Mosquitto)', function () {
   });
 
   it('removes its entities (empty retained configs and states) when the node is deleted', async () => {
-    ha = await FakeHomeAssistant.connect(broker.port);
+    const ha = await rig.connect();
     await helper.load(nodes, flow(), fx.credentials());
-    await until(() => ha!.live(`nrcc/${ZOE}/availability`, 'online') && ha!.configs().size > 3);
+    await until(() => ha.live(`nrcc/${ZOE}/availability`, 'online') && ha.configs().size > 3);
     await (helper.getNode('ha') as unknown as { close(removed: boolean): Promise<void> }).close(true);
-    await until(() => ha!.configs().size === 0 && !ha!.retained.has(`nrcc/${ZOE}/availability`));
+    await until(() => ha.configs().size === 0 && !ha.retained.has(`nrcc/${ZOE}/availability`));
+  });
+});
+
+describe('car-homeassistant node on a clock the test moves (against Mosquitto)', function () {
+  this.timeout(30_000);
+  // The simulated car shares the clock, so that its answers carry the times the runner waits for.
+  const clock = new ManualClock(Date.now());
+  const fx = useNodeRed({ sim: { clock }, settings: { connectedCarClock: clock } });
+  const rig = useHomeAssistantRig(fx);
+  const flow = (): unknown[] => rig.flow();
+
+  it('runs a press of "Start climate" through car-command\'s runner and publishes the outcome', async () => {
+    const ha = await rig.connect();
+    await helper.load(nodes, flow(), fx.credentials());
+    const out = collect(helper.getNode('out'));
+    await until(() => ha.live(`homeassistant/button/nrcc_${ZOE}/climate_start/config`));
+    const car = fx.sim.renault.car(ZOE);
+    car.hvacOn = false;
+    await ha.client.publishAsync(`nrcc/${ZOE}/command/climate_start`, 'PRESS');
+    // The runner looks at the car on the account's clock (every 15 s for the default 120 s timeout).
+    await untilDriving(clock, () => out.length === 1, 'the outcome');
+    assert.equal((out[0]?.payload as { outcome?: string }).outcome, 'executed');
+    assert.equal(car.hvacOn, true);
+    await until(() => ha.json(`nrcc/${ZOE}/command/result`)?.outcome === 'executed');
+    assert.equal(ha.json(`nrcc/${ZOE}/command/result`)?.command, 'climate_start');
   });
 });

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator, DEMO_CARDATA_CLIENT_ID, type Simulator, type SimulatorOptions } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import type { ManualClock } from '../../src/core';
 import { eventually, tempDir } from '../helpers';
 
 export interface HelperNode {
@@ -89,6 +90,24 @@ export function collect(node: HelperNode): Record<string, unknown>[] {
 /** Waits until check() holds (asked every everyMs of real time); the test's mocha timeout is the deadline. */
 export function until(check: () => boolean | Promise<boolean>, what?: string, everyMs = 10): Promise<void> {
   return eventually(check, what, everyMs);
+}
+
+/**
+ * Waits until check() holds while moving an account's manual clock (settings.connectedCarClock) towards its next timer,
+ * at most stepMs at a time, with a moment of real time between steps for sockets. A clock without timers stands
+ * still. The test's mocha timeout is the deadline.
+ */
+export function untilDriving(clock: ManualClock, check: () => boolean | Promise<boolean>, what?: string, stepMs = 1_000): Promise<void> {
+  return eventually(
+    async () => {
+      if (await check()) return true;
+      const next = clock.nextAt;
+      if (next !== undefined) await clock.advance(Math.min(stepMs, Math.max(0, next - clock.now())));
+      return false;
+    },
+    what,
+    10,
+  );
 }
 
 export interface Dot {

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Adds up the mutation reports of the groups (reports/mutation/<group>.json, see stryker.config.mjs) into one score
+// per file and in total, and fails below the issue's 85 %. A file found in several reports is taken from the newest.
+// Score as Stryker counts it: killed and timed-out mutants of those that compiled and ran (survived, no coverage).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dir = path.resolve(__dirname, '..', 'reports', 'mutation');
+const minimum = Number(process.argv[2] ?? 85);
+const reports = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({ file: f, mtimeMs: fs.statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => a.mtimeMs - b.mtimeMs)
+  : [];
+if (reports.length === 0) {
+  console.error('No reports in reports/mutation: run `npm run mutate` first (README, "Mutation testing").');
+  process.exit(2);
+}
+
+const files = new Map();
+for (const { file } of reports) {
+  const report = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  for (const [name, result] of Object.entries(report.files)) files.set(name, { report: file, mutants: result.mutants });
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+const total = { detected: 0, undetected: 0, notRun: 0 };
+const rows = [];
+for (const [name, { report, mutants }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  const count = { detected: 0, undetected: 0, notRun: 0 };
+  for (const m of mutants) {
+    if (DETECTED.has(m.status)) count.detected++;
+    else if (UNDETECTED.has(m.status)) count.undetected++;
+    else count.notRun++; // CompileError, RuntimeError, Ignored: not part of the score
+  }
+  for (const k of Object.keys(total)) total[k] += count[k];
+  rows.push({ name, report, ...count });
+}
+
+const score = (c) => (c.detected + c.undetected === 0 ? 100 : (100 * c.detected) / (c.detected + c.undetected));
+const pad = Math.max(...rows.map((r) => r.name.length));
+for (const r of rows) {
+  console.log(`${r.name.padEnd(pad)}  ${score(r).toFixed(1).padStart(5)} %  ${String(r.detected).padStart(4)} detected  ${String(r.undetected).padStart(3)} not  (${r.report})`);
+}
+const all = score(total);
+console.log(`${'total'.padEnd(pad)}  ${all.toFixed(1).padStart(5)} %  ${total.detected} detected, ${total.undetected} not, ${total.notRun} did not compile or run`);
+if (all < minimum) {
+  console.error(`below ${minimum} %`);
+  process.exit(1);
+}
