@@ -212,6 +212,14 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
     } else if (last && isOutlier(last, f, f.noiseM ?? o.noiseM) && !(state.suspect && f.at > state.suspect.at && !isOutlier(state.suspect, f, f.noiseM ?? o.noiseM))) {
       reason = 'outlier';
       state.suspect = f;
+      // The jump may be the last fix's: one that started a change and then met a fix back on the known side. That fix
+      // still calls the change off (it needs fixes that agree), or the next far fix would confirm it. The property test
+      // "a single outlier among fixes every minute never makes a leave" found it, with an outlier just under 70 m/s.
+      for (const z of o.zones) {
+        const m = state.zones[z.name];
+        const vague = f.accuracyM !== undefined && f.accuracyM > z.marginM + z.radiusM;
+        if (m?.pending && !vague && sideOf(z, m, f, o) === m.inside) delete m.pending;
+      }
     } else {
       delete state.suspect;
       fix = f;
@@ -237,9 +245,7 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
           initial = true;
           continue;
         }
-        // The dead band: the zone's, at least the noise of the fix's source unless the user set it.
-        const band = Math.max(z.marginSet ? z.marginM : defaultMargin(z.radiusM, f.noiseM ?? o.noiseM), f.accuracyM ?? 0);
-        const target = d <= z.radiusM ? true : d > z.radiusM + band ? false : m.inside;
+        const target = sideOf(z, m, f, o);
         if (target === m.inside) {
           delete m.pending; // back on the known side (or in the band): the change is off
           continue;
@@ -325,6 +331,16 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
       };
     }),
   };
+}
+
+/**
+ * The side of a zone a fix puts the car on: inside within the radius, outside beyond its dead band (the zone's margin,
+ * at least the noise of the fix's source unless the user set it, at least the fix's accuracy), else the known side.
+ */
+function sideOf(z: ResolvedPresenceOptions['zones'][number], memory: { inside: boolean }, f: Fix, o: ResolvedPresenceOptions): boolean {
+  const d = distanceM(z.latitude, z.longitude, f.latitude, f.longitude);
+  const band = Math.max(z.marginSet ? z.marginM : defaultMargin(z.radiusM, f.noiseM ?? o.noiseM), f.accuracyM ?? 0);
+  return d <= z.radiusM ? true : d > z.radiusM + band ? false : memory.inside;
 }
 
 /**

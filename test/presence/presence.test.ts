@@ -270,7 +270,9 @@ describe('presence: no flapping under noisy positions (property-based)', () => {
         }
         return true;
       }),
-      { numRuns: 200 },
+      // The example it found: an outlier just under 70 m/s from home is believed, and the fix back home a minute
+      // later is the implausible jump; that fix must still call the leave off.
+      { numRuns: 200, examples: [[[true, false, true, false], 4295.1252073697615]] },
     );
   });
 });
