@@ -5,8 +5,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+// `--survivors [part of a path]` lists the mutants no test noticed instead, one a line, with the code they change.
 const dir = path.resolve(__dirname, '..', 'reports', 'mutation');
-const minimum = Number(process.argv[2] ?? 85);
+const args = process.argv.slice(2);
+const survivors = args[0] === '--survivors';
+const minimum = survivors ? 0 : Number(args[0] ?? 85);
+const only = survivors ? args[1] : undefined;
 const reports = fs.existsSync(dir)
   ? fs
       .readdirSync(dir)
@@ -19,14 +23,29 @@ if (reports.length === 0) {
   process.exit(2);
 }
 
+const UNDETECTED_STATUSES = ['Survived', 'NoCoverage'];
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(UNDETECTED_STATUSES);
+
 const files = new Map();
 for (const { file } of reports) {
   const report = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  for (const [name, result] of Object.entries(report.files)) files.set(name, { report: file, mutants: result.mutants });
+  for (const [name, result] of Object.entries(report.files)) files.set(name, { report: file, mutants: result.mutants, source: result.source });
 }
 
-const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+if (survivors) {
+  for (const [name, { mutants, source }] of files) {
+    if (only && !name.includes(only)) continue;
+    const lines = source.split('\n');
+    for (const m of mutants.filter((x) => UNDETECTED_STATUSES.includes(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
+      const { start, end } = m.location;
+      const original = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)}…`;
+      console.log(`${name}:${start.line}:${start.column} ${m.status} ${m.mutatorName}: ${original.trim().slice(0, 120)} -> ${String(m.replacement ?? '').trim().slice(0, 120)}`);
+    }
+  }
+  process.exit(0);
+}
+
 const total = { detected: 0, undetected: 0, notRun: 0 };
 const rows = [];
 for (const [name, { report, mutants }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
