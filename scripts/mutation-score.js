@@ -53,19 +53,21 @@ for (const [name, { report, mutants }] of [...files].sort(([a], [b]) => a.locale
   for (const m of mutants) {
     if (DETECTED.has(m.status)) count.detected++;
     else if (UNDETECTED.has(m.status)) count.undetected++;
-    else count.notRun++; // CompileError, RuntimeError, Ignored: not part of the score
+    else count.notRun++; // CompileError, RuntimeError, Ignored (static): not part of the score
   }
   for (const k of Object.keys(total)) total[k] += count[k];
   rows.push({ name, report, ...count });
 }
 
-const score = (c) => (c.detected + c.undetected === 0 ? 100 : (100 * c.detected) / (c.detected + c.undetected));
+const score = (c) => (c.detected + c.undetected === 0 ? undefined : (100 * c.detected) / (c.detected + c.undetected));
+const shown = (c) => (score(c) === undefined ? 'n/a' : score(c).toFixed(1)).padStart(5);
 const pad = Math.max(...rows.map((r) => r.name.length));
 for (const r of rows) {
-  console.log(`${r.name.padEnd(pad)}  ${score(r).toFixed(1).padStart(5)} %  ${String(r.detected).padStart(4)} detected  ${String(r.undetected).padStart(3)} not  (${r.report})`);
+  // n/a: every mutant of the file runs at module load (static) and was left out, or none compiled.
+  console.log(`${r.name.padEnd(pad)}  ${shown(r)} %  ${String(r.detected).padStart(4)} detected  ${String(r.undetected).padStart(3)} not  ${String(r.notRun).padStart(3)} not run  (${r.report})`);
 }
-const all = score(total);
-console.log(`${'total'.padEnd(pad)}  ${all.toFixed(1).padStart(5)} %  ${total.detected} detected, ${total.undetected} not, ${total.notRun} did not compile or run`);
+const all = score(total) ?? 100;
+console.log(`${'total'.padEnd(pad)}  ${shown(total)} %  ${total.detected} detected, ${total.undetected} not, ${total.notRun} not run (did not compile, or static and left out)`);
 if (all < minimum) {
   console.error(`below ${minimum} %`);
   process.exit(1);
