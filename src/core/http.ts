@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent, request, type Dispatcher } from 'undici';
 import { AnswerLostError, CarError } from './errors';
 import { redact } from './redact';
@@ -82,6 +83,9 @@ export class HttpClient {
       userAgent: options.userAgent ?? 'node-red-contrib-connected-car',
     };
     this.log = options.log ?? (() => undefined);
+    // Every request in flight listens on it (undici adds one listener each): more than 10 at once is no leak, and
+    // Node's warning that it might be one would reach the user's log.
+    setMaxListeners(0, this.closing.signal);
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -122,7 +126,8 @@ export class HttpClient {
         if (lost && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) throw new AnswerLostError(err.code, err.message);
         if (attempt < retries) {
           const delay = this.backoff(attempt);
-          this.log(`${where}: ${err.message}; retry ${attempt + 1}/${retries} in ${delay} ms`);
+          // The message names the method and path already.
+          this.log(`${err.message}; retry ${attempt + 1}/${retries} in ${delay} ms`);
           await this.pause(delay, signal, where, req.signal);
           continue;
         }

@@ -1,6 +1,7 @@
 // Mutation testing (issue 19): the clocks every wait in the plugin goes through.
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { ManualClock, systemClock } from '../../src/core/clock';
 
 describe('core/clock', () => {
@@ -123,5 +124,35 @@ describe('core/clock', () => {
     assert.equal(cleared, false);
     assert.equal(far, false);
     systemClock.clearTimeout(farHandle);
+  });
+
+  it('tells when the earliest waiting timer falls due, whatever the order they were set in', () => {
+    const clock = new ManualClock(0);
+    assert.equal(clock.nextAt, undefined);
+    const noop = (): void => undefined;
+    clock.setTimeout(noop, 300);
+    const earliest = clock.setTimeout(noop, 100);
+    clock.setTimeout(noop, 200);
+    assert.equal(clock.nextAt, 100);
+    clock.clearTimeout(earliest);
+    assert.equal(clock.nextAt, 200);
+  });
+
+  it('leaves no listener on the signal once a sleep ends, run out or aborted (one signal outlives many sleeps)', async () => {
+    // An HTTP client's close signal is passed to each of its retry pauses.
+    const clock = new ManualClock(0);
+    const controller = new AbortController();
+    const listeners = (): number => getEventListeners(controller.signal, 'abort').length;
+    for (let i = 0; i < 3; i++) {
+      const sleep = clock.sleep(10, controller.signal);
+      assert.equal(listeners(), 1);
+      await clock.advance(10);
+      await sleep;
+    }
+    assert.equal(listeners(), 0);
+    const sleep = clock.sleep(10, controller.signal);
+    controller.abort(new Error('closed'));
+    await assert.rejects(sleep, /^Error: closed$/);
+    assert.equal(listeners(), 0);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TokenStore, accountSeed, type StoredAccount } from '../../src/core/token-store';
+import { TokenStore, accountSeed, deriveSeed, isLegacySeed, seedMatches, type StoredAccount } from '../../src/core/token-store';
 import { flushJobs } from '../../src/core/clock';
 
 function account(seed: string, extra: Partial<StoredAccount> = {}): StoredAccount {
@@ -201,5 +201,36 @@ describe('core/token-store', () => {
     void store.save('k', account('second'));
     await first;
     assert.deepEqual(await store.load('k'), account('second'));
+  });
+
+  it('a derived seed matches the same parts only (an absent part is an empty one), and nothing with another prefix or a cut key', async () => {
+    const parts = ['renault', 'me@example.com', undefined, 'pw'];
+    const seed = await deriveSeed(parts);
+    assert.match(seed, /^s1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(await deriveSeed(parts), seed, 'a new salt each time');
+    const cases: [seed: string, parts: (string | undefined)[], matches: boolean][] = [
+      [seed, parts, true],
+      [seed, ['renault', 'me@example.com', '', 'pw'], true],
+      [seed, ['renault', 'me@example.com', undefined, 'pw2'], false],
+      // Parts are separated: moving characters between them is another account.
+      [await deriveSeed(['ab', 'c']), ['a', 'bc'], false],
+      [seed.replace(/^s1\./, 's2.'), parts, false],
+      [seed.slice(0, -4), parts, false],
+    ];
+    for (const [s, p, matches] of cases) assert.equal(await seedMatches(s, p), matches, `${s} ${JSON.stringify(p)}`);
+    // Pinned: scrypt's parameters are part of every account file's seed; others would discard them all (a new sign-in).
+    assert.equal(
+      await deriveSeed(['renault', 'me@example.com', undefined, 'https://gigya'], Buffer.alloc(16, 7)),
+      's1.BwcHBwcHBwcHBwcHBwcHBw.l4-RZ6cDfa_7yKbGtX0atGqfQpjltUX-9VBybJKm7V8',
+    );
+  });
+
+  it('a seed of an older version (a plain hash) matches its parts and is told apart from a derived one', async () => {
+    const parts = ['renault', 'me@example.com', undefined, 'pw'];
+    const legacy = accountSeed(parts);
+    assert.equal(await seedMatches(legacy, parts), true);
+    assert.equal(await seedMatches(legacy, ['renault', 'me@example.com', undefined, 'pw2']), false);
+    assert.equal(isLegacySeed(legacy), true);
+    assert.equal(isLegacySeed(await deriveSeed(parts)), false);
   });
 });
