@@ -266,7 +266,8 @@ function fastUtc(v: string): CloudTime | undefined {
   const sec = digitsAt(v, 17, 2);
   const fracDigits = n > 20 ? n - 21 : 0;
   const frac = fracDigits ? digitsAt(v, 20, fracDigits) : 0;
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || frac < 0) return undefined;
+  // Date.UTC reads a year 0-99 as 1900-1999 (0090 would pass for 1990): such a year, a placeholder, is left to Date.parse.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || frac < 0) return undefined;
   const ms = frac * (fracDigits === 1 ? 100 : fracDigits === 2 ? 10 : 1);
   const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
   // The text is already the ISO form (but for a day past the month's end, which rolls over).
