@@ -217,8 +217,7 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
       // "a single outlier among fixes every minute never makes a leave" found it, with an outlier just under 70 m/s.
       for (const z of o.zones) {
         const m = state.zones[z.name];
-        const vague = f.accuracyM !== undefined && f.accuracyM > z.marginM + z.radiusM;
-        if (m?.pending && !vague && sideOf(z, m, f, o) === m.inside) delete m.pending;
+        if (m?.pending && !tooVague(z, f) && sideOf(z, m, f, o) === m.inside) delete m.pending;
       }
     } else {
       delete state.suspect;
@@ -235,8 +234,7 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
       for (const z of o.zones) {
         const d = distanceM(z.latitude, z.longitude, f.latitude, f.longitude);
         const m = state.zones[z.name];
-        // An accuracy circle wider than the zone and its dead band cannot tell the sides apart.
-        if (f.accuracyM !== undefined && f.accuracyM > z.marginM + z.radiusM) {
+        if (tooVague(z, f)) {
           vague = true;
           continue;
         }
@@ -331,6 +329,11 @@ export function step(prev: PresenceState, input: PresenceInput, now: number, o: 
       };
     }),
   };
+}
+
+/** An accuracy circle wider than the zone and its dead band cannot tell the sides apart. */
+function tooVague(z: ResolvedPresenceOptions['zones'][number], f: Fix): boolean {
+  return f.accuracyM !== undefined && f.accuracyM > z.marginM + z.radiusM;
 }
 
 /**
