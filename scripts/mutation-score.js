@@ -4,13 +4,22 @@
 // Score as Stryker counts it: killed and timed-out mutants of those that compiled and ran (survived, no coverage).
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 // `--survivors [part of a path]` lists the mutants no test noticed instead, one a line, with the code they change.
-const dir = path.resolve(__dirname, '..', 'reports', 'mutation');
-const args = process.argv.slice(2);
-const survivors = args[0] === '--survivors';
-const minimum = survivors ? 0 : Number(args[0] ?? 85);
-const only = survivors ? args[1] : undefined;
+// Without it, the one argument is the least score (default 85). `--reports <dir>`: another folder of reports.
+const { values, positionals } = parseArgs({
+  options: { survivors: { type: 'boolean', default: false }, reports: { type: 'string' } },
+  allowPositionals: true,
+});
+const dir = path.resolve(values.reports ?? path.join(__dirname, '..', 'reports', 'mutation'));
+const survivors = values.survivors;
+const minimum = survivors ? 0 : Number(positionals[0] ?? 85);
+const only = survivors ? positionals[0] : undefined;
+if (!Number.isFinite(minimum)) {
+  console.error(`The least score must be a number (a percentage), not "${positionals[0]}".`);
+  process.exit(2);
+}
 const reports = fs.existsSync(dir)
   ? fs
       .readdirSync(dir)
@@ -19,13 +28,12 @@ const reports = fs.existsSync(dir)
       .sort((a, b) => a.mtimeMs - b.mtimeMs)
   : [];
 if (reports.length === 0) {
-  console.error('No reports in reports/mutation: run `npm run mutate` first (README, "Mutation testing").');
+  console.error(`No reports in ${dir}: run \`npm run mutate\` first (README, "Mutation testing").`);
   process.exit(2);
 }
 
-const UNDETECTED_STATUSES = ['Survived', 'NoCoverage'];
 const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(UNDETECTED_STATUSES);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 const files = new Map();
 for (const { file } of reports) {
@@ -37,7 +45,7 @@ if (survivors) {
   for (const [name, { mutants, source }] of files) {
     if (only && !name.includes(only)) continue;
     const lines = source.split('\n');
-    for (const m of mutants.filter((x) => UNDETECTED_STATUSES.includes(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
+    for (const m of mutants.filter((x) => UNDETECTED.has(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
       const { start, end } = m.location;
       const original = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)}…`;
       console.log(`${name}:${start.line}:${start.column} ${m.status} ${m.mutatorName}: ${original.trim().slice(0, 120)} -> ${String(m.replacement ?? '').trim().slice(0, 120)}`);

@@ -1,0 +1,60 @@
+/**
+ * scripts/mutation-score.js (issue 19): adds the mutation groups' reports into one score per file, takes a file from
+ * the newest report that has it, lists survivors, and fails below the least score.
+ */
+import { describe, it } from 'mocha';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT, tempDir } from '../helpers';
+
+const run = promisify(execFile);
+const SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'mutation-score.js');
+
+function mutant(status: string, line: number, replacement = 'false'): Record<string, unknown> {
+  return { status, mutatorName: 'ConditionalExpression', replacement, location: { start: { line, column: 5 }, end: { line, column: 11 } } };
+}
+
+async function score(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [SCRIPT, '--reports', dir, ...args]);
+    return { code: 0, out: stdout, err: stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+describe('mutation-score script', () => {
+  it('scores each file from its newest report, leaves static and uncompiled mutants out, and fails below the least score', async () => {
+    const dir = await tempDir('cc-mutation-');
+    const source = 'line one\nif (a && b) x();\n';
+    // An older report of a.ts (all survived), then a newer one (3 of 4 detected) with b.ts (static only).
+    await fs.writeFile(path.join(dir, 'old.json'), JSON.stringify({ files: { 'src/a.ts': { source, mutants: [mutant('Survived', 2), mutant('Survived', 2)] } } }));
+    await fs.utimes(path.join(dir, 'old.json'), new Date(1_000_000), new Date(1_000_000));
+    const newer = {
+      'src/a.ts': { source, mutants: [mutant('Killed', 2), mutant('Timeout', 2), mutant('Killed', 2), mutant('NoCoverage', 2), mutant('CompileError', 2)] },
+      'src/b.ts': { source, mutants: [mutant('Ignored', 1)] },
+    };
+    await fs.writeFile(path.join(dir, 'new.json'), JSON.stringify({ files: newer }));
+
+    const passed = await score(dir, '70');
+    assert.equal(passed.code, 0, passed.err);
+    assert.match(passed.out, /src\/a\.ts\s+75\.0 %\s+3 detected\s+1 not\s+1 not run\s+\(new\.json\)/);
+    assert.match(passed.out, /src\/b\.ts\s+n\/a %\s+0 detected\s+0 not\s+1 not run/);
+    assert.match(passed.out, /total\s+75\.0 %\s+3 detected, 1 not, 2 not run/);
+
+    const failed = await score(dir);
+    assert.equal(failed.code, 1, 'below the default 85 %');
+    assert.match(failed.err, /below 85 %/);
+
+    const listed = await score(dir, '--survivors', 'a.ts');
+    assert.equal(listed.code, 0);
+    assert.equal(listed.out, 'src/a.ts:2:5 NoCoverage ConditionalExpression: a && b -> false\n');
+
+    assert.equal((await score(dir, 'much')).code, 2, 'a least score that is no number');
+    assert.equal((await score(path.join(dir, 'none'))).code, 2, 'no reports');
+  });
+});
