@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { promises as fs } from 'node:fs';
 import { afterEach } from 'mocha';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../src/core';
 
 /** The project root, from dist/test/ (compiled) or test/ (source). */
 export const PROJECT_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -31,4 +32,32 @@ export async function eventually(cond: () => boolean | Promise<boolean>, what = 
     if (testsEnded !== test) throw new Error(`the test ended before ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** An HttpClient that knows how many requests are on the wire, so that tests do not move the clock under them. */
+export class TrackedHttp extends HttpClient {
+  inFlight = 0;
+  override async request(req: HttpRequest): Promise<HttpResponse> {
+    this.inFlight++;
+    try {
+      return await super.request(req);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** Real I/O (the simulator's HTTP answers) gets a moment between clock steps. */
+function tick(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 1));
+}
+
+/**
+ * Waits (in real time) while requests are on the wire: the clock stands still meanwhile, as
+ * it would in the real world for a fast answer. A request that sleeps on the clock itself (a
+ * GET's retry back-off) lets the clock go on after a while.
+ */
+export async function settleIo(http: TrackedHttp | undefined): Promise<void> {
+  await tick();
+  for (let i = 0; i < 2_000 && http && http.inFlight > 0; i++) await tick();
 }

@@ -393,7 +393,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
       await until(() => w.sim.cardata.stats.tokenPolls === look, `look ${look}`);
     }
     assert.ok(w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? ''));
-    await until(() => s.state.phase === 'ready', 'the session to take the tokens', w.clock, 1_000);
+    await until(() => s.state.phase === 'ready', 'the session to take the tokens', w, 1_000);
     assert.equal(w.sim.cardata.stats.tokenPolls, 4, 'one look per interval, by one poller');
     assert.equal(w.sim.cardata.stats.signIns, 1);
     assert.equal(w.sim.cardata.stats.deviceCodes, 1);
@@ -419,7 +419,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
       await until(() => w.sim.cardata.stats.tokenPolls === look, `look ${look}`);
     }
     assert.ok(w.sim.cardata.approve(second ?? ''));
-    await until(() => s.state.phase === 'ready', 'the session to take the tokens of the new code', w.clock, 1_000, 20);
+    await until(() => s.state.phase === 'ready', 'the session to take the tokens of the new code', w, 1_000, 20);
     assert.equal(w.sim.cardata.stats.signIns, 1);
     const polls = w.sim.cardata.stats.tokenPolls;
     assert.ok(polls <= 5, `one poll loop: ${polls} looks in 20 s`);
@@ -458,7 +458,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
       assert.equal(s.state.challenge?.userCode, second);
       const before = w.sim.cardata.stats.tokenPolls;
       assert.ok(w.sim.cardata.approve(second ?? ''));
-      await until(() => s.state.phase === 'ready', 'the session to take the tokens of the new code', w.clock, 1_000, 20);
+      await until(() => s.state.phase === 'ready', 'the session to take the tokens of the new code', w, 1_000, 20);
       assert.equal(w.sim.cardata.stats.signIns, 1);
       assert.equal(w.sim.cardata.stats.tokenPolls - before, 1, 'one look at the new code, by one poll loop');
     } finally {
@@ -474,16 +474,16 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     try {
       const asked = slow.clock.now();
       await assert.rejects(s.getAuth(), { code: 'TFA_REQUIRED' });
-      await until(() => slow.sim.cardata.stats.tokenPolls === 1, 'the first look', slow.clock, 1_000);
+      await until(() => slow.sim.cardata.stats.tokenPolls === 1, 'the first look', slow, 1_000);
       assert.ok(slow.clock.now() - asked >= 10_000, 'not before the 10 s BMW names');
       slow.sim.cardata.injectFault({ kind: 'slow-down' });
-      await until(() => slow.sim.cardata.stats.tokenPolls === 2, 'the look told to slow down', slow.clock, 1_000);
+      await until(() => slow.sim.cardata.stats.tokenPolls === 2, 'the look told to slow down', slow, 1_000);
       const slowedAt = slow.clock.now();
-      await until(() => slow.sim.cardata.stats.tokenPolls === 3, 'the next look', slow.clock, 1_000);
+      await until(() => slow.sim.cardata.stats.tokenPolls === 3, 'the next look', slow, 1_000);
       // Seen to the second: the looks came 15 s apart, give or take the step of the wait.
       assert.ok(slow.clock.now() - slowedAt >= 14_000, 'not before retryAt');
       assert.ok(slow.sim.cardata.approve(slow.sim.cardata.lastUserCode ?? ''));
-      await until(() => s.state.phase === 'ready', 'the session to take the tokens', slow.clock, 1_000);
+      await until(() => s.state.phase === 'ready', 'the session to take the tokens', slow, 1_000);
       assert.equal(slow.sim.cardata.stats.tokenPolls, 4, 'no second slow_down: every look after it kept 15 s');
       assert.equal(slow.sim.cardata.stats.signIns, 1);
     } finally {

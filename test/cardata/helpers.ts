@@ -7,7 +7,7 @@ import { cardataAuth, cardataProvider, type CarDataAuthState, type CarDataConnec
 import { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
 import type { CardataSimOptions } from '../../src/sim/cardata';
-import { PROJECT_ROOT, eventually } from '../helpers';
+import { PROJECT_ROOT, TrackedHttp, eventually, settleIo } from '../helpers';
 
 /** A body in the shape BMW sends, from test/fixtures/cardata (this project's own values). */
 export async function cardataFixture(name: string): Promise<unknown> {
@@ -18,17 +18,19 @@ export const BMW_VIN = 'WBY31AW0X0FCD0001';
 export const MINI_VIN = 'WMZ21GA0X07CD0002';
 
 /**
- * Real short waits let sockets work while the manual clock stands still; with a clock and stepMs, the clock moves by
- * stepMs each turn, and `tries` turns are the deadline on the test's clock. Without, mocha's timeout is the deadline.
+ * Waits until cond holds. With a world and stepMs, its clock moves by stepMs a turn, never while one of its requests is
+ * on the wire, for at most `tries` turns: what is due by then on the test's clock must have happened. Real I/O set off
+ * before the last turn (a reconnect, an answer) may still be on its way on a busy machine, so the wait goes on
+ * without moving the clock, with mocha's timeout as the deadline. Without a world, mocha's timeout is the only one.
  */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, clock?: ManualClock, stepMs = 0, tries = 400): Promise<void> {
-  if (!clock || stepMs <= 0) return eventually(cond, what);
+export async function until(cond: () => boolean | Promise<boolean>, what: string, on?: Pick<World, 'clock' | 'http'>, stepMs = 0, tries = 400): Promise<void> {
+  if (!on || stepMs <= 0) return eventually(cond, what);
   for (let i = 0; i < tries; i++) {
     if (await cond()) return;
-    await clock.advance(stepMs);
-    await new Promise((r) => setTimeout(r, 5));
+    await settleIo(on.http);
+    await on.clock.advance(stepMs);
   }
-  throw new Error(`not within ${(tries * stepMs) / 1000} s of the test's clock: ${what}`);
+  return eventually(cond, `${what} (the clock stopped after ${(tries * stepMs) / 1000} s)`);
 }
 
 export interface Lines extends Logger {
@@ -49,14 +51,14 @@ export function lines(): Lines {
 export interface World {
   sim: Simulator;
   clock: ManualClock;
-  http: HttpClient;
+  http: TrackedHttp;
   close(): Promise<void>;
 }
 
 export async function world(cardata: Partial<CardataSimOptions> = {}, start = '2026-11-20T08:00:00Z'): Promise<World> {
   const clock = new ManualClock(start);
   const sim = await startSimulator({ port: 0, clock, cardata: { autoApproveMs: false, ...cardata } });
-  const http = new HttpClient({ clock });
+  const http = new TrackedHttp({ clock });
   return {
     sim,
     clock,
@@ -171,7 +173,7 @@ export async function signInSession(w: World, s: AccountSession): Promise<CarDat
   if (!(first instanceof Error) || (first as { code?: string }).code !== 'TFA_REQUIRED') throw new Error(`expected TFA_REQUIRED, got ${String(first)}`);
   const code = w.sim.cardata.lastUserCode;
   if (!code || !w.sim.cardata.approve(code)) throw new Error('no code to approve');
-  await until(() => s.state.phase === 'ready', 'the session to take the tokens', w.clock, 1_000);
+  await until(() => s.state.phase === 'ready', 'the session to take the tokens', w, 1_000);
   return (await s.getAuth()) as CarDataAuthState;
 }
 

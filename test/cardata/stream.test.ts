@@ -108,7 +108,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     assert.equal(r.updates[1]?.fragment.position?.longitude, status.position?.longitude);
 
     // The simulator streams what changes by itself, every 10 s of clock.
-    await until(() => r.updates.some((u) => u.vin === MINI_VIN), 'a streamed MINI update', w.clock, 10_000, 100);
+    await until(() => r.updates.some((u) => u.vin === MINI_VIN), 'a streamed MINI update', w, 10_000, 100);
     assert.equal(w.sim.cardata.quotaStatus().calls, quota, 'streamed data costs no REST call');
   });
 
@@ -123,7 +123,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     // BMW refuses a reconnect within about 10 s of a disconnect: never sooner, jittered by up to 20 %.
     assert.ok(firstPause >= 10_000 && firstPause <= 12_000, `first retry after 10 to 12 s (${firstPause} ms)`);
     // BMW still counts the dropped connection for about 10 s (CONNACK 5): the first retry comes after that.
-    await until(() => r.connected() === 2, 'connected again', w.clock, 1_000, 100);
+    await until(() => r.connected() === 2, 'connected again', w, 1_000, 100);
     assert.equal(w.sim.cardata.stats.mqttRefusedBusy, 0, 'not refused: the retry waited out the linger');
     assert.ok(w.clock.now() - droppedAt >= 10_000 && w.clock.now() - droppedAt <= 20_000, `back within seconds of the linger (${w.clock.now() - droppedAt} ms)`);
     assert.equal(r.events.filter((e) => e.state === 'refused').length, 0, 'no "another program" report for our own old connection');
@@ -207,13 +207,13 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     await until(() => r.connected() === 1, 'connected');
     const firstToken = current.idToken;
     await w.clock.advance(current.idExpiresAt - 5_000 - w.clock.now());
-    await until(() => w.sim.cardata.stats.mqttExpiredDrops === 1, 'the broker cuts at expiry', w.clock, 1_000, 100);
+    await until(() => w.sim.cardata.stats.mqttExpiredDrops === 1, 'the broker cuts at expiry', w, 1_000, 100);
     assert.ok(asked.filter((a) => a?.idToken === firstToken).length >= 2, 'the renewal was tried, and tried again while the token lasted');
-    await until(() => r.events.some((e) => e.error?.code === 'AUTH_FAILED'), 'the stale token is refused', w.clock, 1_000, 100);
+    await until(() => r.events.some((e) => e.error?.code === 'AUTH_FAILED'), 'the stale token is refused', w, 1_000, 100);
     const refused = r.events.find((e) => e.error?.code === 'AUTH_FAILED');
     assert.match(refused?.error?.message ?? '', /refused the id_token as expired \(CONNACK 4, bad user name or password\)/);
     assert.equal(refused?.error?.transient, true);
-    await until(() => r.connected() === 2, 'connected with a fresh token', w.clock, 1_000, 100);
+    await until(() => r.connected() === 2, 'connected with a fresh token', w, 1_000, 100);
     assert.notEqual(current.idToken, firstToken);
     assert.ok(w.sim.cardata.stats.mqttRefused >= 1);
     assert.equal(r.events.filter((e) => e.state === 'refused').length, 0, 'its own old connection is not another program');
@@ -239,7 +239,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
         dropped = true;
         w.sim.cardata.dropConnections();
         const droppedAt = w.clock.now();
-        await until(() => r.connected() === before + 1, 'back after the drop', w.clock, 1_000, 600);
+        await until(() => r.connected() === before + 1, 'back after the drop', w, 1_000, 600);
         assert.ok(w.clock.now() - droppedAt <= 60_000, `back within a minute of the drop (${w.clock.now() - droppedAt} ms)`);
         continue;
       }
@@ -253,7 +253,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
         await w.clock.advance(1_000);
         continue;
       }
-      await until(() => r.connected() === before + 1, 'renewed', w.clock, 1_000, 600);
+      await until(() => r.connected() === before + 1, 'renewed', w, 1_000, 600);
     }
     // Down time: from each event that is not 'connected' to the next 'connected'.
     let downMs = 0;
@@ -342,7 +342,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     // The other program stops: after BMW lets go of its connection, ours comes in at the next try.
     other.end();
     await until(() => w.sim.cardata.brokerClients === 0, 'the other program left');
-    await until(() => r.connected() === 1, 'connected once the other program left', w.clock, 10_000, 100);
+    await until(() => r.connected() === 1, 'connected once the other program left', w, 10_000, 100);
   });
 
   it('after a redeploy the new stream waits quietly while the old connection still counts', async () => {
@@ -354,7 +354,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     open(async () => auth, r);
     await until(() => r.events.some((e) => e.state === 'connecting' && e.retryAt !== undefined), 'refused while the old one lingers');
     assert.equal(w.sim.cardata.stats.mqttRefusedBusy, 1);
-    await until(() => r.connected() === 1, 'connected after the linger', w.clock, 1_000, 100);
+    await until(() => r.connected() === 1, 'connected after the linger', w, 1_000, 100);
     assert.equal(r.events.filter((e) => e.state === 'refused' || e.error !== undefined).length, 0, 'nothing alarming said');
   });
 
@@ -367,7 +367,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     await until(() => r.connected() === 1, 'connected');
     w.sim.cardata.injectFault({ kind: 'refresh-unavailable', times: 2 });
     await w.clock.advance(first.idExpiresAt - 5 * 60_000 - w.clock.now());
-    await until(() => r.connected() === 2, 'renewed after the outage', w.clock, 5_000, 200);
+    await until(() => r.connected() === 2, 'renewed after the outage', w, 5_000, 200);
     assert.equal(w.sim.cardata.stats.refreshes, 3, 'two refused by the outage, the third one worked');
     assert.equal(w.sim.cardata.stats.mqttExpiredDrops, 0, 'still before the broker had to cut');
     assert.equal(w.sim.cardata.stats.deviceCodes, 1, 'no new device code');
@@ -379,7 +379,7 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     ctx = wrong;
     const r = recorder(w);
     open(async () => auth, r);
-    await until(() => r.events.filter((e) => e.error?.code === 'AUTH_FAILED').length >= 3, 'three refusals', w.clock, 1_000, 200);
+    await until(() => r.events.filter((e) => e.error?.code === 'AUTH_FAILED').length >= 3, 'three refusals', w, 1_000, 200);
     const third = r.events.filter((e) => e.error?.code === 'AUTH_FAILED')[2];
     assert.match(third?.error?.message ?? '', /check the streaming username/);
     assert.equal(r.events.filter((e) => e.state === 'refused').length, 0);

@@ -1,34 +1,9 @@
-import { HttpClient, type HttpRequest, type HttpResponse, type ManualClock } from '../../src/core';
+import type { ManualClock } from '../../src/core';
+import { settleIo, type TrackedHttp } from '../helpers';
+
+export { TrackedHttp } from '../helpers';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** An HttpClient that knows how many requests are on the wire, so that tests do not move the clock under them. */
-export class TrackedHttp extends HttpClient {
-  inFlight = 0;
-  override async request(req: HttpRequest): Promise<HttpResponse> {
-    this.inFlight++;
-    try {
-      return await super.request(req);
-    } finally {
-      this.inFlight--;
-    }
-  }
-}
-
-/** Real I/O (the simulator's HTTP answers) gets a moment between clock steps. */
-function tick(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 1));
-}
-
-/**
- * Waits (in real time) while requests are on the wire: the clock stands still meanwhile, as
- * it would in the real world for a fast answer. A request that sleeps on the clock itself (a
- * GET's retry back-off) lets the clock go on after a while.
- */
-async function settleIo(http: TrackedHttp | undefined): Promise<void> {
-  await tick();
-  for (let i = 0; i < 2_000 && http && http.inFlight > 0; i++) await tick();
-}
 
 /**
  * Settles p while moving the manual clock forward in steps, so that the code under test can
