@@ -20,11 +20,11 @@ import { readRenaultJson } from './fixtures';
 type Body = Record<string, unknown>;
 const recorded = async (...parts: string[]): Promise<Body> => (await readRenaultJson('gigya', ...parts)) as Body;
 
-/** The HTTP clients the contexts opened, closed after the file's tests. */
+/** The HTTP clients the contexts opened, closed after each suite that opens them. */
 const opened: HttpClient[] = [];
-after(async () => {
+async function closeOpened(): Promise<void> {
   for (const c of opened.splice(0)) await c.close();
-});
+}
 
 /** A provider context on the given Gigya server, with the lines logged. */
 function contextFor(gigya: string, clock: ManualClock, config: Partial<AccountConfig> = {}, lines: string[] = []): ProviderContext {
@@ -163,6 +163,7 @@ describe('Renault sign-in: the state kept (auth.ts)', () => {
 });
 
 describe('Renault token sign-in: the pasted JWT (auth.ts)', () => {
+  after(closeOpened);
   const clock = new ManualClock('2026-11-20T08:00:00Z');
   const nowS = Math.floor(clock.now() / 1000);
   const login = (config: Partial<AccountConfig>, previous?: RenaultAuthState): Promise<RenaultAuthState> =>
@@ -235,7 +236,10 @@ describe('Renault password sign-in on recorded Gigya answers (auth.ts)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(async () => {
+    await closeOpened();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   beforeEach(async () => {
     answers = {
@@ -332,6 +336,7 @@ describe('Renault password sign-in on recorded Gigya answers (auth.ts)', () => {
 });
 
 describe('Renault two-factor sign-in when no device can be made (auth.ts, against the simulator)', () => {
+  after(closeOpened);
   const world = renaultWorldEach();
 
   /** Up to the code: the login's challenge, then the code sent, with the device bootstrap cut off. */
