@@ -38,7 +38,9 @@ const groups = {
 };
 const group = process.env.MUTATE_GROUP;
 if (group !== undefined && !(group in groups)) throw new Error(`MUTATE_GROUP must be one of ${Object.keys(groups).join(', ')}`);
-const reportName = group ?? 'all';
+// MUTATE_REPORT names a run's report apart from its group's, e.g. a re-run of the survivors only (README), so that
+// `npm run mutate:score` takes its results over the group's and keeps the group's for the rest.
+const reportName = process.env.MUTATE_REPORT ?? group ?? 'all';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // Adds up the mutation reports of the groups (reports/mutation/<group>.json, see stryker.config.mjs) into one score
-// per file and in total, and fails below the issue's 85 %. A file found in several reports is taken from the newest.
+// per file and in total, and fails below the issue's 85 %. A file found in several reports is taken from the newest;
+// when the newer report tested only some of its mutants (a re-run of the survivors, `--ranges`) and the file's source is
+// the same, each of those replaces the same mutant of the older report and the others keep their older result.
 // Score as Stryker counts it: killed and timed-out mutants of those that compiled and ran (survived, no coverage).
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 
 // `--survivors [part of a path]` lists the mutants no test noticed instead, one a line, with the code they change.
-// Without it, the one argument is the least score (default 85). `--reports <dir>`: another folder of reports.
+// `--ranges [part of a path]` prints them as Stryker's `--mutate` line ranges instead, to re-test only those (an
+// incremental run re-tests every mutant whose tests changed, so after new tests it is nearly a whole run).
+// Without either, the one argument is the least score (default 85). `--reports <dir>`: another folder of reports.
 const { values, positionals } = parseArgs({
-  options: { survivors: { type: 'boolean', default: false }, reports: { type: 'string' } },
+  options: { survivors: { type: 'boolean', default: false }, ranges: { type: 'boolean', default: false }, reports: { type: 'string' } },
   allowPositionals: true,
 });
 const dir = path.resolve(values.reports ?? path.join(__dirname, '..', 'reports', 'mutation'));
-const survivors = values.survivors;
+const survivors = values.survivors || values.ranges;
 const minimum = survivors ? 0 : Number(positionals[0] ?? 85);
 const only = survivors ? positionals[0] : undefined;
 if (!Number.isFinite(minimum)) {
@@ -35,10 +39,33 @@ if (reports.length === 0) {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
+/** The same mutant in two runs of the same source: where it is, what it does. */
+const keyOf = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`;
 const files = new Map();
 for (const { file } of reports) {
   const report = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  for (const [name, result] of Object.entries(report.files)) files.set(name, { report: file, mutants: result.mutants, source: result.source });
+  for (const [name, result] of Object.entries(report.files)) {
+    const older = files.get(name);
+    if (older === undefined || older.source !== result.source) {
+      files.set(name, { report: file, mutants: result.mutants, source: result.source });
+      continue;
+    }
+    const retested = new Set(result.mutants.map(keyOf));
+    const kept = older.mutants.filter((m) => !retested.has(keyOf(m)));
+    files.set(name, { report: kept.length > 0 ? `${older.report} + ${file}` : file, mutants: [...kept, ...result.mutants], source: result.source });
+  }
+}
+
+if (values.ranges) {
+  // One range per line that holds a survivor: Stryker tests every mutant that lies within it.
+  const ranges = [];
+  for (const [name, { mutants }] of files) {
+    if (only && !name.includes(only)) continue;
+    const lines = new Set(mutants.filter((m) => UNDETECTED.has(m.status)).map((m) => `${m.location.start.line}-${m.location.end.line}`));
+    for (const l of [...lines].sort((a, b) => parseInt(a, 10) - parseInt(b, 10))) ranges.push(`${name}:${l}`);
+  }
+  console.log(ranges.join(','));
+  process.exit(0);
 }
 
 if (survivors) {

@@ -57,4 +57,28 @@ describe('mutation-score script', () => {
     assert.equal((await score(dir, 'much')).code, 2, 'a least score that is no number');
     assert.equal((await score(path.join(dir, 'none'))).code, 2, 'no reports');
   });
+
+  it('takes a re-run of the survivors over the same mutants of an older run of the same source, and keeps the rest', async () => {
+    const dir = await tempDir('cc-mutation-');
+    const source = 'const a = 1;\nif (a && b) x();\nif (c || d) y();\n';
+    const group = { 'src/a.ts': { source, mutants: [mutant('Killed', 1), mutant('Killed', 1, 'true'), mutant('Survived', 2), mutant('NoCoverage', 3), mutant('Survived', 3, 'true')] } };
+    await fs.writeFile(path.join(dir, 'group.json'), JSON.stringify({ files: group }));
+    await fs.utimes(path.join(dir, 'group.json'), new Date(1_000_000), new Date(1_000_000));
+
+    // The lines to re-test, as Stryker's --mutate takes them: one range per line that holds a survivor.
+    const ranges = await score(dir, '--ranges');
+    assert.equal(ranges.code, 0, ranges.err);
+    assert.equal(ranges.out, 'src/a.ts:2-2,src/a.ts:3-3\n');
+
+    // The re-run of those lines: two now killed, one still surviving.
+    const rerun = { 'src/a.ts': { source, mutants: [mutant('Killed', 2), mutant('Timeout', 3), mutant('Survived', 3, 'true')] } };
+    await fs.writeFile(path.join(dir, 'rerun.json'), JSON.stringify({ files: rerun }));
+    const merged = await score(dir, '0');
+    assert.match(merged.out, /src\/a\.ts\s+80\.0 %\s+4 detected\s+1 not\s+0 not run\s+\(group\.json \+ rerun\.json\)/);
+    assert.equal((await score(dir, '--survivors')).out, 'src/a.ts:3:5 Survived ConditionalExpression: c || d -> true\n');
+
+    // A newer run of changed source stands alone: the older results are of other code.
+    await fs.writeFile(path.join(dir, 'rerun.json'), JSON.stringify({ files: { 'src/a.ts': { ...rerun['src/a.ts'], source: `${source}// changed\n` } } }));
+    assert.match((await score(dir, '0')).out, /src\/a\.ts\s+66\.7 %\s+2 detected\s+1 not\s+0 not run\s+\(rerun\.json\)/);
+  });
 });
