@@ -25,7 +25,9 @@ const groups = {
   },
   'features-account': {
     mutate: ['src/features/{session,session-stream,sign-in,accounts,account-file,device-code-poll,challenge}.ts'],
-    spec: ['features/{account-file,redeploy-faults,refresh-faults}', 'core/session-single-flight', 'renault/{token,tfa,tfa-trust,sign-in-requests,entry-points}', 'cardata/auth', 'nodes/{car-account,cardata-account,shared-account,brand-offer}'],
+    // Every node test signs in through car-account (accounts.ts, session.ts): without them most of the group ran under
+    // no test (18.9 %, 2026-12-04).
+    spec: ['features/*', 'core/{session-single-flight,token-store}', 'renault/{token,tfa,tfa-trust,sign-in-requests,sign-in-answers,entry-points,client,errors,refusals}', 'cardata/{auth,stream,budget,quota}', 'nodes/*'],
   },
   renault: {
     mutate: ['src/brands/renault/{map,charging-map,history-map,schemas,auth}.ts'],
@@ -36,6 +38,15 @@ const groups = {
     spec: ['cardata/*'],
   },
 };
+/**
+ * 'trips/{derive,summary}' -> ['trips/derive', 'trips/summary'], one brace group. Mocha (glob 10) counts a pattern as a
+ * glob only for `*` and the like, not for braces, so a braced spec matched no file and its tests were left out of the
+ * group's runs without a word (found 2026-12-04).
+ */
+function expandBraces(spec) {
+  const match = /^(.*)\{([^{}]*)\}(.*)$/.exec(spec);
+  return match ? match[2].split(',').map((alt) => `${match[1]}${alt}${match[3]}`) : [spec];
+}
 const group = process.env.MUTATE_GROUP;
 if (group !== undefined && !(group in groups)) throw new Error(`MUTATE_GROUP must be one of ${Object.keys(groups).join(', ')}`);
 // MUTATE_REPORT names a run's report apart from its group's, e.g. a re-run of the survivors only (README), so that
@@ -62,7 +73,7 @@ export default {
     spec: process.env.MUTATE_TESTS
       ? process.env.MUTATE_TESTS.split(',')
       : group
-        ? groups[group].spec.map((t) => `dist/test/${t}.test.js`)
+        ? groups[group].spec.flatMap(expandBraces).map((t) => `dist/test/${t}.test.js`)
         : ['dist/test/{cardata,charging,commands,core,features,nodes,presence,renault,sim,trips}/**/*.test.js'],
     ignore: ['dist/test/core/lazy-load.test.js', 'dist/test/nodes/locales.test.js'],
   },
