@@ -5,7 +5,7 @@
  * per brand and language, cropped to the dialog, go to test-output/screenshots/brands/ (not
  * committed); with UPDATE_PICTURE=1 the ones the README shows are written to docs/images/dialogs/.
  */
-import { describe, it, before, after } from 'mocha';
+import { describe, it, before, after, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -52,11 +52,15 @@ interface Editor {
   nodes: { version(): string | null; node(id: string): EditorNode | undefined };
   workspaces: { active(): string };
   editor: { edit(node: EditorNode): void; editConfig(name: string, type: string, id: string): void };
+  tray: { close(): void };
 }
 declare const RED: Editor;
 declare const $: (selector: string) => { data(key: string): unknown };
 /** The page's document, for page functions (the project's TypeScript has no DOM library). */
-declare const document: { querySelector(selector: string): { textContent: string | null; closest(selector: string): unknown } | null };
+declare const document: {
+  querySelector(selector: string): { textContent: string | null; closest(selector: string): unknown; classList: { contains(name: string): boolean } } | null;
+  querySelectorAll(selector: string): ArrayLike<unknown>;
+};
 
 
 /** The deployed flow: both accounts and, per brand, one node of each type on its car. */
@@ -148,6 +152,17 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
       });
       after(async () => context?.close());
 
+      // A failed test leaves its dialog open: close every tray so that the next test opens its own on a clean editor
+      // (else one failure fails every test after it), and keep a picture of the page as it was.
+      afterEach(async function () {
+        if (this.currentTest?.state !== 'failed') return;
+        await page.screenshot({ path: path.join(SHOTS, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}-${lang}.png`) }).catch(() => undefined);
+        for (let open = await page.locator('.red-ui-tray').count(); open > 0; open--) {
+          await page.evaluate(() => RED.tray.close());
+          await page.waitForFunction((n) => document.querySelectorAll('.red-ui-tray').length < n, open, { timeout: 10_000 });
+        }
+      });
+
       /** The open dialog (the topmost tray), as a picture. */
       const shot = async (name: string): Promise<void> => {
         const file = `${name}-${lang}`;
@@ -187,7 +202,17 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
         await page.waitForSelector('.red-ui-tray', { state: 'detached', timeout: 10_000 });
       }
 
-      const hasError = (selector: string): Promise<boolean> => page.locator(selector).first().evaluate((el) => el.classList.contains('input-error'));
+      /**
+       * Waits until the field is red (or not), as the editor's validation leaves it after the last event, then asserts
+       * it: on failure the message says the field's value and reason, which is all a CI log shows.
+       */
+      async function expectRed(selector: string, red: boolean, message: string): Promise<void> {
+        await page
+          .waitForFunction(([sel, want]) => document.querySelector(sel)?.classList.contains('input-error') === want, [selector, red] as const, { timeout: 10_000 })
+          .catch(() => undefined);
+        const field = await page.locator(selector).first().evaluate((el) => ({ red: el.classList.contains('input-error'), value: (el as unknown as { value?: string }).value ?? '', reason: el.getAttribute('title') ?? '' }));
+        assert.equal(field.red, red, `${message} (${selector}: value ${JSON.stringify(field.value)}, reason ${JSON.stringify(field.reason)})`);
+      }
       const values = (selector: string): Promise<string[]> => page.$$eval(selector, (els) => els.map((e) => e.getAttribute('value') ?? ''));
 
       for (const brand of Object.keys(BRANDS) as BrandId[]) {
@@ -223,16 +248,16 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
           // Validation: 0 minutes is refused with a reason; empty is "only on input".
           await page.fill('#node-input-interval', '0');
           await page.locator('#node-input-interval').dispatchEvent('change');
-          assert.equal(await hasError('#node-input-interval'), true, 'interval 0 is red');
+          await expectRed('#node-input-interval', true, 'interval 0 is red');
           await page.fill('#node-input-interval', '');
           await page.locator('#node-input-interval').dispatchEvent('change');
-          assert.equal(await hasError('#node-input-interval'), false, 'empty interval is fine');
+          await expectRed('#node-input-interval', false, 'empty interval is fine');
           // The budget line in the brand's own unit: calls an hour (Renault), a day (CarData).
           await page.fill('#node-input-interval', '60');
           await page.locator('#node-input-interval').dispatchEvent('change');
           await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#car-status-budget')?.textContent ?? ''), (brand === 'renault' ? words.perHour : words.perDay).source, { timeout: 10_000 });
           for (const box of await page.$$('.car-status-part:checked')) await box.uncheck();
-          assert.equal(await hasError('#car-status-parts'), true, 'no part ticked is red');
+          await expectRed('#car-status-parts', true, 'no part ticked is red');
           assert.ok(((await page.getAttribute('#car-status-parts', 'title')) ?? '').length > 0, 'with a reason on hover');
           assert.deepEqual(await untranslated(), []);
           await shot(`car-status-${brand}-refused`);
@@ -252,10 +277,10 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
           else assert.ok(paths.every((p) => p.startsWith('/customers/')) && paths.some((p) => p.endsWith('/telematicData')), paths.join(', '));
           await page.fill('#node-input-path', 'https://example.com/customers/containers');
           await page.locator('#node-input-path').dispatchEvent('change');
-          assert.equal(await hasError('#node-input-path'), true, 'a URL is red');
+          await expectRed('#node-input-path', true, 'a URL is red');
           await page.fill('#node-input-path', paths[0] ?? '/');
           await page.locator('#node-input-path').dispatchEvent('change');
-          assert.equal(await hasError('#node-input-path'), false, "the brand's path is fine");
+          await expectRed('#node-input-path', false, "the brand's path is fine");
           assert.deepEqual(await untranslated(), []);
           await shot(`car-request-${brand}`);
           await close();
@@ -271,13 +296,13 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
 
         it(`${brand}: car-presence refuses a zone without latitude`, async () => {
           await open(`${brand}-car-presence`, vin);
-          assert.equal(await hasError('.zone-lat'), false);
+          await expectRed('.zone-lat', false, 'a zone with its latitude');
           await page.fill('.zone-lat', '');
           await page.locator('.zone-lat').first().dispatchEvent('change');
-          assert.equal(await hasError('.zone-lat'), true, 'no latitude is red');
+          await expectRed('.zone-lat', true, 'no latitude is red');
           await page.fill('.zone-lat', '91');
           await page.locator('.zone-lat').first().dispatchEvent('change');
-          assert.equal(await hasError('.zone-lat'), true, 'latitude 91 is red');
+          await expectRed('.zone-lat', true, 'latitude 91 is red');
           assert.deepEqual(await untranslated(), []);
           await shot(`car-presence-${brand}`);
           await close();
@@ -308,12 +333,12 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
             assert.equal(await page.inputValue('#node-config-input-locale'), 'fr_FR');
             await page.fill('#node-config-input-username', '');
             await page.locator('#node-config-input-username').dispatchEvent('change');
-            assert.equal(await hasError('#node-config-input-username'), true, 'an empty e-mail is red');
+            await expectRed('#node-config-input-username', true, 'an empty e-mail is red');
           } else {
             assert.equal(await page.isVisible('#node-config-input-username'), false, 'CarData signs in with a device code: no e-mail field');
             await page.fill('#node-config-input-cardataClientId', '');
             await page.locator('#node-config-input-cardataClientId').dispatchEvent('change');
-            assert.equal(await hasError('#node-config-input-cardataClientId'), true, 'an empty client id is red');
+            await expectRed('#node-config-input-cardataClientId', true, 'an empty client id is red');
           }
           assert.deepEqual(await untranslated(), []);
           await shot(`car-account-${brand}`);
