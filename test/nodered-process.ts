@@ -74,6 +74,8 @@ export async function startNodeRed(options: StartOptions): Promise<NodeRedProces
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  // Its own deadline, not mocha's: this helper owns the child, and a start that hangs must kill it (a caller's after()
+  // never sees a process that startNodeRed did not return), or mocha would wait on it for ever.
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);

@@ -14,7 +14,7 @@ import { startSimulator, type Simulator } from '../../src/sim';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { DEMO_CARDATA_CLIENT_ID } from '../../src/sim/cardata';
 import { SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../../src/features/accounts';
-import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
+import { PROJECT_ROOT, eventually, removeDir, tempDir } from '../helpers';
 import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -99,15 +99,12 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
     const { flows, credentials } = flow();
     nr = await startNodeRed({ userDir, flows, credentials, env: { [SIMULATOR_ENV]: sim.url, [SIMULATOR_MQTT_ENV]: sim.cardata.brokerUrl ?? '' } });
     // Both accounts signed in (CarData's device code is confirmed by the simulator), so the pickers list the cars.
+    // Mocha's timeout is the deadline; after() stops Node-RED, which ends the wait if it times out.
     for (const { account } of Object.values(BRANDS)) {
-      const deadline = Date.now() + 90_000;
-      for (;;) {
+      await eventually(async () => {
         const state = (await (await fetch(`${nr.url}/connected-car/accounts/${account}/state`)).json()) as { phase: string };
-        const vehicles = await fetch(`${nr.url}/connected-car/accounts/${account}/vehicles`);
-        if (state.phase === 'ready' && vehicles.ok) break;
-        if (Date.now() > deadline) throw new Error(`${account} did not sign in: ${JSON.stringify(state)}\n${nr.log()}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+        return state.phase === 'ready' && (await fetch(`${nr.url}/connected-car/accounts/${account}/vehicles`)).ok;
+      }, `${account} signed in`, 250);
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,

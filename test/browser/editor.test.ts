@@ -10,7 +10,7 @@ import { DEMO_CARDATA_CLIENT_ID } from '../../src/sim';
 import { SIMULATOR_ENV, SIMULATOR_MQTT_ENV } from '../../src/features/accounts';
 import { HA_BROKER_ENV } from '../../src/features/home-assistant';
 import { startPlainBroker, type PlainBroker } from '../../src/sim/plain-broker';
-import { PROJECT_ROOT, removeDir, tempDir } from '../helpers';
+import { PROJECT_ROOT, eventually, removeDir, tempDir } from '../helpers';
 import { startNodeRed, type NodeRedProcess } from '../nodered-process';
 
 /** Debian's Chromium (apt-get install chromium); CHROMIUM overrides the path. */
@@ -66,14 +66,11 @@ interface Editor {
 }
 declare const RED: Editor;
 
-/** Polls a condition in the test process until it holds (for state the page cannot see, like a response). */
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/**
+ * Polls a condition in the test process until it holds (for state the page cannot see, like a response), every 100 ms:
+ * mocha's timeout is the deadline (eventually).
+ */
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => eventually(check, what, 100);
 
 describe('the editor in a real browser', function () {
   // Each test reloads the editor; a 2-core machine shared with other work needs the margin.
@@ -180,14 +177,14 @@ describe('the editor in a real browser', function () {
       .then((r) => (response = r), (e: unknown) => (failure = e));
     await page.click('#red-ui-header-button-deploy');
     const confirm = page.locator('#red-ui-deploy-dialog-confirm-deploy-deploy');
-    await until('the deploy to be answered', async () => response !== undefined || failure !== undefined || (await confirm.isVisible()), 60_000);
+    await until('the deploy to be answered', async () => response !== undefined || failure !== undefined || (await confirm.isVisible()));
     if (!response && (await confirm.isVisible())) {
       await shot('deploy-confirmation');
       const text = await page.locator('.red-ui-notification', { has: confirm }).innerText();
       const incomplete = text.split('\n').filter((l) => /\((car-[a-z]+|[a-z-]+)\)\s*$/.test(l));
       if (!awaitingUser || incomplete.length === 0 || !incomplete.every(awaitingUser)) throw new Error(`the deploy asks for confirmation: ${text}`);
       await confirm.click();
-      await until('the confirmed deploy to be answered', () => response !== undefined || failure !== undefined, 60_000);
+      await until('the confirmed deploy to be answered', () => response !== undefined || failure !== undefined);
     }
     if (!response) throw failure instanceof Error ? failure : new Error(String(failure));
     assert.equal(response.status(), 200, `deploy answered ${response.status()}: ${await response.text()}`);
@@ -253,7 +250,7 @@ describe('the editor in a real browser', function () {
     await out.dragTo(inp);
     // The editor draws the wire after the drop: wait for it.
     const wires = page.locator('#red-ui-workspace-chart .red-ui-flow-link-line');
-    await until('one wire', async () => (await wires.count()) === 1, 10_000);
+    await until('one wire', async () => (await wires.count()) === 1);
 
     await page.dblclick(`${nodeGroup('car status')} rect.red-ui-flow-node`);
     await page.waitForSelector('#node-input-account');
@@ -392,7 +389,7 @@ describe('the editor in a real browser', function () {
       const errors = await page.locator('.red-ui-notification-error').count();
       assert.equal(errors, 0, `deploying ${name} raised an error notification`);
       // The deployed accounts say, as a warning, that they talk to this test's simulator.
-      await until(`${name}'s account names the simulator`, () => warned() > warnedBefore, 20_000);
+      await until(`${name}'s account names the simulator`, () => warned() > warnedBefore);
       // Each car node's dot, as the editor shows it, turns to the colour of a node at work.
       const dots = (): Promise<{ id: string; type: string; fill?: string; text?: string }[]> =>
         page.evaluate(() => {
@@ -405,14 +402,14 @@ describe('the editor in a real browser', function () {
         });
       const working = (d: { type: string; fill?: string }): boolean => (WORKING_FILLS[d.type] ?? ['none']).includes(d.fill ?? 'none');
       try {
-        await until(`${name}'s dots at work`, async () => (await dots()).every(working), 60_000);
+        await until(`${name}'s dots at work`, async () => (await dots()).every(working));
       } catch (e) {
         throw new Error(`${(e as Error).message}: ${JSON.stringify((await dots()).filter((d) => !working(d)))}`);
       }
       if (name.startsWith('01-')) {
         // The README's picture: the flow at work, nothing selected, and the answers to a click on "refresh now" in the debug sidebar.
         await page.mouse.click(300, 820);
-        await until('nothing selected', async () => (await page.locator('#red-ui-workspace-chart .red-ui-flow-node-selected').count()) === 0, 10_000);
+        await until('nothing selected', async () => (await page.locator('#red-ui-workspace-chart .red-ui-flow-node-selected').count()) === 0);
         await page.evaluate(() => RED.sidebar.show('debug'));
         await page.click('#red-ui-sidebar-debug-clear');
         await page.waitForSelector('.red-ui-debug-msg', { state: 'detached', timeout: 10_000 });

@@ -55,6 +55,7 @@ describe('connected-car demo, as a new user meets it', function () {
     demo.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     demo.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const url = `http://127.0.0.1:${editor}`;
+    // The demo runs on the real clock and its first minute is what this test measures: here the deadline is real time by design.
     const until = async (what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> => {
       const deadline = Date.now() + ms;
       while (!(await check())) {
