@@ -273,7 +273,8 @@ export function mapPressure(raw: RawPressure): StatusFragment {
 }
 
 function severity(criticity: number | undefined): VehicleMessage['severity'] {
-  // renault criticity: 1 info, 2 "Minor alert", 3 "Major alert"; higher is worse.
+  // Higher is worse. The recorded alerts answer has only 3, named "Major alert" (criticityName): that is 'high'.
+  // 1 and 2 are not recorded; read as the two steps below it (low, medium), 0 as no alert level (info).
   if (criticity === undefined) return undefined;
   if (criticity <= 0) return 'info';
   if (criticity === 1) return 'low';
