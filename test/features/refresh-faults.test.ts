@@ -2,12 +2,12 @@ import { describe, it, afterEach, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CarError, HttpClient, type ManualClock } from '../../src/core';
+import { CarError, type ManualClock } from '../../src/core';
 import type { AccountSession } from '../../src/features/session';
 import type { GigyaFaultKind } from '../../src/sim/renault/gigya';
 import type { CardataFaultKind } from '../../src/sim/cardata/types';
 import { session as cardataSession, signInSession, world as cardataWorld, type World } from '../cardata/helpers';
-import { eventually, removeDir, tempDir } from '../helpers';
+import { TrackedHttp, eventually, removeDir, settleIo, tempDir } from '../helpers';
 import { ZE50, renaultWorldEach } from '../renault-session';
 
 /**
@@ -16,19 +16,30 @@ import { ZE50, renaultWorldEach } from '../renault-session';
  * sign-in, no new device code; only a definitive answer (the token is dead) ends it.
  */
 
-/** Settles p while moving the clock a second at a time (retry pauses wait on it) and letting real I/O run. */
-async function drive<T>(p: Promise<T>, clock: ManualClock): Promise<T | CarError> {
+/**
+ * Settles p, moving the clock a second at a time (retry pauses wait on it) only while no request is on the wire: the
+ * clock stands still during real I/O, so a slow machine cannot turn a fault's answer into a clock deadline's. Mocha's
+ * timeout is the deadline.
+ */
+async function drive<T>(p: Promise<T>, clock: ManualClock, http: TrackedHttp): Promise<T | CarError> {
   let done = false;
   const out = p.then(
     (v) => v,
     (e: unknown) => (e instanceof CarError ? e : new CarError('UPSTREAM', String(e))),
   );
   void out.finally(() => (done = true));
-  for (let i = 0; i < 400 && !done; i++) {
+  for (;;) {
+    await settleIo(http);
+    if (done) return out;
     await clock.advance(1_000);
-    await new Promise((r) => setTimeout(r, 10));
   }
-  return out;
+}
+
+/** The HTTP client of the session opened last. */
+function lastHttp(https: TrackedHttp[]): TrackedHttp {
+  const http = https[https.length - 1];
+  assert.ok(http, 'a session was opened');
+  return http;
 }
 
 async function storedFile(dir: string, key: string): Promise<{ auth?: Record<string, unknown>; blocked?: unknown }> {
@@ -39,13 +50,13 @@ describe('A token refresh keeps the session through transient faults (Renault Gi
   this.timeout(60_000);
   const world = renaultWorldEach();
   const KEY = 'refresh';
-  const https: HttpClient[] = [];
+  const https: TrackedHttp[] = [];
   afterEach(async () => {
     for (const h of https.splice(0)) await h.close();
   });
   /** A session whose HTTP gives up after 300 ms of real time (a lost reply), as the account nodes make it. */
   function open(): AccountSession {
-    const http = new HttpClient({ clock: world.clock, timeoutMs: 300 });
+    const http = new TrackedHttp({ clock: world.clock, timeoutMs: 300 });
     https.push(http);
     return world.session({ key: KEY, http });
   }
@@ -66,7 +77,7 @@ describe('A token refresh keeps the session through transient faults (Renault Gi
       const logins = stats().logins;
       await world.clock.advance(16 * 60_000); // the JWT is old: the next call refreshes it
       world.sim.renault.injectGigyaFault({ method: 'accounts.getJWT', kind, times: 3 });
-      const err = await drive(read(s), world.clock);
+      const err = await drive(read(s), world.clock, lastHttp(https));
       assert.ok(err instanceof CarError, 'the read failed');
       assert.equal(err.code, code, err.message);
       assert.notEqual(s.state.phase, 'blocked');
@@ -115,7 +126,7 @@ describe('A token refresh keeps the session through transient faults (BMW CarDat
   let w: World;
   let dir: string;
   const sessions: AccountSession[] = [];
-  const https: HttpClient[] = [];
+  const https: TrackedHttp[] = [];
 
   beforeEach(async () => {
     w = await cardataWorld();
@@ -130,7 +141,7 @@ describe('A token refresh keeps the session through transient faults (BMW CarDat
 
   /** A session with its own HTTP client giving up after 300 ms of real time (a lost reply). */
   function open(): AccountSession {
-    const http = new HttpClient({ clock: w.clock, timeoutMs: 300 });
+    const http = new TrackedHttp({ clock: w.clock, timeoutMs: 300 });
     https.push(http);
     const s = cardataSession(w, dir, undefined, undefined, http);
     sessions.push(s);
@@ -150,7 +161,7 @@ describe('A token refresh keeps the session through transient faults (BMW CarDat
       const codes = w.sim.cardata.stats.deviceCodes;
       await w.clock.advance(61 * 60_000); // the id_token is old: the next call refreshes it
       w.sim.cardata.injectFault({ kind });
-      const err = await drive(s.getAuth(), w.clock);
+      const err = await drive(s.getAuth(), w.clock, lastHttp(https));
       assert.ok(err instanceof CarError, 'the refresh failed');
       assert.equal(err.code, code, err.message);
       assert.notEqual(s.state.phase, 'blocked');
