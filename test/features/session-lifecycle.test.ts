@@ -257,6 +257,19 @@ describe('features/session: the account session against a fake cloud', () => {
       assert.equal(fake.logins, 2);
     });
 
+    it('fails a second try that meets another error with that error, not as a rejected token', async () => {
+      const s = open();
+      let tries = 0;
+      const err = await rejection(
+        ctx().withAuth(() => {
+          tries++;
+          return Promise.reject(tries === 1 ? new TokenRejectedError('401') : new CarError('UPSTREAM', 'the cloud is down'));
+        }),
+      );
+      assert.deepEqual([tries, err.code, err.message], [2, 'UPSTREAM', 'the cloud is down']);
+      assert.deepEqual(s.state, { phase: 'error', code: 'UPSTREAM', message: 'the cloud is down' });
+    });
+
     it("turns a sign-in's lost answer into a plain error of the call, with its code, words and retry time", async () => {
       open();
       const at = clock.now() + 90_000;
