@@ -224,6 +224,19 @@ describe('SignIn, step by step', () => {
       assert.equal(w.auth.logins, 2);
     });
 
+    it('hands a caller without a refused state the current fresh token while another replaces a refused one', async () => {
+      const w = world();
+      w.auth.onLogin = () => Promise.resolve({ access: 'a1', exp: w.clock.now() + HOUR });
+      const first = await w.signIn.getAuth();
+      let release: (t: Tokens) => void = () => undefined;
+      w.auth.onLogin = () => new Promise<Tokens>((resolve) => (release = resolve));
+      const replacing = w.signIn.getAuth(first);
+      const plain = w.signIn.getAuth();
+      release({ access: 'a2', exp: w.clock.now() + HOUR });
+      assert.deepEqual(await plain, { access: 'a1', exp: w.clock.now() + HOUR });
+      assert.deepEqual(await replacing, { access: 'a2', exp: w.clock.now() + HOUR });
+    });
+
     it('says it refreshes, and after a refused refresh logs that it signs in again and says it signs in', async () => {
       const w = world();
       w.signIn.restore(stored({ auth: { access: 'a', refresh: 'r', exp: w.clock.now() - 1 } }));
