@@ -279,7 +279,8 @@ export class SignIn {
         throw err;
       }
       await this.succeeded('signed in with the code');
-      return undefined;
+      // A getAuth that came meanwhile (after "Sign in again") shares this flight: it gets the new tokens, not nothing.
+      return this.auth;
     }).finally(() => forgetSecret(code)); // used once, whatever the answer
   }
 

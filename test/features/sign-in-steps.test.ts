@@ -352,6 +352,22 @@ describe('SignIn, step by step', () => {
       assert.equal(w.signIn.awaitingCode, true);
     });
 
+    it('gives a caller that comes while the code is checked (after "Sign in again") the tokens the code brought, not nothing', async () => {
+      const w = await waiting();
+      let answer: (t: Tokens) => void = () => undefined;
+      w.auth.onComplete = () => new Promise<Tokens>((resolve) => (answer = resolve));
+      const submitted = w.signIn.submitCode('834219');
+      await eventually(() => w.auth.answers.length === 1, 'the code on its way');
+      await w.signIn.unblock();
+      // Unblocked, the caller joins the one sign-in on the wire (the code check) instead of starting another.
+      const auth = w.signIn.getAuth();
+      const tokens = { access: 'a2', refresh: 'r2', exp: w.clock.now() + HOUR };
+      answer(tokens);
+      await submitted;
+      assert.deepEqual(await auth, tokens);
+      assert.equal(w.auth.logins, 1, 'no second sign-in');
+    });
+
     it('ends the challenge after a refused sign-in and logs it as an error', async () => {
       const w = await waiting();
       w.logs.length = 0;
