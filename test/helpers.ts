@@ -61,3 +61,8 @@ export async function settleIo(http: TrackedHttp | undefined): Promise<void> {
   await tick();
   for (let i = 0; i < 2_000 && http && http.inFlight > 0; i++) await tick();
 }
+
+/** A JWT whose payload is `claims` (unsigned: the client reads it without verifying). */
+export function jwtWith(claims: unknown): string {
+  return `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+}

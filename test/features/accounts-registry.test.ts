@@ -7,13 +7,13 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import { silentLogger as quiet } from '../../src/core';
 import { AccountRegistry, createSession, tokenDir, type AccountSettings } from '../../src/features/accounts';
 import type { AccountSession } from '../../src/features/session';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { renaultWorldEach, ZE50 } from '../renault-session';
 import { eventually } from '../helpers';
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Counts what the registry does to a session: closing it, saving it for a redeploy, forgetting its file. */
 function watch(session: AccountSession): { closed: number; saved: number; forgotten: number } {

@@ -8,19 +8,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CarError } from '../../src/core';
+import { CarError, silentLogger as quiet } from '../../src/core';
 import { AccountRegistry, createSession, missingSignIn, tokenDir, type AccountSettings } from '../../src/features/accounts';
 import type { AccountSession } from '../../src/features/session';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { eventually, removeDir, tempDir } from '../helpers';
+import { eventually, jwtWith, removeDir, tempDir } from '../helpers';
 import { ZE50, renaultWorldEach } from '../renault-session';
-
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** A JWT whose payload is `claims` (unsigned: the client reads it without verifying). */
-function jwtWith(claims: unknown): string {
-  return `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
-}
 
 /** Fixed servers (nothing is called): the identities below do not depend on a simulator's port. */
 const SERVERS = { gigya: 'http://127.0.0.1:1/gigya', kamereon: 'http://127.0.0.1:1/kamereon' };

@@ -4,6 +4,7 @@ import { CarError, ManualClock, redact, type Logger, type StoredAccount } from '
 import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext, type Provider } from '../../src/brands';
 import { SignIn, type SessionState } from '../../src/features/sign-in';
 import { eventually } from '../helpers';
+import { rejection } from '../renault-session';
 
 interface Tokens {
   access?: string;
@@ -100,16 +101,6 @@ function stored(extra: Partial<StoredAccount>): StoredAccount {
   return { version: 1, seed: 'seed', ...extra };
 }
 
-async function rejects(p: Promise<unknown>): Promise<CarError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof CarError, `a CarError, not ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
-
 const lines = (w: World, level: keyof Logger): string[] => w.logs.filter((l) => l.level === level).map((l) => l.line);
 
 const CODE_CHALLENGE: PendingChallenge = { kind: 'code', prompt: 'A code is needed', state: { flow: 'flow-secret-1' } };
@@ -153,7 +144,7 @@ describe('SignIn, step by step', () => {
       const w = world();
       w.signIn.restore(stored({ blocked: { code: 'CAPTCHA_REQUIRED', message: 'solve the captcha', at: 1 } }));
       assert.deepEqual(w.states, [{ phase: 'tfa_required', code: 'CAPTCHA_REQUIRED', message: 'solve the captcha' }]);
-      const err = await rejects(w.signIn.getAuth());
+      const err = await rejection(w.signIn.getAuth());
       assert.equal(err.code, 'CAPTCHA_REQUIRED');
       assert.equal(err.transient, false);
       assert.equal(w.auth.logins, 0);
@@ -181,7 +172,7 @@ describe('SignIn, step by step', () => {
       const w = world();
       w.signIn.restore(stored({ auth: { access: 'a', exp: w.clock.now() - 1 } }));
       w.auth.onLogin = needsUser;
-      const err = await rejects(w.signIn.getAuth());
+      const err = await rejection(w.signIn.getAuth());
       assert.equal(w.auth.started, 0);
       assert.match(err.message, /Nothing was sent yet/);
     });
@@ -190,7 +181,7 @@ describe('SignIn, step by step', () => {
       const w = world();
       w.signIn.restore(stored({}));
       w.auth.onLogin = needsUser;
-      const err = await rejects(w.signIn.getAuth());
+      const err = await rejection(w.signIn.getAuth());
       assert.equal(w.auth.started, 1);
       assert.equal(err.message, 'Type the code sent to j***@example.com');
       assert.equal(w.signIn.awaitingCode, true);
@@ -203,7 +194,7 @@ describe('SignIn, step by step', () => {
     it('refuses after close, saying the account was closed', async () => {
       const w = world();
       w.signIn.close();
-      const err = await rejects(w.signIn.getAuth());
+      const err = await rejection(w.signIn.getAuth());
       assert.equal(err.code, 'NETWORK');
       assert.equal(err.message, 'the account was closed (redeploy)');
       assert.equal(w.auth.logins, 0);
@@ -253,7 +244,7 @@ describe('SignIn, step by step', () => {
       const w = world();
       w.signIn.restore(stored({ auth: { access: 'a', refresh: 'r', exp: w.clock.now() } }));
       w.auth.onRefresh = () => Promise.reject(new CarError('NETWORK', 'cloud down'));
-      const err = await rejects(w.signIn.getAuth());
+      const err = await rejection(w.signIn.getAuth());
       assert.equal(err.code, 'NETWORK');
       assert.equal(w.failed.length, 1);
     });
@@ -269,7 +260,7 @@ describe('SignIn, step by step', () => {
       const w2 = world();
       w2.signIn.restore(stored({ auth: tokens }));
       w2.auth.onRefresh = () => Promise.reject(new CarError('NETWORK', 'cloud down'));
-      const err = await rejects(w2.signIn.getAuth(tokens));
+      const err = await rejection(w2.signIn.getAuth(tokens));
       assert.equal(err.code, 'NETWORK');
     });
   });
@@ -279,27 +270,27 @@ describe('SignIn, step by step', () => {
       const w = world();
       w.auth.onLogin = () => Promise.reject(new CarError('NETWORK', 'cloud down'));
       const start = w.clock.now();
-      assert.equal((await rejects(w.signIn.getAuth())).code, 'NETWORK');
+      assert.equal((await rejection(w.signIn.getAuth())).code, 'NETWORK');
       assert.equal(w.signIn.isBlocked, false);
       assert.equal(w.failed.length, 1);
-      const waiting = await rejects(w.signIn.getAuth());
+      const waiting = await rejection(w.signIn.getAuth());
       assert.equal(waiting.retryAt, start + 30_000);
       assert.equal(waiting.message, `cloud down (next sign-in attempt after ${new Date(start + 30_000).toISOString()})`);
       assert.equal(w.auth.logins, 1);
       await w.clock.advance(29_999);
-      await rejects(w.signIn.getAuth());
+      await rejection(w.signIn.getAuth());
       assert.equal(w.auth.logins, 1);
       await w.clock.advance(1);
-      await rejects(w.signIn.getAuth());
+      await rejection(w.signIn.getAuth());
       assert.equal(w.auth.logins, 2);
-      const second = await rejects(w.signIn.getAuth());
+      const second = await rejection(w.signIn.getAuth());
       assert.equal(second.retryAt, start + 30_000 + 60_000);
     });
 
     it('stops after a refused sign-in, logs it once as an error, and keeps only what the provider retains', async () => {
       const w = world();
       w.auth.onLogin = () => Promise.reject(new CarError('AUTH_FAILED', 'wrong password'));
-      const err = await rejects(w.signIn.getAuth());
+      const err = await rejection(w.signIn.getAuth());
       assert.equal(err.code, 'AUTH_FAILED');
       assert.equal(w.signIn.isBlocked, true);
       assert.deepEqual(lines(w, 'error'), ['sign-in stopped: wrong password']);
@@ -313,14 +304,14 @@ describe('SignIn, step by step', () => {
     async function waiting(): Promise<World> {
       const w = world();
       w.auth.onLogin = () => Promise.reject(new ChallengeError('TFA_REQUIRED', 'A code is needed.', CODE_CHALLENGE));
-      await rejects(w.signIn.getAuth());
+      await rejection(w.signIn.getAuth());
       assert.equal(w.signIn.awaitingCode, true);
       return w;
     }
 
     it('refuses an answer that is not a string with BAD_INPUT', async () => {
       const w = await waiting();
-      const err = await rejects(w.signIn.submitCode(undefined as unknown as string));
+      const err = await rejection(w.signIn.submitCode(undefined as unknown as string));
       assert.equal(err.code, 'BAD_INPUT');
       assert.deepEqual(w.auth.answers, []);
     });
@@ -339,7 +330,7 @@ describe('SignIn, step by step', () => {
     it('keeps the challenge after a wrong code, with the error and the prompt', async () => {
       const w = await waiting();
       w.auth.onComplete = () => Promise.reject(new CarError('BAD_INPUT', 'The code is wrong'));
-      const err = await rejects(w.signIn.submitCode('000000'));
+      const err = await rejection(w.signIn.submitCode('000000'));
       assert.equal(err.code, 'BAD_INPUT');
       assert.equal(w.signIn.awaitingCode, true);
       assert.deepEqual(w.states.at(-1), { phase: 'tfa_required', code: 'TFA_REQUIRED', message: 'The code is wrong. Type the code sent to j***@example.com' });
@@ -348,7 +339,7 @@ describe('SignIn, step by step', () => {
     it('keeps the challenge after a network error', async () => {
       const w = await waiting();
       w.auth.onComplete = () => Promise.reject(new CarError('NETWORK', 'cloud down'));
-      assert.equal((await rejects(w.signIn.submitCode('000000'))).code, 'NETWORK');
+      assert.equal((await rejection(w.signIn.submitCode('000000'))).code, 'NETWORK');
       assert.equal(w.signIn.awaitingCode, true);
     });
 
@@ -372,7 +363,7 @@ describe('SignIn, step by step', () => {
       const w = await waiting();
       w.logs.length = 0;
       w.auth.onComplete = () => Promise.reject(new CarError('AUTH_FAILED', 'account locked'));
-      assert.equal((await rejects(w.signIn.submitCode('000000'))).code, 'AUTH_FAILED');
+      assert.equal((await rejection(w.signIn.submitCode('000000'))).code, 'AUTH_FAILED');
       assert.equal(w.signIn.awaitingCode, false);
       assert.deepEqual(lines(w, 'error'), ['sign-in stopped: account locked']);
     });

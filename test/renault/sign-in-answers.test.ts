@@ -14,6 +14,7 @@ import { ChallengeError, type PendingChallenge, type ProviderContext } from '../
 import { deviceOf, jwtClaims, parseGigya, renaultAuth, type RenaultAuthState } from '../../src/brands/renault/auth';
 import { GigyaJwtSchema, GigyaLoginSchema } from '../../src/brands/renault/schemas';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
+import { jwtWith } from '../helpers';
 import { renaultWorldEach, rejection } from '../renault-session';
 import { readRenaultJson } from './fixtures';
 
@@ -40,11 +41,6 @@ function contextFor(gigya: string, clock: ManualClock, config: Partial<AccountCo
     budget: new CallBudget({ limit: 60, windowMs: 3_600_000, clock }),
     log,
   };
-}
-
-/** A JWT whose payload is `claims` (unsigned: the client reads it without verifying). */
-function jwtWith(claims: unknown): string {
-  return `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 }
 
 /** What an error is, in the terms a flow sees it. */
