@@ -2,6 +2,7 @@
  * The fault matrix of `npm run faults`: each fault of the simulator x each node type, with and
  * without a redeploy in the middle, in a real Node-RED on the virtual clock.
  */
+import { randomUUID } from 'node:crypto';
 import { DEMO_CARDATA_CARS } from '../src/sim';
 import { DEMO_RENAULT_USER } from '../src/sim/renault';
 import { caughtCode, Scenario } from './checks';
@@ -198,18 +199,33 @@ export function trigger(kind: NodeKind): { node: string; msg: Msg } {
   }
 }
 
-/** What came of the trigger: 'ok' (answered), a code at the Catch node, a command's outcome, or undefined (nothing yet). */
-function outcomeOf(rt: Runtime, kind: NodeKind, from: number, caughtFrom = 0): { outcome?: Outcome; outs: number; caught: number } {
+/**
+ * What came of the trigger: 'ok' (answered), a code at the Catch node, a command's outcome, or undefined (nothing yet).
+ * Only messages that carry the trigger's tag count: a car-status also sends what the stream or its poll brought, and
+ * such a message (a stream push delivered just after the clock moved) is no answer to the trigger.
+ */
+function outcomeOf(rt: Runtime, kind: NodeKind, tag: string, from: number, caughtFrom = 0): { outcome?: Outcome; outs: number; caught: number } {
   const t = trigger(kind);
   const outId = t.node === 'st' ? 'st-out' : 'out';
-  const outs = rt.received(outId).slice(from);
-  const caught = rt.received('caught').slice(caughtFrom).filter((m) => (m.error as { source?: { id?: string } } | undefined)?.source?.id === t.node);
+  const outs = rt.received(outId).slice(from).filter((m) => m[TAG] === tag);
+  const caught = rt
+    .received('caught')
+    .slice(caughtFrom)
+    .filter((m) => m[TAG] === tag && (m.error as { source?: { id?: string } } | undefined)?.source?.id === t.node);
   const code = caught.map((m) => caughtCode(m)?.code ?? '?')[0];
   if (kind === 'command') {
     const result = outs[0]?.payload as { outcome?: string } | undefined;
     if (result?.outcome) return { outcome: result.outcome === 'executed' ? 'ok' : result.outcome, outs: outs.length, caught: caught.length };
   } else if (outs.length > 0) return { outcome: 'ok', outs: outs.length, caught: caught.length };
   return { ...(code ? { outcome: code } : {}), outs: outs.length, caught: caught.length };
+}
+
+/** The property that ties an answer (or a Catch message) to the input that asked: nodes keep the input's properties. */
+const TAG = 'faultTrigger';
+/** The input with a tag of its own. */
+function tagged(msg: Msg): { msg: Msg; tag: string } {
+  const tag = randomUUID();
+  return { msg: { ...msg, [TAG]: tag }, tag };
 }
 
 /** Kamereon actions and KCM writes the simulated cars received (CarData has none: it is read-only). */
@@ -243,9 +259,9 @@ const MAX_CALLS = 45;
 export const READ_STEP_MS = 250;
 
 /** Waits for the answer to the trigger. */
-async function waitOutcome(rt: Runtime, kind: NodeKind, from: number, caughtFrom: number): Promise<Outcome | undefined> {
-  await rt.drive(() => outcomeOf(rt, kind, from, caughtFrom).outcome !== undefined, 20 * 60_000, READ_STEP_MS, 20_000);
-  return outcomeOf(rt, kind, from, caughtFrom).outcome;
+async function waitOutcome(rt: Runtime, kind: NodeKind, tag: string, from: number, caughtFrom: number): Promise<Outcome | undefined> {
+  await rt.drive(() => outcomeOf(rt, kind, tag, from, caughtFrom).outcome !== undefined, 20 * 60_000, READ_STEP_MS, 20_000);
+  return outcomeOf(rt, kind, tag, from, caughtFrom).outcome;
 }
 
 /**
@@ -299,16 +315,21 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     const tr = trigger(kind);
     const outFrom = rt.received(tr.node === 'st' ? 'st-out' : 'out').length;
     const caughtStart = rt.received('caught').length;
-    rt.send(tr.node, { ...tr.msg });
+    const first = tagged(tr.msg);
+    rt.send(tr.node, first.msg);
+    // After a redeploy the new node's answer counts (the old one's input ended with its node).
+    let tag = first.tag;
     if (redeploy) {
       await rt.settle(5);
       await s.inspect();
       await rt.undeploy();
       await rt.deploy(accounts, nodes, outs, credentials);
-      rt.send(tr.node, { ...tr.msg });
+      const again = tagged(tr.msg);
+      tag = again.tag;
+      rt.send(tr.node, again.msg);
     }
     // After a redeploy the new nodes' outputs count from their start.
-    const outcome = await waitOutcome(rt, kind, redeploy ? 0 : outFrom, redeploy ? 0 : caughtStart);
+    const outcome = await waitOutcome(rt, kind, tag, redeploy ? 0 : outFrom, redeploy ? 0 : caughtStart);
     const unsupported = UNSUPPORTED.has(`${fault.brand} ${kind}`);
     const own = kind === 'command' && fault.expectCommand ? fault.expectCommand : fault.expect;
     // A node the brand cannot serve says so, unless the account's own trouble comes first.
@@ -344,9 +365,10 @@ export async function runFault(rt: Runtime, t: Tally, fault: Fault, kind: NodeKi
     for (let attempt = 0; attempt < 3; attempt++) {
       from = rt.received(tr.node === 'st' ? 'st-out' : 'out').length;
       caughtFrom = rt.received('caught').length;
-      rt.send(tr.node, kind === 'command' ? recoveryCommand(rt, fault.brand) : { ...tr.msg });
-      await rt.drive(() => outcomeOf(rt, kind, from, caughtFrom).outcome !== undefined, 20 * 60_000, READ_STEP_MS, 20_000);
-      after = outcomeOf(rt, kind, from, caughtFrom);
+      const retry = tagged(kind === 'command' ? recoveryCommand(rt, fault.brand) : tr.msg);
+      rt.send(tr.node, retry.msg);
+      await rt.drive(() => outcomeOf(rt, kind, retry.tag, from, caughtFrom).outcome !== undefined, 20 * 60_000, READ_STEP_MS, 20_000);
+      after = outcomeOf(rt, kind, retry.tag, from, caughtFrom);
       const retryAt = retryAtOf(rt, caughtFrom);
       if (after.outcome !== 'RATE_LIMITED' && after.outcome !== 'QUOTA_EXCEEDED') break;
       await rt.clock.advance(retryAt !== undefined ? Math.max(0, retryAt - rt.clock.now()) + 1_000 : 30 * 60_000);
