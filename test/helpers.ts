@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { promises as fs } from 'node:fs';
 import { afterEach } from 'mocha';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../src/core';
+import { HttpClient, type HttpRequest, type HttpResponse, type Logger } from '../src/core';
 
 /** The project root, from dist/test/ (compiled) or test/ (source). */
 export const PROJECT_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -65,4 +65,24 @@ export async function settleIo(http: TrackedHttp | undefined): Promise<void> {
 /** A JWT whose payload is `claims` (unsigned: the client reads it without verifying). */
 export function jwtWith(claims: unknown): string {
   return `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+}
+
+/** A logger that keeps what it is told, each line as "<level> <line>", for tests that assert what was logged. */
+export interface RecordingLogger extends Logger {
+  lines: string[];
+  /** The lines of one level, without it. */
+  at(level: keyof Logger): string[];
+}
+
+export function recordingLogger(): RecordingLogger {
+  const lines: string[] = [];
+  const keep = (level: keyof Logger) => (line: string) => void lines.push(`${level} ${line}`);
+  return {
+    lines,
+    at: (level) => lines.filter((l) => l.startsWith(`${level} `)).map((l) => l.slice(level.length + 1)),
+    debug: keep('debug'),
+    info: keep('info'),
+    warn: keep('warn'),
+    error: keep('error'),
+  };
 }

@@ -5,8 +5,8 @@ import { ChallengeError, getProvider, type PendingChallenge, type ProviderContex
 import { cardataAuth as auth } from '../../src/brands/cardata';
 import type { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_GCID } from '../../src/sim';
-import { removeDir, tempDir } from '../helpers';
-import { BMW_VIN, challenge, connect, context, lines, pollDeviceCode, session, signInDirect, signInSession, until, world, type World } from './helpers';
+import { recordingLogger, removeDir, tempDir } from '../helpers';
+import { BMW_VIN, challenge, connect, context, pollDeviceCode, session, signInDirect, signInSession, until, world, type World } from './helpers';
 
 /** One look at the token endpoint; resolves to the error it threw (the test fails when it signs in). */
 async function refusal(ctx: ProviderContext, pending: PendingChallenge): Promise<CarError> {
@@ -116,7 +116,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
   });
 
   it('waits on through a bare 403 and a keymanagement 500', async () => {
-    const log = lines();
+    const log = recordingLogger();
     const ctx = context(w, undefined, log);
     const { challenge: pending } = await challenge(auth.login(ctx));
     w.sim.cardata.injectFault({ kind: 'pending-403' });
@@ -211,7 +211,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
   it('guides the user on CU-103 when the client id has no CarData API subscription', async () => {
     const streamOnly = 'a1b2c3d4-0000-4000-8000-00000000stre';
     w.sim.cardata.setClient(streamOnly, { api: false, streaming: true });
-    const log = lines();
+    const log = recordingLogger();
     const ctx = context(w, streamOnly, log);
     const s = await signInDirect(w, ctx);
     assert.ok(!s.scope?.includes('cardata:api:read'));
@@ -329,7 +329,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
   });
 
   it("reports BMW's fault right after the approval (a 500, then access_denied) as BMW's, not the user's", async () => {
-    const log = lines();
+    const log = recordingLogger();
     const ctx = context(w, undefined, log);
     const { challenge: pending } = await challenge(auth.login(ctx));
     assert.ok(w.sim.cardata.approve(w.sim.cardata.lastUserCode ?? ''));

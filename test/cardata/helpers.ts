@@ -7,7 +7,7 @@ import { cardataAuth, cardataProvider, type CarDataAuthState, type CarDataConnec
 import { AccountSession } from '../../src/features/session';
 import { DEMO_CARDATA_CLIENT_ID, startSimulator, type Simulator } from '../../src/sim';
 import type { CardataSimOptions } from '../../src/sim/cardata';
-import { PROJECT_ROOT, TrackedHttp, eventually, settleIo } from '../helpers';
+import { PROJECT_ROOT, TrackedHttp, eventually, recordingLogger, settleIo } from '../helpers';
 
 /** A body in the shape BMW sends, from test/fixtures/cardata (this project's own values). */
 export async function cardataFixture(name: string): Promise<unknown> {
@@ -31,21 +31,6 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
     await on.clock.advance(stepMs);
   }
   return eventually(cond, `${what} (the clock stopped after ${(tries * stepMs) / 1000} s)`);
-}
-
-export interface Lines extends Logger {
-  lines: string[];
-}
-
-export function lines(): Lines {
-  const out: string[] = [];
-  return {
-    lines: out,
-    debug: (l) => out.push(`debug ${l}`),
-    info: (l) => out.push(`info ${l}`),
-    warn: (l) => out.push(`warn ${l}`),
-    error: (l) => out.push(`error ${l}`),
-  };
 }
 
 export interface World {
@@ -75,7 +60,7 @@ export function servers(sim: Simulator): Record<string, string> {
 }
 
 /** A provider context as the session builds it, for driving the provider directly. */
-export function context(w: World, clientId = DEMO_CARDATA_CLIENT_ID, log: Logger = lines()): ProviderContext {
+export function context(w: World, clientId = DEMO_CARDATA_CLIENT_ID, log: Logger = recordingLogger()): ProviderContext {
   const p = getProvider('cardata');
   return {
     config: p.resolveConfig({ provider: 'cardata', keys: { clientId }, servers: servers(w.sim) }),

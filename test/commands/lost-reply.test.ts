@@ -1,10 +1,11 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, CommandResultSchema, type CommandResult, type Logger } from '../../src/core';
+import { CarError, CommandResultSchema, type CommandResult } from '../../src/core';
 import { CommandRunner } from '../../src/features/commands';
 import type { AccountSession } from '../../src/features/session';
 import { R5, ZE40, ZE50, renaultWorldEach } from '../renault-session';
 import { TrackedHttp, drive as driveOn, pass as passOn } from './helpers';
+import { recordingLogger, type RecordingLogger } from '../helpers';
 
 /**
  * Issue 15, point 6: a command that went out and whose answer was lost has the outcome
@@ -16,7 +17,7 @@ describe('Commands whose answer is lost, and commands across a redeploy (Renault
   const world = renaultWorldEach({ renault: { quota: false, actionDelayMs: 10_000 } });
   let session: AccountSession;
   let http: TrackedHttp;
-  let logged: string[];
+  let log: RecordingLogger;
   const drive = <T>(p: Promise<T>): Promise<T> => driveOn(p, world.clock, http);
   const pass = (ms: number): Promise<void> => passOn(world.clock, ms, http);
   const sends = (endpoint: string): number => world.sim.renault.stats.byEndpoint[endpoint] ?? 0;
@@ -24,8 +25,7 @@ describe('Commands whose answer is lost, and commands across a redeploy (Renault
   beforeEach(async () => {
     // A lost answer: the HTTP client gives up after 300 ms of real time.
     http = new TrackedHttp({ clock: world.clock, timeoutMs: 300 });
-    logged = [];
-    const log: Logger = { debug: () => undefined, info: (l) => logged.push(`info ${l}`), warn: (l) => logged.push(`warn ${l}`), error: (l) => logged.push(`error ${l}`) };
+    log = recordingLogger();
     session = world.session({ key: 'acc', http, log });
     await drive(session.vehicles());
   });
@@ -101,7 +101,7 @@ describe('Commands whose answer is lost, and commands across a redeploy (Renault
     assert.equal(adopted[0]?.command, 'climate_start');
     assert.equal(adopted[0]?.outcome, 'executed');
     assert.deepEqual(steps, ['sent', 'accepted'], 'the closed node heard nothing after it closed');
-    assert.ok(logged.some((l) => /^info climate_start for VF1AG000862Z50001, sent by a car-command node that was redeployed since: executed/.test(l)), logged.join('\n'));
+    assert.ok(log.lines.some((l) => /^info climate_start for VF1AG000862Z50001, sent by a car-command node that was redeployed since: executed/.test(l)), log.lines.join('\n'));
     assert.equal(sends('actions/hvac-start'), 1);
   });
 
@@ -111,7 +111,7 @@ describe('Commands whose answer is lost, and commands across a redeploy (Renault
     first.run({ command: 'climate_start', temperatureC: 20 }, { onStep: (s) => steps.push(s.step) }).catch(() => undefined);
     for (let i = 0; i < 100 && !steps.includes('accepted'); i++) await pass(100);
     first.close();
-    for (let i = 0; i < 400 && !logged.some((l) => l.includes('redeployed since')); i++) await pass(500);
+    for (let i = 0; i < 400 && !log.lines.some((l) => l.includes('redeployed since')); i++) await pass(500);
     const later = new CommandRunner({ session, vin: ZE50 });
     const adopted: CommandResult[] = [];
     later.adoptOrphans((r) => adopted.push(r));

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { CarError, MAX_ERROR_MESSAGE, toCarError } from '../../src/core/errors';
 import { HttpClient } from '../../src/core/http';
 import { REDACTED, forgetSecret, forgetSecretsOf, redact, redactValue, registerSecret } from '../../src/core/redact';
-import { redactingLogger, type Logger } from '../../src/core/log';
+import { redactingLogger } from '../../src/core/log';
+import { recordingLogger } from '../helpers';
 
 const PASSWORD = 'Hunter2-Correct-Horse!';
 const TOKEN = 'tok_9f8e7d6c5b4a3210ffee';
@@ -253,15 +254,15 @@ describe('core/redact', () => {
   });
 
   it('redactingLogger passes every line through redact', () => {
-    const lines: string[] = [];
-    const sink: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
+    const sink = recordingLogger();
     const log = redactingLogger(sink);
     log.debug(`d ${PASSWORD}`);
     log.info(`i ${TOKEN}`);
     log.warn(`w Bearer ${BEARER}`);
     log.error(`e ${JWT}`);
-    assert.equal(lines.length, 4);
-    for (const l of lines) for (const s of ALL) assert.ok(!l.includes(s), l);
+    // Each line at its own level, and none with a secret.
+    assert.deepEqual(sink.lines.map((l) => l.split(' ', 2).join(' ')), ['debug d', 'info i', 'warn w', 'error e']);
+    for (const l of sink.lines) for (const s of ALL) assert.ok(!l.includes(s), l);
   });
 });
 

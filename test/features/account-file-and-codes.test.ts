@@ -1,14 +1,14 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { CarError, ManualClock, TokenStore, accountSeed, forgetSecret, redact, type Logger, type StatusPart, type StoredAccount } from '../../src/core';
+import { CarError, ManualClock, TokenStore, accountSeed, forgetSecret, redact, type StatusPart, type StoredAccount } from '../../src/core';
 import { ChallengeError, type AccountConfig, type PendingChallenge, type ProviderAuth, type ProviderContext, type StreamEventInfo, type StreamFacet } from '../../src/brands/provider';
 import { AccountFile, configSeed } from '../../src/features/account-file';
 import { registerChallengeSecrets, startSecondStep } from '../../src/features/challenge';
 import { DeviceCodePoll } from '../../src/features/device-code-poll';
 import { STREAM_GAP_MS, StreamLink } from '../../src/features/session-stream';
 import type { StatusCache } from '../../src/features/status-cache';
-import { eventually } from '../helpers';
+import { eventually, recordingLogger } from '../helpers';
 
 /** A token store in memory: what was written, removed, and a write that fails when told to. */
 class MemoryStore extends TokenStore {
@@ -37,11 +37,6 @@ class MemoryStore extends TokenStore {
   }
 }
 
-function recordingLog(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { warnings, debug() {}, info() {}, error() {}, warn: (line: string) => void warnings.push(line) };
-}
-
 const CONFIG: AccountConfig = {
   provider: 'renault',
   locale: 'fr_FR',
@@ -52,7 +47,7 @@ const CONFIG: AccountConfig = {
 };
 
 describe('The account file: its seed, older names, saves and close', () => {
-  const fileOf = (store: MemoryStore, log = recordingLog(), clock = new ManualClock(), legacyKeys: string[] = []): AccountFile =>
+  const fileOf = (store: MemoryStore, log = recordingLogger(), clock = new ManualClock(), legacyKeys: string[] = []): AccountFile =>
     new AccountFile({ store, key: 'acct', legacyKeys, config: CONFIG, clock, log, snapshot: () => ({ version: 1, auth: { token: 'kept' } }) });
 
   it('counts a pasted token, marked as such, in the seed of the settings', () => {
@@ -65,7 +60,7 @@ describe('The account file: its seed, older names, saves and close', () => {
   it('moves a file found under an older name to its key, with a derived seed, in one write, and deletes the old one', async () => {
     const store = new MemoryStore();
     store.files.set('node-id', { version: 1, seed: configSeed(CONFIG), auth: { token: 'old-file' } });
-    const loaded = await fileOf(store, recordingLog(), new ManualClock(), ['node-id']).load();
+    const loaded = await fileOf(store, recordingLogger(), new ManualClock(), ['node-id']).load();
     assert.deepEqual(loaded?.auth, { token: 'old-file' });
     assert.deepEqual(store.saves, ['acct'], 'written once, under the new key');
     assert.equal(store.files.has('node-id'), false, 'the old name is gone');
@@ -77,25 +72,25 @@ describe('The account file: its seed, older names, saves and close', () => {
     const store = new MemoryStore();
     store.files.set('acct', { version: 1, seed: configSeed(CONFIG), auth: { token: 'old-file' } });
     store.failSave = new Error('disk full');
-    const log = recordingLog();
+    const log = recordingLogger();
     const loaded = await fileOf(store, log).load();
     assert.deepEqual(loaded?.auth, { token: 'old-file' });
-    assert.deepEqual(log.warnings, ['could not save the account state: disk full']);
+    assert.deepEqual(log.at('warn'), ['could not save the account state: disk full']);
   });
 
   it('says so in the log when a save fails', async () => {
     const store = new MemoryStore();
     store.failSave = new Error('disk full');
-    const log = recordingLog();
+    const log = recordingLogger();
     await fileOf(store, log).save();
     assert.deepEqual(store.saves, ['acct']);
-    assert.deepEqual(log.warnings, ['could not save the account state: disk full']);
+    assert.deepEqual(log.at('warn'), ['could not save the account state: disk full']);
   });
 
   it('saves a little later (2 s) with one timer however often it is asked', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock();
-    const file = fileOf(store, recordingLog(), clock);
+    const file = fileOf(store, recordingLogger(), clock);
     file.saveSoon();
     file.saveSoon();
     assert.equal(clock.pending, 1, 'one timer');
@@ -111,7 +106,7 @@ describe('The account file: its seed, older names, saves and close', () => {
   it('writes what is pending at close, and nothing after', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock();
-    const file = fileOf(store, recordingLog(), clock);
+    const file = fileOf(store, recordingLogger(), clock);
     await file.close();
     assert.deepEqual(store.saves, ['acct']);
     file.saveSoon();

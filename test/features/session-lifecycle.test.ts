@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { AnswerLostError, CarError, ManualClock, TokenRejectedError, TokenStore, type Logger, type StoredAccount, type Vehicle } from '../../src/core';
+import { AnswerLostError, CarError, ManualClock, TokenRejectedError, TokenStore, type StoredAccount, type Vehicle } from '../../src/core';
 import { getProvider, type Connection, type ConnectionContext, type Provider, type ProviderAuth } from '../../src/brands';
 import { AccountSession, type SessionState } from '../../src/features/session';
-import { eventually, removeDir, tempDir } from '../helpers';
+import { eventually, recordingLogger, removeDir, tempDir, type RecordingLogger } from '../helpers';
 import { rejection } from '../renault-session';
 
 /**
@@ -90,23 +90,11 @@ function fakeProvider(fake: Fake): Provider<unknown> {
   };
 }
 
-/** A logger that keeps what it is told, by level. */
-function keepingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (l) => lines.push(`debug ${l}`),
-    info: (l) => lines.push(`info ${l}`),
-    warn: (l) => lines.push(`warn ${l}`),
-    error: (l) => lines.push(`error ${l}`),
-  };
-}
-
 describe('features/session: the account session against a fake cloud', () => {
   let dir: string;
   let clock: ManualClock;
   let fake: Fake;
-  let log: Logger & { lines: string[] };
+  let log: RecordingLogger;
   const sessions: AccountSession[] = [];
 
   const open = (over: { httpTimeoutMs?: number } = {}): AccountSession => {
@@ -137,7 +125,7 @@ describe('features/session: the account session against a fake cloud', () => {
     dir = await tempDir('cc-session-');
     clock = new ManualClock('2026-11-20T08:00:00Z');
     fake = { vehicles: [{ vin: A, drivetrain: 'electric' }], lists: 0, logins: 0, closes: 0 };
-    log = keepingLogger();
+    log = recordingLogger();
   });
 
   afterEach(async () => {

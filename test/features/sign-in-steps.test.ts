@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CarError, ManualClock, redact, type Logger, type StoredAccount } from '../../src/core';
 import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext, type Provider } from '../../src/brands';
 import { SignIn, type SessionState } from '../../src/features/sign-in';
-import { eventually } from '../helpers';
+import { eventually, recordingLogger, type RecordingLogger } from '../helpers';
 import { rejection } from '../renault-session';
 
 interface Tokens {
@@ -63,7 +63,7 @@ interface World {
   auth: FakeAuth;
   clock: ManualClock;
   states: SessionState[];
-  logs: { level: keyof Logger; line: string }[];
+  log: RecordingLogger;
   failed: CarError[];
 }
 
@@ -72,14 +72,8 @@ const HOUR = 3_600_000;
 function world(auth: FakeAuth = new FakeAuth()): World {
   const clock = new ManualClock();
   const states: SessionState[] = [];
-  const logs: World['logs'] = [];
   const failed: CarError[] = [];
-  const log: Logger = {
-    debug: (line) => logs.push({ level: 'debug', line }),
-    info: (line) => logs.push({ level: 'info', line }),
-    warn: (line) => logs.push({ level: 'warn', line }),
-    error: (line) => logs.push({ level: 'error', line }),
-  };
+  const log = recordingLogger();
   const provider = { auth } as unknown as Provider<unknown>;
   const signIn = new SignIn({
     provider,
@@ -94,14 +88,14 @@ function world(auth: FakeAuth = new FakeAuth()): World {
       return err;
     },
   });
-  return { signIn, auth, clock, states, logs, failed };
+  return { signIn, auth, clock, states, log, failed };
 }
 
 function stored(extra: Partial<StoredAccount>): StoredAccount {
   return { version: 1, seed: 'seed', ...extra };
 }
 
-const lines = (w: World, level: keyof Logger): string[] => w.logs.filter((l) => l.level === level).map((l) => l.line);
+const lines = (w: World, level: keyof Logger): string[] => w.log.at(level);
 
 const CODE_CHALLENGE: PendingChallenge = { kind: 'code', prompt: 'A code is needed', state: { flow: 'flow-secret-1' } };
 
@@ -361,7 +355,7 @@ describe('SignIn, step by step', () => {
 
     it('ends the challenge after a refused sign-in and logs it as an error', async () => {
       const w = await waiting();
-      w.logs.length = 0;
+      w.log.lines.length = 0;
       w.auth.onComplete = () => Promise.reject(new CarError('AUTH_FAILED', 'account locked'));
       assert.equal((await rejection(w.signIn.submitCode('000000'))).code, 'AUTH_FAILED');
       assert.equal(w.signIn.awaitingCode, false);

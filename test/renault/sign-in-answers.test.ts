@@ -14,7 +14,7 @@ import { ChallengeError, type PendingChallenge, type ProviderContext } from '../
 import { deviceOf, jwtClaims, parseGigya, renaultAuth, type RenaultAuthState } from '../../src/brands/renault/auth';
 import { GigyaJwtSchema, GigyaLoginSchema } from '../../src/brands/renault/schemas';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
-import { jwtWith } from '../helpers';
+import { jwtWith, recordingLogger } from '../helpers';
 import { renaultWorldEach, rejection } from '../renault-session';
 import { readRenaultJson } from './fixtures';
 
@@ -28,9 +28,8 @@ async function closeOpened(): Promise<void> {
 }
 
 /** A provider context on the given Gigya server, with the lines logged. */
-function contextFor(gigya: string, clock: ManualClock, config: Partial<AccountConfig> = {}, lines: string[] = []): ProviderContext {
+function contextFor(gigya: string, clock: ManualClock, config: Partial<AccountConfig> = {}, log: Logger = recordingLogger()): ProviderContext {
   const base = getProvider('renault').resolveConfig({ provider: 'renault', locale: 'fr_FR', username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD, servers: { gigya, kamereon: gigya } });
-  const log: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
   // No retries: a sign-in step is asked once, and no pause waits on the manual clock.
   const client = new HttpClient({ clock, retries: 0 });
   opened.push(client);
@@ -336,9 +335,9 @@ describe('Renault two-factor sign-in when no device can be made (auth.ts, agains
   const world = renaultWorldEach();
 
   /** Up to the code: the login's challenge, then the code sent, with the device bootstrap cut off. */
-  async function codeSent(lines: string[]): Promise<{ ctx: ProviderContext; challenge: PendingChallenge }> {
+  async function codeSent(log: Logger): Promise<{ ctx: ProviderContext; challenge: PendingChallenge }> {
     world.sim.renault.setTfa(DEMO_RENAULT_USER, true);
-    const ctx = contextFor(world.sim.renault.gigyaUrl, world.clock, { servers: { gigya: world.sim.renault.gigyaUrl, kamereon: world.sim.renault.kamereonUrl } }, lines);
+    const ctx = contextFor(world.sim.renault.gigyaUrl, world.clock, { servers: { gigya: world.sim.renault.gigyaUrl, kamereon: world.sim.renault.kamereonUrl } }, log);
     const asked = await renaultAuth.login(ctx, undefined).catch((e: unknown) => e);
     assert.ok(asked instanceof ChallengeError);
     world.sim.renault.injectGigyaFault({ method: 'accounts.webSdkBootstrap', kind: 'reset' });
@@ -347,12 +346,12 @@ describe('Renault two-factor sign-in when no device can be made (auth.ts, agains
   }
 
   it('goes on without a device, saying so in the log; the code is accepted but Renault still asks, and the sign-in stops', async () => {
-    const lines: string[] = [];
-    const { ctx, challenge } = await codeSent(lines);
+    const log = recordingLogger();
+    const { ctx, challenge } = await codeSent(log);
     assert.equal(challenge.state.gmid, undefined, 'no device to trust');
     assert.ok(
-      lines.some((l) => /^Renault device bootstrap failed \(.+\); going on without one$/.test(l)),
-      lines.join('\n'),
+      log.at('debug').some((l) => /^Renault device bootstrap failed \(.+\); going on without one$/.test(l)),
+      log.lines.join('\n'),
     );
     const code = world.sim.renault.lastTfaCode ?? assert.fail('a code was sent');
     const logins = world.sim.renault.stats.logins;
@@ -368,7 +367,7 @@ describe('Renault two-factor sign-in when no device can be made (auth.ts, agains
   });
 
   it('passes on any other failure of the login after the code as it is', async () => {
-    const { ctx, challenge } = await codeSent([]);
+    const { ctx, challenge } = await codeSent(recordingLogger());
     world.sim.renault.injectGigyaFault({ method: 'accounts.login', kind: 'server-error' });
     const err = await rejection((renaultAuth.completeSecondFactor ?? assert.fail('Renault has a second factor'))(ctx, challenge, world.sim.renault.lastTfaCode ?? ''));
     assert.deepEqual(seen(err), { code: 'UPSTREAM', message: 'Renault sign-in service error (accounts.login, Gigya 500001: General Server Error)', transient: true, upstreamCode: '500001' });

@@ -2,23 +2,23 @@ import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CarError, type Logger } from '../../src/core';
+import { CarError } from '../../src/core';
 import { emailsOf, maskEmail } from '../../src/brands/renault/tfa';
 import type { AccountSession } from '../../src/features/session';
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { ZE50, renaultWorldEach, reported } from '../renault-session';
+import { recordingLogger, type RecordingLogger } from '../helpers';
 
 describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => {
   const world = renaultWorldEach();
-  let lines: string[];
+  let log: RecordingLogger;
 
   beforeEach(() => {
     world.sim.renault.setTfa(DEMO_RENAULT_USER, true);
-    lines = [];
+    log = recordingLogger();
   });
 
   function session(): AccountSession {
-    const log: Logger = { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l), error: (l) => lines.push(l) };
     return world.session({ key: 'tfa', log });
   }
 
@@ -74,8 +74,8 @@ describe('Renault two-factor sign-in (spec §2.7) against the simulator', () => 
     assert.ok(!file.includes('"pending"'), 'the finished challenge is gone from the store');
 
     // The code is a secret: never in a log line.
-    assert.ok(lines.length > 0);
-    for (const l of lines) {
+    assert.ok(log.lines.length > 0);
+    for (const l of log.lines) {
       assert.ok(!l.includes(code), `the code leaked into: ${l}`);
       assert.ok(!l.includes(DEMO_RENAULT_PASSWORD + ' '), 'no password');
     }
