@@ -243,6 +243,20 @@ describe('The device-code poll: when it asks, what ends it', () => {
     assert.deepEqual(r.failures, [{ code: 'TFA_REQUIRED', message: 'The sign-in code expired before it was confirmed; press "Sign in again" for a new one.', transient: false, log: false }]);
   });
 
+  it('still asks at the very millisecond the code expires; only after it is the code expired', async () => {
+    const r = rig(device({ expiresAt: new ManualClock().now() + 5_000 }));
+    r.poll.schedule();
+    await r.clock.advance(5_000);
+    assert.deepEqual(r.looks, [5_000], 'asked at the expiry itself');
+    assert.equal(r.failures.length, 0);
+    await r.clock.advance(5_000);
+    assert.deepEqual(r.looks, [5_000], 'not asked after it');
+    assert.deepEqual(
+      r.failures.map((f) => f.code),
+      ['TFA_REQUIRED'],
+    );
+  });
+
   it('ends, logged, on a definitive refusal, and asks again on "not yet" at the code\'s interval', async () => {
     const r = rig(device());
     r.poll.schedule();
