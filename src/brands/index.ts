@@ -9,6 +9,7 @@ export type {
   Provider,
   ProviderAuth,
   ProviderContext,
+  AnswerMemory,
   Connection,
   ConnectionContext,
   StatusFacet,

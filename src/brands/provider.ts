@@ -51,7 +51,15 @@ export interface ProviderContext {
   clock: Clock;
   budget: CallBudget;
   log: Logger;
+  /** What the account's earlier answers said that a later one needs; the session keeps one per account. */
+  memory: AnswerMemory;
 }
+
+/**
+ * Earlier events a later answer is read in the light of (CarData: a refresh whose answer was lost), keyed by the
+ * brand (a hash of a token, never the token). Kept in memory only: a restart forgets it, as the events are minutes old.
+ */
+export type AnswerMemory = Map<string, { at: number; what: string }>;
 
 export interface CallOptions {
   /** background (polling) or explicit (the user asked): explicit may use the budget's reserve. */

@@ -21,7 +21,7 @@ import {
   type Vehicle,
   type VehicleStatus,
 } from '../core';
-import type { AccountConfig, Connection, EndpointRead, OptionalFacet, Provider, ProviderContext } from '../brands';
+import type { AccountConfig, AnswerMemory, Connection, EndpointRead, OptionalFacet, Provider, ProviderContext } from '../brands';
 import { SignIn, type SessionState } from './sign-in';
 import { StatusCache, type ReadOptions, type StatusWithMissing } from './status-cache';
 import { AccountFile } from './account-file';
@@ -88,6 +88,8 @@ export class AccountSession extends EventEmitter {
   readonly log: Logger;
   private readonly vehicleListTtlMs: number;
   private readonly flights = new SingleFlight<unknown>();
+  /** What earlier answers said that a later one needs (provider.ts, AnswerMemory): the account's own. */
+  private readonly memory: AnswerMemory = new Map();
   private readonly signIn: SignIn;
   private readonly cache: StatusCache;
   /** State the features keep per account (a command queue, shared reads), freed with it. */
@@ -150,7 +152,7 @@ export class AccountSession extends EventEmitter {
   }
 
   private context(): ProviderContext {
-    return { config: this.config, http: this.http, clock: this.clock, budget: this.budget, log: this.log };
+    return { config: this.config, http: this.http, clock: this.clock, budget: this.budget, log: this.log, memory: this.memory };
   }
 
   /** Loads what the store kept (tokens, budget, a block, the vehicles). Idempotent; no network. */

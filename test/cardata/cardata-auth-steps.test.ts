@@ -2,7 +2,7 @@ import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { CallBudget, CarError, HttpClient, ManualClock, REDACTED, redact, type HttpRequest, type HttpResponse } from '../../src/core';
-import { ChallengeError, getProvider, type PendingChallenge, type ProviderContext } from '../../src/brands';
+import { ChallengeError, getProvider, type AnswerMemory, type PendingChallenge, type ProviderContext } from '../../src/brands';
 import { cardataProvider, type CarDataAuthState } from '../../src/brands/cardata';
 import { cardataAuth as auth, jwtClaims, pkcePair, REFRESH_TOKEN_LIFETIME_MS, type DeviceFlow } from '../../src/brands/cardata/auth';
 import { jwtWith, recordingLogger, type RecordingLogger } from '../helpers';
@@ -29,7 +29,7 @@ const START = '2026-11-20T08:00:00Z';
 const T0 = Date.parse(START);
 const MEMORY_MS = 86_400_000;
 let serial = 0;
-/** A token no other test uses (the module remembers events per refresh token). */
+/** A token no other test uses (the account's memory keeps events per refresh token). */
 const unique = (what: string): string => `${what}-${Date.now()}-${++serial}-abcdefgh`;
 
 function answer(status: number, body: unknown = '', retryAt?: number): HttpResponse {
@@ -43,13 +43,13 @@ interface Rig {
   log: RecordingLogger;
 }
 
-function rig(answers: Array<HttpResponse | Error>, at = START, auth = 'https://auth.test/', clientId = 'test-client-01'): Rig {
+function rig(answers: Array<HttpResponse | Error>, at = START, auth = 'https://auth.test/', clientId = 'test-client-01', memory: AnswerMemory = new Map()): Rig {
   const clock = new ManualClock(at);
   const http = new ScriptedHttp(answers);
   const log = recordingLogger();
   const base = getProvider('cardata').resolveConfig({ provider: 'cardata', keys: { clientId: 'test-client-01' } });
   const config = { ...base, keys: { clientId }, servers: { ...base.servers, auth } };
-  return { ctx: { config, http, clock, budget: new CallBudget({ ...cardataProvider.budget, clock }), log }, http, clock, log };
+  return { ctx: { config, http, clock, budget: new CallBudget({ ...cardataProvider.budget, clock }), log, memory }, http, clock, log };
 }
 
 async function failure(p: Promise<unknown>): Promise<CarError> {
@@ -372,6 +372,18 @@ describe('CarData sign-in, step by step', () => {
       }
     });
 
+    it("keeps a lost refresh answer in its account's memory only: another account's session knows nothing of it", async () => {
+      const first = stateOf();
+      const memory: AnswerMemory = new Map();
+      const a = rig([new CarError('NETWORK', 'reset'), answer(400, { error: 'invalid_grant' })], START, undefined, undefined, memory);
+      await failure(auth.refresh(a.ctx, first));
+      assert.equal(memory.size, 1, 'one event remembered');
+      assert.ok(![...memory.keys()].some((k) => k.includes(first.refreshToken)), 'keyed by a hash, never the token');
+      const other = rig([answer(400, { error: 'invalid_grant' })]);
+      assert.doesNotMatch((await failure(auth.refresh(other.ctx, first))).message, /An earlier refresh/);
+      assert.match((await failure(auth.refresh(a.ctx, first))).message, /An earlier refresh at .* went unanswered/);
+    });
+
     it('forgets a lost refresh answer after a day, or when the clock went back before it', async () => {
       // The gap between the lost answer of the first token and one of another token, and whether the first is remembered.
       const table: Array<[number, boolean]> = [
@@ -384,9 +396,11 @@ describe('CarData sign-in, step by step', () => {
       for (const [gap, kept] of table) {
         const first = stateOf();
         const at = T0 + 10 * MEMORY_MS * ++serial;
-        const a = rig([new CarError('NETWORK', 'reset'), answer(400, { error: 'invalid_grant' })], new Date(at).toISOString());
+        // One account: the lost answer of another token, later, clears what is older than a day.
+        const memory: AnswerMemory = new Map();
+        const a = rig([new CarError('NETWORK', 'reset'), answer(400, { error: 'invalid_grant' })], new Date(at).toISOString(), undefined, undefined, memory);
         await failure(auth.refresh(a.ctx, first));
-        const b = rig([new CarError('NETWORK', 'reset')], new Date(at + gap).toISOString());
+        const b = rig([new CarError('NETWORK', 'reset')], new Date(at + gap).toISOString(), undefined, undefined, memory);
         await failure(auth.refresh(b.ctx, stateOf()));
         const dead = await failure(auth.refresh(a.ctx, first));
         assert.equal(/An earlier refresh at/.test(dead.message), kept, `gap ${gap}: ${dead.message}`);

@@ -67,6 +67,7 @@ export function context(w: World, clientId = DEMO_CARDATA_CLIENT_ID, log: Logger
     http: w.http,
     clock: w.clock,
     budget: new CallBudget({ ...cardataProvider.budget, clock: w.clock }),
+    memory: new Map(),
     log,
   };
 }

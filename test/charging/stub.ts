@@ -25,6 +25,7 @@ export function context(http: RecordingHttp): ProviderContext {
     http: http as unknown as HttpClient,
     clock,
     budget: new CallBudget({ limit: 60, windowMs: 3_600_000, clock }),
+    memory: new Map(),
     log: silentLogger,
   };
 }

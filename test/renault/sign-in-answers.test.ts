@@ -38,6 +38,7 @@ function contextFor(gigya: string, clock: ManualClock, config: Partial<AccountCo
     http: client,
     clock,
     budget: new CallBudget({ limit: 60, windowMs: 3_600_000, clock }),
+    memory: new Map(),
     log,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CarError, parseJsonBody, registerSecret, toCarError, type HttpResponse } from '../../core';
-import { ChallengeError, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
+import { ChallengeError, type AnswerMemory, type PendingChallenge, type ProviderAuth, type ProviderContext } from '../provider';
 import { DEFAULT_SERVERS, SCOPES } from './api';
 import { DeviceCodeSchema, OAuthErrorSchema, TokenSchema, type RawToken } from './schemas';
 
@@ -97,27 +97,27 @@ function oauthError(res: HttpResponse): { error?: string; description?: string }
 //
 // Two of BMW's answers mean more in the light of an earlier one: a refused refresh token after
 // a refresh whose answer was lost (BMW may have rotated the token then: the new one never came),
-// and access_denied after a 500 right after the approval (BMW's own fault). The module keeps
-// the earlier event between calls, keyed by a hash of the token (never the token), and forgets
-// it at the next verdict.
+// and access_denied after a 500 right after the approval (BMW's own fault). The account's
+// memory (ctx.memory, one per account, kept by its session) holds the earlier event between
+// calls, keyed by a hash of the token (never the token), and forgets it at the next verdict.
 
 const MEMORY_MS = 86_400_000;
-const lostRefresh = new Map<string, { at: number; what: string }>();
-const faultedCodes = new Map<string, { at: number; what: string }>();
+/** The two kinds of earlier event, a prefix of the memory's keys. */
+type Remembered = 'lost-refresh' | 'faulted-code';
 
-function memoryKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url').slice(0, 22);
+function memoryKey(kind: Remembered, secret: string): string {
+  return `${kind} ${createHash('sha256').update(secret).digest('base64url').slice(0, 22)}`;
 }
 
-function remember(map: Map<string, { at: number; what: string }>, secret: string, at: number, what: string): void {
-  for (const [k, v] of map) if (at - v.at > MEMORY_MS || v.at > at) map.delete(k);
-  map.set(memoryKey(secret), { at, what });
+function remember(memory: AnswerMemory, kind: Remembered, secret: string, at: number, what: string): void {
+  for (const [k, v] of memory) if (at - v.at > MEMORY_MS || v.at > at) memory.delete(k);
+  memory.set(memoryKey(kind, secret), { at, what });
 }
 
-function recall(map: Map<string, { at: number; what: string }>, secret: string): { at: number; what: string } | undefined {
-  const key = memoryKey(secret);
-  const v = map.get(key);
-  map.delete(key);
+function recall(memory: AnswerMemory, kind: Remembered, secret: string): { at: number; what: string } | undefined {
+  const key = memoryKey(kind, secret);
+  const v = memory.get(key);
+  memory.delete(key);
   return v;
 }
 
@@ -271,7 +271,7 @@ function deviceGrantRefusal(ctx: ProviderContext, data: DeviceFlow, intervalMs: 
       // BMW often fails right after a confirmation (a 500 keymanagement fault, then access_denied
       // or invalid_grant): its device-flow system is out of sync, not the user's settings
       // (ioBroker.bmw#287, #297; kvanbiesen#72, #399; evcc#31362).
-      const fault = recall(faultedCodes, data.deviceCode);
+      const fault = recall(ctx.memory, 'faulted-code', data.deviceCode);
       if (fault) {
         return new CarError(
           'AUTH_FAILED',
@@ -301,7 +301,7 @@ function deviceGrantRefusal(ctx: ProviderContext, data: DeviceFlow, intervalMs: 
       if (res.status === 403 || res.status >= 500) {
         if (res.status >= 500) {
           const what = `HTTP ${res.status}${faultCode(res) ? ` ${faultCode(res)}` : ''}`;
-          remember(faultedCodes, data.deviceCode, ctx.clock.now(), what);
+          remember(ctx.memory, 'faulted-code', data.deviceCode, ctx.clock.now(), what);
           ctx.log.debug(`BMW CarData sign-in: token endpoint answered ${what}; the code still waits`);
         }
         return notConfirmed(data);
@@ -327,7 +327,7 @@ async function redeemDeviceCode(ctx: ProviderContext, data: DeviceFlow, interval
     retry: false,
   });
   if (res.status < 200 || res.status >= 300) throw deviceGrantRefusal(ctx, data, intervalMs, res);
-  recall(faultedCodes, data.deviceCode);
+  recall(ctx.memory, 'faulted-code', data.deviceCode);
   const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData sign-in (token)'));
   if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData sign-in: the token answer has an unexpected shape');
   return stateFromToken(ctx, data.clientId, t.data);
@@ -373,7 +373,7 @@ export const cardataAuth = {
     registerSecret(state.refreshToken);
     const now = ctx.clock.now();
     if (state.refreshExpiresAt !== undefined && now >= state.refreshExpiresAt) {
-      recall(lostRefresh, state.refreshToken);
+      recall(ctx.memory, 'lost-refresh', state.refreshToken);
       throw new CarError(
         'AUTH_FAILED',
         `The BMW CarData refresh token ran out on ${new Date(state.refreshExpiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (it lives 14 days unless the plugin refreshes it); a new sign-in with a device code is needed.`,
@@ -392,13 +392,13 @@ export const cardataAuth = {
     } catch (e) {
       const err = toCarError(e, 'NETWORK');
       // The request may have reached BMW, which then rotated the token: its answer, with the new one, is lost.
-      remember(lostRefresh, state.refreshToken, now, err.code === 'TIMEOUT' ? 'it got no answer' : 'its connection broke');
+      remember(ctx.memory, 'lost-refresh', state.refreshToken, now, err.code === 'TIMEOUT' ? 'it got no answer' : 'its connection broke');
       throw new CarError(err.code === 'TIMEOUT' ? 'TIMEOUT' : 'NETWORK', `BMW CarData token refresh: ${err.message}; the tokens are kept and the refresh is tried again later`, {
         ...(err.retryAt !== undefined ? { retryAt: err.retryAt } : {}),
       });
     }
     if (res.status >= 200 && res.status < 300) {
-      recall(lostRefresh, state.refreshToken);
+      recall(ctx.memory, 'lost-refresh', state.refreshToken);
       const t = TokenSchema.safeParse(parseJsonBody(res, 'BMW CarData token refresh'));
       if (!t.success) throw new CarError('UPSTREAM', 'BMW CarData token refresh: the answer has an unexpected shape');
       return stateFromToken(ctx, state.clientId, t.data, state);
@@ -408,7 +408,7 @@ export const cardataAuth = {
     // BMW answers a dead, expired or rotated refresh token with 400 invalid_request, not
     // invalid_grant (ioBroker.bmw#194; bmw-mqtt-bridge#4, #14, #25; kvanbiesen#381).
     if (e.error === 'invalid_request' || e.error === 'invalid_grant') {
-      const lost = recall(lostRefresh, state.refreshToken);
+      const lost = recall(ctx.memory, 'lost-refresh', state.refreshToken);
       const why = lost
         ? `An earlier refresh at ${hhmm(lost.at)} went unanswered (${lost.what}): BMW most likely took the old refresh token then and sent a new one that never arrived, so the old one is spent.`
         : 'It ran out (14 days without a refresh), a newer one replaced it (an older copy of the token file was restored, or another program uses the same tokens), or the client id lost a subscription in the MyBMW portal.';
@@ -430,7 +430,7 @@ export const cardataAuth = {
       });
     }
     // A gateway error may come after BMW did the refresh: remember it, as for a lost answer.
-    if (res.status >= 500) remember(lostRefresh, state.refreshToken, now, `it got ${said}`);
+    if (res.status >= 500) remember(ctx.memory, 'lost-refresh', state.refreshToken, now, `it got ${said}`);
     const page = /^\s*</.test(res.text) ? ' with an HTML page' : '';
     throw new CarError('UPSTREAM', `BMW CarData token refresh: ${said}${page}; the tokens are kept and the refresh is tried again later`, {
       status: res.status,
