@@ -5,7 +5,7 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { ChargeSession, StatusPart, VehicleStatus } from '../../src/core';
+import { silentLogger, type ChargeSession, type StatusPart, type VehicleStatus } from '../../src/core';
 import { TripRecorder } from '../../src/features/trip-recorder';
 import { STREAM_PARTS } from '../../src/brands/cardata/connection';
 import { REST_ONLY_PARTS } from '../../src/brands/cardata/map';
@@ -126,7 +126,7 @@ describe('CarData quota: stream-fresh parts, incremental history, one container'
       vin: BMW_VIN,
       timeZone: 'UTC',
       say: (key) => key,
-      log: { warn: () => undefined, debug: () => undefined },
+      log: silentLogger,
       saveDelayMs: 60_000,
       onRecorded: (r) => charges.push(...r.charges),
     });

@@ -13,6 +13,7 @@ import { parseIntervalMinutes, parseParts, StatusPoller } from '../../src/featur
 import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault';
 import { renaultWorldEach } from '../renault-session';
 import { PROJECT_ROOT } from '../helpers';
+import { silentLogger } from '../../src/core';
 
 interface FlowNode {
   id: string;
@@ -20,7 +21,6 @@ interface FlowNode {
   [k: string]: unknown;
 }
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('the examples on a real Renault account (issue 14)', () => {
   const w = renaultWorldEach({ renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 } } });
@@ -39,7 +39,7 @@ describe('the examples on a real Renault account (issue 14)', () => {
         const settings = settingsFromDef(def, { username: DEMO_RENAULT_USER, password: DEMO_RENAULT_PASSWORD });
         settings.servers = { gigya: w.sim.renault.gigyaUrl, kamereon: w.sim.renault.kamereonUrl };
         const registry = new AccountRegistry(w.dir, w.clock, 0);
-        const session = registry.acquire(`budget-${file}`, settings, quiet);
+        const session = registry.acquire(`budget-${file}`, settings, silentLogger);
         try {
           const pollers = [];
           for (const n of polling) {

@@ -12,8 +12,8 @@ import { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER } from '../../src/sim/renault'
 import { ChargingPoller } from '../../src/features/charging';
 import { R5, renaultWorldEach, ZE50 } from '../renault-session';
 import { eventually } from '../helpers';
+import { silentLogger } from '../../src/core';
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('features: quota and intervals (issue 13)', () => {
   const w = renaultWorldEach({ renault: { quota: { limit: 60, windowMs: 3_600_000, lockoutMs: 900_000 } } });
@@ -27,26 +27,26 @@ describe('features: quota and intervals (issue 13)', () => {
 
   it('keeps a session its last node let go for the grace period: the redeploy takes it up without a sign-in or a call', async () => {
     const registry = new AccountRegistry(w.dir, w.clock, 60_000);
-    const first = registry.acquire('node-a', settings(), quiet);
+    const first = registry.acquire('node-a', settings(), silentLogger);
     await first.readStatus(ZE50, ['battery'], { maxAgeMs: 10 * 60_000 });
     const logins = w.sim.renault.stats.logins;
     const calls = w.sim.renault.stats.kamereon;
     await registry.release('node-a', first, false);
-    const again = registry.acquire('node-a', settings(), quiet);
+    const again = registry.acquire('node-a', settings(), silentLogger);
     assert.equal(again, first, 'the same session, with its tokens, cache and budget');
     await again.readStatus(ZE50, ['battery'], { maxAgeMs: 10 * 60_000 });
     assert.equal(w.sim.renault.stats.logins, logins, 'no sign-in');
     assert.equal(w.sim.renault.stats.kamereon, calls, 'no call: the cache survived');
     // A deleted account closes at once, and the next acquire builds a new session.
     await registry.release('node-a', again, true);
-    const fresh = registry.acquire('node-a', settings(), quiet);
+    const fresh = registry.acquire('node-a', settings(), silentLogger);
     assert.notEqual(fresh, first);
     await registry.release('node-a', fresh, true);
   });
 
   it('closes a kept session when the grace period ends (an unref’d timer), and at once with a grace of 0', async () => {
     const registry = new AccountRegistry(w.dir, w.clock, 30);
-    const s = registry.acquire('n', settings(), quiet);
+    const s = registry.acquire('n', settings(), silentLogger);
     // The grace timer is a real one (unref'd, so that it never holds Node-RED open): wait for the close it brings.
     let closed = false;
     const close = s.close.bind(s);
@@ -57,13 +57,13 @@ describe('features: quota and intervals (issue 13)', () => {
     await registry.release('n', s, false);
     assert.equal(closed, false, 'kept for the grace period');
     await eventually(() => closed, 'the session closed after its grace period');
-    const s2 = registry.acquire('n', settings(), quiet);
+    const s2 = registry.acquire('n', settings(), silentLogger);
     assert.notEqual(s2, s, 'closed after the grace period');
     await registry.release('n', s2, true);
     const none = new AccountRegistry(w.dir, w.clock, 0);
-    const t = none.acquire('m', settings(), quiet);
+    const t = none.acquire('m', settings(), silentLogger);
     await none.release('m', t, false);
-    const t2 = none.acquire('m', settings(), quiet);
+    const t2 = none.acquire('m', settings(), silentLogger);
     assert.notEqual(t2, t);
     await none.release('m', t2, true);
   });

@@ -1,6 +1,6 @@
 import { describe, it, beforeEach } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, ChargeSessionSchema, type ChargeSession, type Vehicle } from '../../src/core';
+import { CarError, ChargeSessionSchema, silentLogger, type ChargeSession, type Vehicle } from '../../src/core';
 import { RenaultConnection } from '../../src/brands/renault';
 import type { ChargeCount } from '../../src/brands/renault/history';
 import { documentedUnit, inferUnit, mapChargeHistory, mapCharges } from '../../src/brands/renault/history-map';
@@ -118,7 +118,7 @@ describe('Renault charging sessions against the simulator', function () {
       vin: R5,
       timeZone: 'UTC',
       say: (key) => `car-trips.errors.${key}`,
-      log: { warn: () => undefined, debug: () => undefined },
+      log: silentLogger,
     });
     try {
       await recorder.ready;
