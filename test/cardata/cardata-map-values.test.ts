@@ -228,6 +228,7 @@ describe('CarData value readers: the exact values the raw texts and numbers map 
         ['01.03.2028 h', '2028-03-01T00:00:00.000Z'],
         ['x01.03.2028 h', undefined],
         ['03/01/2028 10:30:45 h', '2028-03-01T10:30:45.000Z'],
+        ['03/01/2028  10:30 h', '2028-03-01T10:30:00.000Z'],
         ['03/01/2028 h', '2028-03-01T00:00:00.000Z'],
         ['x03/01/2028 h', undefined],
       ],
