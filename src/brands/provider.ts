@@ -53,6 +53,11 @@ export interface ProviderContext {
   log: Logger;
   /** What the account's earlier answers said that a later one needs; the session keeps one per account. */
   memory: AnswerMemory;
+  /**
+   * What this runtime's connections did that another session of the same account needs: the CarData stream's
+   * end, which BMW still counts after a redeploy with new settings has made a new session. One per AccountRegistry.
+   */
+  runtimeMemory: AnswerMemory;
 }
 
 /**

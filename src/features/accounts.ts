@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { BRANDS, CarError, TokenStore, accountSeed, type Brand, type Clock, type Logger, type ProviderId } from '../core';
-import { getProvider, type AccountConfig, type Provider } from '../brands';
+import { getProvider, type AccountConfig, type AnswerMemory, type Provider } from '../brands';
 import { AccountSession, type SessionState } from './session';
 import { configSeed } from './account-file';
 
@@ -101,7 +101,7 @@ function resolveAccount(settings: AccountSettings): ResolvedAccount {
   return { provider, config, ...(budget ? { budget } : {}) };
 }
 
-function sessionOf(account: ResolvedAccount, options: Omit<CreateSessionOptions, 'settings'> & { legacyKeys?: string[] }): AccountSession {
+function sessionOf(account: ResolvedAccount, options: Omit<CreateSessionOptions, 'settings'> & { legacyKeys?: string[]; runtimeMemory?: AnswerMemory }): AccountSession {
   return new AccountSession({
     key: options.key.replace(/[^A-Za-z0-9._-]/g, '_'),
     ...(options.legacyKeys ? { legacyKeys: options.legacyKeys } : {}),
@@ -113,6 +113,7 @@ function sessionOf(account: ResolvedAccount, options: Omit<CreateSessionOptions,
     ...(options.httpTimeoutMs !== undefined ? { httpTimeoutMs: options.httpTimeoutMs } : {}),
     ...(options.statusDeadlineMs !== undefined ? { statusDeadlineMs: options.statusDeadlineMs } : {}),
     ...(account.budget ? { budget: account.budget } : {}),
+    ...(options.runtimeMemory ? { runtimeMemory: options.runtimeMemory } : {}),
   });
 }
 
@@ -150,6 +151,8 @@ export const ACCOUNT_GRACE_MS = 60_000;
  */
 export class AccountRegistry {
   private readonly open = new Map<string, OpenAccount>();
+  /** What the runtime's connections did that a later session needs (ProviderContext.runtimeMemory). */
+  private readonly runtimeMemory: AnswerMemory = new Map();
 
   /**
    * graceMs: how long the session of an account whose last node went (not deleted) stays open
@@ -195,6 +198,7 @@ export class AccountRegistry {
       // Before accounts were shared, the file was named after the config node.
       legacyKeys: [holder.replace(/[^A-Za-z0-9._-]/g, '_')],
       userDir: this.userDir,
+      runtimeMemory: this.runtimeMemory,
       log: { debug: speaker('debug'), info: speaker('info'), warn: speaker('warn'), error: speaker('error') },
       ...(this.clock ? { clock: this.clock } : {}),
       ...this.timing,

@@ -50,6 +50,8 @@ export interface SessionOptions {
   vehicleListTtlMs?: number;
   /** How long one status read may take, all parts together, on the session's clock (default 30 s of real time: status-cache.ts). */
   statusDeadlineMs?: number;
+  /** The runtime's memory (provider.ts, ProviderContext.runtimeMemory), shared by the registry's sessions; default: the session's own. */
+  runtimeMemory?: AnswerMemory;
 }
 
 export type { ReadOptions, StatusWithMissing } from './status-cache';
@@ -90,6 +92,7 @@ export class AccountSession extends EventEmitter {
   private readonly flights = new SingleFlight<unknown>();
   /** What earlier answers said that a later one needs (provider.ts, AnswerMemory): the account's own. */
   private readonly memory: AnswerMemory = new Map();
+  private readonly runtimeMemory: AnswerMemory;
   private readonly signIn: SignIn;
   private readonly cache: StatusCache;
   /** State the features keep per account (a command queue, shared reads), freed with it. */
@@ -109,6 +112,7 @@ export class AccountSession extends EventEmitter {
     this.cloud = options.provider.name;
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
+    this.runtimeMemory = options.runtimeMemory ?? new Map();
     this.ownsHttp = !options.http;
     this.log = redactingLogger(options.log ?? silentLogger);
     this.http = options.http ?? new HttpClient({ clock: this.clock, ...(options.httpTimeoutMs !== undefined ? { timeoutMs: options.httpTimeoutMs } : {}), log: (l) => this.log.debug(l) });
@@ -152,7 +156,7 @@ export class AccountSession extends EventEmitter {
   }
 
   private context(): ProviderContext {
-    return { config: this.config, http: this.http, clock: this.clock, budget: this.budget, log: this.log, memory: this.memory };
+    return { config: this.config, http: this.http, clock: this.clock, budget: this.budget, log: this.log, memory: this.memory, runtimeMemory: this.runtimeMemory };
   }
 
   /** Loads what the store kept (tokens, budget, a block, the vehicles). Idempotent; no network. */

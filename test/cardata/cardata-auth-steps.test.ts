@@ -49,7 +49,7 @@ function rig(answers: Array<HttpResponse | Error>, at = START, auth = 'https://a
   const log = recordingLogger();
   const base = getProvider('cardata').resolveConfig({ provider: 'cardata', keys: { clientId: 'test-client-01' } });
   const config = { ...base, keys: { clientId }, servers: { ...base.servers, auth } };
-  return { ctx: { config, http, clock, budget: new CallBudget({ ...cardataProvider.budget, clock }), log, memory }, http, clock, log };
+  return { ctx: { config, http, clock, budget: new CallBudget({ ...cardataProvider.budget, clock }), log, memory, runtimeMemory: new Map() }, http, clock, log };
 }
 
 /** What a refused step must say: its code, its message, and the answer's status, code and retry time, or their absence. */

@@ -68,6 +68,7 @@ export function context(w: World, clientId = DEMO_CARDATA_CLIENT_ID, log: Logger
     clock: w.clock,
     budget: new CallBudget({ ...cardataProvider.budget, clock: w.clock }),
     memory: new Map(),
+    runtimeMemory: new Map(),
     log,
   };
 }

@@ -358,6 +358,33 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     assert.equal(r.events.filter((e) => e.state === 'refused' || e.error !== undefined).length, 0, 'nothing alarming said');
   });
 
+  it("knows the old stream's linger from the runtime's memory, not its own session's: a stream of another runtime reads the refusal as another program", async () => {
+    const first = await streaming();
+    await first.conn.close();
+    await until(() => w.sim.cardata.brokerClients === 0, 'the old stream left');
+    // A new session after a redeploy with new settings: its own memory, the registry's runtime memory.
+    const redeployed = { ...context(w), runtimeMemory: ctx.runtimeMemory };
+    const sameRuntime = recorder(w);
+    const auth = await signInDirect(w, redeployed);
+    const a = connect(redeployed, async () => auth);
+    connections.push(a);
+    a.stream.open(sameRuntime.onUpdate, sameRuntime.onEvent);
+    await until(() => w.sim.cardata.stats.mqttRefusedBusy === 1, 'refused while the old one lingers');
+    await until(() => sameRuntime.events.some((e) => e.state === 'connecting' && e.retryAt !== undefined), 'waits for the linger');
+    assert.equal(sameRuntime.events.filter((e) => e.error !== undefined).length, 0, 'the same runtime says nothing alarming');
+    await a.close();
+    await until(() => w.sim.cardata.brokerClients === 0, 'the second stream left');
+
+    // Another runtime (another Node-RED) never ended a connection of this account: a refusal means another program.
+    const elsewhere = { ...context(w), runtimeMemory: new Map() };
+    const other = recorder(w);
+    const b = connect(elsewhere, async () => auth);
+    connections.push(b);
+    b.stream.open(other.onUpdate, other.onEvent);
+    await until(() => other.events.some((e) => e.error !== undefined), 'refused');
+    assert.match(other.events.find((e) => e.error !== undefined)?.error?.message ?? '', /another connection holds this BMW account's stream/);
+  });
+
   it('keeps reconnecting through a refresh outage at renewal time, and renews once the sign-in server answers', async () => {
     const s = session(w, dir);
     sessions.push(s);

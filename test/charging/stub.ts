@@ -26,6 +26,7 @@ export function context(http: RecordingHttp): ProviderContext {
     clock,
     budget: new CallBudget({ limit: 60, windowMs: 3_600_000, clock }),
     memory: new Map(),
+    runtimeMemory: new Map(),
     log: silentLogger,
   };
 }

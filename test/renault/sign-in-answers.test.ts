@@ -39,6 +39,7 @@ function contextFor(gigya: string, clock: ManualClock, config: Partial<AccountCo
     clock,
     budget: new CallBudget({ limit: 60, windowMs: 3_600_000, clock }),
     memory: new Map(),
+    runtimeMemory: new Map(),
     log,
   };
 }

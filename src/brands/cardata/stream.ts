@@ -73,12 +73,6 @@ const LINGER_RETRY_MS = [5_000, 5_000, 10_000, 15_000] as const;
 const BAD_CREDENTIALS: ReadonlySet<number> = new Set([4, 134]);
 const NOT_AUTHORIZED: ReadonlySet<number> = new Set([5, 135]);
 
-/**
- * When this process last ended a connection, per broker and user (every stream of the process:
- * after a redeploy the new stream knows that the refusal is the old stream's linger).
- */
-const ownLeft = new Map<string, { at: number; lost: boolean }>();
-
 const SUBSCRIBE_REFUSED_HELP =
   'the CarData broker refused the subscription (code 128). In the MyBMW portal (CarData), subscribe the client id to "CarData Streaming" and choose the data points to stream ("Change data selection"); the plugin tries again every 15 minutes.';
 
@@ -134,21 +128,25 @@ export class CarDataStream {
     return this.ctx.config.servers.mqtt ?? DEFAULT_SERVERS.mqtt;
   }
 
+  /**
+   * When this runtime last ended a connection, per broker and user, in the runtime's memory (not the session's):
+   * after a redeploy with new settings the new session's stream knows that a refusal is the old stream's linger.
+   */
   private key(username: string): string {
-    return `${this.url}|${username}`;
+    return `stream-left ${this.url}|${username}`;
   }
 
   /** Our own connection ended: BMW counts it a little longer (longer when it was lost, not closed). */
   private left(username: string, lost: boolean): void {
-    ownLeft.set(this.key(username), { at: this.ctx.clock.now(), lost });
+    this.ctx.runtimeMemory.set(this.key(username), { at: this.ctx.clock.now(), what: lost ? 'lost' : 'closed' });
   }
 
   /** True while a connection this process ended may still count at BMW. */
   private lingering(username: string): boolean {
-    const left = ownLeft.get(this.key(username));
+    const left = this.ctx.runtimeMemory.get(this.key(username));
     if (!left) return false;
     const since = this.ctx.clock.now() - left.at;
-    const window = left.lost ? this.keepaliveS * 1_500 + LINGER_MS : LINGER_MS;
+    const window = left.what === 'lost' ? this.keepaliveS * 1_500 + LINGER_MS : LINGER_MS;
     return since >= 0 && since < window;
   }
 
