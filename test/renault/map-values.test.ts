@@ -175,8 +175,14 @@ describe('Renault mapping: the values of each read', () => {
     assert.equal(active({ status: 'ENDED' }), false);
     assert.equal(active({ status: 'REJECTED', endDate: '2030-01-01' }), false);
     assert.equal(active({}), false);
-    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20' }), true, 'active up to its end');
-    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20' }, now + 1), false, 'ended one ms later');
+    // A date alone is the last day, included (test/fixtures/renault/kamereon/vehicle_contract: 2023-10-01 to 2027-09-30).
+    const nextDay = Date.parse('2026-11-21T00:00:00Z');
+    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20' }), true, 'active on its last day');
+    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20' }, nextDay - 1), true, 'up to the end of that day');
+    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20' }, nextDay), false, 'ended when the day is over');
+    assert.equal(active({ status: 'ACTIVE', endDate: ' 2026-11-20 ' }, nextDay - 1), true, 'the same date with blanks around it');
+    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20T12:00:00Z' }, Date.parse('2026-11-20T12:00:00Z') - 1), true, 'an end with a time: up to that instant');
+    assert.equal(active({ status: 'ACTIVE', endDate: '2026-11-20T12:00:00Z' }, Date.parse('2026-11-20T12:00:00Z')), false, 'and not at it');
     assert.equal(active({ status: 'ACTIVE', endDate: 'soon' }), true, 'an end that is no date ends nothing');
   });
 

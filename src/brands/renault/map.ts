@@ -331,7 +331,10 @@ export function mapCarAdapter(raw: RawCarAdapter) {
 /** contracts (spec §4.5): warranties and connected services, with whether each is active. */
 export function mapContracts(list: RawContract[], now: number) {
   return list.map((c) => {
-    const end = c.endDate ? Date.parse(c.endDate) : NaN;
+    // A date alone names the contract's last day: the recorded contracts run from 2023-10-01 to 2027-09-30 and from
+    // 2019-06-01 to 2022-05-31, whole years with the end day included. It ends when that day (UTC) is over.
+    const endText = c.endDate?.trim();
+    const end = endText ? Date.parse(endText) + (/^\d{4}-\d{2}-\d{2}$/.test(endText) ? 86_400_000 : 0) : NaN;
     const status = c.status?.toUpperCase();
     return dropUndefined({
       type: c.type,
@@ -341,7 +344,7 @@ export function mapContracts(list: RawContract[], now: number) {
       startDate: c.startDate,
       endDate: c.endDate,
       durationMonths: c.durationMonths,
-      active: status === 'ACTIVE' && !(Number.isFinite(end) && end < now),
+      active: status === 'ACTIVE' && !(Number.isFinite(end) && end <= now),
     });
   });
 }
