@@ -25,6 +25,7 @@ import {
 } from '../../src/features/status';
 import { removeDir, tempDir } from '../helpers';
 import { R5, renaultWorldEach, reported, ZE50 } from '../renault-session';
+import { DEMO_RENAULT_USER } from '../../src/sim/renault';
 
 const base = (over: Partial<VehicleStatus> = {}): VehicleStatus => ({ vin: 'V', provider: 'renault', fetchedAt: '2026-01-01T00:00:00.000Z', ...over });
 const plan = (over: Partial<IntervalPlan>): IntervalPlan => ({ setMs: 600_000, callsPerHour: 54, wantedPerHour: 6, pollers: 1, perRead: 1, sustainableMs: 0, effectiveMs: 600_000, limited: false, ...over });
@@ -240,6 +241,29 @@ describe('features/status: the poller and its account\'s events', () => {
     }
   });
 
+  it('says nothing of its plan once the cost of a read is no longer known (its car left the account\'s list)', async () => {
+    const session = w.session({ key: 'unknown-cost' });
+    await session.vehicles();
+    const poller = new StatusPoller({ session, vin: ZE50, parts: ['battery'], intervalMs: 10 * 60_000, onlyOnChange: false, clock: w.clock });
+    const shown: IntervalPlan[] = [];
+    let reads = 0;
+    poller.on('interval', (p: IntervalPlan) => shown.push(p));
+    poller.on('status', () => reads++);
+    poller.start();
+    try {
+      await w.clock.advance(1_000);
+      await poller.settled();
+      // What the session answers for a car it no longer lists (a stand-in: the simulator keeps its cars).
+      session.statusCost = (): undefined => undefined;
+      await w.clock.advance(10 * 60_000);
+      await poller.settled();
+      assert.equal(reads, 2);
+      assert.deepEqual(shown.map((p) => [p.perRead, p.effectiveMs]), [[1, 10 * 60_000]], 'only the plan shown while the cost was known');
+    } finally {
+      poller.stop();
+    }
+  });
+
   it('keeps its first read\'s time when the account signs in meanwhile (it waited for no one)', async () => {
     const session = w.session({ key: 'ready' });
     const poller = new StatusPoller({ session, vin: ZE50, parts: ['battery'], intervalMs: 10 * 60_000, onlyOnChange: false, clock: w.clock, firstReadDelayMs: 5 * 60_000 });
@@ -256,6 +280,37 @@ describe('features/status: the poller and its account\'s events', () => {
       await w.clock.advance(5 * 60_000);
       await poller.settled();
       assert.deepEqual(reads, [5 * 60_000]);
+    } finally {
+      poller.stop();
+    }
+  });
+
+  it('reads once at the confirmed sign-in: a failed read then waits for its interval, not for the account\'s next "ready"', async () => {
+    w.sim.renault.setTfa(DEMO_RENAULT_USER, true);
+    const session = w.session({ key: 'confirmed' });
+    await assert.rejects(session.vehicles(), { code: 'TFA_REQUIRED' });
+    const poller = new StatusPoller({ session, vin: ZE50, parts: ['battery'], intervalMs: 10 * 60_000, onlyOnChange: false, clock: w.clock });
+    const seen: string[] = [];
+    poller.on('status', (e: StatusEvent) => seen.push(e.trigger));
+    poller.on('error', (e: { code: string }) => seen.push(`error ${e.code}`));
+    poller.start();
+    try {
+      await w.clock.advance(1_000);
+      await poller.settled();
+      w.sim.renault.injectFault({ kind: 'invalid-upstream', path: /battery-status/, times: 1 });
+      await session.submitCode(w.sim.renault.lastTfaCode ?? '');
+      await w.clock.advance(0);
+      await poller.settled();
+      assert.equal(session.state.phase, 'error', 'the read at the confirmation met the fault');
+      // Another node's read succeeds: the account is ready again, and its data comes to the poller as a push.
+      await session.readStatus(ZE50, ['battery'], { kind: 'explicit' });
+      assert.equal(session.state.phase, 'ready');
+      await w.clock.advance(0);
+      await poller.settled();
+      assert.deepEqual(seen, ['error UPSTREAM', 'push']);
+      await w.clock.advance(10 * 60_000);
+      await poller.settled();
+      assert.deepEqual(seen, ['error UPSTREAM', 'push', 'poll'], 'the next read an interval after the failed one');
     } finally {
       poller.stop();
     }
