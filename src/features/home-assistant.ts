@@ -130,7 +130,7 @@ export function stateDocument(s: VehicleStatus): Record<string, unknown> {
   for (const [group, part] of [['door', s.doors], ['window', s.windows]] as const) {
     for (const [k, v] of Object.entries(part ?? {})) {
       if (k === 'anyOpen' || typeof v !== 'string' || v === 'unknown') continue;
-      d[`${group}_${slug(k)}`] = v !== 'closed';
+      d[`${group}_${slug(k.replace(/([A-Z])/g, '_$1'))}`] = v !== 'closed';
     }
   }
   return d;
