@@ -1,8 +1,11 @@
 import { describe, it, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import type { z } from 'zod';
-import { CarError, type ChargingChange, type ChargingSettings, type DepartureTimer } from '../../src/core';
-import { changeApplied, describeIssue, parseChargingInput, summarizeCharging } from '../../src/features/charging';
+import { CarError, ManualClock, type ChargingChange, type ChargingSettings, type DepartureTimer, type Vehicle } from '../../src/core';
+import type { ChargingFacet } from '../../src/brands/provider';
+import { AccountSession } from '../../src/features/session';
+import type { IntervalPlan } from '../../src/features/status';
+import { ChargingPoller, changeApplied, describeIssue, parseChargingInput, summarizeCharging, writeAndReadBack } from '../../src/features/charging';
 
 const FIELDS = 'Fields: mode, targetSocPercent, minSocPercent, schedules, departureTimers';
 const words = { always: 'always', scheduled: 'scheduled', delayed: 'delayed', ready: 'ready' };
@@ -160,5 +163,229 @@ describe('car-charging status text (values)', () => {
       ],
     };
     assert.equal(summarizeCharging(s, words, friday), 'ready 08:00');
+  });
+});
+
+const VIN = 'VF1AG000862Z50001';
+const SETTINGS: ChargingSettings = { vin: VIN, mode: 'scheduled', targetSocPercent: 80 };
+
+/**
+ * The part of an account session that car-charging uses, around a charging facet whose reads
+ * answer from `answers` (one a read; the last one stays). `facet` is the session's own, so a
+ * missing facet fails with its NOT_SUPPORTED text.
+ */
+class ChargingAccount {
+  readonly cloud = 'Renault';
+  readonly clock = new ManualClock('2026-11-20T08:00:00Z');
+  readonly pollers = new Set<unknown>();
+  readonly budget = { limit: 60, reserve: 6, windowMs: 3_600_000 };
+  readonly connection: { charging?: ChargingFacet; missing?: { charging?: string } };
+  readonly facet = AccountSession.prototype.facet;
+  /** Whether the vehicle list is known (the cost of a read is known only then). */
+  known = true;
+  reads = 0;
+  actionIds = ['a-1', 'a-2'];
+  writes: ChargingChange[] = [];
+  answers: (() => Promise<ChargingSettings>)[] = [() => Promise.resolve(SETTINGS)];
+  private readonly slots = new Map<symbol, unknown>();
+  private readonly car: Vehicle = { vin: VIN, drivetrain: 'electric' };
+
+  constructor(withCharging = true) {
+    this.connection = withCharging
+      ? {
+          charging: {
+            cost: () => 1,
+            read: () => {
+              const answer = this.answers.length > 1 ? this.answers.shift() : this.answers[0];
+              this.reads++;
+              return answer ? answer() : Promise.resolve(SETTINGS);
+            },
+            write: (_v, change) => {
+              this.writes.push(change);
+              return Promise.resolve({ actionIds: this.actionIds });
+            },
+          },
+        }
+      : { missing: { charging: 'no charging settings here' } };
+  }
+
+  local<T>(slot: symbol, make: () => T): T {
+    if (!this.slots.has(slot)) this.slots.set(slot, make());
+    return this.slots.get(slot) as T;
+  }
+
+  vehicle(): Promise<Vehicle> {
+    return Promise.resolve(this.car);
+  }
+
+  knownVehicle(): Vehicle | undefined {
+    return this.known ? this.car : undefined;
+  }
+
+  get session(): AccountSession {
+    return this as unknown as AccountSession;
+  }
+}
+
+/** A promise the test settles by hand. */
+function gate<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
+  let resolve: (v: T) => void = () => undefined;
+  let reject: (e: Error) => void = () => undefined;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('car-charging write and read back (values)', () => {
+  it('says which cloud cannot read or change the charging settings, and why', async () => {
+    const account = new ChargingAccount(false);
+    await assert.rejects(writeAndReadBack(account.session, VIN, { mode: 'always' }, { rereadDelayMs: 0 }), {
+      code: 'NOT_SUPPORTED',
+      message: 'Renault cannot change the charging settings: no charging settings here',
+    });
+    const poller = new ChargingPoller(account.session, VIN, 0, account.clock);
+    const errors: CarError[] = [];
+    poller.on('error', (e: CarError) => errors.push(e));
+    poller.start(0);
+    await account.clock.advance(0);
+    await poller.settled();
+    assert.deepEqual(errors.map((e) => [e.code, e.message]), [['NOT_SUPPORTED', 'Renault cannot read the charging settings: no charging settings here']]);
+    poller.stop();
+  });
+
+  it('reads back at once without a delay (an aborted wait would not matter) and after the delay with one', async () => {
+    const account = new ChargingAccount();
+    const r = await writeAndReadBack(account.session, VIN, { targetSocPercent: 80 }, { rereadDelayMs: 0, signal: AbortSignal.abort(), clock: account.clock });
+    assert.deepEqual(r, { settings: SETTINGS, actionIds: ['a-1', 'a-2'], applied: true });
+    const later = writeAndReadBack(account.session, VIN, { targetSocPercent: 90 }, { rereadDelayMs: 5_000 });
+    await account.clock.advance(4_999);
+    assert.equal(account.reads, 1, 'not read back before the delay');
+    await account.clock.advance(1);
+    assert.deepEqual(await later, { settings: SETTINGS, actionIds: ['a-1', 'a-2'], applied: false });
+    assert.equal(account.reads, 2);
+  });
+
+  it('says that the change was sent, with its action ids, when the read-back fails, keeping the code, retryAt and transience', async () => {
+    const account = new ChargingAccount();
+    const retryAt = account.clock.now() + 3_600_000;
+    account.answers = [() => Promise.reject(new CarError('QUOTA_EXCEEDED', 'the quota is used up', { retryAt, transient: false }))];
+    const err = await writeAndReadBack(account.session, VIN, { mode: 'always' }, { rereadDelayMs: 0 }).then(
+      () => assert.fail('the read-back failed'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof CarError);
+    assert.equal(err.code, 'QUOTA_EXCEEDED');
+    assert.equal(err.message, 'the change was sent (action a-1, a-2), but reading it back failed: the quota is used up');
+    assert.equal(err.retryAt, retryAt);
+    assert.equal(err.transient, false);
+    account.answers = [() => Promise.reject(new CarError('TIMEOUT', 'no answer', { transient: true }))];
+    const again = await writeAndReadBack(account.session, VIN, { mode: 'always' }, { rereadDelayMs: 0 }).then(
+      () => assert.fail('the read-back failed'),
+      (e: unknown) => e,
+    );
+    assert.ok(again instanceof CarError);
+    assert.equal(again.message, 'the change was sent (action a-1, a-2), but reading it back failed: no answer');
+    assert.equal(again.retryAt, undefined);
+    assert.equal(again.transient, true);
+    account.actionIds = [];
+    await assert.rejects(writeAndReadBack(account.session, VIN, { mode: 'always' }, { rereadDelayMs: 0 }), {
+      code: 'TIMEOUT',
+      message: 'the change was sent, but reading it back failed: no answer',
+    });
+  });
+});
+
+describe('car-charging poller (values)', () => {
+  it('reads every ten minutes at least, and asks the budget for calls by that interval', () => {
+    const account = new ChargingAccount();
+    assert.equal(new ChargingPoller(account.session, VIN, 60_000, account.clock).wantedPerHour(), 6);
+    assert.equal(new ChargingPoller(account.session, VIN, 20 * 60_000, account.clock).wantedPerHour(), 3);
+  });
+
+  it('tells its interval once while the plan stays, and nothing once the cost of a read is unknown', async () => {
+    const account = new ChargingAccount();
+    const poller = new ChargingPoller(account.session, VIN, 10 * 60_000, account.clock);
+    const shown: IntervalPlan[] = [];
+    const read: ChargingSettings[] = [];
+    poller.on('interval', (p: IntervalPlan) => shown.push(p));
+    poller.on('settings', (s: ChargingSettings) => read.push(s));
+    poller.start(0);
+    await account.clock.advance(0);
+    await poller.settled();
+    await account.clock.advance(10 * 60_000);
+    await poller.settled();
+    assert.equal(read.length, 2);
+    assert.deepEqual(shown.map((p) => [p.effectiveMs, p.limited]), [[10 * 60_000, false]]);
+    account.known = false;
+    await account.clock.advance(10 * 60_000);
+    await poller.settled();
+    assert.equal(read.length, 3);
+    assert.equal(shown.length, 1, 'no plan without the cost of a read');
+    poller.stop();
+  });
+
+  it('after stop, a read in flight neither emits nor reads again', async () => {
+    for (const outcome of ['answer', 'failure'] as const) {
+      const account = new ChargingAccount();
+      const pending = gate<ChargingSettings>();
+      account.answers = [() => pending.promise];
+      const poller = new ChargingPoller(account.session, VIN, 10 * 60_000, account.clock);
+      const events: string[] = [];
+      poller.on('settings', () => events.push('settings'));
+      poller.on('error', () => events.push('error'));
+      poller.start(0);
+      await account.clock.advance(0);
+      assert.equal(account.reads, 1);
+      poller.stop();
+      if (outcome === 'answer') pending.resolve(SETTINGS);
+      else pending.reject(new CarError('TIMEOUT', 'no answer'));
+      await poller.settled();
+      assert.deepEqual(events, [], outcome);
+      assert.equal(account.clock.pending, 0, `${outcome}: no read planned`);
+      await account.clock.advance(60 * 60_000);
+      assert.equal(account.reads, 1, outcome);
+      assert.equal(account.pollers.size, 0);
+    }
+  });
+
+  it('waits a second past retryAt, tells each distinct error once, and stops for good on NOT_SUPPORTED', async () => {
+    const account = new ChargingAccount();
+    const start = account.clock.now();
+    const retryAt = start + 2 * 3_600_000;
+    const quota = (): Promise<ChargingSettings> => Promise.reject(new CarError('QUOTA_EXCEEDED', 'the quota is used up', { retryAt }));
+    account.answers = [
+      quota,
+      () => Promise.reject(new CarError('QUOTA_EXCEEDED', 'the quota is used up')),
+      () => Promise.reject(new CarError('UPSTREAM', 'the cloud failed')),
+      () => Promise.reject(new CarError('NOT_SUPPORTED', 'not for this car')),
+    ];
+    const poller = new ChargingPoller(account.session, VIN, 10 * 60_000, account.clock);
+    const errors: string[] = [];
+    poller.on('error', (e: CarError) => errors.push(`${e.code} ${e.message}`));
+    poller.start(0);
+    await account.clock.advance(0);
+    await poller.settled();
+    assert.equal(account.clock.nextAt, retryAt + 1_000, 'the next read a second after retryAt');
+    assert.deepEqual(errors, ['QUOTA_EXCEEDED the quota is used up']);
+    await account.clock.advance(retryAt + 1_000 - start);
+    await poller.settled();
+    assert.equal(account.reads, 2);
+    assert.deepEqual(errors, ['QUOTA_EXCEEDED the quota is used up'], 'the same error is told once');
+    assert.equal(account.clock.nextAt, account.clock.now() + 10 * 60_000);
+    assert.ok(account.pollers.has(poller), 'still polling, with its share');
+    await account.clock.advance(10 * 60_000);
+    await poller.settled();
+    assert.deepEqual(errors, ['QUOTA_EXCEEDED the quota is used up', 'UPSTREAM the cloud failed']);
+    assert.equal(account.clock.pending, 1);
+    await account.clock.advance(10 * 60_000);
+    await poller.settled();
+    assert.deepEqual(errors, ['QUOTA_EXCEEDED the quota is used up', 'UPSTREAM the cloud failed', 'NOT_SUPPORTED not for this car']);
+    assert.equal(account.clock.pending, 0, 'no further read');
+    assert.ok(!account.pollers.has(poller), 'and no share of the budget');
+    await account.clock.advance(60 * 60_000);
+    assert.equal(account.reads, 4);
+    poller.stop();
   });
 });
