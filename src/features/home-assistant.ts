@@ -234,6 +234,11 @@ export const HaSettingsSchema = z.object({
  */
 export const HA_BROKER_ENV = 'CONNECTED_CAR_HA_BROKER';
 
+/** A broker URL as an error may show it: a user and password in it (user:password@) become "…@". */
+function withoutCredentials(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, '$1…@');
+}
+
 /** The broker HA_BROKER_ENV names, or undefined when it is not set; BAD_INPUT for anything but mqtt://127.0.0.1 or localhost. */
 export function haBrokerOverride(env: Record<string, string | undefined> = process.env): { host: string; port: number; url: string } | undefined {
   const raw = env[HA_BROKER_ENV]?.trim();
@@ -245,7 +250,7 @@ export function haBrokerOverride(env: Record<string, string | undefined> = proce
     url = undefined;
   }
   if (!url || url.protocol !== 'mqtt:' || !['127.0.0.1', 'localhost'].includes(url.hostname)) {
-    throw new CarError('BAD_INPUT', `${HA_BROKER_ENV} must name a broker on this machine, like mqtt://127.0.0.1:1883 (got "${raw}")`);
+    throw new CarError('BAD_INPUT', `${HA_BROKER_ENV} must name a broker on this machine, like mqtt://127.0.0.1:1883 (got "${withoutCredentials(raw)}")`);
   }
   const port = Number(url.port || 1883);
   return { host: url.hostname, port, url: `mqtt://${url.hostname}:${port}` };

@@ -370,4 +370,14 @@ describe('Home Assistant: presses and the broker override', () => {
       );
     }
   });
+
+  it('shows a refused broker without the user and password written in it', () => {
+    for (const [raw, shown] of [
+      ['mqtt://ha:hunter2pw@homeassistant.local:1883', 'mqtt://…@homeassistant.local:1883'],
+      ['mqtts://ha:hunter2pw@127.0.0.1:8883', 'mqtts://…@127.0.0.1:8883'],
+      ['ha:hunter2pw@homeassistant.local', '…@homeassistant.local'],
+    ] as const) {
+      assert.throws(() => haBrokerOverride({ [HA_BROKER_ENV]: raw }), refusal(`CONNECTED_CAR_HA_BROKER must name a broker on this machine, like mqtt://127.0.0.1:1883 (got "${shown}")`), raw);
+    }
+  });
 });
