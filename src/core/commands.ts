@@ -33,6 +33,8 @@ export const CommandInputSchema = z
         name: z.string().max(100).optional(),
         address: z.string().max(200).optional(),
       })
+      // A misspelt field (adress) is refused by name, as at the top level, not dropped without a word.
+      .strict()
       .optional(),
   })
   .strict();

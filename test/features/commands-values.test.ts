@@ -153,6 +153,9 @@ describe('car-command input: the values of its answers and refusals', () => {
     );
     assert.equal(refused({ command: 'horn', colour: 'red', volume: 3 }), 'unknown fields colour, volume in msg.payload; allowed: command, temperatureC, startAt, poi');
     assert.equal(refused({ command: 'horn', colour: 'red' }), 'unknown field colour in msg.payload; allowed: command, temperatureC, startAt, poi');
+    // A misspelt field of the poi is refused by name, not dropped.
+    assert.equal(refused({ command: 'send_poi', poi: { latitude: 1, longitude: 2, adress: 'x' } }), 'unknown field adress in msg.payload.poi; allowed: latitude, longitude, name, address');
+    assert.equal(refused({ command: 'send_poi', poi: { latitude: 1, longitude: 2, adress: 'x', nom: 'y' } }), 'unknown fields adress, nom in msg.payload.poi; allowed: latitude, longitude, name, address');
     assert.equal(
       refused({ command: 'horn', temperatureC: 21, startAt: '2026-11-20T06:30:00Z' }),
       'temperatureC does not apply to horn; it is for: climate_start; startAt does not apply to horn; it is for: climate_start, charge_start',
