@@ -86,3 +86,14 @@ export function recordingLogger(): RecordingLogger {
     error: keep('error'),
   };
 }
+
+/** A promise the test settles by hand (Promise.withResolvers, which Node 20 lacks). */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

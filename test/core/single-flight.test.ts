@@ -1,17 +1,7 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import { SingleFlight } from '../../src/core/single-flight';
-
-/** A promise and the functions that settle it. */
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from '../helpers';
 
 describe('core/single-flight', () => {
   it('runs the function once for 100 concurrent callers of one key and gives all its result', async () => {

@@ -6,6 +6,7 @@ import type { ChargingFacet } from '../../src/brands/provider';
 import { AccountSession } from '../../src/features/session';
 import type { IntervalPlan } from '../../src/features/status';
 import { ChargingPoller, changeApplied, describeIssue, parseChargingInput, summarizeCharging, writeAndReadBack } from '../../src/features/charging';
+import { deferred } from '../helpers';
 
 const FIELDS = 'Fields: mode, targetSocPercent, minSocPercent, schedules, departureTimers';
 const words = { always: 'always', scheduled: 'scheduled', delayed: 'delayed', ready: 'ready' };
@@ -227,17 +228,6 @@ class ChargingAccount {
   }
 }
 
-/** A promise the test settles by hand. */
-function gate<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
-  let resolve: (v: T) => void = () => undefined;
-  let reject: (e: Error) => void = () => undefined;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 describe('car-charging write and read back (values)', () => {
   it('says which cloud cannot read or change the charging settings, and why', async () => {
     const account = new ChargingAccount(false);
@@ -329,7 +319,7 @@ describe('car-charging poller (values)', () => {
   it('after stop, a read in flight neither emits nor reads again', async () => {
     for (const outcome of ['answer', 'failure'] as const) {
       const account = new ChargingAccount();
-      const pending = gate<ChargingSettings>();
+      const pending = deferred<ChargingSettings>();
       account.answers = [() => pending.promise];
       const poller = new ChargingPoller(account.session, VIN, 10 * 60_000, account.clock);
       const events: string[] = [];

@@ -4,7 +4,7 @@ import { AnswerLostError, CarError, ManualClock, type CommandInput, type Command
 import type { CommandProgress, CommandTicket, CommandsFacet } from '../../src/brands';
 import { CommandRunner, CommandsInFlight, commandInputFrom, commandsInFlight, type RunHooks } from '../../src/features/commands';
 import type { AccountSession } from '../../src/features/session';
-import { recordingLogger, type RecordingLogger } from '../helpers';
+import { deferred, recordingLogger, type RecordingLogger } from '../helpers';
 import { rejection } from '../renault-session';
 import { drive, pass } from '../commands/helpers';
 
@@ -112,17 +112,6 @@ function result(outcome: CommandResult['outcome'], extra: Partial<CommandResult>
   return { vin: VIN, command: 'horn', outcome, startedAt: START, endedAt: START, steps: [], ...extra };
 }
 
-/** A promise and its resolver and rejecter. */
-function gate<T = void>(): { promise: Promise<T>; open: (v: T) => void; fail: (e: Error) => void } {
-  let open: (v: T) => void = () => undefined;
-  let fail: (e: Error) => void = () => undefined;
-  const promise = new Promise<T>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  return { promise, open, fail };
-}
-
 describe('car-command input: the values of its answers and refusals', () => {
   it('treats a null payload as a trigger for the node’s own command', () => {
     assert.deepEqual(commandInputFrom(null, { command: 'horn' }), { command: 'horn' });
@@ -219,12 +208,12 @@ describe('CommandRunner: refusals before anything is sent', () => {
   });
 
   it('a node closed while the vehicle is looked up sends nothing', async () => {
-    const g = gate();
+    const g = deferred();
     const f = fake({ vehicleGate: g.promise });
     const runner = runnerOf(f);
     const p = runner.run({ command: 'horn' });
     runner.close();
-    g.open();
+    g.resolve();
     assert.match((await rejection(p)).message, /before the command was sent; it was not sent/);
     assert.equal(f.sent.length, 0);
   });
@@ -363,10 +352,10 @@ describe('CommandRunner: steps, looks and timeouts', () => {
 
 describe('CommandRunner: the lane of a vehicle', () => {
   it('queues behind the commands ahead (1, 2, 3), refuses a fifth, and starts again from an empty lane', async () => {
-    const sends: { open: (t: CommandTicket) => void }[] = [];
+    const sends: { resolve: (t: CommandTicket) => void }[] = [];
     const f = fake({
       send: () => {
-        const g = gate<CommandTicket>();
+        const g = deferred<CommandTicket>();
         sends.push(g);
         return g.promise;
       },
@@ -383,7 +372,7 @@ describe('CommandRunner: the lane of a vehicle', () => {
       assert.deepEqual(rec.queued, [1, 2, 3]);
       for (const r of runs) {
         await pass(f.clock, 0);
-        sends.shift()?.open({ command: 'horn', acceptedAt: 0 });
+        sends.shift()?.resolve({ command: 'horn', acceptedAt: 0 });
         assert.equal((await drive(r, f.clock)).outcome, 'executed');
       }
     };
@@ -429,7 +418,7 @@ describe('CommandRunner: the lane of a vehicle', () => {
   });
 
   it('the next command ends the late tracking of the previous one, even a look under way', async () => {
-    const held = gate<CommandProgress>();
+    const held = deferred<CommandProgress>();
     const f = fake({ look: (n, t) => (t.actionId === 'act-1' && n === 5 ? held.promise : { step: 'pending' }) });
     const runner = runnerOf(f, { lateWindowMs: 60_000 });
     const rec = recorder();
@@ -440,7 +429,7 @@ describe('CommandRunner: the lane of a vehicle', () => {
     assert.equal(looksOfFirst(), 5);
     const second = runner.run({ command: 'lock' });
     await pass(f.clock, 0);
-    held.open({ step: 'executed', source: 'notification' });
+    held.resolve({ step: 'executed', source: 'notification' });
     await pass(f.clock, 10_000);
     assert.equal(looksOfFirst(), 5, 'no look at the first command once the second started');
     assert.ok(!rec.steps.some((s) => s.late), 'no late step from a look that ended after the next command started');
@@ -470,13 +459,13 @@ describe('CommandRunner: redeploys and a closed account', () => {
   });
 
   it('a send that fails after its node went is logged with the node gone', async () => {
-    const g = gate<CommandTicket>();
+    const g = deferred<CommandTicket>();
     const f = fake({ send: () => g.promise });
     const runner = runnerOf(f);
     const p = runner.run({ command: 'horn' });
     await pass(f.clock, 0);
     runner.close();
-    g.fail(new CarError('UPSTREAM', 'the car is busy'));
+    g.reject(new CarError('UPSTREAM', 'the car is busy'));
     assert.equal((await rejection(p)).message, 'the car is busy');
     assert.deepEqual(f.log.lines, [`warn horn for ${VIN}, sent by a car-command node that was redeployed since: the car is busy`]);
   });
