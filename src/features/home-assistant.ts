@@ -234,9 +234,12 @@ export const HaSettingsSchema = z.object({
  */
 export const HA_BROKER_ENV = 'CONNECTED_CAR_HA_BROKER';
 
-/** A broker URL as an error may show it: a user and password in it (user:password@) become "…@". */
+/**
+ * A broker URL as an error may show it: whatever stands before an @ (user:password, even with a / or @ in the
+ * password, as people write it unencoded) becomes "…", the scheme kept.
+ */
 function withoutCredentials(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, '$1…@');
+  return raw.replace(/([a-z][a-z0-9+.-]*:\/\/)?\S*@/gi, '$1…@');
 }
 
 /** The broker HA_BROKER_ENV names, or undefined when it is not set; BAD_INPUT for anything but mqtt://127.0.0.1 or localhost. */

@@ -130,10 +130,11 @@ describe('Home Assistant: the discovery configs of one car', () => {
   const device = { identifiers: [ID], name: 'My ZOE', manufacturer: 'Renault', model: 'ZOE', serial_number: VIN };
   const common = { availability: [{ topic: `nrcc/${VIN}/availability` }], device, origin: o.origin };
   const commands: CommandName[] = ['climate_start', 'horn', 'charge_start', 'unlock', 'lock', 'refresh'];
-  const all = discoveryConfigs(o, car, stateDocument(everything), true, commands);
+  // Made inside each test, not when the suite is declared: the mutation run then knows which tests run this code.
+  const all = (): HaMessage[] => discoveryConfigs(o, car, stateDocument(everything), true, commands);
 
   it('publishes the entities in a fixed order: sensors, binary sensors, openings by key, tracker, the buttons the car accepts but unlock, last command', () => {
-    const keys = all.map((m) => {
+    const keys = all().map((m) => {
       const parts = m.topic.split('/');
       assert.equal(parts.length, 5, m.topic);
       assert.deepEqual([parts[0], parts[2], parts[4]], ['homeassistant', ID, 'config'], m.topic);
@@ -165,11 +166,11 @@ describe('Home Assistant: the discovery configs of one car', () => {
       'button/horn',
       'sensor/last_command',
     ]);
-    for (const m of all) assert.deepEqual([m.retain, m.qos], [true, 1], m.topic);
+    for (const m of all()) assert.deepEqual([m.retain, m.qos], [true, 1], m.topic);
   });
 
   it('gives every sensor its field\'s template, unit and classes, with the device (brand capitalised, model, VIN) and availability', () => {
-    assert.deepEqual(byTopic(all, configTopic('sensor', 'soc')), {
+    assert.deepEqual(byTopic(all(), configTopic('sensor', 'soc')), {
       unique_id: `${ID}_soc`,
       default_entity_id: 'sensor.my_zoe_soc',
       name: 'State of charge',
@@ -180,7 +181,7 @@ describe('Home Assistant: the discovery configs of one car', () => {
       state_class: 'measurement',
       ...common,
     });
-    assert.deepEqual(byTopic(all, configTopic('sensor', 'last_update')), {
+    assert.deepEqual(byTopic(all(), configTopic('sensor', 'last_update')), {
       unique_id: `${ID}_last_update`,
       default_entity_id: 'sensor.my_zoe_last_update',
       name: 'Last update',
@@ -199,7 +200,7 @@ describe('Home Assistant: the discovery configs of one car', () => {
       ['outside_temperature', 'outside_temperature_c', '°C'],
     ];
     for (const [key, field, unit] of templates) {
-      const c = byTopic(all, configTopic('sensor', key));
+      const c = byTopic(all(), configTopic('sensor', key));
       assert.deepEqual([c.value_template, c.unit_of_measurement], [`{{ value_json.${field} }}`, unit], key);
     }
   });
@@ -216,17 +217,17 @@ describe('Home Assistant: the discovery configs of one car', () => {
       payload_off: 'OFF',
       ...common,
     });
-    assert.deepEqual(byTopic(all, configTopic('binary_sensor', 'plugged')), binary('plugged', 'Plugged in', 'plug', "{{ 'ON' if value_json.plugged else 'OFF' }}"));
-    assert.deepEqual(byTopic(all, configTopic('binary_sensor', 'lock')), binary('lock', 'Lock', 'lock', "{{ 'OFF' if value_json.locked else 'ON' }}"));
+    assert.deepEqual(byTopic(all(), configTopic('binary_sensor', 'plugged')), binary('plugged', 'Plugged in', 'plug', "{{ 'ON' if value_json.plugged else 'OFF' }}"));
+    assert.deepEqual(byTopic(all(), configTopic('binary_sensor', 'lock')), binary('lock', 'Lock', 'lock', "{{ 'OFF' if value_json.locked else 'ON' }}"));
     assert.deepEqual(
-      byTopic(all, configTopic('binary_sensor', 'door_front_left')),
+      byTopic(all(), configTopic('binary_sensor', 'door_front_left')),
       binary('door_front_left', 'Door front left', 'door', "{{ 'ON' if value_json.door_front_left else 'OFF' }}"),
     );
     assert.deepEqual(
-      byTopic(all, configTopic('binary_sensor', 'window_sunroof')),
+      byTopic(all(), configTopic('binary_sensor', 'window_sunroof')),
       binary('window_sunroof', 'Window sunroof', 'window', "{{ 'ON' if value_json.window_sunroof else 'OFF' }}"),
     );
-    const names = all.filter((m) => /\/(door|window)_/.test(m.topic)).map((m) => (m.payload as Record<string, unknown>).name);
+    const names = all().filter((m) => /\/(door|window)_/.test(m.topic)).map((m) => (m.payload as Record<string, unknown>).name);
     assert.deepEqual(names, ['Door front left', 'Door front right', 'Door hood', 'Door rear left', 'Door trunk', 'Window front left', 'Window rear', 'Window sunroof']);
   });
 
@@ -242,7 +243,7 @@ describe('Home Assistant: the discovery configs of one car', () => {
   });
 
   it('gives the tracker gps and the location topic, the buttons their command topic, and the last command its result', () => {
-    assert.deepEqual(byTopic(all, configTopic('device_tracker', 'location')), {
+    assert.deepEqual(byTopic(all(), configTopic('device_tracker', 'location')), {
       unique_id: `${ID}_location`,
       default_entity_id: 'device_tracker.my_zoe_location',
       name: null,
@@ -250,7 +251,7 @@ describe('Home Assistant: the discovery configs of one car', () => {
       json_attributes_topic: `nrcc/${VIN}/location`,
       ...common,
     });
-    assert.deepEqual(byTopic(all, configTopic('button', 'horn')), {
+    assert.deepEqual(byTopic(all(), configTopic('button', 'horn')), {
       unique_id: `${ID}_horn`,
       default_entity_id: 'button.my_zoe_horn',
       name: 'Horn',
@@ -259,7 +260,7 @@ describe('Home Assistant: the discovery configs of one car', () => {
       ...common,
     });
     assert.equal(topics(o, VIN).command('climate_stop'), `nrcc/${VIN}/command/climate_stop`);
-    assert.deepEqual(byTopic(all, configTopic('sensor', 'last_command')), {
+    assert.deepEqual(byTopic(all(), configTopic('sensor', 'last_command')), {
       unique_id: `${ID}_last_command`,
       default_entity_id: 'sensor.my_zoe_last_command',
       name: 'Last command',
@@ -376,6 +377,9 @@ describe('Home Assistant: presses and the broker override', () => {
       ['mqtt://ha:hunter2pw@homeassistant.local:1883', 'mqtt://…@homeassistant.local:1883'],
       ['mqtts://ha:hunter2pw@127.0.0.1:8883', 'mqtts://…@127.0.0.1:8883'],
       ['ha:hunter2pw@homeassistant.local', '…@homeassistant.local'],
+      ['mqtt://ha:hunter2/pw@homeassistant.local', 'mqtt://…@homeassistant.local'],
+      ['mqtt://ha:hunter2@pw@homeassistant.local', 'mqtt://…@homeassistant.local'],
+      ['broker ha:hunter2pw@homeassistant.local or mqtt://ha:hunter2pw@127.0.0.2', 'broker …@homeassistant.local or mqtt://…@127.0.0.2'],
     ] as const) {
       assert.throws(() => haBrokerOverride({ [HA_BROKER_ENV]: raw }), refusal(`CONNECTED_CAR_HA_BROKER must name a broker on this machine, like mqtt://127.0.0.1:1883 (got "${shown}")`), raw);
     }
