@@ -358,7 +358,7 @@ describe('Home Assistant: presses and the broker override', () => {
     assert.equal(haBrokerOverride({}), undefined);
     assert.equal(haBrokerOverride({ [HA_BROKER_ENV]: '' }), undefined);
     assert.equal(haBrokerOverride({ [HA_BROKER_ENV]: '  \t ' }), undefined);
-    assert.deepEqual(haBrokerOverride({ [HA_BROKER_ENV]: 'mqtt://127.0.0.1:18862' }), { host: '127.0.0.1', port: 18862, url: 'mqtt://127.0.0.1:18862' });
+    assert.deepEqual(haBrokerOverride({ [HA_BROKER_ENV]: 'mqtt://127.0.0.1:21883' }), { host: '127.0.0.1', port: 21883, url: 'mqtt://127.0.0.1:21883' });
     assert.deepEqual(haBrokerOverride({ [HA_BROKER_ENV]: ' mqtt://localhost ' }), { host: 'localhost', port: 1883, url: 'mqtt://localhost:1883' });
   });
 

@@ -220,21 +220,27 @@ describe('features/status: the poller and its account\'s events', () => {
     }
   });
 
-  it('says the interval it keeps once, not at every read, while it does not change', async () => {
-    const session = w.session({ key: 'shown' });
+  /** A started 10-minute battery poller of its own account, with the plans it shows and the reads it sends. */
+  async function watchedPoller(key: string): Promise<{ session: AccountSession; poller: StatusPoller; shown: IntervalPlan[]; reads: StatusEvent[] }> {
+    const session = w.session({ key });
     await session.vehicles();
     const poller = new StatusPoller({ session, vin: ZE50, parts: ['battery'], intervalMs: 10 * 60_000, onlyOnChange: false, clock: w.clock });
     const shown: IntervalPlan[] = [];
-    let reads = 0;
+    const reads: StatusEvent[] = [];
     poller.on('interval', (p: IntervalPlan) => shown.push(p));
-    poller.on('status', () => reads++);
+    poller.on('status', (e: StatusEvent) => reads.push(e));
     poller.start();
+    return { session, poller, shown, reads };
+  }
+
+  it('says the interval it keeps once, not at every read, while it does not change', async () => {
+    const { poller, shown, reads } = await watchedPoller('shown');
     try {
       for (let i = 0; i < 3; i++) {
         await w.clock.advance(10 * 60_000);
         await poller.settled();
       }
-      assert.equal(reads, 3);
+      assert.equal(reads.length, 3);
       assert.deepEqual(shown.map((p) => [p.effectiveMs, p.limited]), [[10 * 60_000, false]]);
     } finally {
       poller.stop();
@@ -242,14 +248,7 @@ describe('features/status: the poller and its account\'s events', () => {
   });
 
   it('says nothing of its plan once the cost of a read is no longer known (its car left the account\'s list)', async () => {
-    const session = w.session({ key: 'unknown-cost' });
-    await session.vehicles();
-    const poller = new StatusPoller({ session, vin: ZE50, parts: ['battery'], intervalMs: 10 * 60_000, onlyOnChange: false, clock: w.clock });
-    const shown: IntervalPlan[] = [];
-    let reads = 0;
-    poller.on('interval', (p: IntervalPlan) => shown.push(p));
-    poller.on('status', () => reads++);
-    poller.start();
+    const { session, poller, shown, reads } = await watchedPoller('unknown-cost');
     try {
       await w.clock.advance(1_000);
       await poller.settled();
@@ -257,7 +256,7 @@ describe('features/status: the poller and its account\'s events', () => {
       session.statusCost = (): undefined => undefined;
       await w.clock.advance(10 * 60_000);
       await poller.settled();
-      assert.equal(reads, 2);
+      assert.equal(reads.length, 2);
       assert.deepEqual(shown.map((p) => [p.perRead, p.effectiveMs]), [[1, 10 * 60_000]], 'only the plan shown while the cost was known');
     } finally {
       poller.stop();
