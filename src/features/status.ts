@@ -356,7 +356,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
       this.lastError = undefined;
       this.waitingForUser = false;
       const event: StatusEvent = { status, changed, trigger };
-      if (trigger === 'poll' && (changed || !this.opts.onlyOnChange)) this.emit('status', event);
+      // A poll's read that was under way when stop() ran says nothing: its node may be gone (a redeploy).
+      if (trigger === 'poll' && !this.stopped && (changed || !this.opts.onlyOnChange)) this.emit('status', event);
       return event;
     } catch (e) {
       const err = toCarError(e);
@@ -366,8 +367,9 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
       const accountProblem = err.code === 'AUTH_FAILED' || err.code === 'TFA_REQUIRED' || err.code === 'CAPTCHA_REQUIRED';
       // A spent budget or a pause the cloud asked for is waited out: the status says until when.
       const waiting = err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED';
-      if (trigger === 'poll' && waiting) this.emit('waiting', err);
-      else if (trigger === 'poll' && key !== this.lastError && !accountProblem) this.emit('error', err);
+      const quiet = trigger !== 'poll' || this.stopped;
+      if (!quiet && waiting) this.emit('waiting', err);
+      else if (!quiet && key !== this.lastError && !accountProblem) this.emit('error', err);
       this.lastError = key;
       throw err;
     } finally {

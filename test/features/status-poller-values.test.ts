@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { STATUS_PARTS, TokenStore, type VehicleStatus } from '../../src/core';
+import { CarError, STATUS_PARTS, TokenStore, type VehicleStatus } from '../../src/core';
 import { getProvider } from '../../src/brands';
 import { AccountSession } from '../../src/features/session';
 import {
@@ -23,7 +23,7 @@ import {
   type IntervalPlan,
   type StatusEvent,
 } from '../../src/features/status';
-import { removeDir, tempDir } from '../helpers';
+import { deferred, removeDir, tempDir } from '../helpers';
 import { R5, renaultWorldEach, reported, ZE50 } from '../renault-session';
 import { DEMO_RENAULT_USER } from '../../src/sim/renault';
 
@@ -244,6 +244,25 @@ describe('features/status: the poller and its account\'s events', () => {
       assert.deepEqual(shown.map((p) => [p.effectiveMs, p.limited]), [[10 * 60_000, false]]);
     } finally {
       poller.stop();
+    }
+  });
+
+  it('says nothing of a poll\'s read that was under way when it stopped: neither its data nor its failure', async () => {
+    for (const outcome of ['answer', 'failure'] as const) {
+      const { session, poller, reads } = await watchedPoller(`stopped-${outcome}`);
+      const answered = await session.readStatus(ZE50, ['battery'], { kind: 'explicit' });
+      const gate = deferred<VehicleStatus>();
+      // A stand-in for a read that is slow to answer.
+      session.readStatus = (): Promise<VehicleStatus> => gate.promise;
+      const failures: unknown[] = [];
+      poller.on('error', (e: unknown) => failures.push(e));
+      poller.on('waiting', (e: unknown) => failures.push(e));
+      await w.clock.advance(1_000);
+      poller.stop();
+      if (outcome === 'answer') gate.resolve({ ...answered, fetchedAt: new Date(w.clock.now()).toISOString() });
+      else gate.reject(new CarError('UPSTREAM', 'the cloud failed'));
+      await poller.settled();
+      assert.deepEqual([reads.filter((e) => e.trigger === 'poll').length, failures.length], [0, 0], outcome);
     }
   });
 
