@@ -79,7 +79,8 @@ export class PresenceTracker {
   private knownVin?: string;
   private timer?: TimerHandle;
   private closed = false;
-  private lastError = '';
+  /** The message of the last failed read since the last applied one, so that a repeat says first=false. */
+  private lastError: string | undefined;
   private readonly onStatus = (vin: string, status: VehicleStatus): void => this.follow(vin, status);
 
   constructor(private readonly o: PresenceTrackerOptions) {
@@ -141,7 +142,7 @@ export class PresenceTracker {
       .then(() => {
         if (this.closed) return;
         this.o.onTracked?.(this.apply(positionFromMessage({ payload: status }, this.clock.now()).input));
-        this.lastError = '';
+        this.lastError = undefined;
       })
       .catch((e: unknown) => {
         const err = toCarError(e);
