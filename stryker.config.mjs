@@ -17,7 +17,7 @@ const groups = {
   },
   'features-place': {
     mutate: ['src/features/{presence,presence-tracker,trip-recorder,trips,trip-store,car-events,map}.ts'],
-    spec: ['presence/*', 'trips/*', 'features/{car-events,map}', 'nodes/{car-presence,car-trips,car-events}'],
+    spec: ['presence/*', 'trips/*', 'features/{car-events,map,car-events-values,map-values}', 'nodes/{car-presence,car-trips,car-events}'],
   },
   'features-state': {
     mutate: ['src/features/{status,status-cache,charging,commands,raw-request,home-assistant,vehicle-info,texts}.ts'],

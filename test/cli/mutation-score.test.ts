@@ -69,6 +69,8 @@ describe('mutation-score script', () => {
     const ranges = await score(dir, '--ranges');
     assert.equal(ranges.code, 0, ranges.err);
     assert.equal(ranges.out, 'src/a.ts:2-2,src/a.ts:3-3\n');
+    // --exact: each survivor's own code, its columns counted from 0 as Stryker's ranges count them (the report's from 1).
+    assert.equal((await score(dir, '--ranges', '--exact')).out, 'src/a.ts:2:4-2:10,src/a.ts:3:4-3:10\n');
 
     // The re-run of those lines: two now killed, one still surviving.
     const rerun = { 'src/a.ts': { source, mutants: [mutant('Killed', 2), mutant('Timeout', 3), mutant('Survived', 3, 'true')] } };
