@@ -68,6 +68,25 @@ describe('core/token-store', () => {
     assert.deepEqual(await fs.readdir(dir), ['acct1.json']);
   });
 
+  it('creates the temp file with mode 0600 already, before it is chmod-ed and renamed into place (tokens are never readable by others)', async () => {
+    const store = new TokenStore(dir);
+    const chmod = fs.chmod;
+    const modes: number[] = [];
+    const umask = process.umask(0o022);
+    // Looks at the temp file's mode just before the store's own chmod: what it was created with.
+    fs.chmod = (async (...args: Parameters<typeof fs.chmod>) => {
+      modes.push((await fs.stat(args[0])).mode & 0o777);
+      return chmod(...args);
+    }) as typeof fs.chmod;
+    try {
+      await store.save('acct1', account('seed'));
+    } finally {
+      fs.chmod = chmod;
+      process.umask(umask);
+    }
+    assert.deepEqual(modes, [0o600], 'not even under a umask of 022');
+  });
+
   it('keeps mode 0600 when an existing file is overwritten', async () => {
     const store = new TokenStore(dir);
     await store.save('acct1', account('one'));
