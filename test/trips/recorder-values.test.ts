@@ -118,7 +118,7 @@ describe('TripRecorder without an account (values)', () => {
     await r.add(DRIVE[0]);
     await fs.writeFile(path.join(dir, 'blocked'), 'a file where the folder should be');
     await r.close(false);
-    assert.deepEqual(warnings, [`car-trips.errors.save {"reason":"EEXIST: file already exists, mkdir '${path.join(dir, 'blocked')}'"}`]);
+    assert.deepEqual(warnings, [`car-trips.errors.save ${JSON.stringify({ reason: `EEXIST: file already exists, mkdir '${path.join(dir, 'blocked')}'` })}`]);
   });
 
   it("does not take the file of another vehicle as the node's vehicle's history", async () => {
