@@ -125,7 +125,8 @@ export class TripRecorder {
   private saveTimer?: TimerHandle;
   private quietTimer?: TimerHandle;
   private closed = false;
-  private lastError = '';
+  /** The message of the last failed add since the last recorded one, so that a repeat says first=false. */
+  private lastError: string | undefined;
   private readonly onStatus = (vin: string, status: VehicleStatus): void => this.follow(vin, status);
   private readonly onStream = (event: StreamEventInfo): void => {
     this.history.streamState(event.state === 'connected', this.clock.now());
@@ -228,7 +229,7 @@ export class TripRecorder {
     if (vin !== this.vin) return;
     this.add(status).then(
       (recorded) => {
-        this.lastError = '';
+        this.lastError = undefined;
         this.options.onRecorded?.(recorded);
       },
       (e: unknown) => {
