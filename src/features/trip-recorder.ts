@@ -3,7 +3,7 @@ import { CarError, systemClock, toCarError, VehicleStatusSchema, type ChargeSess
 import type { StreamEventInfo } from '../brands/provider';
 import type { AccountSession } from './session';
 import { JsonFile, StoredHistorySchema, TripHistory, type StoredHistory } from './trip-store';
-import { isTimeZone, localTimeZone, parseBound, PERIODS, preferNative, readNativeCharges, sampleFromStatus, summarize, usableCapacityKwh } from './trips';
+import { isTimeZone, localDayOf, localTimeZone, parseBound, PERIODS, preferNative, readNativeCharges, sampleFromStatus, summarize, usableCapacityKwh, within, type Bound } from './trips';
 import type { Say } from './texts';
 import { vehicleInfo, type VehicleInfo } from './vehicle-info';
 
@@ -40,6 +40,8 @@ const DAY = 86_400_000;
 const SAVE_DELAY_MS = 5 * 60_000;
 /** How far back native charging sessions are asked for by default. */
 const NATIVE_WINDOW_MS = 30 * DAY;
+/** How far a local day reaches beyond its UTC day: UTC+14 (Kiribati) and UTC-12. */
+const ZONE_SPAN_MS = 14 * 3_600_000;
 
 /** A zod issue in words that name the field and what is allowed. */
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
@@ -278,25 +280,26 @@ export class TripRecorder {
       const bounds = { ...(req.from !== undefined ? { from: req.from } : {}), ...(req.to !== undefined ? { to: req.to } : {}) };
       return { vin, payload: summarize(this.history.trips, this.history.charges, { vin, period: req.period ?? 'day', timeZone, ...bounds }) };
     }
-    const bound = (value: string | undefined, field: 'from' | 'to', fallback: number): number => {
-      if (value === undefined) return fallback;
-      const b = parseBound(value, field);
-      return 'instant' in b ? b.instant : Date.parse(b.day) + (field === 'to' ? DAY - 1 : 0);
-    };
-    const from = bound(req.from, 'from', -Infinity);
-    const to = bound(req.to, 'to', Infinity);
+    // A day is a whole day in the time zone, as in the summary (help). The lists cut it at UTC midnight until
+    // 2026-12-05: in Paris a trip at 00:30 on the 15th was left out of "from 2026-01-15".
+    const from = req.from !== undefined ? parseBound(req.from, 'from') : undefined;
+    const to = req.to !== undefined ? parseBound(req.to, 'to') : undefined;
+    const dayOf = localDayOf(timeZone);
+    const inBounds = (item: { startAt: string }): boolean => within(Date.parse(item.startAt), dayOf, from, to);
     if (req.action === 'charges' && req.source === 'native') {
       // At start the vehicle list may not be loaded yet: wait for it (issue 15).
       await this.ensureVehicle(true);
       const { session, vehicle } = this;
       if (!session || !vehicle) throw new CarError('NOT_SUPPORTED', say('native-needs-account'));
+      // The cloud is asked in UTC: a local day lies within 14 hours of its UTC day (UTC-12 to UTC+14).
+      const edge = (b: Bound | undefined, field: 'from' | 'to', fallback: number): number =>
+        b === undefined ? fallback : 'instant' in b ? b.instant : field === 'from' ? Date.parse(b.day) - ZONE_SPAN_MS : Date.parse(b.day) + DAY - 1 + ZONE_SPAN_MS;
       const now = this.clock.now();
-      const f = new Date(Number.isFinite(from) ? from : now - NATIVE_WINDOW_MS).toISOString();
-      const t = new Date(Number.isFinite(to) ? to : now).toISOString();
-      return { vin, payload: await readNativeCharges(session, vehicle, f, t, 'explicit') };
+      const f = new Date(edge(from, 'from', now - NATIVE_WINDOW_MS)).toISOString();
+      const t = new Date(edge(to, 'to', now)).toISOString();
+      return { vin, payload: (await readNativeCharges(session, vehicle, f, t, 'explicit')).filter(inBounds) };
     }
-    const items = this.history.between(from, to);
-    return { vin, payload: req.action === 'trips' ? items.trips : items.charges };
+    return { vin, payload: req.action === 'trips' ? this.history.trips.filter(inBounds) : this.history.charges.filter(inBounds) };
   }
 
   private saveSoon(): void {

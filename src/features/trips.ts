@@ -535,7 +535,8 @@ export function parseBound(value: string, field: 'from' | 'to'): Bound {
   throw new CarError('BAD_INPUT', `payload.${field} must be a day (2026-01-15) or an ISO-8601 time (got ${JSON.stringify(value)})`);
 }
 
-function within(t: number, dayOf: DayOf, from: Bound | undefined, to: Bound | undefined): boolean {
+/** Whether a time lies within the bounds: an instant as it is, a day as a whole day where `dayOf` puts it. */
+export function within(t: number, dayOf: DayOf, from: Bound | undefined, to: Bound | undefined): boolean {
   if (from && ('instant' in from ? t < from.instant : dayOf(t) < from.day)) return false;
   if (to && ('instant' in to ? t > to.instant : dayOf(t) > to.day)) return false;
   return true;

@@ -149,6 +149,19 @@ describe('TripRecorder without an account (values)', () => {
     for (const [req, expected] of cases) assert.deepEqual(await starts(req), expected, JSON.stringify(req));
   });
 
+  it('lists by whole days of its time zone, as it sums: a trip at 00:30 in Paris is on that day, not the one before', async () => {
+    // 2026-01-14T23:30Z is 00:30 on the 15th in Paris (UTC+1); 2026-01-15T23:30Z is already the 16th there.
+    const trips = ['2026-01-14T22:30:00.000Z', '2026-01-14T23:30:00.000Z', '2026-01-15T22:59:59.999Z', '2026-01-15T23:30:00.000Z'];
+    await writeHistory(storedHistory('VTEST', trips, [trips[1] ?? '']));
+    const r = recorder({ timeZone: 'Europe/Paris' });
+    const starts = async (req: Parameters<TripRecorder['answer']>[0]): Promise<string[]> => ((await r.answer(req)).payload as (Trip | ChargeSession)[]).map((x) => x.startAt);
+    assert.deepEqual(await starts({ action: 'trips', from: '2026-01-15', to: '2026-01-15' }), trips.slice(1, 3));
+    assert.deepEqual(await starts({ action: 'trips', from: '2026-01-15', to: '2026-01-15', timeZone: 'UTC' }), trips.slice(2, 4), 'the request\'s own zone');
+    assert.deepEqual(await starts({ action: 'charges', from: '2026-01-15' }), trips.slice(1, 2));
+    const summary = HistorySummarySchema.parse((await r.answer({ action: 'summary', period: 'day', from: '2026-01-15', to: '2026-01-15' })).payload);
+    assert.equal(summary.totals.trips, 2, 'the summary counts the same day');
+  });
+
   it('sums up to the "to" bound, and says the bounds it used', async () => {
     await writeHistory(storedHistory('VTEST', ['2026-02-27T08:00:00.000Z', '2026-03-01T10:00:00.000Z', '2026-03-02T00:00:00.000Z'], []));
     const r = recorder();
@@ -394,6 +407,17 @@ describe("TripRecorder following an account's reads (values)", () => {
     assert.deepEqual(account.asked, [{ from: '2026-03-01T06:50:00.000Z', to: '2026-03-02T09:30:00.000Z', kind: 'background' }]);
     assert.deepEqual(charges.map((c) => [c.source, c.energyKwh]), [['native', 9.1]]);
     assert.deepEqual(((await r.answer({ action: 'charges' })).payload as ChargeSession[]).map((c) => [c.source, c.energyKwh]), [['native', 9.1]], 'the history keeps it');
+  });
+
+  it("asks the cloud's sessions of whole local days from 14 hours around their UTC day, and keeps those of the days", async () => {
+    account.nativeSessions = true;
+    const at = ['2026-03-01T22:30:00.000Z', '2026-03-01T23:30:00.000Z', '2026-03-02T22:30:00.000Z', '2026-03-02T23:30:00.000Z'];
+    account.native = () => Promise.resolve(at.map((startAt): ChargeSession => ({ vin: 'VTEST', source: 'native', startAt, endAt: startAt })));
+    const r = await recorder({ timeZone: 'Europe/Paris' });
+    const answer = await r.answer({ action: 'charges', source: 'native', from: '2026-03-02', to: '2026-03-02' });
+    assert.deepEqual(account.asked, [{ from: '2026-03-01T10:00:00.000Z', to: '2026-03-03T13:59:59.999Z', kind: 'explicit' }]);
+    // In Paris (UTC+1) the 2nd of March runs from 2026-03-01T23:00Z to 2026-03-02T22:59:59.999Z.
+    assert.deepEqual((answer.payload as ChargeSession[]).map((c) => c.startAt), at.slice(1, 3));
   });
 
   it("keeps the derived charge, and says why at debug level, when the cloud's sessions cannot be read", async () => {
