@@ -227,14 +227,13 @@ function makeTrip(vin: string, t: TripParts, o: Required<DeriveOptions>, capacit
   const distance = place.mileageKm !== undefined && end.mileageKm !== undefined ? round1(end.mileageKm - place.mileageKm) : undefined;
   // The start: after the last look that saw the car parked (its own report, or a read that would
   // have shown a drive under way for a while), before the first that saw it moving.
-  let earliest = Math.max(rest.at, fetched(rest) - o.reportWhileDrivingMs);
-  let latest = t.firstMove ? Math.min(t.firstMove.at, t.endAt) : t.endAt;
-  if (earliest > latest) earliest = latest;
+  // An earliest after the latest gives the latest as the start and no window (below).
+  const earliest = Math.max(rest.at, fetched(rest) - o.reportWhileDrivingMs);
+  const latest = t.firstMove ? Math.min(t.firstMove.at, t.endAt) : t.endAt;
   const guess = t.firstMove ? latest - o.reportWhileDrivingMs : t.endAt - ((distance ?? 1) / 40) * 3_600_000;
   const startAt = Math.round(Math.min(latest, Math.max(earliest, guess)));
   let endAt = t.endAt;
   if (endAt < startAt) endAt = startAt;
-  if (latest > endAt) latest = endAt;
   // The level at arrival: the lowest one not charging; none when a charge began before any read.
   // When the charge began before the arrival was read, the last report on the way stands in
   // for it if it is at most one reporting interval older than the arrival.
