@@ -1,7 +1,7 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
 import type { PresenceUpdate } from '../../src/core/presence';
-import { emptyState, resolveOptions, step, type Fix, type PresenceOptions, type PresenceResult, type PresenceState, type ResolvedPresenceOptions, type ZoneConfig } from '../../src/features/presence';
+import { distanceM, emptyState, resolveOptions, step, type Fix, type PresenceOptions, type PresenceResult, type PresenceState, type ResolvedPresenceOptions, type ZoneConfig } from '../../src/features/presence';
 import { HOME, offset } from './geo';
 
 /**
@@ -230,6 +230,19 @@ describe('presence options and step values', () => {
         assert.deepEqual({ state: u.state, zone: u.zone, present: u.present, inside: u.zones.map((z) => z.inside) }, { state: want, zone: want, present: true, inside: [true, true] });
       });
     }
+  });
+
+  it('takes a fix exactly on the radius as inside: a car known away starts an enter there', () => {
+    const edge = offset(HOME, 150, 90);
+    // The zone's radius is the fix's distance as presence measures it, to the last bit.
+    const o = resolveOptions({ zones: [{ name: 'Home', ...HOME, radiusM: distanceM(HOME.latitude, HOME.longitude, edge.latitude, edge.longitude) }] });
+    const u = last(
+      run(o, [
+        { fix: fix(offset(HOME, 2_000, 90), T0), now: T0 },
+        { fix: fix(edge, T0 + 60 * S), now: T0 + 60 * S },
+      ]),
+    ).update;
+    assert.deepEqual([u.state, u.zones[0]?.pending], ['away', { inside: true, since: iso(T0 + 60 * S), confirmed: false }]);
   });
 
   it('an inaccurate fix holds the state without calling it stale', () => {
