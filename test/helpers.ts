@@ -97,3 +97,24 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * The modes (0o777 bits) each file had just before something chmod-ed it while `write` ran, under a umask of 022: what
+ * a file is created with, before a chmod narrows it (a token or history file must never be readable by others).
+ */
+export async function modesBeforeChmod(write: () => Promise<void>): Promise<number[]> {
+  const chmod = fs.chmod;
+  const modes: number[] = [];
+  const umask = process.umask(0o022);
+  fs.chmod = (async (...args: Parameters<typeof fs.chmod>) => {
+    modes.push((await fs.stat(args[0])).mode & 0o777);
+    return chmod(...args);
+  }) as typeof fs.chmod;
+  try {
+    await write();
+  } finally {
+    fs.chmod = chmod;
+    process.umask(umask);
+  }
+  return modes;
+}

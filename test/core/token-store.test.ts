@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TokenStore, accountSeed, deriveSeed, isLegacySeed, seedMatches, type StoredAccount } from '../../src/core/token-store';
 import { flushJobs } from '../../src/core/clock';
+import { modesBeforeChmod } from '../helpers';
 
 function account(seed: string, extra: Partial<StoredAccount> = {}): StoredAccount {
   return { version: 1, seed, ...extra };
@@ -70,20 +71,7 @@ describe('core/token-store', () => {
 
   it('creates the temp file with mode 0600 already, before it is chmod-ed and renamed into place (tokens are never readable by others)', async () => {
     const store = new TokenStore(dir);
-    const chmod = fs.chmod;
-    const modes: number[] = [];
-    const umask = process.umask(0o022);
-    // Looks at the temp file's mode just before the store's own chmod: what it was created with.
-    fs.chmod = (async (...args: Parameters<typeof fs.chmod>) => {
-      modes.push((await fs.stat(args[0])).mode & 0o777);
-      return chmod(...args);
-    }) as typeof fs.chmod;
-    try {
-      await store.save('acct1', account('seed'));
-    } finally {
-      fs.chmod = chmod;
-      process.umask(umask);
-    }
+    const modes = await modesBeforeChmod(() => store.save('acct1', account('seed')));
     assert.deepEqual(modes, [0o600], 'not even under a umask of 022');
   });
 

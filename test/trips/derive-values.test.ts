@@ -93,6 +93,23 @@ describe('sameContent: two samples that say the same, whatever their times', () 
   }
 });
 
+/** 10 km from home (last fixed an hour before) to the office: the trip both reads at home below must give. */
+const HOME_TO_OFFICE: Trip = {
+  vin: 'V',
+  source: 'derived',
+  startAt: iso(23),
+  endAt: iso(38),
+  durationMin: 15,
+  startAtEarliest: iso(10),
+  startAtLatest: iso(38),
+  distanceKm: 10,
+  startMileageKm: 1000,
+  endMileageKm: 1010,
+  startPosition: { ...HOME, updatedAt: iso(-60) },
+  endPosition: { ...OFFICE, updatedAt: iso(38) },
+  socUsedPercent: 4,
+};
+
 describe('deriveTrips: the whole trip, field by field', () => {
   const rows: { name: string; samples: Sample[]; options?: Omit<DeriveOptions, 'vin'>; trip: Trip }[] = [
     {
@@ -103,21 +120,7 @@ describe('deriveTrips: the whole trip, field by field', () => {
         home(10),
         office(40, { positionAt: min(38), socPercent: 76 }),
       ],
-      trip: {
-        vin: 'V',
-        source: 'derived',
-        startAt: iso(23),
-        endAt: iso(38),
-        durationMin: 15,
-        startAtEarliest: iso(10),
-        startAtLatest: iso(38),
-        distanceKm: 10,
-        startMileageKm: 1000,
-        endMileageKm: 1010,
-        startPosition: { ...HOME, updatedAt: iso(-60) },
-        endPosition: { ...OFFICE, updatedAt: iso(38) },
-        socUsedPercent: 4,
-      },
+      trip: HOME_TO_OFFICE,
     },
     {
       name: 'a read at home with a latitude and no longitude leaves the start position as it was',
@@ -126,21 +129,7 @@ describe('deriveTrips: the whole trip, field by field', () => {
         { at: min(10), mileageKm: 1000, latitude: NEAR.latitude, socPercent: 80 },
         office(40, { positionAt: min(38), socPercent: 76 }),
       ],
-      trip: {
-        vin: 'V',
-        source: 'derived',
-        startAt: iso(23),
-        endAt: iso(38),
-        durationMin: 15,
-        startAtEarliest: iso(10),
-        startAtLatest: iso(38),
-        distanceKm: 10,
-        startMileageKm: 1000,
-        endMileageKm: 1010,
-        startPosition: { ...HOME, updatedAt: iso(-60) },
-        endPosition: { ...OFFICE, updatedAt: iso(38) },
-        socUsedPercent: 4,
-      },
+      trip: HOME_TO_OFFICE,
     },
     {
       // No odometer: the guess takes 1 km at 40 km/h, 1.5 minutes before the fix.

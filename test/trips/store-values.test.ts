@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { ChargeSession, Trip } from '../../src/core';
 import { JsonFile, nodeFile, StoredHistorySchema, TripHistory, type StoredHistory } from '../../src/features/trip-store';
 import { STOP_MS, type Sample } from '../../src/features/trips';
-import { removeDir, tempDir } from '../helpers';
+import { modesBeforeChmod, removeDir, tempDir } from '../helpers';
 
 const base = Date.parse('2026-03-02T06:00:00Z');
 const min = (m: number): number => base + m * 60_000;
@@ -58,19 +58,7 @@ describe('the history file on a failing disk', () => {
 
   it('creates the temp file with mode 0600 already, before it is chmod-ed and renamed into place', async () => {
     const file = new JsonFile<StoredHistory>(nodeFile(dir, 'history', 'mode'), StoredHistorySchema);
-    const chmod = fs.chmod;
-    const modes: number[] = [];
-    const umask = process.umask(0o022);
-    fs.chmod = (async (...args: Parameters<typeof fs.chmod>) => {
-      modes.push((await fs.stat(args[0])).mode & 0o777);
-      return chmod(...args);
-    }) as typeof fs.chmod;
-    try {
-      await file.save({ version: 1, samples: [], trips: [], charges: [] });
-    } finally {
-      fs.chmod = chmod;
-      process.umask(umask);
-    }
+    const modes = await modesBeforeChmod(() => file.save({ version: 1, samples: [], trips: [], charges: [] }));
     assert.deepEqual(modes, [0o600], 'never readable by others, not even under a umask of 022');
   });
 
