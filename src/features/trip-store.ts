@@ -252,15 +252,6 @@ export class TripHistory {
     if (i >= 0) this.chargeList[i] = next;
   }
 
-  /** Trips and charges that started between from and to (epoch ms, inclusive). */
-  between(from: number, to: number): NewItems {
-    const inside = (iso: string): boolean => {
-      const t = Date.parse(iso);
-      return t >= from && t <= to;
-    };
-    return { trips: this.tripList.filter((t) => inside(t.startAt)), charges: this.chargeList.filter((c) => inside(c.startAt)) };
-  }
-
   snapshot(): StoredHistory {
     return {
       version: 1,

@@ -239,24 +239,4 @@ describe('the trip history: values', () => {
     h.replaceCharge({ ...second }, { ...second, source: 'native' });
     assert.deepEqual(h.charges, [native, second], 'a copy is not the stored one: nothing changes');
   });
-
-  it('finds the trips and charges that started between two times, both included', () => {
-    const h = new TripHistory({ vin: 'V' });
-    feed(h, [...TWO_DRIVES, ...TWO_CHARGES.map((s) => ({ ...s, at: s.at + 100 * 60_000, mileageKm: 1020 }))]);
-    const tripStarts = h.trips.map((t) => Date.parse(t.startAt));
-    const chargeStarts = h.charges.map((c) => Date.parse(c.startAt));
-    assert.equal(tripStarts.length, 2);
-    assert.deepEqual(chargeStarts, [min(110), min(130)]);
-    const [t0 = 0, t1 = 0] = tripStarts;
-    const found = (from: number, to: number): [number, number] => {
-      const b = h.between(from, to);
-      return [b.trips.length, b.charges.length];
-    };
-    assert.deepEqual(h.between(t0, t0), { trips: [h.trips[0]], charges: [] }, 'a trip that starts at both bounds');
-    assert.deepEqual(found(t0 + 1, t1 - 1), [0, 0]);
-    assert.deepEqual(found(t1, min(110)), [1, 1]);
-    assert.deepEqual(h.between(min(110), min(110)), { trips: [], charges: [h.charges[0]] });
-    assert.deepEqual(found(t0, min(130) - 1), [2, 1]);
-    assert.deepEqual(found(min(110) + 1, min(200)), [0, 1]);
-  });
 });
