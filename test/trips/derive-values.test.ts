@@ -110,6 +110,21 @@ const HOME_TO_OFFICE: Trip = {
   socUsedPercent: 4,
 };
 
+/** The same 10 km, its start pinned at the arrival at 06:40 (no window): what a late read at home gives. */
+const PINNED_AT_ARRIVAL: Trip = {
+  vin: 'V',
+  source: 'derived',
+  startAt: iso(40),
+  endAt: iso(40),
+  durationMin: 0,
+  distanceKm: 10,
+  startMileageKm: 1000,
+  endMileageKm: 1010,
+  startPosition: { ...HOME, updatedAt: iso(-60) },
+  endPosition: { ...OFFICE, updatedAt: iso(40) },
+  socUsedPercent: 4,
+};
+
 describe('deriveTrips: the whole trip, field by field', () => {
   const rows: { name: string; samples: Sample[]; options?: Omit<DeriveOptions, 'vin'>; trip: Trip }[] = [
     {
@@ -118,6 +133,24 @@ describe('deriveTrips: the whole trip, field by field', () => {
       samples: [
         home(0, { positionAt: min(-60) }),
         home(10),
+        office(40, { positionAt: min(38), socPercent: 76 }),
+      ],
+      trip: HOME_TO_OFFICE,
+    },
+    {
+      name: 'a read at home with a longitude and no latitude leaves the start position as it was',
+      samples: [
+        home(0, { positionAt: min(-60) }),
+        { at: min(10), mileageKm: 1000, longitude: NEAR.longitude + 0.001, socPercent: 80 },
+        office(40, { positionAt: min(38), socPercent: 76 }),
+      ],
+      trip: HOME_TO_OFFICE,
+    },
+    {
+      name: 'a read at home without an odometer leaves the start mileage as it was',
+      samples: [
+        home(0, { positionAt: min(-60) }),
+        { at: min(10), ...HOME, socPercent: 80 },
         office(40, { positionAt: min(38), socPercent: 76 }),
       ],
       trip: HOME_TO_OFFICE,
@@ -179,19 +212,18 @@ describe('deriveTrips: the whole trip, field by field', () => {
         home(0, { fetchedAt: min(50), positionAt: min(-60) }),
         office(60, { positionAt: min(40), socPercent: 76 }),
       ],
-      trip: {
-        vin: 'V',
-        source: 'derived',
-        startAt: iso(40),
-        endAt: iso(40),
-        durationMin: 0,
-        distanceKm: 10,
-        startMileageKm: 1000,
-        endMileageKm: 1010,
-        startPosition: { ...HOME, updatedAt: iso(-60) },
-        endPosition: { ...OFFICE, updatedAt: iso(40) },
-        socUsedPercent: 4,
-      },
+      trip: PINNED_AT_ARRIVAL,
+    },
+    {
+      // Read again at 06:45: its report was at most 5 minutes old then, so the start is not before 06:40, the
+      // arrival: a window of no width is no window.
+      name: 'a read that showed the car at home exactly one reporting interval before the arrival pins the start there, with no window',
+      samples: [
+        home(0, { positionAt: min(-60) }),
+        home(0, { fetchedAt: min(45), positionAt: min(-60) }),
+        office(60, { positionAt: min(40), socPercent: 76 }),
+      ],
+      trip: PINNED_AT_ARRIVAL,
     },
     {
       // Same as above with a fix time of 06:40:00.0006: the start rounds up to the next
