@@ -257,6 +257,14 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
 
         it(`${brand}: car-status offers the car's parts, none of a fuel tank for an electric car, and refuses a 0 interval and no part`, async () => {
           await open(`${brand}-car-status`, vin);
+          // The parts are narrowed to the car's once the dialog has the vehicle (oneditbrand), which may come a moment
+          // after the vehicle list (CI saw fuel still offered, 2026-12-05): wait for that state, then assert it.
+          await page
+            .waitForFunction(() => {
+              const shown = (part: string): boolean => (document.querySelector(`.car-status-part[value="${part}"]`)?.closest('label') as unknown as { offsetParent: unknown } | null)?.offsetParent != null;
+              return shown('battery') && !shown('fuel');
+            }, undefined, { timeout: 10_000 })
+            .catch(() => undefined);
           const visible = await page.$$eval('.car-status-part', (els) => els.filter((e) => (e.closest('label') as unknown as { offsetParent: unknown }).offsetParent !== null).map((e) => e.getAttribute('value') ?? ''));
           assert.ok(visible.includes('battery') && visible.includes('charging'), `${brand}: ${visible.join(', ')}`);
           assert.ok(!visible.includes('fuel'), `${brand}: no fuel for an electric car (${visible.join(', ')})`);
