@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { promises as fs } from 'node:fs';
 import { afterEach } from 'mocha';
-import { HttpClient, type HttpRequest, type HttpResponse, type Logger } from '../src/core';
+import assert from 'node:assert/strict';
+import { CarError, HttpClient, type HttpRequest, type HttpResponse, type Logger } from '../src/core';
 
 /** The project root, from dist/test/ (compiled) or test/ (source). */
 export const PROJECT_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
@@ -117,4 +118,19 @@ export async function modesBeforeChmod(write: () => Promise<void>): Promise<numb
     process.umask(umask);
   }
   return modes;
+}
+
+/** A refusal of bad input: a CarError with code BAD_INPUT, not worth retrying, in exactly these words. */
+export function assertRefused(run: () => unknown, message: string, what: string): void {
+  assert.throws(
+    run,
+    (e: unknown) => {
+      assert.ok(e instanceof CarError, `${what}: a CarError, got ${String(e)}`);
+      assert.equal(e.code, 'BAD_INPUT', what);
+      assert.equal(e.transient, false, `${what}: a bad input is not transient`);
+      assert.equal(e.message, message, what);
+      return true;
+    },
+    what,
+  );
 }

@@ -5,25 +5,11 @@
  */
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError, type Vehicle } from '../../src/core';
+import type { Vehicle } from '../../src/core';
 import { RAW_PREFIXES } from '../../src/brands/renault/endpoints';
 import { buildRawRequest, checkRawPath, placeholders, type RawDefaults, type RawMessage } from '../../src/features/raw-request';
 import { vehicleInfo } from '../../src/features/vehicle-info';
-
-/** The refusal car-request gives for a bad input: BAD_INPUT, not worth retrying, in these words. */
-function assertRefused(run: () => unknown, message: string, what: string): void {
-  assert.throws(
-    run,
-    (e: unknown) => {
-      assert.ok(e instanceof CarError, `${what}: a CarError, got ${String(e)}`);
-      assert.equal(e.code, 'BAD_INPUT', what);
-      assert.equal(e.transient, false, `${what}: a bad input is not transient`);
-      assert.equal(e.message, message, what);
-      return true;
-    },
-    what,
-  );
-}
+import { assertRefused } from '../helpers';
 
 const RENAULT_ALLOWED =
   'allowed: paths under /commerce/v1/accounts/{accountId}/kamereon/, /commerce/v1/accounts/{accountId}/vehicles, /commerce/v1/persons/{personId}';

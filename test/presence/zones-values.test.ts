@@ -5,22 +5,8 @@
  */
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { CarError } from '../../src/core';
 import { homeFromSettings, positionFromMessage, zonesFromDefs, type HomeLocation, type ZoneConfig } from '../../src/features/presence';
-
-/** The refusal for a bad input: BAD_INPUT, in these words. */
-function assertRefused(run: () => unknown, message: string, what: string): void {
-  assert.throws(
-    run,
-    (e: unknown) => {
-      assert.ok(e instanceof CarError, `${what}: a CarError, got ${String(e)}`);
-      assert.equal(e.code, 'BAD_INPUT', what);
-      assert.equal(e.message, message, what);
-      return true;
-    },
-    what,
-  );
-}
+import { assertRefused } from '../helpers';
 
 const T0 = Date.parse('2026-05-01T12:00:00Z');
 

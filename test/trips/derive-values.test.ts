@@ -110,6 +110,13 @@ const HOME_TO_OFFICE: Trip = {
   socUsedPercent: 4,
 };
 
+/** Home reported at 06:00, read again at `fetchedAt` (the same report), then the office fixed at `fixAt`. */
+const homeReadLate = (fetchedAt: number, fixAt: number): Sample[] => [
+  home(0, { positionAt: min(-60) }),
+  home(0, { fetchedAt, positionAt: min(-60) }),
+  office(60, { positionAt: fixAt, socPercent: 76 }),
+];
+
 /** The same 10 km, its start pinned at the arrival at 06:40 (no window): what a late read at home gives. */
 const PINNED_AT_ARRIVAL: Trip = {
   vin: 'V',
@@ -207,33 +214,21 @@ describe('deriveTrips: the whole trip, field by field', () => {
       // again), though the car's fix says it arrived at 06:40: the start cannot be bounded
       // before the arrival, so the trip is pinned there, without a window.
       name: 'a read that still showed the car at home after it arrived pins the start at the arrival, with no window',
-      samples: [
-        home(0, { positionAt: min(-60) }),
-        home(0, { fetchedAt: min(50), positionAt: min(-60) }),
-        office(60, { positionAt: min(40), socPercent: 76 }),
-      ],
+      samples: homeReadLate(min(50), min(40)),
       trip: PINNED_AT_ARRIVAL,
     },
     {
       // Read again at 06:45: its report was at most 5 minutes old then, so the start is not before 06:40, the
       // arrival: a window of no width is no window.
       name: 'a read that showed the car at home exactly one reporting interval before the arrival pins the start there, with no window',
-      samples: [
-        home(0, { positionAt: min(-60) }),
-        home(0, { fetchedAt: min(45), positionAt: min(-60) }),
-        office(60, { positionAt: min(40), socPercent: 76 }),
-      ],
+      samples: homeReadLate(min(45), min(40)),
       trip: PINNED_AT_ARRIVAL,
     },
     {
       // Same as above with a fix time of 06:40:00.0006: the start rounds up to the next
       // millisecond, and the end follows it rather than coming before the start.
       name: 'a trip never ends before its start, even when the start rounds up past a fix time with a fraction of a millisecond',
-      samples: [
-        home(0, { positionAt: min(-60) }),
-        home(0, { fetchedAt: min(50), positionAt: min(-60) }),
-        office(60, { positionAt: min(40) + 0.6, socPercent: 76 }),
-      ],
+      samples: homeReadLate(min(50), min(40) + 0.6),
       trip: {
         vin: 'V',
         source: 'derived',
