@@ -211,13 +211,17 @@ window.connectedCarDialog = (function () {
         var narrow = function () {
           var mine = ++seq;
           var accountId = $('#node-input-account').val();
-          brands().then(function () {
+          var apply = function () {
             if (mine !== seq) return;
             var vin = $('#node-input-vin').val();
             var vehicles = $('#node-input-vin').data('vehicles') || [];
             var vehicle = vehicles.filter(function (v) { return v.vin === vin; })[0];
             onBrand.call(this, offerOf(providerOf(accountId)), vehicle);
-          }.bind(this));
+          }.bind(this);
+          // The car narrows at once; the brand's offer, when its list comes later, narrows again: the dialog never
+          // waits on one request to show what the other already said.
+          apply();
+          if (!brandList) brands().then(apply);
         }.bind(this);
         $('#node-input-account, #node-input-vin').on('change', narrow);
         narrow();

@@ -55,7 +55,7 @@ interface Editor {
   tray: { close(): void };
 }
 declare const RED: Editor;
-declare const $: (selector: string) => { data(key: string): unknown };
+declare const $: (selector: string) => { data(key: string): unknown; val(): unknown; length: number };
 /** The page's document, for page functions (the project's TypeScript has no DOM library). */
 declare const document: {
   querySelector(selector: string): { textContent: string | null; closest(selector: string): unknown; classList: { contains(name: string): boolean } } | null;
@@ -138,12 +138,18 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
       let context: BrowserContext;
       let page: Page;
       const errors: string[] = [];
+      const logged: string[] = [];
       const words = WORDS[lang];
 
       before(async () => {
         context = await browser.newContext({ locale: lang, viewport: { width: 1400, height: 900 }, timezoneId: 'Europe/Paris' });
         page = await context.newPage();
         page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => logged.push(`${m.type()}: ${m.text()}`));
+        page.on('requestfailed', (r) => logged.push(`failed ${r.url()}: ${r.failure()?.errorText ?? ''}`));
+        page.on('response', (r) => {
+          if (r.status() >= 400) logged.push(`${r.status()} ${r.url()}`);
+        });
         await page.goto(nr.url);
         await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes.version() !== null && !!RED.workspaces.active(), undefined, { timeout: 90_000 });
       });
@@ -266,8 +272,10 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
             }, undefined, { timeout: 10_000 })
             .catch(() => undefined);
           const visible = await page.$$eval('.car-status-part', (els) => els.filter((e) => (e.closest('label') as unknown as { offsetParent: unknown }).offsetParent !== null).map((e) => e.getAttribute('value') ?? ''));
-          assert.ok(visible.includes('battery') && visible.includes('charging'), `${brand}: ${visible.join(', ')}`);
-          assert.ok(!visible.includes('fuel'), `${brand}: no fuel for an electric car (${visible.join(', ')})`);
+          // What the dialog knew, for a CI log: the chosen car, the list it narrowed from, and what the page logged.
+          const knew = async (): Promise<string> => `${JSON.stringify(await page.evaluate(() => ({ vin: $('#node-input-vin').val(), vins: (($('#node-input-vin').data('vehicles') as { vin: string; drivetrain?: string }[] | undefined) ?? []).map((v) => `${v.vin}:${v.drivetrain ?? '?'}`), vinFields: $('[id="node-input-vin"]').length })))}; page said: ${logged.slice(-10).join(' | ')}`;
+          assert.ok(visible.includes('battery') && visible.includes('charging'), `${brand}: ${visible.join(', ')}; ${await knew()}`);
+          assert.ok(!visible.includes('fuel'), `${brand}: no fuel for an electric car (${visible.join(', ')}); ${await knew()}`);
           assert.equal(await page.isChecked('.car-status-part[value="fuel"]'), false);
           assert.equal(await page.isChecked('.car-status-part[value="battery"]'), true, 'parts default from the car');
           // Validation: 0 minutes is refused with a reason; empty is "only on input".
