@@ -13,9 +13,11 @@ const { parseArgs } = require('node:util');
 // incremental run re-tests every mutant whose tests changed, so after new tests it is nearly a whole run).
 // `--exact` with `--ranges`: one range per survivor's own code (line and column) instead of its whole line, so that a
 // re-run tests the survivors and what lies inside them, not every mutant of their lines (a third as many, 2026-12-05).
+// `--static` with `--ranges`: the static mutants a run left out (Ignored: it ran without MUTATE_STATIC=1) instead of the
+// survivors, to run just those with MUTATE_STATIC=1 (README); their results then take the place of the Ignored ones.
 // Without either, the one argument is the least score (default 85). `--reports <dir>`: another folder of reports.
 const { values, positionals } = parseArgs({
-  options: { survivors: { type: 'boolean', default: false }, ranges: { type: 'boolean', default: false }, exact: { type: 'boolean', default: false }, reports: { type: 'string' } },
+  options: { survivors: { type: 'boolean', default: false }, ranges: { type: 'boolean', default: false }, exact: { type: 'boolean', default: false }, static: { type: 'boolean', default: false }, reports: { type: 'string' } },
   allowPositionals: true,
 });
 const dir = path.resolve(values.reports ?? path.join(__dirname, '..', 'reports', 'mutation'));
@@ -66,7 +68,8 @@ if (values.ranges) {
     // The report counts lines and columns from 1; Stryker's ranges count columns from 0 (lines from 1). A range takes
     // every mutant whose code lies inside it.
     const rangeOf = ({ start, end }) => (values.exact ? `${start.line}:${start.column - 1}-${end.line}:${end.column - 1}` : `${start.line}-${end.line}`);
-    const lines = new Set(mutants.filter((m) => UNDETECTED.has(m.status)).map((m) => rangeOf(m.location)));
+    const wanted = values.static ? (m) => m.status === 'Ignored' : (m) => UNDETECTED.has(m.status);
+    const lines = new Set(mutants.filter(wanted).map((m) => rangeOf(m.location)));
     for (const l of [...lines].sort((a, b) => parseInt(a, 10) - parseInt(b, 10))) ranges.push(`${name}:${l}`);
   }
   console.log(ranges.join(','));
@@ -86,14 +89,15 @@ if (survivors) {
   process.exit(0);
 }
 
-const total = { detected: 0, undetected: 0, notRun: 0 };
+const total = { detected: 0, undetected: 0, notRun: 0, ignored: 0 };
 const rows = [];
 for (const [name, { report, mutants }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-  const count = { detected: 0, undetected: 0, notRun: 0 };
+  const count = { detected: 0, undetected: 0, notRun: 0, ignored: 0 };
   for (const m of mutants) {
     if (DETECTED.has(m.status)) count.detected++;
     else if (UNDETECTED.has(m.status)) count.undetected++;
     else count.notRun++; // CompileError, RuntimeError, Ignored (static): not part of the score
+    if (m.status === 'Ignored') count.ignored++;
   }
   for (const k of Object.keys(total)) total[k] += count[k];
   rows.push({ name, report, ...count });
@@ -107,7 +111,7 @@ for (const r of rows) {
   console.log(`${r.name.padEnd(pad)}  ${shown(r)} %  ${String(r.detected).padStart(4)} detected  ${String(r.undetected).padStart(3)} not  ${String(r.notRun).padStart(3)} not run  (${r.report})`);
 }
 const all = score(total) ?? 100;
-console.log(`${'total'.padEnd(pad)}  ${shown(total)} %  ${total.detected} detected, ${total.undetected} not, ${total.notRun} not run (did not compile, or static and left out)`);
+console.log(`${'total'.padEnd(pad)}  ${shown(total)} %  ${total.detected} detected, ${total.undetected} not, ${total.notRun} not run (${total.ignored} static and left out, ${total.notRun - total.ignored} did not compile)`);
 if (all < minimum) {
   console.error(`below ${minimum} %`);
   process.exit(1);

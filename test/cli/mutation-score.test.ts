@@ -44,7 +44,9 @@ describe('mutation-score script', () => {
     assert.equal(passed.code, 0, passed.err);
     assert.match(passed.out, /src\/a\.ts\s+75\.0 %\s+3 detected\s+1 not\s+1 not run\s+\(new\.json\)/);
     assert.match(passed.out, /src\/b\.ts\s+n\/a %\s+0 detected\s+0 not\s+1 not run/);
-    assert.match(passed.out, /total\s+75\.0 %\s+3 detected, 1 not, 2 not run/);
+    assert.match(passed.out, /total\s+75\.0 %\s+3 detected, 1 not, 2 not run \(1 static and left out, 1 did not compile\)/);
+    // --static: the static mutants left out, to run them alone (MUTATE_STATIC=1).
+    assert.equal((await score(dir, '--ranges', '--static', '--exact')).out, 'src/b.ts:1:4-1:10\n');
 
     const failed = await score(dir);
     assert.equal(failed.code, 1, 'below the default 85 %');
