@@ -5,7 +5,9 @@
  * resources/node-red-contrib-connected-car/dialog.js.
  */
 /* global $, window, RED, navigator, setInterval */
-window.connectedCarDialog = (function () {
+// Every node's HTML names this file, and Node-RED runs it for each: the first run makes the one instance the dialogs
+// share (one list of the brands asked once, not once per node type).
+window.connectedCarDialog = window.connectedCarDialog || (function () {
   var READER_COLOUR = '#8fc4e8';
   /** The rows at the top of a car node's dialog; ns: the node type, whose labels they use. */
   function carRows(ns) {
