@@ -17,9 +17,16 @@ function mutant(status: string, line: number, replacement = 'false'): Record<str
   return { status, mutatorName: 'ConditionalExpression', replacement, location: { start: { line, column: 5 }, end: { line, column: 11 } } };
 }
 
+/** The project's own copy of a source file, as the reports are compared with it. */
+async function writeSource(dir: string, name: string, source: string): Promise<void> {
+  await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+  await fs.writeFile(path.join(dir, name), source);
+}
+
 async function score(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [SCRIPT, '--reports', dir, ...args]);
+    // The folder is both the reports' and the project's (its src/ holds the sources the reports were made from).
+    const { stdout, stderr } = await run(process.execPath, [SCRIPT, '--reports', dir, '--root', dir, ...args]);
     return { code: 0, out: stdout, err: stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -39,6 +46,8 @@ describe('mutation-score script', () => {
       'src/b.ts': { source, mutants: [mutant('Ignored', 1)] },
     };
     await fs.writeFile(path.join(dir, 'new.json'), JSON.stringify({ files: newer }));
+    await writeSource(dir, 'src/a.ts', source);
+    await writeSource(dir, 'src/b.ts', source);
 
     const passed = await score(dir, '70');
     assert.equal(passed.code, 0, passed.err);
@@ -66,6 +75,7 @@ describe('mutation-score script', () => {
     const group = { 'src/a.ts': { source, mutants: [mutant('Killed', 1), mutant('Killed', 1, 'true'), mutant('Survived', 2), mutant('NoCoverage', 3), mutant('Survived', 3, 'true')] } };
     await fs.writeFile(path.join(dir, 'group.json'), JSON.stringify({ files: group }));
     await fs.utimes(path.join(dir, 'group.json'), new Date(1_000_000), new Date(1_000_000));
+    await writeSource(dir, 'src/a.ts', source);
 
     // The lines to re-test, as Stryker's --mutate takes them: one range per line that holds a survivor.
     const ranges = await score(dir, '--ranges');
@@ -84,5 +94,33 @@ describe('mutation-score script', () => {
     // A newer run of changed source stands alone: the older results are of other code.
     await fs.writeFile(path.join(dir, 'rerun.json'), JSON.stringify({ files: { 'src/a.ts': { ...rerun['src/a.ts'], source: `${source}// changed\n` } } }));
     assert.match((await score(dir, '0')).out, /src\/a\.ts\s+66\.7 %\s+2 detected\s+1 not\s+0 not run\s+\(rerun\.json\)/);
+  });
+
+  it("names a file whose source changed since its report and a configured file no report holds, and fails on either", async () => {
+    const dir = await tempDir('cc-mutation-');
+    const source = 'if (a && b) x();\n';
+    await fs.writeFile(path.join(dir, 'group.json'), JSON.stringify({ files: { 'src/a.ts': { source, mutants: [mutant('Killed', 1)] } } }));
+    // The groups as stryker.config.mjs has them: a.ts and c.ts are configured, c.ts has no report; index files never count.
+    await fs.writeFile(path.join(dir, 'stryker.config.mjs'), "export const groups = { g: { mutate: ['src/{a,c}.ts', 'src/deep/**/*.ts'], spec: [] } };\n");
+    await writeSource(dir, 'src/a.ts', source);
+    await writeSource(dir, 'src/c.ts', source);
+    await writeSource(dir, 'src/deep/more/d.ts', source);
+    await writeSource(dir, 'src/deep/index.ts', source);
+    await writeSource(dir, 'src/other.ts', source);
+
+    const unreported = await score(dir, '0');
+    assert.equal(unreported.code, 1);
+    assert.match(unreported.out, /src\/a\.ts\s+100\.0 %.*\(group\.json\)\n/);
+    assert.match(unreported.out, /src\/c\.ts\s+n\/a\s+no report: run its group/);
+    assert.match(unreported.err, /2 configured file\(s\) in no report: src\/c\.ts, src\/deep\/more\/d\.ts\n/);
+    assert.doesNotMatch(unreported.out, /index\.ts|other\.ts/);
+
+    await fs.writeFile(path.join(dir, 'stryker.config.mjs'), "export const groups = { g: { mutate: ['src/a.ts'], spec: [] } };\n");
+    assert.equal((await score(dir, '0')).code, 0, 'every configured file in a report of its source');
+    await writeSource(dir, 'src/a.ts', `${source}// changed\n`);
+    const changed = await score(dir, '0');
+    assert.equal(changed.code, 1);
+    assert.match(changed.out, /src\/a\.ts\s+100\.0 %.*CHANGED since its report: run it again/);
+    assert.match(changed.err, /1 file\(s\) changed since their report.*: src\/a\.ts/);
   });
 });
