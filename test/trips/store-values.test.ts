@@ -206,6 +206,13 @@ describe('the trip history: values', () => {
     assert.deepEqual(h.lastSample, { ...streamed(0, 1000), fetchedAt: min(1) });
   });
 
+  it('lets no time pass for a polled sample: only a new read says the car still stood there', () => {
+    const h = new TripHistory({ vin: 'V' });
+    h.add(parked(0));
+    assert.deepEqual(h.touch(min(30)), { trips: [], charges: [] });
+    assert.deepEqual(h.lastSample, parked(0), 'no read time added to a polled sample');
+  });
+
   it('counts the stop threshold of a quiet stream from its first connection, not from a repeated one', () => {
     const h = new TripHistory({ vin: 'V' });
     h.add(streamed(0, 1000));

@@ -1,2 +1,0 @@
-// Node-RED loads this file; the node is written in TypeScript and compiled to dist/.
-module.exports = require('../dist/src/nodes/car-homeassistant.js');
