@@ -553,6 +553,11 @@ describe('core/http', () => {
         ['DELETE', undefined, withCode('UND_ERR_SOCKET'), true, 'NETWORK', 1],
         // Refused or not connected: it never left.
         ['POST', undefined, withCode('ECONNREFUSED'), false, 'NETWORK', 1],
+        // The name not found (or not now), no route to the network or host: no connection was made either.
+        ['POST', undefined, withCode('ENOTFOUND'), false, 'NETWORK', 1],
+        ['POST', undefined, withCode('EAI_AGAIN'), false, 'NETWORK', 1],
+        ['POST', undefined, withCode('ENETUNREACH'), false, 'NETWORK', 1],
+        ['POST', undefined, withCode('EHOSTUNREACH'), false, 'NETWORK', 1],
         ['POST', undefined, withCode('UND_ERR_CONNECT_TIMEOUT'), false, 'TIMEOUT', 1],
         // Repeated (a retried POST) or a GET: nothing is lost by trying again.
         ['POST', true, withCode('ECONNRESET'), false, 'NETWORK', 3],
