@@ -66,9 +66,13 @@ for (const { file } of reports) {
       files.set(name, { report: file, mutants: result.mutants, source: result.source });
       continue;
     }
+    // Of the same source, a mutant detected before stays detected: a re-run with fewer tests (a static mutant's range
+    // with its own file's tests) may not run the test that killed it, and a new test does not make an old one pass.
+    const detectedBefore = new Set(older.mutants.filter((m) => DETECTED.has(m.status)).map(keyOf));
     const retested = new Set(result.mutants.map(keyOf));
     const kept = older.mutants.filter((m) => !retested.has(keyOf(m)));
-    files.set(name, { report: kept.length > 0 ? `${older.report} + ${file}` : file, mutants: [...kept, ...result.mutants], source: result.source });
+    const taken = result.mutants.map((m) => (UNDETECTED.has(m.status) && detectedBefore.has(keyOf(m)) ? older.mutants.find((o) => keyOf(o) === keyOf(m)) : m));
+    files.set(name, { report: kept.length > 0 ? `${older.report} + ${file}` : file, mutants: [...kept, ...taken], source: result.source });
   }
 }
 
