@@ -23,7 +23,7 @@ export const groups = {
   'features-state': {
     // (texts.ts is a type alone: no code to mutate, and so in no report.)
     mutate: ['src/features/{status,status-cache,charging,commands,raw-request,home-assistant,vehicle-info}.ts'],
-    spec: ['features/{status,status-parts,quota,deadline,status-poller-values,status-reads-values,status-cache-values,charging-values,commands-values,home-assistant-values,raw-request-values}', 'charging/*', 'commands/*', 'nodes/{car-command,car-status,car-status-interval,car-status-map,car-charging,car-request,car-homeassistant}'],
+    spec: ['features/{status,status-parts,quota,deadline,status-poller-values,status-reads-values,status-cache-values,charging-values,commands-values,home-assistant-values,raw-request-values,state-static-values}', 'charging/*', 'commands/*', 'nodes/{car-command,car-status,car-status-interval,car-status-map,car-charging,car-request,car-homeassistant}'],
   },
   'features-account': {
     mutate: ['src/features/{session,session-stream,sign-in,accounts,account-file,device-code-poll,challenge}.ts'],
