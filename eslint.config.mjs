@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.demo/', 'node_modules/', 'test-output/', '.ci-work/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['dist/', 'coverage/', '.demo/', 'node_modules/', 'test-output/', '.ci-work/', 'reports/', '.stryker-tmp/', '.stryker-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
