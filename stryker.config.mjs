@@ -91,7 +91,7 @@ export default {
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
   // On top of 1.5 x the covering tests' own time in the first run: a mutant that loops (a clock that never moves on) ends sooner.
   timeoutMS: 8000,
-  ignorePatterns: ['dist', 'coverage', 'test-output', '.demo', 'reports', '.ci-work'],
+  ignorePatterns: ['dist', 'coverage', 'test-output', '.demo', 'reports', '.ci-work', '.stryker-*'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
   jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
