@@ -120,6 +120,17 @@ export async function modesBeforeChmod(write: () => Promise<void>): Promise<numb
   return modes;
 }
 
+/** The message of the BAD_INPUT CarError a call is refused with; fails the test when the call is taken. */
+export function badInputMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    assert.ok(e instanceof CarError && e.code === 'BAD_INPUT', String(e));
+    return e.message;
+  }
+  return assert.fail('accepted');
+}
+
 /** A refusal of bad input: a CarError with code BAD_INPUT, not worth retrying, in exactly these words. */
 export function assertRefused(run: () => unknown, message: string, what: string): void {
   assert.throws(

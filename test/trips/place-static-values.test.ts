@@ -1,36 +1,25 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { CarError, ManualClock, type CallKind, type ChargeSession, type Vehicle } from '../../src/core';
+import { ManualClock, type CallKind, type ChargeSession, type Vehicle } from '../../src/core';
 import type { AccountSession } from '../../src/features/session';
 import { areaRequestFrom } from '../../src/features/map';
 import { emptyEventState, EventStateSchema } from '../../src/features/car-events';
 import { tripInputFrom, TripRecorder, type TripText } from '../../src/features/trip-recorder';
 import { nodeFile } from '../../src/features/trip-store';
 import { deriveTrips, SampleSchema, type Sample } from '../../src/features/trips';
-import { removeDir, tempDir } from '../helpers';
+import { badInputMessage, removeDir, tempDir } from '../helpers';
 
 /** Issue 19: the bounds and constants the place features' schemas hold, each seen from outside. */
 
 const say = (key: TripText): string => `car-trips.errors.${key}`;
-
-/** The BAD_INPUT message a call is refused with. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof CarError && e.code === 'BAD_INPUT', String(e));
-    return e.message;
-  }
-  return assert.fail('accepted');
-}
 
 describe('the place features\' schemas: bounds and constants (values)', () => {
   it('takes msg.area points as a whole number from 8 to 360 and refuses 7 and 361', () => {
     const cases: [number, number][] = [[8, 8], [9, 9], [64, 64], [359, 359], [360, 360]];
     for (const [points, want] of cases) assert.deepEqual(areaRequestFrom({ points }), { roadFactor: 0.8, points: want }, `points ${points}`);
     for (const points of [7, 361]) {
-      assert.equal(refusal(() => areaRequestFrom({ points })), 'msg.area must be true or {roadFactor: number above 0 up to 1, points: whole number from 8 to 360}', `points ${points}`);
+      assert.equal(badInputMessage(() => areaRequestFrom({ points })), 'msg.area must be true or {roadFactor: number above 0 up to 1, points: whole number from 8 to 360}', `points ${points}`);
     }
   });
 
@@ -38,7 +27,7 @@ describe('the place features\' schemas: bounds and constants (values)', () => {
     for (const source of ['stored', 'native'] as const) {
       assert.deepEqual(tripInputFrom({ action: 'charges', source }, say), { kind: 'request', request: { action: 'charges', source } });
     }
-    assert.equal(refusal(() => tripInputFrom({ action: 'charges', source: '' }, say)), 'msg.payload.source must be stored or native');
+    assert.equal(badInputMessage(() => tripInputFrom({ action: 'charges', source: '' }, say)), 'msg.payload.source must be stored or native');
   });
 
   it('keeps a charge start written with a UTC offset in the stored event state, as well as one in Z', () => {

@@ -9,7 +9,7 @@ import type { AccountSession } from '../../src/features/session';
 import { tripInputFrom, TripRecorder, tripSettingsFrom, type Recorded, type TripRecorderOptions, type TripText } from '../../src/features/trip-recorder';
 import { nodeFile, StoredHistorySchema, type StoredHistory } from '../../src/features/trip-store';
 import { STOP_MS } from '../../src/features/trips';
-import { eventually, removeDir, tempDir } from '../helpers';
+import { badInputMessage, eventually, removeDir, tempDir } from '../helpers';
 import { ARRIVE, DRIVE, OFFICE, status } from './drive';
 
 /** Issue 19: the values car-trips' recorder gives (texts, counts, bounds, flags), one behaviour per assertion. */
@@ -20,17 +20,6 @@ const say = (key: TripText, values?: Record<string, string | number>): string =>
 const MIN = 60_000;
 const iso = (t: number): string => new Date(t).toISOString();
 
-/** The BAD_INPUT message a call is refused with. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof CarError && e.code === 'BAD_INPUT', String(e));
-    return e.message;
-  }
-  return assert.fail('accepted');
-}
-
 describe('car-trips input and settings (values)', () => {
   it('names the field of a bad VehicleStatus with its whole path and zod\'s message', () => {
     const at = DRIVE[0].fetchedAt;
@@ -38,7 +27,7 @@ describe('car-trips input and settings (values)', () => {
       [{ ...DRIVE[0], mileageKm: -3 }, 'msg.payload is not a valid VehicleStatus: mileageKm Too small: expected number to be >=0'],
       [{ ...DRIVE[0], battery: { socPercent: 150, updatedAt: at } }, 'msg.payload is not a valid VehicleStatus: battery.socPercent Too big: expected number to be <=100'],
     ];
-    for (const [payload, message] of cases) assert.equal(refusal(() => tripInputFrom(payload, say)), message);
+    for (const [payload, message] of cases) assert.equal(badInputMessage(() => tripInputFrom(payload, say)), message);
   });
 
   it('reads the capacity between 0 (excluded) and 300 kWh (included), blanks meaning the model\'s, and shows a refused value trimmed', () => {
@@ -54,7 +43,7 @@ describe('car-trips input and settings (values)', () => {
       assert.deepEqual(tripSettingsFrom({ ...(capacityKwh !== undefined ? { capacityKwh } : {}), timeZone: 'UTC' }, say), { ...(expected !== undefined ? { capacityKwh: expected } : {}), timeZone: 'UTC' }, `capacity ${JSON.stringify(capacityKwh)}`);
     }
     for (const [capacityKwh, shown] of [['0', '0'], [0, '0'], ['-5', '-5'], ['300.5', '300.5'], [' 400 ', '400'], ['many', 'many']] as const) {
-      assert.equal(refusal(() => tripSettingsFrom({ capacityKwh, timeZone: 'UTC' }, say)), `car-trips.errors.capacity {"value":"${shown}"}`);
+      assert.equal(badInputMessage(() => tripSettingsFrom({ capacityKwh, timeZone: 'UTC' }, say)), `car-trips.errors.capacity {"value":"${shown}"}`);
     }
   });
 });
