@@ -229,19 +229,7 @@ describe('deriveTrips: the whole trip, field by field', () => {
       // millisecond, and the end follows it rather than coming before the start.
       name: 'a trip never ends before its start, even when the start rounds up past a fix time with a fraction of a millisecond',
       samples: homeReadLate(min(50), min(40) + 0.6),
-      trip: {
-        vin: 'V',
-        source: 'derived',
-        startAt: new Date(min(40) + 1).toISOString(),
-        endAt: new Date(min(40) + 1).toISOString(),
-        durationMin: 0,
-        distanceKm: 10,
-        startMileageKm: 1000,
-        endMileageKm: 1010,
-        startPosition: { ...HOME, updatedAt: iso(-60) },
-        endPosition: { ...OFFICE, updatedAt: iso(40) },
-        socUsedPercent: 4,
-      },
+      trip: { ...PINNED_AT_ARRIVAL, startAt: new Date(min(40) + 1).toISOString(), endAt: new Date(min(40) + 1).toISOString() },
     },
   ];
   for (const row of rows) {
