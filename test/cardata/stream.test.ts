@@ -1,13 +1,14 @@
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
-import { CarError, VehicleStatusSchema, type StatusFragment } from '../../src/core';
+import { CarError, VehicleStatusSchema, silentLogger as quiet, type StatusFragment } from '../../src/core';
 import type { ProviderContext } from '../../src/brands';
 import { cardataAuth, type CarDataAuthState, type CarDataConnection, type StreamEvent } from '../../src/brands/cardata';
+import { AccountRegistry, type AccountSettings } from '../../src/features/accounts';
 import type { AccountSession } from '../../src/features/session';
 import { eventually, removeDir, tempDir } from '../helpers';
-import { DEMO_CARDATA_GCID } from '../../src/sim';
-import { BMW_VIN, MINI_VIN, cardataFixture, connect, context, session, signInDirect, signInSession, until, world, type World } from './helpers';
+import { DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID } from '../../src/sim';
+import { BMW_VIN, MINI_VIN, cardataFixture, connect, context, session, servers, signInDirect, signInSession, until, world, type World } from './helpers';
 
 interface Recorder {
   updates: { vin: string; fragment: StatusFragment; raw: Record<string, unknown> }[];
@@ -383,6 +384,32 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     b.stream.open(other.onUpdate, other.onEvent);
     await until(() => other.events.some((e) => e.error !== undefined), 'refused');
     assert.match(other.events.find((e) => e.error !== undefined)?.error?.message ?? '', /another connection holds this BMW account's stream/);
+  });
+
+  it("hands the registry's one runtime memory to each session it makes: the stream of the session after a redeploy waits quietly for the old one's linger", async () => {
+    const registry = new AccountRegistry(dir, w.clock, 0);
+    const settings: AccountSettings = { provider: 'cardata', keys: { clientId: DEMO_CARDATA_CLIENT_ID }, servers: servers(w.sim) };
+    const before = registry.acquire('bmw', settings, quiet);
+    await signInSession(w, before);
+    const old = recorder(w);
+    before.facet('stream', 'the stream').open(old.onUpdate, old.onEvent);
+    await until(() => old.connected() === 1, 'the first session streams');
+    await registry.release('bmw', before, false);
+    await until(() => w.sim.cardata.brokerClients === 0, 'the old stream left');
+
+    // The redeploy: the registry makes a new session (the old one closed), signed in from the kept file.
+    const after = registry.acquire('bmw', settings, quiet);
+    sessions.push(after);
+    assert.notEqual(after, before, 'a new session');
+    const r = recorder(w);
+    after.facet('stream', 'the stream').open(r.onUpdate, r.onEvent);
+    await until(() => w.sim.cardata.stats.mqttRefusedBusy === 1, 'refused while the old one lingers');
+    await until(() => r.events.some((e) => e.retryAt !== undefined), 'a retry named');
+    // With a memory of its own, the new session would read the refusal as another program's stream.
+    assert.deepEqual(r.events.filter((e) => e.error !== undefined).map((e) => e.error?.message), [], 'nothing alarming said');
+    assert.equal(r.events.find((e) => e.retryAt !== undefined)?.state, 'connecting', 'waits for the linger');
+    await until(() => r.connected() === 1, 'connected after the linger', w, 1_000, 100);
+    assert.equal(w.sim.cardata.stats.deviceCodes, 1, 'the new session took the tokens from the file');
   });
 
   it('keeps reconnecting through a refresh outage at renewal time, and renews once the sign-in server answers', async () => {
