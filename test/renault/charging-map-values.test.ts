@@ -233,6 +233,12 @@ describe('Renault charging mapping, value by value', () => {
       programDepartureTime: '06:30',
       ...days(['wednesday']),
     });
+    assert.deepEqual(timerToProgram({ ...timer, action: 'charge_and_climate', days: ['friday'] }, { programType: 'CHARGE' }), {
+      programType: 'CHARGE_AND_PRECONDITIONING',
+      programActivationStatus: false,
+      programDepartureTime: '06:30',
+      ...days(['friday']),
+    });
   });
 
   it('takes the newest of the cars\' timestamps, whatever their order', () => {

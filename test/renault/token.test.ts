@@ -81,4 +81,11 @@ describe('Renault token sign-in (a pasted JWT, as myRenaultLC offers)', () => {
     assert.equal(ok.authMode, 'token');
     assert.equal(ok.accountId, 'abcdef-123');
   });
+
+  it("takes back a saved token sign-in's state with its account id, and refuses one with an empty id", () => {
+    const { stateSchema } = getProvider('renault').auth;
+    const saved = { personId: '', accountId: 'abcdef-123', jwt: 'a.b.c', jwtExpiresAt: 2_000_000_000_000 };
+    assert.deepEqual(stateSchema.parse(saved), saved);
+    assert.equal(stateSchema.safeParse({ ...saved, accountId: '' }).success, false);
+  });
 });
