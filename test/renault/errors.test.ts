@@ -56,6 +56,15 @@ describe('Renault errors (spec §7): every code maps to a core code, in words', 
     });
   }
 
+  it('reads the code of an error item that has no message, or of a message that has no text (one missing key dropped the whole list)', () => {
+    const privacy = (body: unknown): HttpResponse => ({ status: 403, headers: {}, text: JSON.stringify(body) });
+    for (const body of [{ errors: [{ errorCode: 'err.func.privacy.on' }] }, { messages: [{ code: 'err.func.privacy.on' }] }]) {
+      const e = mapped(privacy(body));
+      assert.equal(e.code, 'NOT_SUPPORTED', JSON.stringify(body));
+      assert.match(e.message, /privacy mode is on/, JSON.stringify(body));
+    }
+  });
+
   it('re-mints the token on 401 / err.func.wired.unauthorized instead of failing', () => {
     assert.ok(mapKamereonError(undefined, envelope('err.func.wired.unauthorized', 'The access is unauthorized', 401), 'x') instanceof TokenRejectedError);
     assert.ok(mapKamereonError(undefined, envelope('err.func.wired.unauthorized', 'The access is unauthorized', 403), 'x') instanceof TokenRejectedError);

@@ -201,9 +201,10 @@ export const GigyaBootstrapSchema = GigyaBaseSchema.extend({ gmid: str, ucid: st
 // ---- Kamereon envelopes -----------------------------------------------------------------
 
 export const KamereonErrorSchema = fields({ str: ['type', 'error_reference', 'error', 'error_description'] }).extend({
-  // `error`/`error_description`: the non-Kamereon body of a wrong API key.
-  messages: z.array(z.object({ code: z.unknown(), message: z.unknown() }).loose()).optional().catch(undefined),
-  errors: z.array(z.object({ errorCode: z.unknown(), errorMessage: z.unknown() }).loose()).optional().catch(undefined),
+  // `error`/`error_description`: the non-Kamereon body of a wrong API key. An item may lack either key (zod 4 takes a
+  // bare z.unknown() key as required, and one missing key dropped the whole list with its code).
+  messages: z.array(z.object({ code: z.unknown().optional(), message: z.unknown().optional() }).loose()).optional().catch(undefined),
+  errors: z.array(z.object({ errorCode: z.unknown().optional(), errorMessage: z.unknown().optional() }).loose()).optional().catch(undefined),
 });
 
 /** `{data: {type, id, attributes}}`; attributes may be missing (no data yet). */
