@@ -151,4 +151,14 @@ describe('CarData charging history schema: the charging blocks', () => {
     ]);
     assert.equal(session.chargingBlocks?.[1]?.averagePowerGridKw, 7.4);
   });
+
+  it('keeps the blocks when one has no start or end time (one missing key dropped the whole list)', () => {
+    const session = ChargingSessionSchema.parse({
+      chargingBlocks: [{ startTime: 1_795_156_800, averagePowerGridKw: 11 }, { endTime: 1_795_165_200, averagePowerGridKw: 7.4 }],
+    });
+    assert.deepEqual(session.chargingBlocks, [
+      { startTime: 1_795_156_800, averagePowerGridKw: 11 },
+      { endTime: 1_795_165_200, averagePowerGridKw: 7.4 },
+    ]);
+  });
 });

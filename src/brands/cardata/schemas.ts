@@ -227,7 +227,8 @@ export const ChargingSessionSchema = z
     chargingLocation: ChargingLocationSchema.optional().catch(undefined),
     publicChargingPoint: PublicChargingPointSchema.nullable().optional().catch(undefined),
     chargingBlocks: z
-      .array(z.object({ startTime: z.unknown(), endTime: z.unknown(), averagePowerGridKw: num }).loose())
+      // A block may lack a time: zod 4 takes a bare z.unknown() key as required (one such block dropped the list).
+      .array(z.object({ startTime: z.unknown().optional(), endTime: z.unknown().optional(), averagePowerGridKw: num }).loose())
       .optional()
       .catch(undefined),
     businessErrors: z.array(z.unknown()).optional().catch(undefined),
