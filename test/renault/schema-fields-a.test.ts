@@ -22,25 +22,7 @@ import {
   kcaData,
   readerOf,
 } from '../../src/brands/renault/schemas';
-
-interface Row {
-  name: string;
-  schema: z.ZodTypeAny;
-  /** Whether the schema has a hand-written twin (then it must read the body as zod does). */
-  fast: boolean;
-  body: unknown;
-  expected: unknown;
-}
-
-/** zod's answer, and the reader's where the schema has one, both checked against `expected`. */
-function checkRow({ name, schema, fast, body, expected }: Row): void {
-  const p = schema.safeParse(body);
-  assert.ok(p.success, `${name}: zod accepts the body`);
-  assert.deepStrictEqual(p.data, expected, `${name}: zod`);
-  const reader = readerOf(schema);
-  assert.equal(reader !== undefined, fast, `${name}: has a reader`);
-  if (reader) assert.deepStrictEqual(reader(body), expected, `${name}: the reader`);
-}
+import { assertSchemaRow, type SchemaRow } from './schema-rows';
 
 /** A Gigya answer's common fields, each in its convertible form (values of the recorded shapes, numbers as text or the other way). */
 const GIGYA_BASE_BODY = {
@@ -75,67 +57,67 @@ const LevelData = kcaData(fields({ num: ['level'] }));
 
 describe('Renault body schemas: every declared field is read by its kind (schemas.ts)', () => {
   it("Gigya's answers read their texts from numbers and their numbers from texts, in the body and its sessionInfo and data", () => {
-    const ROWS: Row[] = [
-      { name: 'base', schema: GigyaBaseSchema, fast: false, body: GIGYA_BASE_BODY, expected: GIGYA_BASE_READ },
+    const ROWS: SchemaRow[] = [
+      { name: 'base', schema: GigyaBaseSchema, reader: false, body: GIGYA_BASE_BODY, expected: GIGYA_BASE_READ },
       {
         name: 'login',
         schema: GigyaLoginSchema,
-        fast: false,
+        reader: false,
         body: { ...GIGYA_BASE_BODY, sessionInfo: { cookieName: 7, cookieValue: 8, expires_in: 3600 }, data: { personId: 31, gigyaDataCenter: 1 } },
         expected: { ...GIGYA_BASE_READ, sessionInfo: { cookieName: '7', cookieValue: '8', expires_in: '3600' }, data: { personId: '31', gigyaDataCenter: '1' } },
       },
       {
         name: 'account info',
         schema: GigyaAccountInfoSchema,
-        fast: false,
+        reader: false,
         body: { errorCode: 0, data: { personId: 32, gigyaDataCenter: 2, other: 3 } },
         expected: { errorCode: 0, data: { personId: '32', gigyaDataCenter: '2', other: 3 } },
       },
-      { name: 'jwt', schema: GigyaJwtSchema, fast: false, body: { errorCode: 0, UID: 5, id_token: 6 }, expected: { errorCode: 0, UID: '5', id_token: '6' } },
+      { name: 'jwt', schema: GigyaJwtSchema, reader: false, body: { errorCode: 0, UID: 5, id_token: 6 }, expected: { errorCode: 0, UID: '5', id_token: '6' } },
       {
         name: 'bootstrap',
         schema: GigyaBootstrapSchema,
-        fast: false,
+        reader: false,
         body: { errorCode: 0, callId: 9, gmid: 10, ucid: 11 },
         expected: { errorCode: 0, callId: '9', gmid: '10', ucid: '11' },
       },
     ];
-    for (const row of ROWS) checkRow(row);
+    for (const row of ROWS) assertSchemaRow(row);
   });
 
   it("Kamereon's error, the action echo and the person read their texts from numbers, and data's type and id too", () => {
-    const ROWS: Row[] = [
+    const ROWS: SchemaRow[] = [
       {
         name: 'kamereon error',
         schema: KamereonErrorSchema,
-        fast: false,
+        reader: false,
         body: { type: 1, error_reference: 2, error: 3, error_description: 4, messages: [{ code: 5, message: 'm' }], errors: [{ errorCode: 6, errorMessage: 'e' }] },
         expected: { type: '1', error_reference: '2', error: '3', error_description: '4', messages: [{ code: 5, message: 'm' }], errors: [{ errorCode: 6, errorMessage: 'e' }] },
       },
       {
         name: 'action echo, KCM command',
         schema: ActionEchoSchema,
-        fast: false,
+        reader: false,
         body: { commandId: 17, type: 18, status: 19 },
         expected: { commandId: '17', type: '18', status: '19' },
       },
       {
         name: 'action echo, JSON:API',
         schema: ActionEchoSchema,
-        fast: false,
+        reader: false,
         body: { data: { type: 20, id: 21, attributes: { action: 'schedule_mode' }, links: 22 } },
         expected: { data: { type: '20', id: '21', attributes: { action: 'schedule_mode' }, links: 22 } },
       },
-      { name: 'person', schema: PersonSchema, fast: false, body: { personId: 23, country: 'FR', accounts: [] }, expected: { personId: '23', country: 'FR', accounts: [] } },
+      { name: 'person', schema: PersonSchema, reader: false, body: { personId: 23, country: 'FR', accounts: [] }, expected: { personId: '23', country: 'FR', accounts: [] } },
       {
         name: 'kcaData',
         schema: LevelData,
-        fast: true,
+        reader: true,
         body: { data: { type: 24, id: 25, attributes: { level: '52' } }, meta: 26 },
         expected: { data: { type: '24', id: '25', attributes: { level: 52 } }, meta: 26 },
       },
     ];
-    for (const row of ROWS) checkRow(row);
+    for (const row of ROWS) assertSchemaRow(row);
   });
 
   it("an action echo's attributes that are no object (text, null, a list) are absent; the echo and its id are kept", () => {

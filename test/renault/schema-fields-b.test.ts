@@ -6,8 +6,6 @@
  * hand-written reader where it has one. The shapes are those of test/fixtures/renault; the values are the test's own.
  */
 import { describe, it } from 'mocha';
-import assert from 'node:assert/strict';
-import type { z } from 'zod';
 import {
   AlertsSchema,
   BatteryStatusSchema,
@@ -19,7 +17,6 @@ import {
   CockpitSchema,
   ContractsSchema,
   EvSettingsSchema,
-  FAIL,
   HvacHistorySchema,
   HvacSessionsSchema,
   HvacSettingsSchema,
@@ -32,25 +29,11 @@ import {
   SocLevelsSchema,
   VehicleDetailsSchema,
   VehiclesSchema,
-  readerOf,
 } from '../../src/brands/renault/schemas';
-
-function viaZod(schema: z.ZodTypeAny, body: unknown): unknown {
-  const p = schema.safeParse(body);
-  return p.success ? p.data : FAIL;
-}
+import { assertSchemaRow, type SchemaRow } from './schema-rows';
 
 /** A JSON:API read: `{data: {type, id, attributes}}`. */
 const car = (attributes: Record<string, unknown>): unknown => ({ data: { type: 'Car', id: 'VF1TESTZE50000002', attributes } });
-
-interface Row {
-  name: string;
-  schema: z.ZodTypeAny;
-  body: unknown;
-  expected: unknown;
-  /** Whether the schema has a hand-written reader (then it must read the body as zod does). */
-  reader: boolean;
-}
 
 /** The same label object, as it comes (numbers) and as it is read (texts). */
 const labelIn = { code: 10, label: 20, group: 30 };
@@ -129,7 +112,7 @@ const contractOut = {
   durationMonths: 48,
 };
 
-const ROWS: Row[] = [
+const ROWS: SchemaRow[] = [
   {
     name: 'person: each account’s type, status and country',
     schema: PersonSchema,
@@ -495,18 +478,6 @@ const ROWS: Row[] = [
 
 describe('Renault body schemas: each declared field read in its convertible form (schemas.ts, discovery to notifications)', () => {
   for (const row of ROWS) {
-    it(`${row.name}: zod reads it as written out`, () => {
-      assert.deepStrictEqual(viaZod(row.schema, row.body), row.expected);
-    });
-    if (row.reader) {
-      it(`${row.name}: the hand-written reader reads it the same`, () => {
-        const read = readerOf(row.schema) ?? assert.fail('this schema has a hand-written reader');
-        assert.deepStrictEqual(read(row.body), row.expected);
-      });
-    } else {
-      it(`${row.name}: the schema has no hand-written reader (zod is its only way)`, () => {
-        assert.equal(readerOf(row.schema), undefined);
-      });
-    }
+    it(`${row.name}: zod reads it as written out${row.reader ? ', and so does its hand-written reader' : ' (no hand-written reader)'}`, () => assertSchemaRow(row));
   }
 });
