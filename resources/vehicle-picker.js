@@ -12,6 +12,10 @@ window.connectedCarVehiclePicker = function (node, options) {
   var vinSelect = $('#node-input-vin');
   var tip = $('#node-input-vin-info');
   var seq = 0;
+  // The account whose list the picker shows or has asked for: Node-RED triggers "change" on the account select
+  // more than once as a dialog opens (at once, and again 50 ms later from its config-node select), and each list
+  // asked for again would empty the picker and the dialog's narrowing until its answer came.
+  var listedFor;
   function info(text) {
     tip.text(text).toggle(!!text);
   }
@@ -26,6 +30,8 @@ window.connectedCarVehiclePicker = function (node, options) {
   }
   function load(refresh) {
     var account = $('#node-input-account').val();
+    if (!refresh && account === listedFor) return;
+    listedFor = account;
     var mine = ++seq;
     reset();
     vinSelect.data('vehicles', []);
@@ -50,6 +56,8 @@ window.connectedCarVehiclePicker = function (node, options) {
       })
       .fail(function (xhr) {
         if (mine !== seq) return;
+        listedFor = undefined; // the next change of the account field asks again
+
         var body = xhr.responseJSON || {};
         // In the user's language: deploy first (a 404), else what the code asks to do; the cloud's words on hover.
         var advice = body.code && xhr.status !== 404 ? node._('node-red-contrib-connected-car/car-account:car-account.advice.' + body.code) : '';

@@ -56,6 +56,17 @@ interface Editor {
 }
 declare const RED: Editor;
 declare const $: (selector: string) => { data(key: string): unknown; val(): unknown; length: number };
+/** The page's jQuery, as far as the failure trace uses it. */
+interface JQueryLike {
+  (target: unknown): {
+    on(event: string, selector: string, handler: (this: { id: string; value: string }) => void): void;
+    ajaxComplete(handler: (event: unknown, xhr: { status: number }, settings: { url: string }) => void): void;
+    data(key: string): unknown;
+    length: number;
+  };
+  fn: { toggle: (this: { find(selector: string): { length: number } }, ...args: unknown[]) => unknown };
+}
+declare const window: unknown;
 /** The page's document, for page functions (the project's TypeScript has no DOM library). */
 declare const document: {
   querySelector(selector: string): { textContent: string | null; closest(selector: string): unknown; classList: { contains(name: string): boolean } } | null;
@@ -139,6 +150,8 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
       let page: Page;
       const errors: string[] = [];
       const logged: string[] = [];
+      /** Every vehicle list the page asked for. */
+      const vehicleLists: string[] = [];
       const words = WORDS[lang];
 
       before(async () => {
@@ -147,11 +160,34 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
         page.on('pageerror', (e) => errors.push(e.message));
         page.on('console', (m) => logged.push(`${m.type()}: ${m.text()}`));
         page.on('requestfailed', (r) => logged.push(`failed ${r.url()}: ${r.failure()?.errorText ?? ''}`));
+        page.on('request', (r) => {
+          if (/\/connected-car\/accounts\/[^/]+\/vehicles/.test(r.url())) vehicleLists.push(r.url());
+        });
         page.on('response', (r) => {
           if (r.status() >= 400) logged.push(`${r.status()} ${r.url()}`);
         });
         await page.goto(nr.url);
         await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes.version() !== null && !!RED.workspaces.active(), undefined, { timeout: 90_000 });
+        // For a CI log: what the page did to the car and account fields, its vehicle lists and its fuel box.
+        await page.evaluate(() => {
+          const w = window as unknown as { ccTrace: string[]; ccAccountChanges: number; $: JQueryLike };
+          w.ccTrace = [];
+          w.ccAccountChanges = 0;
+          const at = (): string => String(Math.round(performance.now()));
+          const jq = w.$;
+          jq(document).on('change', '#node-input-vin, #node-input-account', function (this: { id: string; value: string }) {
+            if (this.id === 'node-input-account') w.ccAccountChanges++;
+            w.ccTrace.push(`${at()} change ${this.id}=${this.value} vehicles=${((jq(this).data('vehicles') as unknown[] | undefined) ?? []).length} fields=${jq('[id="node-input-vin"]').length}`);
+          });
+          jq(document).ajaxComplete((_e: unknown, xhr: { status: number }, settings: { url: string }) => {
+            if (/vehicles|brands/.test(settings.url)) w.ccTrace.push(`${at()} ${xhr.status} ${settings.url}`);
+          });
+          const toggle = jq.fn.toggle;
+          jq.fn.toggle = function (this: { find(s: string): { length: number } }, ...args: unknown[]) {
+            if (this.find('.car-status-part[value="fuel"]').length) w.ccTrace.push(`${at()} fuel ${String(args[0])}`);
+            return toggle.apply(this, args);
+          };
+        });
       });
       after(async () => context?.close());
 
@@ -263,8 +299,8 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
 
         it(`${brand}: car-status offers the car's parts, none of a fuel tank for an electric car, and refuses a 0 interval and no part`, async () => {
           await open(`${brand}-car-status`, vin);
-          // The parts are narrowed to the car's once the dialog has the vehicle (oneditbrand), which may come a moment
-          // after the vehicle list (CI saw fuel still offered, 2026-12-05): wait for that state, then assert it.
+          // The parts are narrowed to the car's as the vehicle list comes (oneditbrand): wait for that state, then assert it.
+          // (CI saw fuel still offered when the editor's second change event asked for the list again; see the test below.)
           await page
             .waitForFunction(() => {
               const shown = (part: string): boolean => (document.querySelector(`.car-status-part[value="${part}"]`)?.closest('label') as unknown as { offsetParent: unknown } | null)?.offsetParent != null;
@@ -273,7 +309,7 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
             .catch(() => undefined);
           const visible = await page.$$eval('.car-status-part', (els) => els.filter((e) => (e.closest('label') as unknown as { offsetParent: unknown }).offsetParent !== null).map((e) => e.getAttribute('value') ?? ''));
           // What the dialog knew, for a CI log: the chosen car, the list it narrowed from, and what the page logged.
-          const knew = async (): Promise<string> => `${JSON.stringify(await page.evaluate(() => ({ vin: $('#node-input-vin').val(), vins: (($('#node-input-vin').data('vehicles') as { vin: string; drivetrain?: string }[] | undefined) ?? []).map((v) => `${v.vin}:${v.drivetrain ?? '?'}`), vinFields: $('[id="node-input-vin"]').length })))}; page said: ${logged.slice(-10).join(' | ')}`;
+          const knew = async (): Promise<string> => `${JSON.stringify(await page.evaluate(() => ({ vin: $('#node-input-vin').val(), vins: (($('#node-input-vin').data('vehicles') as { vin: string; drivetrain?: string }[] | undefined) ?? []).map((v) => `${v.vin}:${v.drivetrain ?? '?'}`), vinFields: $('[id="node-input-vin"]').length })))}; page said: ${logged.slice(-10).join(' | ')}; errors: ${errors.join(' | ')}; trace: ${(await page.evaluate(() => (window as unknown as { ccTrace: string[] }).ccTrace.slice(-30))).join(' | ')}`;
           assert.ok(visible.includes('battery') && visible.includes('charging'), `${brand}: ${visible.join(', ')}; ${await knew()}`);
           assert.ok(!visible.includes('fuel'), `${brand}: no fuel for an electric car (${visible.join(', ')}); ${await knew()}`);
           assert.equal(await page.isChecked('.car-status-part[value="fuel"]'), false);
@@ -295,6 +331,22 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
             await page.selectOption('#node-input-vin', AUSTRAL);
             await page.waitForFunction(() => (document.querySelector('.car-status-part[value="battery"]')?.closest('label') as unknown as { offsetParent: unknown } | null)?.offsetParent === null, undefined, { timeout: 10_000 });
           }
+          await close();
+        });
+
+        it(`${brand}: a dialog asks for the car list once as it opens and keeps it, and its narrowing, through the editor's later change events`, async () => {
+          const asked = vehicleLists.length;
+          const changes = await page.evaluate(() => (window as unknown as { ccAccountChanges: number }).ccAccountChanges);
+          await open(`${brand}-car-status`, vin);
+          // Node-RED fires "change" on the account field after oneditprepare, at once and again 50 ms later
+          // (updateConfigNodeSelect): wait for both, then the list must be the one asked for as the dialog opened.
+          await page.waitForFunction((n) => (window as unknown as { ccAccountChanges: number }).ccAccountChanges >= n + 2, changes, { timeout: 10_000 });
+          assert.deepEqual(vehicleLists.slice(asked), [`${nr.url}/connected-car/accounts/${BRANDS[brand].account}/vehicles`]);
+          const held = await page.evaluate((v) => ({
+            listed: (($('#node-input-vin').data('vehicles') as { vin: string }[] | undefined) ?? []).some((c) => c.vin === v),
+            fuel: (document.querySelector('.car-status-part[value="fuel"]')?.closest('label') as unknown as { offsetParent: unknown } | null)?.offsetParent != null,
+          }), vin);
+          assert.deepEqual(held, { listed: true, fuel: false }, 'the list stays, and no fuel tank for the electric car');
           await close();
         });
 
