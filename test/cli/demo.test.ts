@@ -104,12 +104,23 @@ describe('connected-car demo, as a new user meets it', function () {
       'the climate command executed': () =>
         seen.debug.some((d) => d.name === 'result' && d.msg.includes(CARS.Zoe) && d.msg.includes('"outcome":"executed"')) && dots('ex4-command').some((t) => /executed/.test(t)),
     };
-    const missing = (): string[] => Object.entries(checks).filter(([, check]) => !check()).map(([what]) => what);
+    // When each check first held (seconds after the editor came), for a CI log.
+    const cameAt = new Map<string, number>();
+    const missing = (): string[] =>
+      Object.entries(checks)
+        .filter(([what, check]) => {
+          if (cameAt.has(what)) return false;
+          if (check()) cameAt.set(what, Math.round((Date.now() - started) / 100) / 10);
+          return !cameAt.has(what);
+        })
+        .map(([what]) => what);
+    const timeline = (): string => [...cameAt].sort((a, b) => a[1] - b[1]).map(([what, s]) => `${s} s ${what}`).join('; ');
     try {
       await until('the first minute', () => missing().length === 0, Math.max(1_000, FIRST_MINUTE_MS - (Date.now() - started)));
     } catch (e) {
-      throw new Error(`after ${Math.round((Date.now() - started) / 1000)} s still missing: ${missing().join('; ')} (presence said: ${dots('ex6-presence').join(' | ')})\n${(e as Error).message}`);
+      throw new Error(`after ${Math.round((Date.now() - started) / 1000)} s still missing: ${missing().join('; ')} (presence said: ${dots('ex6-presence').join(' | ')}; the BMW's dot said: ${dots('ex2-status-bmw').join(' | ')}; came: ${timeline()})\n${(e as Error).message}`);
     }
+    if (process.env.DEMO_TIMELINE) console.log(`${timeline()}\nthe BMW's dot said: ${dots('ex2-status-bmw').join(' | ')}`);
     // The demo's budgets fit its clock: in the whole first minute no node was told to read less often than set.
     await until('the end of the first minute', () => Date.now() - started >= FIRST_MINUTE_MS, FIRST_MINUTE_MS);
     assert.doesNotMatch(output, /budget/i, 'no budget warning in the first minute');
