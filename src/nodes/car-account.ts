@@ -56,6 +56,18 @@ export = function register(RED: RedApi): void {
     const onState = (s: SessionState): void => {
       if ((s.phase === 'blocked' || s.phase === 'tfa_required') && !s.challenge) node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
     };
+    // Why the stream is down, once per new reason (its retries do not repeat it), and its return once: the dots say
+    // only that it is down, the log says why.
+    let streamTrouble: string | undefined;
+    const onStream = (e: { state: string; error?: { message: string } }): void => {
+      if (e.error && e.error.message !== streamTrouble) {
+        streamTrouble = e.error.message;
+        node.warn(RED._('car-account.log.stream-down', { reason: e.error.message }));
+      } else if (e.state === 'connected' && streamTrouble !== undefined) {
+        streamTrouble = undefined;
+        node.log(RED._('car-account.log.stream-back'));
+      }
+    };
     const missing = simulatorError ? undefined : missingSignIn(settings);
     if (simulatorError) {
       node.configError = simulatorError;
@@ -70,6 +82,7 @@ export = function register(RED: RedApi): void {
         // Reported once per change of state, not per failed call.
         // (A challenge waiting for the user is logged by the session itself, with its prompt.)
         node.session.on('state', onState);
+        node.session.on('stream', onStream);
         void node.session.load();
       } catch (e) {
         node.configError = toCarError(e).message;
@@ -83,6 +96,7 @@ export = function register(RED: RedApi): void {
         try {
           // The last node of an account closes it; a deleted account takes its tokens with it.
           session?.off('state', onState);
+          session?.off('stream', onStream);
           if (session) await accounts().release(node.id, session, removed);
         } finally {
           done();

@@ -1,8 +1,8 @@
 import { describe, it } from 'mocha';
 import assert from 'node:assert/strict';
-import { VehicleStatusSchema } from '../../src/core';
+import { ManualClock, VehicleStatusSchema } from '../../src/core';
 import { DEMO_CARDATA_CARS } from '../../src/sim';
-import { helper, helpers, nextMessage, nodeModule, until, useNodeRed } from './nr-helper';
+import { helper, helpers, nextMessage, nodeModule, until, untilDriving, useNodeRed } from './nr-helper';
 
 const nodes = [nodeModule('car-account'), nodeModule('car-status')];
 const BMW = DEMO_CARDATA_CARS[0]?.vin ?? '';
@@ -51,5 +51,30 @@ describe('car-account with BMW CarData: device-code sign-in, then status in a fl
     assert.equal(parsed.data.battery?.socPercent, Number(fx.sim.cardata.car(BMW).value('vehicle.drivetrain.batteryManagement.header')));
     const state = JSON.stringify((await helper.request().get('/connected-car/accounts/bmw/state')).body);
     assert.ok(!/eyJ[\w-]+\./.test(state), 'no token in the editor state');
+  });
+});
+
+describe("car-account with BMW CarData: the stream's trouble in the log", function () {
+  this.timeout(60_000);
+  // The account, its stream's backoff and the simulator share a clock the test moves.
+  const clock = new ManualClock(Date.now());
+  const fx = useNodeRed({ sim: { clock, cardata: { autoApproveMs: 1_000, pollIntervalS: 1 } }, settings: { connectedCarClock: clock } });
+  const flow = (): unknown[] =>
+    fx.flow([{ id: 'status', type: 'car-status', account: 'bmw', vin: BMW, interval: 60, parts: '', onlyOnChange: false, wires: [['out']] }, ...helpers('out')], fx.cardataAccount('bmw'));
+
+  it('says once why the stream is down (not at each retry), and once that it is back', async () => {
+    fx.sim.cardata.setBrokerAvailable(false);
+    await helper.load(nodes, flow(), fx.cardataCredentials('bmw'));
+    const account = helper.getNode('bmw');
+    const said = (key: string, by: 'warn' | 'log'): string[] => (account[by].args ?? []).map((a) => String(a[0])).filter((m) => m.startsWith(key));
+    helper.getNode('status').receive({});
+    // Signed in, then three connections refused (the broker is "unavailable"), each retried after its backoff.
+    await untilDriving(clock, () => fx.sim.cardata.stats.mqttRefused >= 3, 'three refused connections');
+    assert.equal(said('car-account.log.stream-down', 'warn').length, 1, 'said once, not at each retry');
+    assert.deepEqual(said('car-account.log.stream-back', 'log'), []);
+    fx.sim.cardata.setBrokerAvailable(true);
+    await untilDriving(clock, () => said('car-account.log.stream-back', 'log').length > 0, 'the stream back');
+    assert.equal(said('car-account.log.stream-down', 'warn').length, 1);
+    assert.equal(said('car-account.log.stream-back', 'log').length, 1);
   });
 });

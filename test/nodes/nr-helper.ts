@@ -18,6 +18,7 @@ export interface HelperNode {
   status: { (s: unknown): void; lastCall?: { args: unknown[] }; args?: unknown[][] };
   error: { callCount?: number; args?: unknown[][] };
   warn: { callCount?: number; args?: unknown[][] };
+  log: { callCount?: number; args?: unknown[][] };
   [key: string]: unknown;
 }
 
