@@ -219,16 +219,17 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     log.error(t('demo.nodered-missing'));
     return 1;
   }
-  const brokerPort = options.simPort + 1;
-  log.info(t('demo.ports', { host: HOST, port: options.port, simPort: options.simPort, brokerPort }));
   const sim = await startSimulator({
     host: HOST,
     port: options.simPort,
     timeScale: DEMO_TIME_SCALE,
     ...DEMO_SIM,
-    cardata: { ...DEMO_SIM.cardata, brokerPort },
+    cardata: { ...DEMO_SIM.cardata, brokerPort: options.simPort + 1 },
     log: (line) => log.debug(`[sim] ${line}`),
   });
+  // The ports as they are: the broker takes another one when the next port is taken (src/sim/cardata/broker.ts).
+  const brokerPort = sim.cardata.brokerUrl ? Number(new URL(sim.cardata.brokerUrl).port) : options.simPort + 1;
+  log.info(t('demo.ports', { host: HOST, port: options.port, simPort: Number(new URL(sim.url).port), brokerPort }));
   log.info(t('sim.listening', { url: sim.url }));
   // A plain MQTT broker for the Home Assistant example (aedes, a dev dependency: none from a tarball).
   const haBroker = await startPlainBroker(options.simPort === 0 ? 0 : options.simPort + 2).catch(() => undefined);

@@ -126,6 +126,9 @@ export class CardataSim implements SimProvider {
           this.options.brokerPort,
         );
         if (!this.broker) this.brokerProblem = AEDES_MISSING;
+        else if (this.options.brokerPort !== 0 && this.broker.port !== this.options.brokerPort) {
+          this.ctx.log(`[cardata] MQTT port ${this.options.brokerPort} is taken: the broker listens on ${this.broker.url}`);
+        }
       } catch (e) {
         this.brokerProblem = `The CarData simulator's MQTT broker did not start: ${e instanceof Error ? e.message : String(e)}`;
       }

@@ -21,6 +21,9 @@ export async function startPlainBroker(port: number): Promise<PlainBroker | unde
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     aedes.handle(socket);
+  }).catch(async (e: unknown) => {
+    await new Promise<void>((r) => aedes.close(() => r()));
+    throw e;
   });
   return {
     url: `mqtt://127.0.0.1:${bound}`,

@@ -1,10 +1,12 @@
 import { describe, it, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import * as net from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { request } from 'undici';
 import { ManualClock } from '../../src/core/clock';
 import { DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID, startSimulator, type Simulator } from '../../src/sim';
+import { startPlainBroker } from '../../src/sim/plain-broker';
 import type { CardataSimOptions } from '../../src/sim/cardata';
 import { eventually } from '../helpers';
 
@@ -219,6 +221,32 @@ describe('CarData simulator: answers as BMW does', () => {
     assert.equal(sessions, 12);
     assert.equal(pages, 4);
     assert.equal(publicOnes, 3, 'every fourth charge was at a public charger');
+  });
+
+  it('MQTT: a broker port that is taken gives way to a free one, the log says which, and the stream connects there (the demo asks for its port + 1, unchecked)', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const lines: string[] = [];
+    try {
+      const clock = new ManualClock('2026-11-20T08:00:00Z');
+      sim = await startSimulator({ port: 0, clock, log: (line) => lines.push(line), cardata: { autoApproveMs: false, brokerPort: port } });
+      const url = sim.cardata.brokerUrl;
+      assert.ok(url, sim.cardata.brokerProblem);
+      assert.notEqual(new URL(url).port, String(port));
+      assert.ok(lines.includes(`[cardata] MQTT port ${port} is taken: the broker listens on ${url}`), lines.join('\n'));
+      const t = await tokens(sim, clock);
+      const stream = await connectMqtt(url, DEMO_CARDATA_GCID, String(t.id_token));
+      clients.push(stream.client);
+      assert.equal(stream.code, 0);
+      // The demo's second broker (the Home Assistant example's, on the simulator's port + 2) does the same.
+      const plain = await startPlainBroker(port);
+      assert.ok(plain);
+      assert.notEqual(new URL(plain.url).port, String(port));
+      await plain.close();
+    } finally {
+      taken.close();
+    }
   });
 
   it('MQTT: one connection per GCID (CONNACK 5 for the next while the first lives and a few seconds after), CONNACK 4 for an expired id_token, closed at expiry', async () => {

@@ -39,16 +39,27 @@ export async function loadAedes(): Promise<AedesModule | undefined> {
   return Aedes ? { Aedes } : undefined;
 }
 
-/** A TCP server on 127.0.0.1:port (0: any free port) handing each socket to `handle`; resolves once it listens. */
+/**
+ * A TCP server on 127.0.0.1:port (0: any free port) handing each socket to `handle`; resolves once it listens. A port
+ * that is taken gives way to a free one (the brokers' ports are the simulator's port + 1 and + 2, which nobody checked
+ * was free: a local port of another program's connection is enough to refuse it): `bound` says which.
+ */
 export async function listenOnLoopback(port: number, handle: (socket: Socket) => void): Promise<{ server: Server; bound: number }> {
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (on: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(on, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  try {
+    await listen(port);
+  } catch (e) {
+    if (port === 0 || (e as { code?: unknown }).code !== 'EADDRINUSE') throw e;
+    await listen(0);
+  }
   const addr = server.address();
   return { server, bound: addr && typeof addr === 'object' ? addr.port : port };
 }
@@ -100,7 +111,11 @@ export class CardataBroker {
       authorizeSubscribe: (client, sub, done) => ref.self?.authorizeSubscribe(client, sub.topic, sub, done),
       authorizePublish: (_client, _packet, done) => done(new Error('the CarData stream is read-only')),
     });
-    const { server, bound } = await listenOnLoopback(port, (socket) => aedes.handle(socket));
+    // A broker that cannot listen is closed, or its timers would keep the process alive.
+    const { server, bound } = await listenOnLoopback(port, (socket) => aedes.handle(socket)).catch(async (e: unknown) => {
+      await new Promise<void>((r) => aedes.close(() => r()));
+      throw e;
+    });
     const self = new CardataBroker(d, aedes, server, bound);
     ref.self = self;
     server.on('connection', (s) => {
