@@ -57,7 +57,6 @@ window.connectedCarVehiclePicker = function (node, options) {
       .fail(function (xhr) {
         if (mine !== seq) return;
         listedFor = undefined; // the next change of the account field asks again
-
         var body = xhr.responseJSON || {};
         // In the user's language: deploy first (a 404), else what the code asks to do; the cloud's words on hover.
         var advice = body.code && xhr.status !== 404 ? node._('node-red-contrib-connected-car/car-account:car-account.advice.' + body.code) : '';

@@ -56,8 +56,8 @@ export = function register(RED: RedApi): void {
     const onState = (s: SessionState): void => {
       if ((s.phase === 'blocked' || s.phase === 'tfa_required') && !s.challenge) node.error(RED._('car-account.errors.signin-stopped', { reason: s.message ?? '' }));
     };
-    // Why the stream is down, once per new reason (its retries do not repeat it), and its return once: the dots say
-    // only that it is down, the log says why.
+    // Why the stream is down (its errors name the stream), once per new reason (its retries do not repeat it), and its
+    // return once: the dots say only that it is down, the log says why.
     let streamTrouble: string | undefined;
     const onStream = (e: { state: string; error?: { message: string } }): void => {
       if (e.error && e.error.message !== streamTrouble) {
