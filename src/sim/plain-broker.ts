@@ -3,7 +3,7 @@
  * example: what Mosquitto would be beside a real Home Assistant. Anyone may connect and publish.
  */
 import type { Socket } from 'node:net';
-import { listenOnLoopback, loadAedes } from './cardata/broker';
+import { listenForBroker, loadAedes } from './cardata/broker';
 
 export interface PlainBroker {
   url: string;
@@ -17,13 +17,10 @@ export async function startPlainBroker(port: number): Promise<PlainBroker | unde
   if (!mod) return undefined;
   const aedes = await mod.Aedes.createBroker({});
   const sockets = new Set<Socket>();
-  const { server, bound } = await listenOnLoopback(port, (socket) => {
+  const { server, bound } = await listenForBroker(aedes, port, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     aedes.handle(socket);
-  }).catch(async (e: unknown) => {
-    await new Promise<void>((r) => aedes.close(() => r()));
-    throw e;
   });
   return {
     url: `mqtt://127.0.0.1:${bound}`,

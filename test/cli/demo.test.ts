@@ -121,7 +121,6 @@ describe('connected-car demo, as a new user meets it', function () {
     } catch (e) {
       throw new Error(`after ${Math.round((Date.now() - started) / 1000)} s still missing: ${missing().join('; ')} (presence said: ${dots('ex6-presence').join(' | ')}; the BMW's dot said: ${dots('ex2-status-bmw').join(' | ')}; came: ${timeline()})\n${(e as Error).message}`);
     }
-    if (process.env.DEMO_TIMELINE) console.log(`${timeline()}\nthe BMW's dot said: ${dots('ex2-status-bmw').join(' | ')}`);
     // The demo's budgets fit its clock: in the whole first minute no node was told to read less often than set.
     await until('the end of the first minute', () => Date.now() - started >= FIRST_MINUTE_MS, FIRST_MINUTE_MS);
     assert.doesNotMatch(output, /budget/i, 'no budget warning in the first minute');

@@ -64,6 +64,16 @@ export async function listenOnLoopback(port: number, handle: (socket: Socket) =>
   return { server, bound: addr && typeof addr === 'object' ? addr.port : port };
 }
 
+/** listenOnLoopback for an aedes broker: a broker that cannot listen is closed, or its timers would keep the process alive. */
+export async function listenForBroker(aedes: Aedes, port: number, handle: (socket: Socket) => void): Promise<{ server: Server; bound: number }> {
+  try {
+    return await listenOnLoopback(port, handle);
+  } catch (e) {
+    await new Promise<void>((r) => aedes.close(() => r()));
+    throw e;
+  }
+}
+
 export interface BrokerDeps {
   clock: Clock;
   oauth: CardataOAuth;
@@ -111,11 +121,7 @@ export class CardataBroker {
       authorizeSubscribe: (client, sub, done) => ref.self?.authorizeSubscribe(client, sub.topic, sub, done),
       authorizePublish: (_client, _packet, done) => done(new Error('the CarData stream is read-only')),
     });
-    // A broker that cannot listen is closed, or its timers would keep the process alive.
-    const { server, bound } = await listenOnLoopback(port, (socket) => aedes.handle(socket)).catch(async (e: unknown) => {
-      await new Promise<void>((r) => aedes.close(() => r()));
-      throw e;
-    });
+    const { server, bound } = await listenForBroker(aedes, port, (socket) => aedes.handle(socket));
     const self = new CardataBroker(d, aedes, server, bound);
     ref.self = self;
     server.on('connection', (s) => {
