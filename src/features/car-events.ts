@@ -178,11 +178,13 @@ export function observe(prev: EventState, s: VehicleStatus, o: EventOptions, now
     st.lastUpdateAt = s.updatedAt;
     // A newer report that is itself already old is no news: "stale" is not told again for it.
     if (nowMs - Date.parse(s.updatedAt) < o.staleHours * 3_600_000) st.staleTold = false;
-    else if (!prev.seen) st.staleTold = !o.emitInitial;
   }
   st.seen = true;
   const timed = tick(st, o, vin, nowMs);
-  return { state: timed.state, events: [...out, ...timed.events.map((e) => (initial ? { ...e, initial: true } : e))] };
+  // What the clock tells at the first status (an opening already left open long enough, data already stale) is a state
+  // that already was at start: marked initial, and kept quiet (but counted as told) unless those are asked for.
+  const timedEvents = quietAtStart ? [] : timed.events.map((e) => (initial ? { ...e, initial: true } : e));
+  return { state: timed.state, events: [...out, ...timedEvents] };
 }
 
 /** What the clock alone can tell: openings left open long enough, data gone stale. */

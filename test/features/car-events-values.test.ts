@@ -204,6 +204,29 @@ describe('car events: values', () => {
       });
     }
 
+    // A car first read with a door open since an hour: that opening is a state that already was at start.
+    const openAnHour = { ...status(0, { doors: open }), fetchedAt: at(60) };
+
+    it('keeps an opening already left open long enough at the first reading quiet at start, and does not tell it later', () => {
+      const { state, told } = steps([openAnHour], o);
+      assert.deepEqual(told, [[]]);
+      assert.equal(state.openTold, true);
+      assert.equal(nextTickAt(state, o), T0 + o.staleHours * HOUR, 'the clock waits only for stale data');
+      assert.deepEqual(steps([{ ...status(61, { doors: open }), fetchedAt: at(70) }], o, state).told, [[]]);
+    });
+
+    it('tells an opening already left open long enough at the first reading, marked initial, when the states at start are asked for', () => {
+      const asked = eventOptionsFrom({ leftOpenMinutes: 10, emitInitial: true });
+      assert.deepEqual(steps([openAnHour], asked).told, [[{ name: 'left_open', vin: VIN, at: at(60), openings: ['doors.frontLeft'], openSince: at(0), minutes: 60, initial: true }]]);
+    });
+
+    it('tells an opening seen open at start once it has been open long enough afterwards, as news', () => {
+      const { state, told } = steps([{ ...status(0, { doors: open }), fetchedAt: at(4) }], o);
+      assert.deepEqual(told, [[]]);
+      assert.equal(nextTickAt(state, o), T0 + 10 * MIN);
+      assert.deepEqual(tick(state, o, VIN, T0 + 10 * MIN).events, [{ name: 'left_open', vin: VIN, at: at(10), openings: ['doors.frontLeft'], openSince: at(0), minutes: 10 }]);
+    });
+
     it('tells neither "left open" nor "data stale" when they are not ticked, yet counts them as told', () => {
       const only = eventOptionsFrom({ events: ['locked'], leftOpenMinutes: 10, staleHours: 1 });
       const { state, told } = after([status(0, { doors: open })], 90, only);
