@@ -425,6 +425,9 @@ function coordinates(o: Record<string, unknown>, where: string, now: number): Fi
   const lat = o.latitude ?? o.lat;
   const lon = o.longitude ?? o.lon ?? o.lng;
   if (lat === undefined && lon === undefined) return undefined;
+  // Half a position is a mistake in the flow (a wrong property name, most often): say which half is missing.
+  if (lon === undefined) throw new CarError('BAD_INPUT', `${where} has a latitude but no longitude: give longitude, lon or lng`);
+  if (lat === undefined) throw new CarError('BAD_INPUT', `${where} has a longitude but no latitude: give latitude or lat`);
   const latName = `${where}.${o.latitude !== undefined ? 'latitude' : 'lat'}`;
   const lonName = `${where}.${o.longitude !== undefined ? 'longitude' : o.lon !== undefined ? 'lon' : 'lng'}`;
   const la = z.number().min(-90).max(90).safeParse(num(lat));

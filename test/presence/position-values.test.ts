@@ -50,8 +50,9 @@ describe('the position a message carries, by value', () => {
 
   it('names the field and the value it refuses, in a whole sentence', () => {
     const cases: [string, Parameters<typeof positionFromMessage>[0], string][] = [
-      ['a latitude without a longitude', { payload: { lat: 48.5 } }, 'msg.payload.lng must be a number from -180 to 180 (got undefined)'],
-      ['a longitude without a latitude', { payload: { lon: 2.25 } }, 'msg.payload.lat must be a number from -90 to 90 (got undefined)'],
+      ['a latitude without a longitude', { payload: { lat: 48.5 } }, 'msg.payload has a latitude but no longitude: give longitude, lon or lng'],
+      ['a latitude with a null longitude', { location: { latitude: 48.5, longitude: null } }, 'msg.location has a latitude but no longitude: give longitude, lon or lng'],
+      ['a longitude without a latitude', { payload: { lon: 2.25 } }, 'msg.payload has a longitude but no latitude: give latitude or lat'],
       ['a blank latitude', { payload: { lat: ' ', lon: 2.25 } }, 'msg.payload.lat must be a number from -90 to 90 (got " ")'],
       ['a wrong longitude', { payload: { latitude: 48.5, longitude: 'east' } }, 'msg.payload.longitude must be a number from -180 to 180 (got "east")'],
       ['a wrong lon', { payload: { lat: 48.5, lon: 'east' } }, 'msg.payload.lon must be a number from -180 to 180 (got "east")'],
