@@ -38,6 +38,7 @@ window.connectedCarVehiclePicker = function (node, options) {
     if (node.vin) add(node.vin, node.vin);
     vinSelect.val(node.vin || '');
     info('');
+    tip.attr('title', null); // an earlier failure's words are not this list's
     if (!account || account === '_ADD_') return;
     info(node._(options.ns + '.picker.loading'));
     $.getJSON('connected-car/accounts/' + encodeURIComponent(account) + '/vehicles' + (refresh ? '?refresh=true' : ''))

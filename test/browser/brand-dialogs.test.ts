@@ -38,8 +38,8 @@ const CAR_TYPES = ['car-status', 'car-charging', 'car-command', 'car-request', '
 
 /** The texts the tests look for, in each language (from nodes/locales, where the dialog takes them). */
 const WORDS = {
-  'en-US': { perHour: /calls an hour in the background/, perDay: /calls a day in the background/, noCommands: /BMW allows no remote commands through CarData/, hour: /60 calls an hour/, day: /50 calls a day/, france: 'France (French)', ready: /signed in/ },
-  de: { perHour: /Abrufe pro Stunde im Hintergrund/, perDay: /Abrufe pro Tag im Hintergrund/, noCommands: /BMW erlaubt über CarData keine Fernbefehle/, hour: /60 Aufrufe pro Stunde/, day: /50 Aufrufe pro Tag/, france: 'Frankreich (Französisch)', ready: /angemeldet/ },
+  'en-US': { perHour: /calls an hour in the background/, perDay: /calls a day in the background/, noCommands: /BMW allows no remote commands through CarData/, hour: /60 calls an hour/, day: /50 calls a day/, france: 'France (French)', ready: /signed in/, unreachable: /The cloud cannot be reached/ },
+  de: { perHour: /Abrufe pro Stunde im Hintergrund/, perDay: /Abrufe pro Tag im Hintergrund/, noCommands: /BMW erlaubt über CarData keine Fernbefehle/, hour: /60 Aufrufe pro Stunde/, day: /50 Aufrufe pro Tag/, france: 'Frankreich (Französisch)', ready: /angemeldet/, unreachable: /Die Cloud ist nicht erreichbar/ },
 } as const;
 type Lang = keyof typeof WORDS;
 
@@ -347,6 +347,42 @@ describe('dialogs per brand, in English and German (Chromium)', function () {
             fuel: (document.querySelector('.car-status-part[value="fuel"]')?.closest('label') as unknown as { offsetParent: unknown } | null)?.offsetParent != null,
           }), vin);
           assert.deepEqual(held, { listed: true, fuel: false }, 'the list stays, and no fuel tank for the electric car');
+          await close();
+        });
+
+        it(`${brand}: a car list that failed says why in the page's language and is asked for again when the account is chosen again`, async () => {
+          const list = `${nr.url}/connected-car/accounts/${BRANDS[brand].account}/vehicles`;
+          const asked = vehicleLists.length;
+          const changes = await page.evaluate(() => (window as unknown as { ccAccountChanges: number }).ccAccountChanges);
+          // The first answer is held until the editor's two change events have passed (so that neither can ask again
+          // by chance after it), then refused as when the cloud cannot be reached; later ones go through.
+          let release = (): void => undefined;
+          const held = new Promise<void>((resolve) => (release = resolve));
+          let answered = 0;
+          await page.route(list, async (route) => {
+            if (answered++ > 0) return route.continue();
+            await held;
+            return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'NETWORK', message: 'connect ECONNREFUSED' }) });
+          });
+          try {
+            await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId) as EditorNode), `${brand}-car-status`);
+            await page.waitForSelector('.red-ui-tray #node-input-vin', { state: 'visible', timeout: 10_000 });
+            await page.waitForFunction((n) => (window as unknown as { ccAccountChanges: number }).ccAccountChanges >= n + 2, changes, { timeout: 10_000 });
+            release();
+            await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#node-input-vin-info')?.textContent ?? ''), words.unreachable.source, { timeout: 10_000 });
+            assert.deepEqual(vehicleLists.slice(asked), [list], 'one list asked for as the dialog opened');
+            assert.deepEqual(await page.evaluate(() => $('#node-input-vin').data('vehicles')), [], 'no cars from a failed list');
+            assert.equal(await page.getAttribute('#node-input-vin-info', 'title'), 'connect ECONNREFUSED', "the cloud's words on hover");
+            // The user chooses the account again: the list is asked for again, and the car comes.
+            await page.locator('#node-input-account').dispatchEvent('change');
+            await page.waitForFunction((v) => ((($('#node-input-vin').data('vehicles') as { vin: string }[] | undefined) ?? []).some((c) => c.vin === v)), vin, { timeout: 30_000 });
+            assert.deepEqual(vehicleLists.slice(asked), [list, list]);
+            assert.equal(await page.isVisible('#node-input-vin-info'), false, 'the failure is no longer said');
+            assert.equal(await page.getAttribute('#node-input-vin-info', 'title'), null, "nor the cloud's words on hover");
+          } finally {
+            release();
+            await page.unroute(list);
+          }
           await close();
         });
 
