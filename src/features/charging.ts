@@ -3,7 +3,6 @@
  * with zod), read and write through the account session, confirm a write by reading it back,
  * poll at an interval, and say the current schedule in a few words.
  */
-import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import {
   CarError,
@@ -16,11 +15,10 @@ import {
   type ChargingSettings,
   type Clock,
   type DepartureTimer,
-  type TimerHandle,
   type Weekday,
 } from '../core';
-import type { AccountSession, BudgetSharer } from './session';
-import { callsPerHourOf, planInterval, shownPlanKey, type IntervalPlan } from './status';
+import type { AccountSession } from './session';
+import { BudgetPoller } from './status';
 
 export type ChargingRequest = { action: 'read' } | { action: 'write'; change: ChargingChange };
 
@@ -245,41 +243,18 @@ export const MIN_CHARGING_INTERVAL_MS = 10 * 60_000;
  * (CarError, once per distinct error while it repeats) and 'interval' (IntervalPlan, when the
  * interval it can keep changes: the node's dot says it).
  */
-export class ChargingPoller extends EventEmitter implements BudgetSharer {
-  private timer?: TimerHandle;
+export class ChargingPoller extends BudgetPoller {
   private lastError?: string;
-  private stopped = true;
-  private shown?: string;
-  private inflight?: Promise<void>;
-  private readonly clock: Clock;
-  private readonly intervalMs: number;
 
-  constructor(
-    private readonly session: AccountSession,
-    private readonly vin: string,
-    intervalMs: number,
-    clock?: Clock,
-  ) {
-    super();
-    this.clock = clock ?? session.clock;
-    this.intervalMs = Math.max(MIN_CHARGING_INTERVAL_MS, intervalMs);
+  constructor(session: AccountSession, private readonly vin: string, intervalMs: number, clock?: Clock) {
+    super(session, Math.max(MIN_CHARGING_INTERVAL_MS, intervalMs), clock ?? session.clock);
   }
 
   /** Calls one read costs; undefined before the vehicle list is known (or without a charging facet). */
-  private cost(): number | undefined {
+  protected cost(): number | undefined {
     const vehicle = this.session.knownVehicle(this.vin);
     const facet = this.session.connection.charging;
     return vehicle && facet ? facet.cost(vehicle) : undefined;
-  }
-
-  wantedPerHour(): number | undefined {
-    const cost = this.cost();
-    return cost === undefined ? undefined : callsPerHourOf(cost, this.intervalMs);
-  }
-
-  /** What the budget allows this poller now. */
-  plan(): IntervalPlan {
-    return planInterval(this.session, this.cost(), this.intervalMs, this);
   }
 
   start(firstDelayMs = 2_000): void {
@@ -290,35 +265,10 @@ export class ChargingPoller extends EventEmitter implements BudgetSharer {
   }
 
   stop(): void {
-    this.stopped = true;
-    this.session.pollers.delete(this);
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.halt();
   }
 
-  /** Resolves when no background read is in flight (for tests and benches). */
-  async settled(): Promise<void> {
-    while (this.inflight) await this.inflight;
-  }
-
-  /** Emits 'interval' when the interval it can keep changed; nothing before the cost of a read is known. */
-  private tellPlan(): void {
-    const plan = this.plan();
-    const key = shownPlanKey(plan);
-    if (key === undefined || key === this.shown) return;
-    this.shown = key;
-    this.emit('interval', plan);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => {
-      this.inflight = this.poll().finally(() => (this.inflight = undefined));
-    }, ms);
-  }
-
-  private async poll(): Promise<void> {
+  protected async poll(): Promise<void> {
     let next = this.intervalMs;
     try {
       const settings = await readCharging(this.session, this.vin, 'background');

@@ -196,23 +196,84 @@ function fingerprint(s: VehicleStatus): string {
 }
 
 /**
+ * What the account's background pollers (car-status, car-charging) share: a timer on the account's clock, the read
+ * under way, and their part of the budget: the plan, and 'interval' (IntervalPlan) when the interval they can keep
+ * changes. A poller says what one of its reads costs and what one poll does.
+ */
+export abstract class BudgetPoller extends EventEmitter implements BudgetSharer {
+  protected stopped = true;
+  private timer?: TimerHandle;
+  private inflight?: Promise<void>;
+  private shown?: string;
+
+  protected constructor(
+    protected readonly session: AccountSession,
+    protected readonly intervalMs: number,
+    protected readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  /** Calls one read costs; undefined while it is not known (before the vehicle list is loaded). */
+  protected abstract cost(): number | undefined;
+  /** One background read; it schedules the next. */
+  protected abstract poll(): Promise<void>;
+
+  /** What the budget allows this poller now. */
+  plan(): IntervalPlan {
+    return planInterval(this.session, this.cost(), this.intervalMs, this);
+  }
+
+  wantedPerHour(): number | undefined {
+    const cost = this.cost();
+    return cost === undefined ? undefined : callsPerHourOf(cost, this.intervalMs);
+  }
+
+  /** Resolves when no background read is in flight (for an orderly close, and for tests and benches). */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
+  /** Emits 'interval' when the interval it can keep changed (the node's dot says it); nothing before the cost of a read is known. */
+  protected tellPlan(): void {
+    const plan = this.plan();
+    const key = shownPlanKey(plan);
+    if (key === undefined || key === this.shown) return;
+    this.shown = key;
+    this.emit('interval', plan);
+  }
+
+  protected schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
+      this.inflight = this.poll().finally(() => (this.inflight = undefined));
+    }, delayMs);
+  }
+
+  /** No more reads and no share of the budget; a read under way finishes, and its poller says nothing of it. */
+  protected halt(): void {
+    this.stopped = true;
+    this.session.pollers.delete(this);
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
  * Polls one vehicle's status through the account session: at the interval, never faster
  * than the account's budget allows, and on request. Emits 'status' (StatusEvent), 'waiting'
  * (CarError: the budget or the cloud's pause, waited out), 'error' (CarError, once per
  * kind of error while it repeats) and 'interval' (IntervalPlan, when the interval it can keep
  * changes: the node shows it). With intervalMs 0 it reads only when asked.
  */
-export class StatusPoller extends EventEmitter implements BudgetSharer {
+export class StatusPoller extends BudgetPoller {
   private readonly opts: StatusPollerOptions;
-  private readonly clock: Clock;
-  private timer?: TimerHandle;
   private last?: string;
   private previous?: VehicleStatus;
   private active = false;
   private quietReads = 0;
   private lastError?: string;
-  private stopped = true;
-  private inflight?: Promise<void>;
   private reading = 0;
   private readonly onPushed = (vin: string): void => this.pushed(vin);
   /** A read was skipped or refused because the account waits for the user (a code, a confirmation). */
@@ -223,13 +284,12 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
     this.waitingForUser = false;
     this.schedule(0);
   };
-  private shown?: string;
 
   constructor(opts: StatusPollerOptions) {
-    super();
-    this.opts = { ...opts, intervalMs: opts.intervalMs > 0 ? Math.max(MIN_INTERVAL_MS, opts.intervalMs) : 0 };
+    const intervalMs = opts.intervalMs > 0 ? Math.max(MIN_INTERVAL_MS, opts.intervalMs) : 0;
     // The account's clock (a virtual one in the soak and the fault suite), as every other timer of the account.
-    this.clock = opts.clock ?? opts.session.clock;
+    super(opts.session, intervalMs, opts.clock ?? opts.session.clock);
+    this.opts = { ...opts, intervalMs };
   }
 
   /** True when it reads only when asked (interval 0). */
@@ -249,23 +309,8 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
     this.tellPlan();
   }
 
-  /** What the budget allows this poller now. */
-  plan(): IntervalPlan {
-    return planInterval(this.opts.session, this.opts.session.statusCost(this.opts.vin, this.opts.parts), this.opts.intervalMs, this);
-  }
-
-  wantedPerHour(): number | undefined {
-    const cost = this.opts.session.statusCost(this.opts.vin, this.opts.parts);
-    return cost === undefined ? undefined : callsPerHourOf(cost, this.opts.intervalMs);
-  }
-
-  /** Emits 'interval' when the interval it can keep changed (the node's dot says it); nothing before the cost of a read is known. */
-  private tellPlan(): void {
-    const plan = this.plan();
-    const key = shownPlanKey(plan);
-    if (key === undefined || key === this.shown) return;
-    this.shown = key;
-    this.emit('interval', plan);
+  protected cost(): number | undefined {
+    return this.opts.session.statusCost(this.opts.vin, this.opts.parts);
   }
 
   /**
@@ -284,29 +329,12 @@ export class StatusPoller extends EventEmitter implements BudgetSharer {
   }
 
   stop(): void {
-    this.opts.session.pollers.delete(this);
     this.opts.session.off('status', this.onPushed);
     this.opts.session.off('state', this.onState);
-    this.stopped = true;
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.halt();
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => {
-      this.inflight = this.poll().finally(() => (this.inflight = undefined));
-    }, delay);
-  }
-
-  /** Resolves when no background read is in flight (for an orderly close, and for tests). */
-  async settled(): Promise<void> {
-    while (this.inflight) await this.inflight;
-  }
-
-
-  private async poll(): Promise<void> {
+  protected async poll(): Promise<void> {
     let next = this.opts.intervalMs;
     const phase = this.opts.session.state.phase;
     if (phase === 'blocked' || phase === 'tfa_required') {
