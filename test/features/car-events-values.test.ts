@@ -265,6 +265,27 @@ describe('car events: values', () => {
   describe('data stale', () => {
     const o = eventOptionsFrom({ staleHours: 12 });
 
+    /** The state once "stale" was told for a report made at T0 (a tick 12 h later). */
+    const toldStale = (): EventState => {
+      const told = tick(steps([status(0)], o).state, o, VIN, T0 + 12 * HOUR);
+      assert.deepEqual(names(told.events), ['data_stale']);
+      return told.state;
+    };
+
+    it('counts a newer report read an hour after it was made as news: "stale" is told again the set hours after it', () => {
+      const newer = observe(toldStale(), { ...status(13 * 60), fetchedAt: at(14 * 60) }, o, T0 + 14 * HOUR);
+      assert.deepEqual(newer.events, []);
+      assert.equal(nextTickAt(newer.state, o), T0 + 25 * HOUR);
+      assert.deepEqual(tick(newer.state, o, VIN, T0 + 25 * HOUR).events, [{ name: 'data_stale', vin: VIN, at: iso(T0 + 25 * HOUR), lastUpdateAt: at(13 * 60), hours: 12 }]);
+    });
+
+    it('takes a newer report exactly the set hours old when read as no news: "stale" is not told again for it', () => {
+      const newer = observe(toldStale(), { ...status(60), fetchedAt: at(13 * 60) }, o, T0 + 13 * HOUR);
+      assert.deepEqual(newer.events, []);
+      assert.equal(newer.state.lastUpdateAt, at(60));
+      assert.equal(nextTickAt(newer.state, o), undefined);
+    });
+
     it('waits from the newest report: an older one read later does not move the wait', () => {
       const { state } = steps([status(60), { ...status(0), fetchedAt: at(61) }], o);
       assert.equal(state.lastUpdateAt, at(60));
