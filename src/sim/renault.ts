@@ -28,8 +28,8 @@ import { RenaultWorld, type DoneTrip, type SimCar } from './renault/world';
 export { DEMO_RENAULT_PASSWORD, DEMO_RENAULT_USER, DEMO_PERSON, DEMO_ACCOUNTS, DEMO_CARS } from './renault/data';
 export type { EndpointKey, Support } from './renault/data';
 export type { DoneTrip } from './renault/world';
-export type { RenaultFault, RenaultFaultKind, RenaultQuotaOptions, RenaultSimOptions, RenaultSimStats } from './renault/types';
-export type { GigyaFault, GigyaFaultKind, GigyaLockout } from './renault/gigya';
+export type { GigyaLockout, RenaultFault, RenaultFaultKind, RenaultQuotaOptions, RenaultSimOptions, RenaultSimStats } from './renault/types';
+export type { GigyaFault, GigyaFaultKind } from './renault/gigya';
 export { PUBLIC_GIGYA_KEYS, PUBLIC_KAMEREON_KEY } from './renault/keys';
 
 /** Public keys of spec §1.2, used as the defaults the simulator expects (it accepts every public key of renault-api too). */

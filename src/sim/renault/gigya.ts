@@ -7,7 +7,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../../core/clock';
 import { header, isRecord, jsonResponse, parseJson, type SimHttpResponse, type SimRequest, type SimResponse } from '../http';
 import { JwtSigner } from './jwt';
-import type { RenaultSimStats } from './types';
+import type { GigyaLockout, RenaultSimStats } from './types';
 
 export interface SimUser {
   email: string;
@@ -30,13 +30,6 @@ export interface SimUser {
   /** Failed password logins (epoch ms), for the lock-out. */
   failures: number[];
   lockedUntil: number;
-}
-
-/** Gigya's account lock-out policy (failedLoginThreshold, lockout time). */
-export interface GigyaLockout {
-  failures: number;
-  windowMs: number;
-  durationMs: number;
 }
 
 /** hang: no answer ever; reset: the connection is cut. Neither reaches Gigya: nothing is done. */

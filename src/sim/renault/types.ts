@@ -1,7 +1,13 @@
 /** Public option, fault and statistics types of the Renault simulator. */
 import type { DriveScript } from '../script';
 import type { EndpointKey, Support } from './data';
-import type { GigyaLockout } from './gigya';
+
+/** Gigya's account lock-out policy (failedLoginThreshold, lockout time). */
+export interface GigyaLockout {
+  failures: number;
+  windowMs: number;
+  durationMs: number;
+}
 
 export interface RenaultQuotaOptions {
   /** Kamereon calls allowed per account within windowMs (default 60). */
