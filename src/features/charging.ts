@@ -243,7 +243,7 @@ export const MIN_CHARGING_INTERVAL_MS = 10 * 60_000;
  * (CarError, once per distinct error while it repeats) and 'interval' (IntervalPlan, when the
  * interval it can keep changes: the node's dot says it).
  */
-export class ChargingPoller extends BudgetPoller {
+export class ChargingPoller extends BudgetPoller<AccountSession> {
   private lastError?: string;
 
   constructor(session: AccountSession, private readonly vin: string, intervalMs: number, clock?: Clock) {

@@ -1,10 +1,25 @@
 import { EventEmitter } from 'node:events';
-import { CarError, STATUS_PARTS, StatusPartSchema, toCarError, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
+import { CarError, STATUS_PARTS, StatusPartSchema, toCarError, type CallBudget, type Clock, type StatusPart, type TimerHandle, type VehicleStatus } from '../core';
 import { z } from 'zod';
 import type { AccountSession, BudgetSharer, SessionState } from './session';
 
+/** What a background poller reads of its account to take its share of the budget: the budget's size, the pollers sharing it, the clock. */
+export interface PollerAccount {
+  readonly budget: Pick<CallBudget, 'limit' | 'reserve' | 'windowMs'>;
+  readonly pollers: Set<BudgetSharer>;
+  readonly clock: Clock;
+}
+/** What a StatusPoller asks of its account besides: its state, what a read costs, the reads, the pushed statuses. */
+export type StatusAccount = PollerAccount &
+  Pick<AccountSession, 'state' | 'statusCost' | 'readStatus' | 'cachedStatus'> & {
+    on(event: 'status', listener: (vin: string) => void): unknown;
+    on(event: 'state', listener: (state: SessionState) => void): unknown;
+    off(event: 'status', listener: (vin: string) => void): unknown;
+    off(event: 'state', listener: (state: SessionState) => void): unknown;
+  };
+
 export interface StatusPollerOptions {
-  session: AccountSession;
+  session: StatusAccount;
   vin: string;
   parts: StatusPart[];
   /** 0: only on input (no background reads, no share of the budget). */
@@ -95,7 +110,7 @@ export function budgetView(
  * hourly charging read) keeps nearly its share. `self` is this poller when it is among
  * session.pollers ('counted' when it is but cannot be told apart), else it is added.
  */
-export function planInterval(session: AccountSession, perRead: number | undefined, setMs: number, self?: BudgetSharer | 'counted'): IntervalPlan {
+export function planInterval(session: PollerAccount, perRead: number | undefined, setMs: number, self?: BudgetSharer | 'counted'): IntervalPlan {
   const budget = session.budget;
   const background = Math.max(1, budget.limit - budget.reserve);
   const callsPerHour = (background * 3_600_000) / budget.windowMs;
@@ -200,14 +215,14 @@ function fingerprint(s: VehicleStatus): string {
  * under way, and their part of the budget: the plan, and 'interval' (IntervalPlan) when the interval they can keep
  * changes. A poller says what one of its reads costs and what one poll does.
  */
-export abstract class BudgetPoller extends EventEmitter implements BudgetSharer {
+export abstract class BudgetPoller<Account extends PollerAccount = PollerAccount> extends EventEmitter implements BudgetSharer {
   protected stopped = true;
   private timer?: TimerHandle;
   private inflight?: Promise<void>;
   private shown?: string;
 
   protected constructor(
-    protected readonly session: AccountSession,
+    protected readonly session: Account,
     protected readonly intervalMs: number,
     protected readonly clock: Clock,
   ) {
@@ -267,7 +282,7 @@ export abstract class BudgetPoller extends EventEmitter implements BudgetSharer 
  * kind of error while it repeats) and 'interval' (IntervalPlan, when the interval it can keep
  * changes: the node shows it). With intervalMs 0 it reads only when asked.
  */
-export class StatusPoller extends BudgetPoller {
+export class StatusPoller extends BudgetPoller<StatusAccount> {
   private readonly opts: StatusPollerOptions;
   private last?: string;
   private previous?: VehicleStatus;

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it, beforeEach, afterEach } from 'mocha';
 import assert from 'node:assert/strict';
 import { CarError, ManualClock, type ErrorCode, type VehicleStatus } from '../../src/core';
-import type { AccountSession, BudgetSharer, SessionState } from '../../src/features/session';
+import type { BudgetSharer, SessionState } from '../../src/features/session';
 import type { ReadOptions } from '../../src/features/status-cache';
 import { isStale, StatusPoller, STALE_AFTER_MS, summarize, type StatusEvent, type StatusPollerOptions } from '../../src/features/status';
 
@@ -87,7 +87,7 @@ describe('features/status: what the poller does with each answer', () => {
   /** A started poller of the scripted account: first read one minute after the start. */
   function poller(opts: Partial<StatusPollerOptions> = {}, events: [string, StatusEvent | CarError][] = []): StatusPoller {
     const p = new StatusPoller({
-      session: account as unknown as AccountSession,
+      session: account,
       vin: VIN,
       parts: ['battery', 'charging', 'lock'],
       intervalMs: 10 * MIN,
