@@ -42,6 +42,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra environment variables for Node-RED (e.g. CONNECTED_CAR_SIMULATOR). */
   env?: Record<string, string>;
+  /** Node-RED's httpNodeRoot (where HTTP nodes and dashboards are served; the Home Assistant add-on uses /endpoint). */
+  httpNodeRoot?: string;
 }
 
 export async function startNodeRed(options: StartOptions): Promise<NodeRedProcess> {
@@ -56,7 +58,7 @@ export async function startNodeRed(options: StartOptions): Promise<NodeRedProces
   await fs.writeFile(
     path.join(userDir, 'settings.js'),
     `module.exports = {
-  uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: false,
+  uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: false,${options.httpNodeRoot ? ` httpNodeRoot: ${JSON.stringify(options.httpNodeRoot)},` : ''}
   logging: { console: { level: 'info', metrics: false, audit: false } },
   telemetry: { enabled: false },
   editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
