@@ -114,7 +114,7 @@ export const FAULTS: Fault[] = [
   REST('malformed JSON', (rt) => rt.sim.cardata.injectFault({ kind: 'malformed-json', times: 10 }), ['UPSTREAM']),
   REST('hanging socket', (rt) => rt.sim.cardata.injectFault({ kind: 'hang', times: 10 }), ['TIMEOUT']),
   REST('reset connection', (rt) => rt.sim.cardata.injectFault({ kind: 'reset', times: 10 }), ['NETWORK']),
-  C('token refused once (401)', (rt) => rt.sim.cardata.injectFault({ kind: 'unauthorized', times: 1 }), ['ok']),
+  C('token refused once (403 CU-127)', (rt) => rt.sim.cardata.injectFault({ kind: 'unauthorized', times: 1 }), ['ok']),
   // Transient refresh failures keep the session (issue 15.1): an error now, no new device code after.
   // A 401 makes the session refresh its token, which meets the fault.
   C(

@@ -358,7 +358,7 @@ describe('CarData sign-in (device code flow with PKCE)', () => {
     await w.clock.advance(59 * 60_000 + 30_000);
     await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
     assert.equal(w.sim.cardata.stats.refreshes, 1);
-    assert.equal(w.sim.cardata.stats.rejected401, 0);
+    assert.equal(w.sim.cardata.stats.rejectedToken, 0);
     await s.close();
     sessions.splice(0);
 

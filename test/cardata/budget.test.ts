@@ -318,7 +318,7 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     runner.close();
   });
 
-  it('re-reads with a new token after a 401, maps outages, and serves raw GETs only', async () => {
+  it('re-reads with a new token after a refused one (403 CU-127 invalid_token), maps outages, and serves raw GETs only', async () => {
     const s = session(w, dir);
     sessions.push(s);
     await signInSession(w, s);

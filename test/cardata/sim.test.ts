@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { ManualClock } from '../../src/core/clock';
 import { DEMO_CARDATA_CLIENT_ID, DEMO_CARDATA_GCID, startSimulator, type Simulator } from '../../src/sim';
+import { cardataFixture } from './helpers';
 
 type Json = Record<string, unknown>;
 
@@ -103,7 +104,10 @@ describe('CarData simulator', () => {
     const token = String(tokens.access_token);
     const api = sim.cardata.apiUrl;
     assert.equal((await get(`${api}/customers/vehicles/mappings`, token, '')).status, 400);
-    assert.equal((await get(`${api}/customers/vehicles/mappings`, 'not-a-token')).status, 401);
+    // A refused token is BMW's real 403 CU-127 "invalid_token" (the recorded answer), not the 401 of its doc table.
+    const refused = await get(`${api}/customers/vehicles/mappings`, 'not-a-token');
+    assert.equal(refused.status, 403);
+    assert.deepEqual(refused.body, await cardataFixture('error-invalid-token.json'));
     const mappings = await get(`${api}/customers/vehicles/mappings`, token);
     assert.deepEqual((mappings.body as { vin: string }[]).map((m) => m.vin).sort(), sim.cardata.vins.sort());
     const unknown = await get(`${api}/customers/vehicles/${sim.cardata.vins[0] ?? ''}/telematicData?containerId=NOPE000000000`, token);
@@ -117,7 +121,8 @@ describe('CarData simulator', () => {
     assert.deepEqual(spent.body, { exveErrorId: 'CU-429', exveErrorMsg: 'API rate limit reached' });
     assert.equal(sim.cardata.quotaStatus().calls, 3);
     await clock.advance(86_400_000);
-    assert.equal((await get(`${api}/customers/vehicles/mappings`, token)).status, 401, 'the access token lasted an hour');
+    const expired = await get(`${api}/customers/vehicles/mappings`, token);
+    assert.deepEqual([expired.status, (expired.body as Json).exveErrorMsg], [403, 'invalid_token'], 'the access token lasted an hour');
     const renewed = await post(`${sim.cardata.authUrl}/oauth/token`, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), client_id: DEMO_CARDATA_CLIENT_ID });
     assert.equal(renewed.status, 200);
     assert.equal((await get(`${api}/customers/vehicles/mappings`, String(renewed.body.access_token))).status, 200, 'the quota window rolled');

@@ -138,8 +138,10 @@ export class CardataRest {
     const auth = /^Bearer\s+(.+)$/i.exec(header(req.headers, 'authorization') ?? '');
     const claims = auth?.[1] ? this.d.oauth.verify(auth[1], 'access') : undefined;
     if (!claims || fault === 'unauthorized') {
-      stats.rejected401++;
-      return cuError(401, 'CU-101', 'Invalid or expired token');
+      stats.rejectedToken++;
+      // BMW refuses an invalid or expired token with 403 CU-127 "invalid_token" (kvanbiesen#381: every token error seen
+      // was a 403), not with the 401 CU-101/CU-102 of its documented table.
+      return jsonResponse(403, { exveErrorId: 'CU-127', exveErrorMsg: 'invalid_token', exveNote: 'The presented token is invalid or expired.' });
     }
     if (header(req.headers, 'x-version') !== 'v1') return cuError(400, 'CU-400', 'Header x-version: v1 is required');
     if (!claims.scope.split(' ').includes('cardata:api:read')) return cuError(403, 'CU-103', 'Token scope does not include CarData API access');

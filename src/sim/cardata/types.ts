@@ -60,7 +60,7 @@ export type CardataFaultKind =
   | 'server-error'
   /** HTTP 502 with an HTML page. */
   | 'bad-gateway'
-  /** HTTP 401 on REST (the token is refused once). */
+  /** The token refused on REST, once (403 CU-127 invalid_token, as BMW answers an expired token). */
   | 'unauthorized'
   /** HTTP 403 CU-429 (quota) on REST, whatever the counter says. */
   | 'quota'
@@ -156,7 +156,8 @@ export interface CardataSimStats {
   rest: number;
   /** REST requests by endpoint name (mappings, containers, createContainer, telematicData, basicData, chargingHistory, image, ...). */
   byEndpoint: Record<string, number>;
-  rejected401: number;
+  /** REST requests refused for their token (invalid or expired). */
+  rejectedToken: number;
   /** Answers CU-429 (quota). */
   rejected429: number;
   /** MQTT connection attempts, accepted ones, refused ones (bad or expired id_token, account busy, broker unavailable). */
@@ -182,7 +183,7 @@ export function emptyStats(): CardataSimStats {
     refreshes: 0,
     rest: 0,
     byEndpoint: {},
-    rejected401: 0,
+    rejectedToken: 0,
     rejected429: 0,
     mqttAttempts: 0,
     mqttConnects: 0,
