@@ -166,7 +166,7 @@ describe('CarData simulator: answers as BMW does', () => {
     assert.deepEqual([old.status, old.body.error], [400, 'invalid_request'], 'past 14 days');
   });
 
-  it('REST: 13-character container ids, 403 CU-105 for an unknown container, 208 CU-122 for a second delete, a PNG image, next_token pages', async () => {
+  it('REST: 13-character container ids, 403 CU-105 for an unknown container, 208 CU-122 for a second delete, a PNG image, next_token pages (nextToken for the charging settings)', async () => {
     const clock = new ManualClock('2026-11-20T08:00:00Z');
     const s = await start(clock, { brokerPort: false, historyPageSize: 3 });
     const t = await tokens(s, clock);
@@ -197,6 +197,9 @@ describe('CarData simulator: answers as BMW does', () => {
     const image = await get(`${api}/customers/vehicles/${vin}/image`, token);
     assert.equal(image.headers['content-type'], 'image/png');
     assert.deepEqual([...image.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG bytes');
+    // locationBasedChargingSettings pages with a camelCase nextToken, unlike chargingHistory's next_token.
+    const lbcs = json((await get(`${api}/customers/vehicles/${vin}/locationBasedChargingSettings`, token)).bytes);
+    assert.deepEqual(Object.keys(lbcs).sort(), ['data', 'nextToken']);
 
     // Three days of the i4: 12 charging sessions, 3 a page, linked by next_token.
     await clock.advance(3 * 86_400_000);

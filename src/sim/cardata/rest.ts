@@ -190,7 +190,8 @@ export class CardataRest {
         case 'image':
           return { name: what, run: needCar((cr) => ({ status: 200, headers: { 'content-type': 'image/png' }, body: '', bytes: carPng(cr.spec.color) })) };
         case 'locationBasedChargingSettings':
-          return { name: what, run: needCar((cr) => jsonResponse(200, { data: [{ id: 'home', latitude: cr.spec.home.lat, longitude: cr.spec.home.lon, chargingMode: 'SMART_CHARGING', acCurrentLimit: 16 }], next_token: null })) };
+          // Pages with a camelCase nextToken, where chargingHistory says next_token (BMW's API reference, cardata-real §3.2).
+          return { name: what, run: needCar((cr) => jsonResponse(200, { data: [{ id: 'home', latitude: cr.spec.home.lat, longitude: cr.spec.home.lon, chargingMode: 'SMART_CHARGING', acCurrentLimit: 16 }], nextToken: null })) };
         case 'smartMaintenanceTyreDiagnosis':
           return { name: what, run: needCar(() => jsonResponse(200, { passengerCar: { mountedTyres: { aggregatedQualityStatus: { qualityStatus: 'OK', label: 'Tyres OK' } } }, errors: [] })) };
         default:
