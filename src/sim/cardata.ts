@@ -88,7 +88,10 @@ export class CardataSim implements SimProvider {
     this.apiUrl = `${ctx.baseUrl}${this.prefix}/api`;
     this.deviceUrl = `${ctx.baseUrl}${this.prefix}/device`;
     this.world = new WorldClock(ctx.clock, ctx.timeScale);
-    for (const spec of DEMO_CARDATA_CARS) this.cars.set(spec.vin, new SimCardataCar(spec, this.world, this.options.seed, this.options.scripts?.[spec.vin]));
+    for (const demo of DEMO_CARDATA_CARS) {
+      const spec = this.options.neueKlasse?.includes(demo.vin) ? { ...demo, neueKlasse: true } : demo;
+      this.cars.set(spec.vin, new SimCardataCar(spec, this.world, this.options.seed, this.options.scripts?.[spec.vin]));
+    }
     const stats = (): CardataSimStats => this._stats;
     const fault = (place: CardataFaultPlace, path: string): CardataFaultKind | undefined => this.takeFault(place, path);
     this.oauth = new CardataOAuth({ clock: ctx.clock, jwt: new JwtSigner(), stats, options: () => this.options, fault, log: ctx.log, deviceUrl: this.deviceUrl });

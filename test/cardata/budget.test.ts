@@ -318,6 +318,24 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     runner.close();
   });
 
+  it("reads a Neue Klasse car's state of charge from stateOfCharge.displayed, the car having no batteryManagement.header", async () => {
+    const nk = await world({ brokerPort: false, neueKlasse: [BMW_VIN] });
+    const s = session(nk, dir);
+    try {
+      await signInSession(nk, s);
+      await s.vehicles();
+      const status = await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' });
+      const car = nk.sim.cardata.car(BMW_VIN);
+      assert.equal(car.value('vehicle.drivetrain.batteryManagement.header'), undefined, 'the simulated car reports no header');
+      const displayed = Number(car.value('vehicle.powertrain.electric.battery.stateOfCharge.displayed'));
+      assert.ok(displayed > 0 && displayed <= 100, `a state of charge (${displayed})`);
+      assert.equal(status.battery?.socPercent, displayed);
+    } finally {
+      await s.close();
+      await nk.close();
+    }
+  });
+
   it('re-reads with a new token after a refused one (403 CU-127 invalid_token), maps outages, and serves raw GETs only', async () => {
     const s = session(w, dir);
     sessions.push(s);

@@ -53,6 +53,11 @@ export interface CardataSimOptions {
   seed: number;
   /** Per VIN, a script the car drives instead of its demo cycle. */
   scripts?: Record<string, DriveScript>;
+  /**
+   * VINs that report as Neue Klasse cars (iX3 NA5): no `batteryManagement.header`, so the state of charge comes only as
+   * `stateOfCharge.displayed` (EVCC's provider.go and kvanbiesen/bmw-cardata-ha's README: those cars lack the header).
+   */
+  neueKlasse?: string[];
 }
 
 export type CardataFaultKind =

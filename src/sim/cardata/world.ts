@@ -29,6 +29,8 @@ export interface CardataDemoCar {
   constructionDate: string;
   /** Usable battery, kWh. */
   batteryKwh: number;
+  /** A Neue Klasse car: it reports no batteryManagement.header (its state of charge only as stateOfCharge.displayed). */
+  neueKlasse?: boolean;
   chargeKw: number;
   /** Fuel tank, litres (hybrids). */
   tankL?: number;
@@ -191,7 +193,7 @@ export function keysOf(car: CardataDemoCar, w: number, seed: number, at: (w: num
   const eRange = bev ? Math.round(m.soc * 4.6) : Math.round(m.soc * 0.6);
   const k: Record<string, SimKey> = {
     'vehicle.powertrain.electric.battery.stateOfCharge.displayed': { value: Math.round(m.soc), unit: '%' },
-    'vehicle.drivetrain.batteryManagement.header': { value: r1(m.soc), unit: '%' },
+    ...(car.neueKlasse ? {} : { 'vehicle.drivetrain.batteryManagement.header': { value: r1(m.soc), unit: '%' } }),
     'vehicle.drivetrain.batteryManagement.maxEnergy': { value: r1((m.soc / 100) * car.batteryKwh), unit: 'kWh' },
     'vehicle.drivetrain.electricEngine.kombiRemainingElectricRange': { value: eRange, unit: 'km' },
     'vehicle.powertrain.electric.battery.stateOfCharge.target': { value: bev ? 80 : 75, unit: '%' },
