@@ -104,6 +104,7 @@ export class CardataSim implements SimProvider {
       quota: () => this.options.quota,
       fault,
       historyPageSize: () => this.options.historyPageSize,
+      secondary: () => this.options.secondary ?? [],
     });
     const now = ctx.clock.now();
     for (const car of this.cars.values()) {

@@ -318,6 +318,23 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     runner.close();
   });
 
+  it("lists a car the account holds as a secondary user without asking its basicData, and says that only the primary user gets its data", async () => {
+    const shared = await world({ brokerPort: false, secondary: [MINI_VIN] });
+    const s = session(shared, dir);
+    try {
+      await signInSession(shared, s);
+      const vins = (await s.vehicles()).map((v) => v.vin).sort();
+      assert.deepEqual(vins, [BMW_VIN, MINI_VIN].sort());
+      assert.equal(shared.sim.cardata.stats.byEndpoint.basicData, 1, "the primary car's basicData only");
+      await assert.rejects(s.readStatus(MINI_VIN, ['battery'], { kind: 'explicit' }), (e: unknown) => e instanceof CarError && e.code === 'NOT_SUPPORTED' && /HTTP 403 CU-104.*primary user/.test(e.message));
+      const status = await s.readStatus(BMW_VIN, ['battery'], { kind: 'explicit' });
+      assert.equal(status.battery?.socPercent, Number(shared.sim.cardata.car(BMW_VIN).value('vehicle.drivetrain.batteryManagement.header')));
+    } finally {
+      await s.close();
+      await shared.close();
+    }
+  });
+
   it("reads a Neue Klasse car's state of charge from stateOfCharge.displayed, the car having no batteryManagement.header", async () => {
     const nk = await world({ brokerPort: false, neueKlasse: [BMW_VIN] });
     const s = session(nk, dir);

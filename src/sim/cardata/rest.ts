@@ -42,6 +42,8 @@ export interface RestDeps {
   quota: () => CardataQuotaOptions | false;
   fault: (place: CardataFaultPlace, path: string) => CardataFaultKind | undefined;
   historyPageSize: () => number;
+  /** VINs the account holds as a secondary user. */
+  secondary: () => readonly string[];
 }
 
 function cuError(status: number, id: string, msg: string): SimResponse {
@@ -178,7 +180,10 @@ export class CardataRest {
       const car = (): SimCardataCar | undefined => this.d.cars().get(vin);
       const needCar = (fn: (car: SimCardataCar, r: SimRequest, c: TokenClaims) => SimResponse) => (r: SimRequest, c: TokenClaims): SimResponse => {
         const found = car();
-        return found ? fn(found, r, c) : cuError(404, 'CU-120', 'Unknown VIN for this customer');
+        if (!found) return cuError(404, 'CU-120', 'Unknown VIN for this customer');
+        // Only the primary user gets a car's data (kvanbiesen#408, EVCC); the doc table's CU-104 is "no permission for VIN".
+        if (this.d.secondary().includes(vin)) return cuError(403, 'CU-104', 'No permission for this VIN');
+        return fn(found, r, c);
       };
       switch (what) {
         case 'telematicData':
@@ -204,7 +209,7 @@ export class CardataRest {
   private mappings(): SimResponse {
     return jsonResponse(
       200,
-      [...this.d.cars().values()].map((c) => ({ vin: c.spec.vin, mappedSince: `${c.spec.constructionDate}T10:00:00.000Z`, mappingType: 'PRIMARY' })),
+      [...this.d.cars().values()].map((c) => ({ vin: c.spec.vin, mappedSince: `${c.spec.constructionDate}T10:00:00.000Z`, mappingType: this.d.secondary().includes(c.spec.vin) ? 'SECONDARY' : 'PRIMARY' })),
     );
   }
 

@@ -58,6 +58,11 @@ export interface CardataSimOptions {
    * `stateOfCharge.displayed` (EVCC's provider.go and kvanbiesen/bmw-cardata-ha's README: those cars lack the header).
    */
   neueKlasse?: string[];
+  /**
+   * VINs the account holds as a secondary user: mapped SECONDARY, and their data refused with 403 CU-104 (only the
+   * primary user gets a car's data: kvanbiesen#408, EVCC).
+   */
+  secondary?: string[];
 }
 
 export type CardataFaultKind =
