@@ -281,6 +281,20 @@ describe('CarData REST: 50 calls a day, containers, errors', () => {
     assert.equal(w.sim.cardata.containerCount(), 1, 'no container piles up');
   });
 
+  it("says what BMW's CU-403 refusal of the mappings asks for (the primary user, both subscriptions), and lists the cars once it is gone", async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    w.sim.cardata.injectFault({ kind: 'forbidden-resource', path: 'mappings' });
+    await assert.rejects(s.vehicles(), (e: unknown) => {
+      assert.ok(e instanceof CarError);
+      assert.deepEqual([e.code, e.status, e.upstreamCode, e.transient], ['NOT_SUPPORTED', 403, 'CU-403', false]);
+      assert.match(e.message, /^BMW CarData GET mappings: BMW refused it for this account \(CU-403\): the account must be the car's primary user, with both "CarData API" and "CarData Streaming" subscribed/);
+      return true;
+    });
+    assert.deepEqual((await s.vehicles({ force: true })).map((v) => v.vin).sort(), [BMW_VIN, MINI_VIN].sort());
+  });
+
   it('has no commands and no charging settings, and says why (NOT_SUPPORTED through the session)', async () => {
     const s = session(w, dir);
     sessions.push(s);

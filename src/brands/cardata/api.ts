@@ -151,7 +151,8 @@ export function mapCarDataError(ctx: ProviderContext | undefined, res: HttpRespo
   if (id === 'CU-403') {
     return new CarError(
       'NOT_SUPPORTED',
-      `${where}: BMW refused the data container (CU-403): the account must be the car's primary user, with both "CarData API" and "CarData Streaming" subscribed${said}`,
+      // BMW answers CU-403 to the mappings as well as to a container it will not make (ioBroker.bmw#196).
+      `${where}: BMW refused it for this account (CU-403): the account must be the car's primary user, with both "CarData API" and "CarData Streaming" subscribed${said}`,
       { ...opts, transient: false },
     );
   }

@@ -136,6 +136,9 @@ export class CardataRest {
     if (fault === 'server-error') return cuError(500, 'CU-500', 'Internal server error');
     if (fault === 'unavailable') return textResponse(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
     if (fault === 'reset') return { reset: true };
+    if (fault === 'forbidden-resource') {
+      return jsonResponse(403, { exveErrorId: 'CU-403', exveErrorMsg: 'Bad Request.  Forbidden', exveErrorRef: '', exveNote: 'This application error is raised when an invalid resource is invoked, or a valid resource is invoked incorrectly.' });
+    }
     if (fault === 'retry-after') return { ...jsonResponse(429, { exveErrorId: 'CU-429', exveErrorMsg: 'Too many requests' }), headers: { 'content-type': 'application/json', 'retry-after': '60' } };
     const auth = /^Bearer\s+(.+)$/i.exec(header(req.headers, 'authorization') ?? '');
     const claims = auth?.[1] ? this.d.oauth.verify(auth[1], 'access') : undefined;

@@ -105,6 +105,11 @@ export type CardataFaultKind =
   | 'refresh-reset'
   /** REST: HTTP 403 CU-105 (the container is unknown to BMW) on the request it hits. */
   | 'container-gone'
+  /**
+   * REST: HTTP 403 CU-403 "Bad Request.  Forbidden", BMW's refusal of mappings or of a container it will not make for
+   * the account (ioBroker.bmw#196; cardata-real §3.1).
+   */
+  | 'forbidden-resource'
   /** Device code endpoint: HTTP 400 (client id not subscribed). */
   | 'device-code-400'
   /** REST: HTTP 429 with Retry-After: 60 (a gateway's rate limit, not the CU-429 quota). */
@@ -130,6 +135,7 @@ export const CARDATA_FAULT_PLACE: Readonly<Record<CardataFaultKind, CardataFault
   'rate-limited': 'rest',
   hang: 'rest',
   'container-gone': 'rest',
+  'forbidden-resource': 'rest',
   'slow-down': 'device-grant',
   'pending-403': 'device-grant',
   keymanagement: 'device-grant',
