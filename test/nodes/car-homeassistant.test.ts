@@ -222,6 +222,32 @@ describe('car-homeassistant node (against Mosquitto)', function () {
     await until(() => count() >= before + ha.configs().size);
   });
 
+  it('publishes the configs and the newest state again when its broker connection comes back (a status read while it was down included)', async () => {
+    const ha = await rig.connect();
+    const clientId = `nrcc-reconnect-${process.pid}`;
+    await helper.load(nodes, flow().map((n) => ((n as { id?: string }).id === 'mqtt' ? { ...(n as object), clientid: clientId } : n)), fx.credentials());
+    const session = (helper.getNode('acc') as unknown as { session: import('../../src/features/session').AccountSession }).session;
+    const car = fx.sim.renault.car(ZOE);
+    await session.readStatus(ZOE, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
+    await until(() => ha.json(`nrcc/${ZOE}/state`)?.soc === car.reportedBattery.soc, 'the first state');
+    const configs = (): number => ha.received.filter((r) => r.topic.endsWith('/config') && r.payload !== '').length;
+    const before = configs();
+    // Another client with the node's client id: Mosquitto hands the session over and drops the node's connection.
+    const broker = helper.getNode('mqtt') as unknown as { connected: boolean };
+    const { connectAsync } = await import('mqtt');
+    const other = await connectAsync(`mqtt://127.0.0.1:${rig.port}`, { clientId, reconnectPeriod: 0 });
+    await until(() => !broker.connected, 'the node disconnected');
+    await other.endAsync(true);
+    // While it is down the car's state of charge changes and is read: nothing can be published yet.
+    const old = ha.json(`nrcc/${ZOE}/state`)?.soc;
+    car.soc = Number(old) > 50 ? 30 : 70;
+    await session.readStatus(ZOE, ['battery'], { kind: 'explicit', maxAgeMs: 0 });
+    assert.equal(ha.json(`nrcc/${ZOE}/state`)?.soc, old, 'not published while the broker was away');
+    await until(() => broker.connected, 'the node connected again');
+    await until(() => configs() >= before + ha.configs().size && ha.json(`nrcc/${ZOE}/state`)?.soc === car.reportedBattery.soc, 'configs and the newest state again');
+    assert.notEqual(car.reportedBattery.soc, old);
+  });
+
   it('refuses a command HA cannot send (unlock) and acts on nothing', async () => {
     const ha = await rig.connect();
     await helper.load(nodes, flow(), fx.credentials());
