@@ -18,7 +18,7 @@ import {
   type Weekday,
 } from '../core';
 import type { AccountSession } from './session';
-import { BudgetPoller } from './status';
+import { BudgetPoller, parseIntervalMinutes } from './status';
 
 export type ChargingRequest = { action: 'read' } | { action: 'write'; change: ChargingChange };
 
@@ -235,6 +235,27 @@ export function summarizeCharging(s: ChargingSettings, words: ChargingWords, now
 }
 
 export const MIN_CHARGING_INTERVAL_MS = 10 * 60_000;
+/** The read-back delay after a write when the node sets none, and the longest the dialog allows (seconds). */
+export const REREAD_DEFAULT_S = 30;
+export const REREAD_MAX_S = 600;
+
+/**
+ * car-charging's settings, checked as its dialog checks them: the interval (empty or 0: only on input, else at least
+ * 10 minutes) and the read-back delay after a write (0 to 600 s; empty: 30 s). Errors name the field and what it allows.
+ */
+export function chargingSettingsFrom(def: { interval?: unknown; reread?: unknown }): { minutes: number; rereadDelayMs: number } {
+  const minutes = parseIntervalMinutes(def.interval, 0, { zeroIsOnInput: true });
+  const least = MIN_CHARGING_INTERVAL_MS / 60_000;
+  if (minutes > 0 && minutes < least) {
+    throw new CarError('BAD_INPUT', `interval must be at least ${least} minutes for the charging settings, or empty for only on input (got "${String(def.interval).trim()}")`);
+  }
+  const text = def.reread === undefined || def.reread === null ? '' : String(def.reread).trim();
+  const seconds = text === '' ? REREAD_DEFAULT_S : Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > REREAD_MAX_S) {
+    throw new CarError('BAD_INPUT', `reread must be a number of seconds from 0 to ${REREAD_MAX_S}, or empty for ${REREAD_DEFAULT_S} (got "${text}")`);
+  }
+  return { minutes, rereadDelayMs: seconds * 1000 };
+}
 
 /**
  * Reads a vehicle's charging settings at an interval (background budget), one of the account's

@@ -15,19 +15,17 @@ interface CarChargingDef extends NodeDef {
 export = function register(RED: RedApi): void {
   function CarCharging(this: RedNode, def: CarChargingDef): void {
     const { accountGuard, checkSettings, handleInput, knownVehicle, reportError, StatusDot } = load.kit();
-    const { ChargingPoller, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } = load.charging();
-    const { parseIntervalMinutes } = load.status();
+    const { ChargingPoller, chargingSettingsFrom, parseChargingInput, readCharging, summarizeCharging, writeAndReadBack } = load.charging();
     const { CarError } = load.core();
     RED.nodes.createNode(this, def);
     const node = this;
     const guarded = accountGuard(RED, node, def, { account: 'required', vehicle: 'required' });
     if (!guarded) return;
     const { session, vin } = guarded;
-    // Empty or 0: only on input (no background reads, no share of the budget).
-    const minutes = checkSettings(RED, node, () => parseIntervalMinutes(def.interval, 0, { zeroIsOnInput: true }));
-    if (minutes === undefined) return;
-    const seconds = def.reread === undefined || def.reread === '' ? 30 : Number(def.reread);
-    const rereadDelayMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 30_000;
+    // Interval empty or 0: only on input (no background reads, no share of the budget).
+    const settings = checkSettings(RED, node, () => chargingSettingsFrom(def));
+    if (settings === undefined) return;
+    const { minutes, rereadDelayMs } = settings;
     const dot = new StatusDot(RED, node, session);
     const words = {
       always: dot.word('car-charging.words.always'),

@@ -5,7 +5,7 @@ import { CarError, ManualClock, type ChargingChange, type ChargingSettings, type
 import type { ChargingFacet } from '../../src/brands/provider';
 import { AccountSession } from '../../src/features/session';
 import type { IntervalPlan } from '../../src/features/status';
-import { ChargingPoller, changeApplied, describeIssue, parseChargingInput, summarizeCharging, writeAndReadBack } from '../../src/features/charging';
+import { ChargingPoller, changeApplied, chargingSettingsFrom, describeIssue, parseChargingInput, summarizeCharging, writeAndReadBack } from '../../src/features/charging';
 import { deferred } from '../helpers';
 
 const FIELDS = 'Fields: mode, targetSocPercent, minSocPercent, schedules, departureTimers';
@@ -81,6 +81,32 @@ describe('car-charging input: the exact words of a refusal', () => {
 
   it('says that there is nothing to change, listing the fields', () => {
     assert.equal(refusal({ action: 'write' }), 'nothing to change: give one or more of mode, targetSocPercent, minSocPercent, schedules, departureTimers');
+  });
+});
+
+describe("car-charging's settings (interval and read-back delay), as the dialog checks them", () => {
+  it('takes an empty or 0 interval as only on input, 10 minutes or more as set, and an empty read-back as 30 s', () => {
+    const table: [Parameters<typeof chargingSettingsFrom>[0], { minutes: number; rereadDelayMs: number }][] = [
+      [{}, { minutes: 0, rereadDelayMs: 30_000 }],
+      [{ interval: '', reread: '' }, { minutes: 0, rereadDelayMs: 30_000 }],
+      [{ interval: 0, reread: ' 45 ' }, { minutes: 0, rereadDelayMs: 45_000 }],
+      [{ interval: '10', reread: 0 }, { minutes: 10, rereadDelayMs: 0 }],
+      [{ interval: 240, reread: '0.3' }, { minutes: 240, rereadDelayMs: 300 }],
+      [{ interval: ' 60 ', reread: 600 }, { minutes: 60, rereadDelayMs: 600_000 }],
+    ];
+    for (const [def, want] of table) assert.deepEqual(chargingSettingsFrom(def), want, JSON.stringify(def));
+  });
+
+  it('refuses an interval under 10 minutes and a read-back outside 0 to 600 s, naming the field, what it allows and the value', () => {
+    const table: [Parameters<typeof chargingSettingsFrom>[0], string][] = [
+      [{ interval: '9' }, 'interval must be at least 10 minutes for the charging settings, or empty for only on input (got "9")'],
+      [{ interval: 1 }, 'interval must be at least 10 minutes for the charging settings, or empty for only on input (got "1")'],
+      [{ interval: 'often' }, 'interval must be a number of minutes (at least 1), or empty for only on input (got "often")'],
+      [{ reread: '-1' }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "-1")'],
+      [{ reread: 601 }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "601")'],
+      [{ reread: 'soon' }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "soon")'],
+    ];
+    for (const [def, message] of table) assert.throws(() => chargingSettingsFrom(def), { code: 'BAD_INPUT', message }, JSON.stringify(def));
   });
 });
 

@@ -67,6 +67,16 @@ describe('car-charging node', () => {
     assert.match(lastStatus('charging').text ?? '', /common\.codes\.BAD_INPUT$/, 'the dot says the code in words');
   });
 
+  it('refuses a read-back delay out of range in its dot, naming the field, and reads nothing', async () => {
+    await helper.load(nodes, flow({ reread: '900' }), fx.credentials());
+    const before = fx.sim.renault.stats.kamereon;
+    const err = await caughtError('charging', { payload: 1 });
+    assert.equal(err.code, 'BAD_INPUT');
+    assert.match(err.message, /reread must be a number of seconds from 0 to 600/);
+    assert.equal(lastStatus('charging').fill, 'red');
+    assert.equal(fx.sim.renault.stats.kamereon, before, 'nothing reached the cloud');
+  });
+
   it('answers NOT_SUPPORTED without a call when the car cannot take the change', async () => {
     await helper.load(nodes, flow({ vin: R5 }), fx.credentials());
     await read();
