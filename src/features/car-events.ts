@@ -218,14 +218,13 @@ export function nextTickAt(st: EventState, o: EventOptions): number | undefined 
   return due.length ? Math.min(...due) : undefined;
 }
 
-const positive = (max: number) => z.coerce.number().gt(0).max(max);
-/** The node's settings, checked as the dialog checks them; errors name the field. */
+/** The node's settings, checked as the dialog checks them (nodes/car-events.html); errors name the field. */
 export const EventSettingsSchema = z.object({
   events: z.array(CarEventNameSchema).min(1),
-  leftOpenMinutes: positive(24 * 60),
+  leftOpenMinutes: z.coerce.number().min(1).max(24 * 60),
   batteryLowPercent: z.coerce.number().min(1).max(99),
   movedMetres: z.coerce.number().min(100).max(100_000),
-  staleHours: positive(24 * 30),
+  staleHours: z.coerce.number().min(1).max(24 * 30),
   emitInitial: z.boolean(),
 });
 

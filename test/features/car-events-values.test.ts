@@ -354,7 +354,11 @@ describe('car events: values', () => {
     };
 
     it("refuses a setting with the field and zod's own words", () => {
-      assert.equal(refusal(() => eventOptionsFrom({ leftOpenMinutes: 0 })).message, 'leftOpenMinutes: Too small: expected number to be >0');
+      assert.equal(refusal(() => eventOptionsFrom({ leftOpenMinutes: 0 })).message, 'leftOpenMinutes: Too small: expected number to be >=1');
+      // As the dialog: at least one minute, at least one hour.
+      assert.equal(refusal(() => eventOptionsFrom({ leftOpenMinutes: 0.5 })).message, 'leftOpenMinutes: Too small: expected number to be >=1');
+      assert.equal(refusal(() => eventOptionsFrom({ staleHours: '0.9' })).message, 'staleHours: Too small: expected number to be >=1');
+      assert.deepEqual([eventOptionsFrom({ leftOpenMinutes: 1, staleHours: 1 }).leftOpenMinutes, eventOptionsFrom({ staleHours: 720 }).staleHours], [1, 720]);
     });
 
     it('refuses a status naming the nested field with dots, and a payload that is no object as "payload"', () => {
