@@ -93,6 +93,7 @@ describe("car-charging's settings (interval and read-back delay), as the dialog 
       [{ interval: '10', reread: 0 }, { minutes: 10, rereadDelayMs: 0 }],
       [{ interval: 240, reread: '0.3' }, { minutes: 240, rereadDelayMs: 300 }],
       [{ interval: ' 60 ', reread: 600 }, { minutes: 60, rereadDelayMs: 600_000 }],
+      [{ interval: null, reread: null }, { minutes: 0, rereadDelayMs: 30_000 }],
     ];
     for (const [def, want] of table) assert.deepEqual(chargingSettingsFrom(def), want, JSON.stringify(def));
   });
@@ -105,6 +106,8 @@ describe("car-charging's settings (interval and read-back delay), as the dialog 
       [{ reread: '-1' }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "-1")'],
       [{ reread: 601 }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "601")'],
       [{ reread: 'soon' }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "soon")'],
+      [{ interval: ' 5 ' }, 'interval must be at least 10 minutes for the charging settings, or empty for only on input (got "5")'],
+      [{ reread: ' later ' }, 'reread must be a number of seconds from 0 to 600, or empty for 30 (got "later")'],
     ];
     for (const [def, message] of table) assert.throws(() => chargingSettingsFrom(def), { code: 'BAD_INPUT', message }, JSON.stringify(def));
   });
