@@ -340,6 +340,14 @@ export class CardataSim implements SimProvider {
     this.broker?.dropAll();
   }
 
+  /**
+   * Makes the broker refuse (5, not authorized) the id_tokens issued until now, though still valid, until a newer one
+   * connects: BMW's refusal that a fresh token cleared (kvanbiesen#443).
+   */
+  refuseStreamUntilFreshToken(): void {
+    if (this.broker) this.broker.refuseTokensUpTo = this.ctx.clock.now();
+  }
+
   /** Makes the broker refuse every connection (code 3, server unavailable) or accept them again. */
   setBrokerAvailable(available: boolean): void {
     if (this.broker) this.broker.available = available;

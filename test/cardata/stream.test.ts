@@ -314,6 +314,26 @@ describe('CarData stream (MQTT) against the simulator broker', () => {
     return client;
   }
 
+  it('takes a fresh token after a CONNACK 5 that no other connection explains, and connects with it (kvanbiesen#443)', async () => {
+    const s = session(w, dir);
+    sessions.push(s);
+    await signInSession(w, s);
+    await w.clock.advance(60_000); // the fresh token is issued later than the refused one
+    w.sim.cardata.refuseStreamUntilFreshToken();
+    const refreshes = w.sim.cardata.stats.refreshes;
+    const signIns = w.sim.cardata.stats.signIns;
+    const r = recorder(w);
+    open((rejected) => s.getAuth(rejected) as Promise<CarDataAuthState>, r);
+    await until(() => r.events.some((e) => e.state === 'refused'), 'refused with a valid token');
+    const refused = r.events.find((e) => e.state === 'refused');
+    assert.equal(refused?.error?.upstreamCode, '5');
+    assert.equal(w.sim.cardata.stats.refreshes, refreshes, 'no refresh before the retry');
+    await w.clock.advance((refused?.retryAt ?? 0) - (refused?.at ?? 0));
+    await until(() => r.connected() === 1, 'connected with a fresh token');
+    assert.equal(w.sim.cardata.stats.refreshes, refreshes + 1, 'one fresh token');
+    assert.equal(w.sim.cardata.stats.signIns, signIns, 'no new sign-in');
+  });
+
   it('says another program holds the stream (CONNACK 5), backs off, never signs in again, and connects once it left', async () => {
     const s = session(w, dir);
     sessions.push(s);

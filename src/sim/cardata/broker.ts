@@ -103,6 +103,11 @@ export class CardataBroker {
   private readonly leftAt = new Map<string, number>();
   /** False: the broker answers "server unavailable" (3) to every connection. */
   available = true;
+  /**
+   * Set: the broker refuses (5, not authorized) every id_token issued at or before this time (epoch ms), though it is
+   * still valid, until a newer one comes: a refusal that a fresh refresh cleared (kvanbiesen#443, PR #444).
+   */
+  refuseTokensUpTo: number | undefined;
 
   private constructor(
     private readonly d: BrokerDeps,
@@ -160,6 +165,14 @@ export class CardataBroker {
       stats.mqttRefused++;
       done(authError(4, 'Bad username or password'), false);
       return;
+    }
+    if (this.refuseTokensUpTo !== undefined) {
+      if (claims.iat * 1000 <= this.refuseTokensUpTo) {
+        stats.mqttRefused++;
+        done(authError(5, 'Not authorized'), false);
+        return;
+      }
+      this.refuseTokensUpTo = undefined;
     }
     // One connection per GCID: the newcomer is refused, the first one kept (JjyKsi#4, kvanbiesen#283);
     // a connection that just ended still counts for a few seconds (kvanbiesen stream.py retries rc 5 within 10 s).
