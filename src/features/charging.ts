@@ -236,8 +236,8 @@ export function summarizeCharging(s: ChargingSettings, words: ChargingWords, now
 
 export const MIN_CHARGING_INTERVAL_MS = 10 * 60_000;
 /** The read-back delay after a write when the node sets none, and the longest the dialog allows (seconds). */
-export const REREAD_DEFAULT_S = 30;
-export const REREAD_MAX_S = 600;
+const REREAD_DEFAULT_S = 30;
+const REREAD_MAX_S = 600;
 
 /**
  * car-charging's settings, checked as its dialog checks them: the interval (empty or 0: only on input, else at least

@@ -46,8 +46,9 @@ export interface RestDeps {
   secondary: () => readonly string[];
 }
 
-function cuError(status: number, id: string, msg: string): SimResponse {
-  return jsonResponse(status, { exveErrorId: id, exveErrorMsg: msg });
+/** BMW's error body; some real answers carry a note (and an empty reference) beside the id and message. */
+function cuError(status: number, id: string, msg: string, extra: { exveErrorRef?: string; exveNote?: string } = {}): SimResponse {
+  return jsonResponse(status, { exveErrorId: id, exveErrorMsg: msg, ...extra });
 }
 
 /** A small PNG of the car's colour (a body on two wheels): bytes, as BMW's image endpoint sends them. */
@@ -137,7 +138,7 @@ export class CardataRest {
     if (fault === 'unavailable') return textResponse(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html');
     if (fault === 'reset') return { reset: true };
     if (fault === 'forbidden-resource') {
-      return jsonResponse(403, { exveErrorId: 'CU-403', exveErrorMsg: 'Bad Request.  Forbidden', exveErrorRef: '', exveNote: 'This application error is raised when an invalid resource is invoked, or a valid resource is invoked incorrectly.' });
+      return cuError(403, 'CU-403', 'Bad Request.  Forbidden', { exveErrorRef: '', exveNote: 'This application error is raised when an invalid resource is invoked, or a valid resource is invoked incorrectly.' });
     }
     if (fault === 'retry-after') return { ...jsonResponse(429, { exveErrorId: 'CU-429', exveErrorMsg: 'Too many requests' }), headers: { 'content-type': 'application/json', 'retry-after': '60' } };
     const auth = /^Bearer\s+(.+)$/i.exec(header(req.headers, 'authorization') ?? '');
@@ -146,7 +147,7 @@ export class CardataRest {
       stats.rejectedToken++;
       // BMW refuses an invalid or expired token with 403 CU-127 "invalid_token" (kvanbiesen#381: every token error seen
       // was a 403), not with the 401 CU-101/CU-102 of its documented table.
-      return jsonResponse(403, { exveErrorId: 'CU-127', exveErrorMsg: 'invalid_token', exveNote: 'The presented token is invalid or expired.' });
+      return cuError(403, 'CU-127', 'invalid_token', { exveNote: 'The presented token is invalid or expired.' });
     }
     if (header(req.headers, 'x-version') !== 'v1') return cuError(400, 'CU-400', 'Header x-version: v1 is required');
     if (!claims.scope.split(' ').includes('cardata:api:read')) return cuError(403, 'CU-103', 'Token scope does not include CarData API access');
